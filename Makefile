@@ -1,0 +1,57 @@
+# tracker: `make run` serves the demonstration, `make test` runs every test. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app tracker
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock | sha1sum | cut -c1-12)
+ASSETS := tracker/static/build/tracker.css
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# --- setting up -------------------------------------------------------------------------------
+
+system: ## Install the Debian packages tracker needs, where missing (needs root)
+	@bash scripts/system-packages.sh
+
+$(STAMP): requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(ASSETS): node_modules/.package-lock.json assets/build.mjs $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+install: system $(STAMP) $(ASSETS) ## Set everything up: system packages, Python, front-end assets
+
+db: install ## Create or upgrade the database to the latest migration
+	$(FLASK) db upgrade
+
+lock: ## Regenerate requirements.lock from the virtual environment
+	(head -2 requirements.lock; $(PY) -m pip freeze --exclude-editable) > requirements.lock.new && mv requirements.lock.new requirements.lock
+
+# --- the two commands -------------------------------------------------------------------------
+
+run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/)
+	$(FLASK) seed --demo
+	@echo
+	@echo "Demonstration users (email, password, role) - for this demonstration only:"
+	@cat instance/demo-passwords.txt
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install ## Run every test
+	$(PY) -m pytest
+
+# --- more ---------------------------------------------------------------------------------------
+
+clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
+	rm -rf $(VENV) node_modules tracker/static/build
+
+.PHONY: help system install db lock run test clean

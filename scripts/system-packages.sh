@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tracker needs when they are missing: Pango for WeasyPrint, fonts to
+# embed in PDFs, poppler-utils to look at PDFs, Chromium and its driver for the browser tests, and
+# the PostgreSQL server for the second test pass. Does nothing when all are present.
+set -euo pipefail
+
+missing=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || missing+=("$1"); }
+need libpango-1.0-0
+need libpangoft2-1.0-0
+need fonts-liberation2
+need fonts-dejavu-core
+need poppler-utils
+need chromium
+need chromium-driver
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing system packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Not root: install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,171 @@
+"""Shared fixtures: the app on a migrated database holding the seed data, a client, a CLI runner,
+signed-in clients per role, and factories for test records.
+
+The database is created once per test run by the migrations (so they are tested too) and loaded
+with the demonstration data; every test then runs inside a transaction that is rolled back.
+Set TRACKER_TEST_DATABASE_URL to run the same tests on another database (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="tracker-tests-"))
+os.environ["TRACKER_INSTANCE_PATH"] = str(_TMP / "instance")
+os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ["TRACKER_DATABASE_URL"] = os.environ.get("TRACKER_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession  # noqa: E402
+
+from tracker import create_app  # noqa: E402
+from tracker.extensions import db  # noqa: E402
+from tracker.models import Force, Inspection, Recommendation, Tracking, User  # noqa: E402
+from tracker.seed import seed_database  # noqa: E402
+from tracker.services import users as user_service  # noqa: E402
+from tracker.statuses import Role  # noqa: E402
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+class _ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks an engine per table; in tests, use the one connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def _drop_everything(app) -> None:
+    """Empty the test database (for a PostgreSQL database that outlives a run)."""
+    with app.app_context():
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        meta.drop_all(db.engine)
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def _database():
+    """Create the schema with the migrations and load the seed and demonstration data, once."""
+    app = create_app({"TESTING": True})
+    _drop_everything(app)
+    with app.app_context():
+        upgrade()
+        seed_database(demo=True, instance_path=Path(app.instance_path))
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_database):
+    """The app, with every database change of the test rolled back afterwards."""
+    app = _database
+    app.config.update(WTF_CSRF_ENABLED=False, TRACKER_SIGN_IN_DELAY_SCALE=0, PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        # Requests' commits become savepoints inside the outer transaction.
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession}
+        )
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    """A test client, signed out."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for `flask --app tracker` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def get_force(slug: str) -> Force:
+    """Return a seeded force by slug."""
+    return db.session.scalar(sa.select(Force).where(Force.slug == slug))
+
+
+def get_inspection(slug: str) -> Inspection:
+    """Return a seeded inspection by slug."""
+    return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
+
+
+def get_tracking(force_slug: str, ref: str, inspection_slug: str = "vawg-2021") -> Tracking:
+    """Return a force's tracking of a recommendation of an inspection."""
+    return db.session.scalar(
+        sa.select(Tracking)
+        .join(Recommendation)
+        .join(Inspection)
+        .join(Force, Tracking.force_id == Force.id)
+        .where(Force.slug == force_slug, Recommendation.ref == ref, Inspection.slug == inspection_slug)
+    )
+
+
+_user_counter = iter(range(1, 1_000_000))
+
+
+def make_user(role: Role = Role.EDITOR, forces: tuple[str, ...] = ("cumbria",), email: str | None = None) -> User:
+    """Create a user of a role in some forces, with TEST_PASSWORD."""
+    email = email or f"{role.value}{next(_user_counter)}@test.example"
+    user = user_service.create_user(email, f"Test {role.label}", role, [get_force(s) for s in forces], TEST_PASSWORD)
+    db.session.commit()
+    return user
+
+
+def sign_in(client, user: User):
+    """Sign a client in as the user, without going through the form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def as_role(app):
+    """Return a function giving a client signed in as a new user of a role (and forces)."""
+
+    def make(role: Role = Role.EDITOR, forces: tuple[str, ...] = ("cumbria",)):
+        return sign_in(app.test_client(), make_user(role, forces))
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    """Pull the CSRF token out of a page's form."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the page has no CSRF token"
+    return match.group(1)
+
+
+AS_OF_APRIL = date(2022, 4, 1)
+AS_OF_MARCH = date(2022, 3, 1)

@@ -1,0 +1,128 @@
+"""Command-line tools for administrators and scripts: `flask --app tracker COMMAND`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .extensions import db
+from .services import DomainError
+from .services import inspections as inspection_service
+from .services import users as user_service
+from .services.overdue import overdue_items
+from .statuses import Role
+
+
+def init_app(app: Flask) -> None:
+    """Register every command on the app."""
+    for command in (seed_command, create_user_command, overdue_command):
+        app.cli.add_command(command)
+
+
+def _parse_date(ctx, param, value: str | None) -> date | None:
+    """Click callback: read an ISO date (YYYY-MM-DD)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also load the demonstration inspection, tracking and users.")
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Read seed files from this folder instead of seed_data/.")
+@with_appcontext
+def seed_command(demo: bool, root: Path | None) -> None:
+    """Load the reference data (forces, themes) and, with --demo, the demonstration data.
+
+    Safe to run again: records that exist are left as they are. A malformed file loads nothing.
+    """
+    from . import seed
+
+    try:
+        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=Path(current_app.instance_path))
+    except seed.SeedError as exc:
+        raise click.ClickException(f"Seed data refused, nothing loaded: {exc}") from None
+    counts = seed.count_rows()
+    click.echo("Loaded: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    if passwords:
+        click.echo(f"New demonstration users' passwords are in {Path(current_app.instance_path) / 'demo-passwords.txt'}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--force", "force_slugs", multiple=True, help="A force the user belongs to (repeat for more).")
+@click.password_option(help="The password (asked for when not given).")
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, force_slugs: tuple[str, ...], password: str) -> None:
+    """Create a user with a role and membership of one or more forces."""
+    forces = []
+    for slug in force_slugs:
+        force = inspection_service.get_force(slug)
+        if force is None:
+            raise click.ClickException(f"No force has the slug {slug!r}")
+        forces.append(force)
+    if not forces and role != Role.ADMIN.value:
+        raise click.ClickException("Give at least one --force: users see only their forces' records")
+    try:
+        user_service.create_user(email, name, Role(role), forces, password)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {email} ({role})")
+
+
+OVERDUE_FIELDS = ["type", "force", "inspection", "ref", "title", "owner", "status", "due", "days_overdue"]
+
+
+@click.command("overdue")
+@click.option("--as-of", "as_of", callback=_parse_date, help="The date to judge by (YYYY-MM-DD); today by default.")
+@click.option("--force", "force_slug", help="Only this force (its slug, e.g. cumbria).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@with_appcontext
+def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> None:
+    """List the recommendations, actions and statutory responses overdue on a date."""
+    as_of = as_of or date.today()
+    force_ids = None
+    if force_slug:
+        force = inspection_service.get_force(force_slug)
+        if force is None:
+            raise click.ClickException(f"No force has the slug {force_slug!r}")
+        force_ids = [force.id]
+    items = overdue_items(as_of, force_ids)
+    if fmt == "json":
+        click.echo(json.dumps([{k: item.as_json()[k] for k in OVERDUE_FIELDS} for item in items], indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=OVERDUE_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for item in items:
+            writer.writerow({k: item.as_json()[k] for k in OVERDUE_FIELDS})
+    else:
+        _print_table(items, as_of)
+
+
+def _print_table(items, as_of: date) -> None:
+    """Print overdue items as an aligned table for a person at a terminal."""
+    if not items:
+        click.echo(f"Nothing is overdue on {as_of.isoformat()}.")
+        return
+    rows = [["Days", "Type", "Force", "Inspection", "Ref", "Due", "Owner", "Title"]]
+    for item in items:
+        rows.append([str(item.days_overdue), item.type, item.force, item.inspection, item.ref or "-",
+                     item.due.isoformat(), item.owner or "-", item.title[:60]])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    click.echo(f"\n{len(items)} items overdue on {as_of.isoformat()}.")

@@ -1,0 +1,43 @@
+"""Configuration read from the environment, with safe defaults for one OPCC on SQLite."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return TRACKER_SECRET_KEY, or a key generated once into instance/ and kept there."""
+    if key := os.environ.get("TRACKER_SECRET_KEY"):
+        return key
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Created with owner-only permissions before the key is written into it.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the Flask configuration mapping from TRACKER_* environment variables."""
+    database_url = os.environ.get(
+        "TRACKER_DATABASE_URL", f"sqlite:///{instance_path / 'tracker.sqlite'}"
+    )
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "TRACKER_PUBLISHED_DIR": str(instance_path / "published"),
+        "TRACKER_EVIDENCE_DIR": str(instance_path / "evidence"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAIL_SERVER": os.environ.get("TRACKER_SMTP_HOST", "localhost"),
+        "MAIL_PORT": int(os.environ.get("TRACKER_SMTP_PORT", 25)),
+        "MAIL_SENDER": os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost"),
+        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+    }

@@ -1,0 +1,72 @@
+"""Per-force tracking of recommendations: statuses, actions and progress updates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..extensions import db
+from ..models import Action, ProgressUpdate, Tracking, User
+from ..statuses import ActionStatus, TrackingStatus, tracking_change_errors
+from . import ConflictError, DomainError
+
+
+def check_version(record, submitted_version: int | None) -> None:
+    """Refuse a save made against an older version of the record than the one stored."""
+    if submitted_version is not None and int(submitted_version) != record.version:
+        raise ConflictError(
+            "Someone else saved this record after you opened it. Your changes have not been saved: "
+            "they are still in the form below. Check the current record, then save again."
+        )
+
+
+def set_tracking_status(
+    tracking: Tracking, status: TrackingStatus, on: date, no_action_reason: str | None = None
+) -> None:
+    """Move a tracking row through its lifecycle; closing it records the day it closed."""
+    errors = tracking_change_errors(status, no_action_reason)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise DomainError(message, field=field)
+    tracking.status = status
+    tracking.no_action_reason = no_action_reason if status is TrackingStatus.NO_FURTHER_ACTION else None
+    if status.is_closed:
+        tracking.closed_on = tracking.closed_on or on
+        if status is TrackingStatus.COMPLETE:
+            tracking.implemented_on = tracking.implemented_on or on
+    else:
+        tracking.closed_on = None
+
+
+def set_target_date(tracking: Tracking, target: date | None) -> None:
+    """Set the force's own target date; without one the recommendation's deadline applies."""
+    tracking.target_date = target
+    tracking.due_on = target or tracking.recommendation.deadline_date
+
+
+def add_action(tracking: Tracking, title: str, **fields) -> Action:
+    """Add an action against a tracking row (it belongs to the tracking row's force)."""
+    action = Action(tracking=tracking, force_id=tracking.force_id, title=title, **fields)
+    if action.status is not None and ActionStatus(action.status).is_closed and action.completed_on is None:
+        raise DomainError("Enter the date the action was completed", field="completed_on")
+    db.session.add(action)
+    return action
+
+
+def set_action_status(action: Action, status: ActionStatus, on: date) -> None:
+    """Change an action's status; closing it records the day, reopening clears it."""
+    action.status = status
+    if status.is_closed:
+        action.completed_on = action.completed_on or on
+    else:
+        action.completed_on = None
+
+
+def add_progress_update(action: Action, occurred_on: date, text: str, author: User | None = None,
+                        not_for_publication: bool = False) -> ProgressUpdate:
+    """Log a dated progress update on an action."""
+    if not text.strip():
+        raise DomainError("Enter what was done", field="text")
+    update = ProgressUpdate(action=action, occurred_on=occurred_on, text=text.strip(), author=author,
+                            not_for_publication=not_for_publication)
+    db.session.add(update)
+    return update

@@ -1,0 +1,47 @@
+"""Users: creation and passwords (hashed with Argon2id)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..extensions import db
+from ..models import Force, User
+from ..statuses import Role
+from . import DomainError
+
+_hasher = PasswordHasher()
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    """Return an Argon2id hash of the password."""
+    return _hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Check a password against the user's hash (in constant time)."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get_user_by_email(email: str) -> User | None:
+    """Return the user with this email address (compared without case), or None."""
+    return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(email: str, name: str, role: Role, forces: list[Force], password: str) -> User:
+    """Create a user; refuse a taken email address or a short password."""
+    email = email.strip().lower()
+    if get_user_by_email(email) is not None:
+        raise DomainError("A user with that email address already exists", field="email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
+    user = User(email=email, name=name, role=role, forces=list(forces), password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user

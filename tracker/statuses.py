@@ -1,0 +1,167 @@
+"""The domain's fixed vocabularies (kinds, types, statuses, roles) and the lifecycle rules.
+
+Plain Python with no Flask in it. Values are stored in the database as these strings.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LabelledEnum(StrEnum):
+    """A string enum whose members carry the words a person reads."""
+
+    @property
+    def label(self) -> str:
+        """Return the member's label for pages and documents."""
+        return self._labels()[self]
+
+    @classmethod
+    def _labels(cls) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """Return (value, label) pairs in definition order, for forms."""
+        return [(member.value, member.label) for member in cls]
+
+
+class InspectionType(LabelledEnum):
+    PEEL = "peel"
+    NATIONAL_THEMATIC = "national_thematic"
+    JOINT = "joint"
+    FORCE_SPECIFIC = "force_specific"
+    PCC_COMMISSIONED = "pcc_commissioned"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PEEL: "PEEL assessment",
+            cls.NATIONAL_THEMATIC: "National thematic inspection",
+            cls.JOINT: "Joint inspection",
+            cls.FORCE_SPECIFIC: "Force-specific inspection",
+            cls.PCC_COMMISSIONED: "PCC-commissioned inspection",
+            cls.OTHER: "Other",
+        }
+
+    @property
+    def concerns_every_force(self) -> bool:
+        """National and joint thematic reports concern every force unless one is left out."""
+        return self in (InspectionType.NATIONAL_THEMATIC, InspectionType.JOINT)
+
+
+class Kind(LabelledEnum):
+    RECOMMENDATION = "recommendation"
+    AREA_FOR_IMPROVEMENT = "area_for_improvement"
+    CAUSE_OF_CONCERN = "cause_of_concern"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.RECOMMENDATION: "Recommendation",
+            cls.AREA_FOR_IMPROVEMENT: "Area for improvement",
+            cls.CAUSE_OF_CONCERN: "Cause of concern",
+        }
+
+
+class TrackingStatus(LabelledEnum):
+    """The lifecycle HMICFRS's own recommendation register used."""
+
+    AWAITING_REVIEW = "awaiting_review"
+    BEING_PROGRESSED = "being_progressed"
+    COMPLETE = "complete"
+    NO_FURTHER_ACTION = "no_further_action"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.AWAITING_REVIEW: "Awaiting review",
+            cls.BEING_PROGRESSED: "Being progressed",
+            cls.COMPLETE: "Complete",
+            cls.NO_FURTHER_ACTION: "No further action needed",
+        }
+
+    @property
+    def is_closed(self) -> bool:
+        """Complete and no-further-action items are closed: they cannot be overdue."""
+        return self in (TrackingStatus.COMPLETE, TrackingStatus.NO_FURTHER_ACTION)
+
+
+class ActionStatus(LabelledEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NOT_STARTED: "Not started",
+            cls.IN_PROGRESS: "In progress",
+            cls.COMPLETE: "Complete",
+            cls.CANCELLED: "Cancelled",
+        }
+
+    @property
+    def is_closed(self) -> bool:
+        """Complete and cancelled actions cannot be overdue."""
+        return self in (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
+
+
+class HmicfrsView(LabelledEnum):
+    """HMICFRS's own view of a recommendation, recorded when it is known."""
+
+    NOT_KNOWN = "not_known"
+    OPEN = "open"
+    CLOSED = "closed"
+    SUPERSEDED = "superseded"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.NOT_KNOWN: "Not yet known",
+            cls.OPEN: "Open",
+            cls.CLOSED: "Closed by HMICFRS",
+            cls.SUPERSEDED: "Superseded",
+        }
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    VIEWER = "viewer"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ADMIN: "Administrator",
+            cls.EDITOR: "Editor (OPCC staff)",
+            cls.REVIEWER: "Reviewer (chief officer)",
+            cls.VIEWER: "Viewer",
+        }
+
+    @property
+    def can_edit(self) -> bool:
+        """Admins and editors change records; reviewers comment and sign off; viewers read."""
+        return self in (Role.ADMIN, Role.EDITOR)
+
+
+def tracking_change_errors(status: TrackingStatus, no_action_reason: str | None) -> dict[str, str]:
+    """Return field errors for a tracking status change that the lifecycle does not allow."""
+    errors = {}
+    if status is TrackingStatus.NO_FURTHER_ACTION and not (no_action_reason or "").strip():
+        errors["no_action_reason"] = "Enter why no further action is needed"
+    return errors
+
+
+def needs_explanation(kind: Kind, explain_areas_for_improvement: bool = False) -> bool:
+    """Whether s.55(5B) requires the PCC's explanation for an item of this kind.
+
+    s.55(5B) names recommendations, including those set under a cause of concern; areas for
+    improvement need one only where the force chooses.
+    """
+    if kind is Kind.AREA_FOR_IMPROVEMENT:
+        return explain_areas_for_improvement
+    return kind is Kind.RECOMMENDATION

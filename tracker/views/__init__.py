@@ -1,0 +1,6 @@
+"""The web pages, one blueprint per area of the product."""
+
+from .auth import bp as auth_bp
+from .main import bp as main_bp
+
+BLUEPRINTS = [main_bp, auth_bp]
