@@ -15,3 +15,26 @@ class DomainError(Exception):
 
 class ConflictError(DomainError):
     """Someone else saved the record after it was loaded: the save is refused, nothing lost."""
+
+
+def save() -> None:
+    """Commit the request's changes: the one commit point of a request or command.
+
+    A row changed by someone else since it was read (SQLAlchemy's version check) becomes a
+    ConflictError; either way a failed save rolls back and leaves the database as it was.
+    """
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from ..extensions import db
+
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError(
+            "Someone else saved this record while you were saving it. Your changes have not been saved: "
+            "they are still in the form below. Check the current record, then save again."
+        ) from None
+    except Exception:
+        db.session.rollback()
+        raise

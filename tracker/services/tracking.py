@@ -37,6 +37,28 @@ def set_tracking_status(
         tracking.closed_on = None
 
 
+TRACKING_FIELDS = ("lead_officer", "rag_forecast", "pcc_explanation", "chief_comment", "hmicfrs_view", "hmicfrs_view_on",
+                   "verified_on", "implemented_on")
+
+
+def update_tracking(tracking: Tracking, submitted_version: int | None, on: date, *, status: TrackingStatus | None = None,
+                    no_action_reason: str | None = None, target_date: date | None = None, **fields) -> None:
+    """Apply an edit of a tracking row made against `submitted_version`; refuse it if that is stale.
+
+    `fields` are plain columns (TRACKING_FIELDS); status and target date go through their rules.
+    """
+    check_version(tracking, submitted_version)
+    unknown = set(fields) - set(TRACKING_FIELDS)
+    if unknown:
+        raise ValueError(f"not tracking fields: {sorted(unknown)}")
+    if status is not None:
+        set_tracking_status(tracking, status, on, no_action_reason)
+    if target_date != tracking.target_date:
+        set_target_date(tracking, target_date)
+    for name, value in fields.items():
+        setattr(tracking, name, value.strip() or None if isinstance(value, str) else value)
+
+
 def set_target_date(tracking: Tracking, target: date | None) -> None:
     """Set the force's own target date; without one the recommendation's deadline applies."""
     tracking.target_date = target
