@@ -1,6 +1,9 @@
 """The web pages, one blueprint per area of the product."""
 
+from .admin import bp as admin_bp
 from .auth import bp as auth_bp
+from .inspections import bp as inspections_bp
 from .main import bp as main_bp
+from .tracking import bp as tracking_bp
 
-BLUEPRINTS = [main_bp, auth_bp]
+BLUEPRINTS = [main_bp, auth_bp, inspections_bp, tracking_bp, admin_bp]
