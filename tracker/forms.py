@@ -32,6 +32,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from .deadlines import Rag
@@ -44,6 +45,12 @@ class GovDateField(DateField):
     def __init__(self, label=None, validators=None, what: str = "the date", **kwargs):
         super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
         self.what = what
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Process as usual, then give the widget exactly three boxes (or none) to redisplay."""
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data, "", "", ""][:3] if self.raw_data else None
 
     def process_formdata(self, valuelist):
         """Read the three boxes; say plainly when they are not a real date."""
@@ -109,7 +116,7 @@ class InspectionFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField("Title contains", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    year = SelectField("Year published", widget=GovSelect(), validators=[Optional()])
+    year = SelectField("Year published", widget=GovSelect(), validators=[Optional()], validate_choice=False)
     type = SelectField("Type", widget=GovSelect(), choices=optional_choices(InspectionType.choices(), "Any type"),
                        validators=[Optional()])
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
