@@ -32,6 +32,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
@@ -101,9 +102,14 @@ class NotBlank:
             raise StopValidation(self.message)
 
 
-def optional_choices(choices, blank: str = "Not set"):
+def as_choices(pairs) -> list[SelectChoice]:
+    """WTForms' choice objects from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def optional_choices(choices, blank: str = "Not set") -> list[SelectChoice]:
     """Choices with a blank first option."""
-    return [("", blank), *choices]
+    return as_choices([("", blank), *choices])
 
 
 # --- inspections --------------------------------------------------------------------------
@@ -121,7 +127,7 @@ class InspectionFilterForm(FlaskForm):
                        validators=[Optional()])
     force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
     state = SelectField("Open or closed", widget=GovSelect(), validators=[Optional()],
-                        choices=[("", "Open and closed"), ("open", "Open"), ("closed", "Closed")])
+                        choices=as_choices([("", "Open and closed"), ("open", "Open"), ("closed", "Closed")]))
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
@@ -133,13 +139,13 @@ class InspectionForm(FlaskForm):
     published_on = GovDateField("Date the report was published", what="the date the report was published",
                                 validators=[DateRequired("Enter the date the report was published")],
                                 description="For example, 17 9 2021")
-    type = RadioField("Type of inspection", widget=GovRadioInput(), choices=InspectionType.choices(),
+    type = RadioField("Type of inspection", widget=GovRadioInput(), choices=as_choices(InspectionType.choices()),
                       validators=[InputRequired("Select the type of inspection")])
     url = StringField("Web address of the report on the HMICFRS website", widget=GovTextInput(),
                       validators=[Optional(), Length(max=1000, message="Web address must be 1000 characters or fewer")])
     key_findings = TextAreaField("Key findings", widget=GovTextArea(), validators=[Optional()])
     scope = RadioField("Which forces does it concern?", widget=GovRadioInput(),
-                       choices=[("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")],
+                       choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
     version = HiddenField()
@@ -162,7 +168,7 @@ class RecommendationForm(FlaskForm):
 
     ref = StringField("Reference", widget=GovTextInput(), description="As the report numbers it, for example 3.2",
                       validators=[NotBlank("Enter the reference, for example 3.2"), Length(max=60, message="Reference must be 60 characters or fewer")])
-    kind = RadioField("Kind", widget=GovRadioInput(), choices=Kind.choices(), default=Kind.RECOMMENDATION.value,
+    kind = RadioField("Kind", widget=GovRadioInput(), choices=as_choices(Kind.choices()), default=Kind.RECOMMENDATION.value,
                       validators=[InputRequired("Select the kind of item")])
     parent_id = SelectField("Sits under", widget=GovSelect(), validators=[Optional()],
                             description="For example, 4.1 sits under 4")
@@ -187,7 +193,7 @@ class RecommendationForm(FlaskForm):
 class TrackingForm(FlaskForm):
     """Edit one force's tracking of a recommendation (editors and administrators)."""
 
-    status = RadioField("Status", widget=GovRadioInput(), choices=TrackingStatus.choices(),
+    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.choices()),
                         validators=[InputRequired("Select the status")])
     no_action_reason = TextAreaField("Why no further action is needed", widget=GovTextArea(), validators=[Optional()],
                                      description="Needed when the status is 'No further action needed'")
@@ -195,14 +201,14 @@ class TrackingForm(FlaskForm):
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
     rag_forecast = RadioField("Forecast RAG", widget=GovRadioInput(), default="",
-                              choices=[("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")],
+                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
                               validators=[Optional()])
     pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],
                                     description="The action taken or proposed, or why no action has been or will be taken")
     chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
     implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")
     verified_on = GovDateField("Date the OPCC verified it", what="the date it was verified")
-    hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=HmicfrsView.choices(), validators=[Optional()])
+    hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[Optional()])
     hmicfrs_view_on = GovDateField("Date of HMICFRS's view", what="the date of HMICFRS's view")
     version = HiddenField()
     submit = SubmitField("Save", widget=GovSubmitInput())
@@ -228,7 +234,7 @@ class ActionForm(FlaskForm):
                         validators=[NotBlank("Enter what the action is"), Length(max=300, message="Action must be 300 characters or fewer")])
     owner = StringField("Owner", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Owner must be 200 characters or fewer")])
     due_on = GovDateField("Due date", what="the due date", description="For example, 31 3 2022")
-    status = RadioField("Status", widget=GovRadioInput(), choices=ActionStatus.choices(),
+    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(ActionStatus.choices()),
                         default=ActionStatus.NOT_STARTED.value, validators=[InputRequired("Select the status")])
     completed_on = GovDateField("Date completed", what="the date completed",
                                 description="Leave blank to use today when the status is complete or cancelled")
@@ -267,7 +273,7 @@ class UserForm(FlaskForm):
     email = EmailField("Email address", widget=GovTextInput(),
                        validators=[NotBlank("Enter the email address"), Length(max=320)])
     name = StringField("Name", widget=GovTextInput(), validators=[NotBlank("Enter the person's name"), Length(max=200)])
-    role = RadioField("Role", widget=GovRadioInput(), choices=Role.choices(), default=Role.VIEWER.value,
+    role = RadioField("Role", widget=GovRadioInput(), choices=as_choices(Role.choices()), default=Role.VIEWER.value,
                       validators=[InputRequired("Select the role")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int,
                                  validators=[InputRequired("Select at least one force")])

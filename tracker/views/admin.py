@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from ..auth import admin_required
 from ..extensions import db
-from ..forms import PasswordForm, UserForm
+from ..forms import as_choices, PasswordForm, UserForm
 from ..models import User
 from ..services import DomainError, save
 from ..services import inspections as inspection_service
@@ -24,7 +24,7 @@ def _user(user_id: int) -> User:
 
 def _force_choices(form: UserForm) -> None:
     """Every force, for the checkboxes."""
-    form.forces.choices = [(f.id, f.name) for f in inspection_service.all_forces()]
+    form.forces.choices = as_choices([(f.id, f.name) for f in inspection_service.all_forces()])
 
 
 @bp.get("/users")

@@ -14,7 +14,7 @@ from ..auth import can_edit, editor_required, user_force_ids
 from ..services import ConflictError, DomainError, save
 from ..services import history as history_service
 from ..services import inspections as service
-from ..forms import InspectionFilterForm, InspectionForm, RecommendationForm
+from ..forms import as_choices, InspectionFilterForm, InspectionForm, RecommendationForm
 from ._helpers import show_error
 
 bp = Blueprint("inspections", __name__)
@@ -34,8 +34,8 @@ def index():
     """Every inspection, filtered by the address's query (year, type, force, open or closed, title)."""
     form = InspectionFilterForm(request.args)
     my_forces = current_user.forces
-    form.year.choices = [("", "Any year")] + [(str(y), str(y)) for y in service.inspection_years()]
-    form.force.choices = [("", "Any of my forces" if len(my_forces) > 1 else "My force")] + [(f.slug, f.name) for f in my_forces]
+    form.year.choices = as_choices([("", "Any year")] + [(str(y), str(y)) for y in service.inspection_years()])
+    form.force.choices = as_choices([("", "Any of my forces" if len(my_forces) > 1 else "My force")] + [(f.slug, f.name) for f in my_forces])
     form.validate()
     force = next((f for f in my_forces if f.slug == form.force.data), None)
     year = int(form.year.data) if (form.year.data or "").isdigit() and not form.year.errors else None
@@ -68,7 +68,7 @@ def show(slug: str):
 def _scope_choices(form: InspectionForm) -> list:
     """Every force, for the scope checkboxes."""
     forces = service.all_forces()
-    form.forces.choices = [(f.id, f.name) for f in forces]
+    form.forces.choices = as_choices([(f.id, f.name) for f in forces])
     return forces
 
 
@@ -139,10 +139,10 @@ def _conflict(form, error: ConflictError, record) -> None:
 
 def _recommendation_choices(form: RecommendationForm, inspection, rec=None) -> None:
     """The items a recommendation may sit under: any other item of the same report."""
-    form.parent_id.choices = [("", "Nothing: it is a top-level item")] + [
+    form.parent_id.choices = as_choices([("", "Nothing: it is a top-level item")] + [
         (str(r.id), f"{r.ref}: {r.text[:70]}{'…' if len(r.text) > 70 else ''}")
         for r in inspection.recommendations if rec is None or r.id != rec.id
-    ]
+    ])
 
 
 def _parent_of(form: RecommendationForm):
