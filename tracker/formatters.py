@@ -157,4 +157,15 @@ def audit_value(value, field: str | None = None) -> str:
     return str(value)
 
 
-FILTERS.update({"field_label": field_label, "entity_label": entity_label, "audit_value": audit_value})
+# Keys and bookkeeping a reader of the history has no use for.
+HISTORY_HIDDEN = {"id", "recommendation_id", "force_id", "tracking_id", "action_id", "update_id", "inspection_id",
+                  "stored_name", "position", "author_id", "verified_by_id", "signed_off_by_id",
+                  "deadline_overridden_by_id", "parent_id", "superseded_by_id"}
+
+
+def history_changes(changes: dict | None) -> list[tuple[str, object]]:
+    """An audit event's changes worth showing a person, in a stable order."""
+    return [(field, change) for field, change in (changes or {}).items() if field not in HISTORY_HIDDEN]
+
+
+FILTERS.update({"history_changes": history_changes, "field_label": field_label, "entity_label": entity_label, "audit_value": audit_value})

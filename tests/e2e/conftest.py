@@ -99,16 +99,29 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _signed_in_states():
+    """Each role's cookies after signing in through the form once (Argon2 is slow on purpose)."""
+    return {}
+
+
 @pytest.fixture
-def new_page(browser):
-    """Return a function opening a fresh page (its own cookies) at a given width."""
+def new_page(browser, live_server, _signed_in_states):
+    """Return a function opening a fresh page at a given width, signed in as a role if one is given."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, role: str | None = None):
         # bypass_csp lets the test inject axe-core; the app's own pages never need it.
-        context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+        options = {"viewport": {"width": width, "height": height}, "bypass_csp": True}
+        if role in _signed_in_states:
+            options["storage_state"] = _signed_in_states[role]
+        context = browser.new_context(**options)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        if role and role not in _signed_in_states:
+            sign_in(page, live_server, role)
+            _signed_in_states[role] = context.storage_state()
+        return page
 
     yield make
     for context in contexts:

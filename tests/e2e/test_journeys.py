@@ -105,9 +105,7 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
 
 @pytest.mark.parametrize("name, path, role", PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_is_accessible(live_server, new_page, tmp_path_factory, name, path, role):
-    page = new_page()
-    if role:
-        sign_in(page, live_server, role)
+    page = new_page(role=role)
     page.goto(live_server["url"] + path.format(**live_server["ids"]))
     assert_accessible(page, name)
     folder = tmp_path_factory.getbasetemp() / "pages-html"
