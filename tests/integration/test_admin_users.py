@@ -62,3 +62,11 @@ def test_user_form_refusals_keep_what_was_typed(as_role):
     assert "A user with that email address already exists" in page and 'value="Typed Name"' in page
     page = post_page(client, "/admin/users/new", user_form(email="not-an-email", forces=[], password="x"))
     assert "Enter an email address in the correct format" in page and "Select at least one force" in page
+
+
+def test_the_edit_form_shows_the_users_forces_ticked(as_role):
+    client = as_role(Role.ADMIN)
+    user = make_user(Role.VIEWER, ("lancashire",), email="ticked.forces@test.example")
+    page = get_page(client, f"/admin/users/{user.id}/edit")
+    lancashire, cumbria = get_force("lancashire").id, get_force("cumbria").id
+    assert f'value="{lancashire}" checked' in page and f'value="{cumbria}" checked' not in page

@@ -217,3 +217,12 @@ def test_a_form_without_its_csrf_token_is_refused(csrf_app, as_role):
     token = csrf_token_from(get_page(client, "/inspections/new"))
     response = client.post("/inspections/new", data=inspection_data(title="With token", scope="all", csrf_token=token))
     assert response.status_code == 302
+
+
+def test_the_edit_form_shows_the_chosen_forces_ticked(as_role):
+    client = as_role(Role.EDITOR)
+    cumbria = db.session.scalar(sa.text("SELECT id FROM forces WHERE slug = 'cumbria'"))
+    client.post("/inspections/new", data=inspection_data(forces=[str(cumbria)]))
+    page = get_page(client, "/inspections/custody-services-in-cumbria-2022/edit")
+    assert f'value="{cumbria}" checked' in page and 'value="chosen" checked' in page
+    assert 'value="force_specific" checked' in page and 'value="3"' in page

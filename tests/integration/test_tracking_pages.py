@@ -240,3 +240,19 @@ def test_an_update_needs_its_text_and_date(as_role, cumbria_4):
     page = post_page(client, f"/actions/{cumbria_4.actions[0].id}/updates/new",
                      {"occurred_on": ["", "", ""], "text": " "})
     assert "Enter the date of the update" in page and "Enter what was done" in page
+
+
+def test_tracking_forms_without_their_csrf_token_are_refused(csrf_app, as_role, cumbria_4):
+    from tests.conftest import csrf_token_from
+
+    editor, reviewer = as_role(Role.EDITOR), as_role(Role.REVIEWER)
+    action = cumbria_4.actions[1]
+    assert editor.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="X")).status_code == 400
+    assert editor.post(f"/tracking/{cumbria_4.id}/actions/new", data=action_form()).status_code == 400
+    assert upload(editor, action, ("a.txt", b"text")).status_code == 400
+    assert reviewer.post(f"/actions/{action.id}/sign-off", data={"version": str(action.version)}).status_code == 400
+    db.session.expire_all()
+    assert cumbria_4.lead_officer != "X" and action.signed_off_at is None
+    token = csrf_token_from(get_page(editor, f"/tracking/{cumbria_4.id}/edit"))
+    response = editor.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="X", csrf_token=token))
+    assert response.status_code == 302
