@@ -226,3 +226,16 @@ def test_the_edit_form_shows_the_chosen_forces_ticked(as_role):
     page = get_page(client, "/inspections/custody-services-in-cumbria-2022/edit")
     assert f'value="{cumbria}" checked' in page and 'value="chosen" checked' in page
     assert 'value="force_specific" checked' in page and 'value="3"' in page
+
+
+def test_closed_means_every_item_of_my_forces_is_closed(as_role):
+    client = as_role(Role.EDITOR)
+    client.post("/inspections/new", data=inspection_data(title="Not tracked here", scope="chosen",
+                                                         forces=[str(db.session.scalar(sa.text("SELECT id FROM forces WHERE slug = 'kent'")))]))
+    page = get_page(client, "/inspections/?state=closed")
+    assert "/inspections/not-tracked-here-2022\"" not in page and VAWG not in page
+    for ref in ("3", "3.2", "4", "4.1"):
+        tracking = get_tracking("cumbria", ref)
+        tracking.closed_on = tracking.closed_on or tracking.recommendation.inspection.published_on
+    db.session.commit()
+    assert VAWG in get_page(client, "/inspections/?state=closed")

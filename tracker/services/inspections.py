@@ -130,7 +130,12 @@ def list_inspections(force_ids: list[int], *, year: int | None = None, type: str
             Tracking.force_id.in_(force_ids),
             Tracking.closed_on.is_(None),
         )
-        query = query.where(open_items if state == "open" else ~open_items)
+        tracked = sa.exists().where(
+            Recommendation.inspection_id == Inspection.id,
+            Tracking.recommendation_id == Recommendation.id,
+            Tracking.force_id.in_(force_ids),
+        )
+        query = query.where(open_items if state == "open" else sa.and_(tracked, ~open_items))
     return list(db.session.scalars(query))
 
 
