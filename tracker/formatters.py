@@ -139,13 +139,16 @@ def audit_value(value, field: str | None = None) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if isinstance(value, str):
-        for enum_cls in (TrackingStatus, ActionStatus, HmicfrsView, InspectionType, Kind, Role):
+    enums_of = {"status": (TrackingStatus, ActionStatus), "hmicfrs_view": (HmicfrsView,), "type": (InspectionType,),
+                "kind": (Kind,), "role": (Role,)}
+    if isinstance(value, str) and (field is None or field in enums_of):
+        for enum_cls in enums_of.get(field, (TrackingStatus, ActionStatus, HmicfrsView, InspectionType, Kind, Role)):
             try:
                 return enum_cls(value).label
             except ValueError:
                 continue
-        if field in ("rag_forecast",) and value in ("red", "amber", "green"):
+    if isinstance(value, str):
+        if field == "rag_forecast" and value in ("red", "amber", "green"):
             return value.capitalize()
         try:
             if len(value) == 10:
