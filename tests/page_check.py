@@ -14,6 +14,7 @@ class _PageParser(HTMLParser):
     """Collect ids, the title and nesting errors while parsing."""
 
     def __init__(self):
+        """Start with nothing seen."""
         super().__init__(convert_charrefs=True)
         self.stack: list[str] = []
         self.errors: list[str] = []
@@ -22,6 +23,7 @@ class _PageParser(HTMLParser):
         self._in_title = False
 
     def handle_starttag(self, tag, attrs):
+        """Note ids, the title, and open elements."""
         for name, value in attrs:
             if name == "id":
                 self.ids.append(value or "")
@@ -31,11 +33,13 @@ class _PageParser(HTMLParser):
             self.stack.append(tag)
 
     def handle_startendtag(self, tag, attrs):
+        """A self-closed element opens and closes at once."""
         self.handle_starttag(tag, attrs)
         if tag not in VOID:
             self.stack.pop()
 
     def handle_endtag(self, tag):
+        """Close the element, allowing the end tags HTML lets a page leave out."""
         if tag == "title":
             self._in_title = False
         if tag in VOID:
@@ -48,6 +52,7 @@ class _PageParser(HTMLParser):
         self.stack.pop()
 
     def handle_data(self, data):
+        """Collect the title's text."""
         if self._in_title:
             self.title += data
 

@@ -44,6 +44,7 @@ class GovDateField(DateField):
     """A GOV.UK date input (day, month, year boxes) read into a date; blank boxes give None."""
 
     def __init__(self, label=None, validators=None, what: str = "the date", **kwargs):
+        """A date field named `what` in its error messages ("the date the report was published")."""
         super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
         self.what = what
 
@@ -83,9 +84,11 @@ class DateRequired:
     """Validator: the date boxes must not all be blank."""
 
     def __init__(self, message: str):
+        """Keep the message to show."""
         self.message = message
 
     def __call__(self, form, field):
+        """Stop with the message when no date was entered (a wrong date has its own message)."""
         if field.data is None and not field.process_errors:
             raise StopValidation(self.message)
 
@@ -94,9 +97,11 @@ class NotBlank:
     """Validator: text must have something in it besides spaces."""
 
     def __init__(self, message: str):
+        """Keep the message to show."""
         self.message = message
 
     def __call__(self, form, field):
+        """Stop with the message when the text is empty or only spaces."""
         if not (field.data or "").strip():
             field.errors[:] = []
             raise StopValidation(self.message)

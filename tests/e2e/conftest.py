@@ -111,6 +111,7 @@ def new_page(browser, live_server, _signed_in_states):
     contexts = []
 
     def make(width: int = 1280, height: int = 900, role: str | None = None):
+        """Open a page in a new browser context."""
         # bypass_csp lets the test inject axe-core; the app's own pages never need it.
         options = {"viewport": {"width": width, "height": height}, "bypass_csp": True}
         if role in _signed_in_states:
