@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..extensions import db
 from ..models import EvidenceFile, ProgressUpdate
-from . import DomainError
+from . import DomainError, get_by_id
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -97,7 +97,7 @@ def store_file(update: ProgressUpdate, filename: str, data: bytes, evidence_dir:
 
 def get_evidence(evidence_id: int) -> EvidenceFile | None:
     """Return an evidence file record, or None."""
-    return db.session.get(EvidenceFile, evidence_id)
+    return get_by_id(EvidenceFile, evidence_id)
 
 
 def path_of(record: EvidenceFile, evidence_dir: str | Path) -> Path | None:

@@ -13,7 +13,7 @@ from ..deadlines import DeadlineKind, parse_deadline, statutory_response_deadlin
 from ..extensions import db
 from ..models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
 from ..statuses import InspectionType, Kind
-from . import DomainError
+from . import MAX_ID, DomainError, get_by_id
 
 
 def get_inspection(slug: str) -> Inspection | None:
@@ -169,6 +169,7 @@ def all_forces() -> list[Force]:
 
 def forces_by_ids(ids: list[int]) -> list[Force]:
     """Return the forces with these ids, by name."""
+    ids = [i for i in ids if isinstance(i, int) and 0 < i <= MAX_ID]
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Force).where(Force.id.in_(ids)).order_by(Force.name)))
@@ -350,4 +351,4 @@ def trackings_by_recommendation(inspection: Inspection, force_ids: list[int]) ->
 
 def get_recommendation(rec_id: int) -> Recommendation | None:
     """Return the recommendation with this id, or None."""
-    return db.session.get(Recommendation, rec_id)
+    return get_by_id(Recommendation, rec_id)

@@ -7,7 +7,7 @@ from datetime import date
 from ..extensions import db
 from ..models import Action, ProgressUpdate, Tracking, User
 from ..statuses import ActionStatus, TrackingStatus, tracking_change_errors
-from . import ConflictError, DomainError
+from . import ConflictError, DomainError, get_by_id
 
 
 def check_version(record, submitted_version: int | None) -> None:
@@ -99,12 +99,12 @@ def add_progress_update(action: Action, occurred_on: date, text: str, author: Us
 
 def get_tracking(tracking_id: int) -> Tracking | None:
     """Return a tracking row with its recommendation, inspection and force, or None."""
-    return db.session.get(Tracking, tracking_id)
+    return get_by_id(Tracking, tracking_id)
 
 
 def get_action(action_id: int) -> Action | None:
     """Return an action, or None."""
-    return db.session.get(Action, action_id)
+    return get_by_id(Action, action_id)
 
 
 def record_verification(tracking: Tracking, user: User | None) -> None:

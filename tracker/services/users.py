@@ -47,6 +47,13 @@ def create_user(email: str, name: str, role: Role, forces: list[Force], password
     return user
 
 
+def get_user(user_id: int) -> User | None:
+    """Return the user with this id, or None."""
+    from . import get_by_id
+
+    return get_by_id(User, user_id)
+
+
 def list_users() -> list[User]:
     """Return every user, by name."""
     return list(db.session.scalars(sa.select(User).order_by(User.name, User.email)))

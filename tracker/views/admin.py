@@ -19,7 +19,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _user(user_id: int) -> User:
     """The user with this id, or 404."""
-    return db.session.get(User, user_id) or abort(404)
+    return service.get_user(user_id) or abort(404)
 
 
 def _force_choices(form: UserForm) -> None:

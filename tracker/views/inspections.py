@@ -38,7 +38,7 @@ def index():
     form.force.choices = as_choices([("", "Any of my forces" if len(my_forces) > 1 else "My force")] + [(f.slug, f.name) for f in my_forces])
     form.validate()
     force = next((f for f in my_forces if f.slug == form.force.data), None)
-    year = int(form.year.data) if (form.year.data or "").isdigit() and not form.year.errors else None
+    year = int(form.year.data) if (form.year.data or "").isdigit() and 1900 <= int(form.year.data) <= 2200 else None
     inspections = service.list_inspections(
         user_force_ids(), year=year, type=form.type.data or None if not form.type.errors else None,
         force_id=force.id if force else None, state=form.state.data if not form.state.errors else None,
