@@ -73,7 +73,7 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
         assert f"is read as: {expected}" in page.inner_text("#deadline-reading")
         check(page, "journey recommendation form with the deadline read")
         page.click("button:has-text('Save')")
-        assert f"Recommendation {ref} added" in page.content()
+        assert f"Recommendation {ref} added. Its deadline" in page.content() and expected in page.content()
     check(page, "journey inspection with two recommendations")
     assert page.is_visible("#rec-" + page.get_attribute("li.tracker-rec >> nth=1", "id").split("-")[1])
 

@@ -127,6 +127,7 @@ def test_a_conflicting_save_is_refused_with_the_text_kept(as_role, cumbria_4):
     assert other.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="Someone")).status_code == 302
     page = post_page(editor, f"/tracking/{cumbria_4.id}/edit", stale)
     assert "Someone else saved this record" in page and "My careful words" in page
+    assert "What is saved now" in page and "Someone</dd>" in page
     db.session.expire_all()
     assert cumbria_4.pcc_explanation != "My careful words" and cumbria_4.lead_officer == "Someone"
     assert f'value="{cumbria_4.version}"' in page  # a second, knowing save goes through

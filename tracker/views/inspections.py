@@ -159,6 +159,18 @@ def _save_recommendation_deadline(form: RecommendationForm, rec) -> None:
         service.clear_deadline_override(rec)
 
 
+def _deadline_note(rec) -> str:
+    """Say which date the item is now due on, so the person can check it."""
+    from ..formatters import deadline_label
+
+    label = deadline_label(rec.deadline_kind, rec.deadline_date)
+    if rec.deadline_overridden:
+        return f"Its deadline is set by hand: {label}."
+    if rec.deadline_text:
+        return f"Its deadline \u201c{rec.deadline_text}\u201d is read as: {label}. Check this is right."
+    return "It has no deadline."
+
+
 def _render_recommendation_form(form, inspection, rec):
     """The recommendation form, with the date the engine reads from the written deadline."""
     reading = service.read_deadline(form.deadline_text.data, inspection.published_on) if form.deadline_text.data else None
@@ -187,7 +199,7 @@ def new_recommendation(slug: str):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(f"{rec.kind.label} {rec.ref} added", "success")
+            flash(f"{rec.kind.label} {rec.ref} added. {_deadline_note(rec)}", "success")
             return redirect(url_for(".show", slug=inspection.slug) + f"#rec-{rec.id}")
     return _render_recommendation_form(form, inspection, None)
 
@@ -221,7 +233,7 @@ def edit_recommendation(rec_id: int):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(f"{rec.kind.label} {rec.ref} saved", "success")
+            flash(f"{rec.kind.label} {rec.ref} saved. {_deadline_note(rec)}", "success")
             return redirect(url_for(".show", slug=inspection.slug) + f"#rec-{rec.id}")
     return _render_recommendation_form(form, inspection, rec)
 

@@ -76,6 +76,7 @@ def edit(tracking_id: int):
     if not (can_edit() or is_reviewer()):
         abort(403)
     reviewer_only = not can_edit()
+    conflict = False
     form_cls = ChiefCommentForm if reviewer_only else TrackingForm
     if request.method == "GET":
         data = {name: getattr(tracking, name) for name in form_cls().data if hasattr(tracking, name)}
@@ -104,6 +105,7 @@ def edit(tracking_id: int):
             save()
         except ConflictError as error:
             _conflict(form, error, tracking)
+            conflict = True
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -111,7 +113,7 @@ def edit(tracking_id: int):
             flash("Tracking saved", "success")
             return redirect(url_for(".show", tracking_id=tracking.id))
     return render_template("tracking/edit.html", form=form, tracking=tracking, rec=tracking.recommendation,
-                           reviewer_only=reviewer_only)
+                           reviewer_only=reviewer_only, conflict=conflict)
 
 
 def _action_fields(form: ActionForm) -> dict:
