@@ -81,7 +81,8 @@ def test_an_editor_adds_a_force_specific_inspection(as_role):
     responses = db.session.scalars(sa.select(StatutoryResponse).where(StatutoryResponse.inspection_id == inspection.id)).all()
     assert [r.force_id for r in responses] == [cumbria]
     assert str(responses[0].due_on) == "2022-03-30"
-    assert "Inspection added" in get_page(client, response.headers["Location"])
+    page = get_page(client, response.headers["Location"])
+    assert '<p class="govuk-notification-banner__heading">Inspection added: Custody services in Cumbria.' in page
 
 
 def test_a_national_inspection_concerns_every_force(as_role):

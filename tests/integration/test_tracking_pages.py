@@ -257,3 +257,19 @@ def test_tracking_forms_without_their_csrf_token_are_refused(csrf_app, as_role, 
     token = csrf_token_from(get_page(editor, f"/tracking/{cumbria_4.id}/edit"))
     response = editor.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="X", csrf_token=token))
     assert response.status_code == 302
+
+
+def test_the_tracking_page_runs_a_handful_of_queries(app, as_role, cumbria_4):
+    import sqlalchemy as sa
+
+    client = as_role(Role.EDITOR)
+    statements = []
+    engine = db.session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        get_page(client, f"/tracking/{cumbria_4.id}")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert 0 < len(selects) <= 12, selects

@@ -102,6 +102,29 @@ def get_tracking(tracking_id: int) -> Tracking | None:
     return get_by_id(Tracking, tracking_id)
 
 
+def get_tracking_page(tracking_id: int) -> Tracking | None:
+    """Return a tracking row with everything its page shows loaded in a handful of queries."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from ..models import Inspection, Recommendation
+    from . import MAX_ID
+
+    if not 0 < tracking_id <= MAX_ID:
+        return None
+    return db.session.scalar(
+        sa.select(Tracking).where(Tracking.id == tracking_id).options(
+            joinedload(Tracking.force), joinedload(Tracking.verified_by),
+            joinedload(Tracking.recommendation).joinedload(Recommendation.inspection).load_only(Inspection.slug, Inspection.title),
+            selectinload(Tracking.actions).options(
+                joinedload(Action.signed_off_by),
+                selectinload(Action.updates).options(joinedload(ProgressUpdate.author),
+                                                     selectinload(ProgressUpdate.evidence_files)),
+            ),
+        )
+    )
+
+
 def get_action(action_id: int) -> Action | None:
     """Return an action, or None."""
     return get_by_id(Action, action_id)

@@ -27,9 +27,9 @@ from ._helpers import is_reviewer, require_editor, show_error
 bp = Blueprint("tracking", __name__)
 
 
-def _tracking(tracking_id: int):
+def _tracking(tracking_id: int, for_page: bool = False):
     """The tracking row, if it belongs to one of the user's forces; else 404."""
-    tracking = service.get_tracking(tracking_id)
+    tracking = service.get_tracking_page(tracking_id) if for_page else service.get_tracking(tracking_id)
     if tracking is None:
         abort(404)
     require_force(tracking.force_id)
@@ -57,7 +57,7 @@ def _conflict(form, error: ConflictError, record) -> None:
 @login_required
 def show(tracking_id: int):
     """The tracking page: status, dates, RAG, comments, closure keys, actions and their updates."""
-    tracking = _tracking(tracking_id)
+    tracking = _tracking(tracking_id, for_page=True)
     today = date.today()
     return render_template(
         "tracking/show.html", tracking=tracking, rec=tracking.recommendation,
