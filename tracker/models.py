@@ -304,6 +304,8 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     chief_comments_due_on: Mapped[date | None] = mapped_column()  # the date the PCC specified
     chief_comments_received_on: Mapped[date | None] = mapped_column()
     chief_comments: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the chief constable's comments are not published (none received): recorded, not left blank.
+    chief_comments_absence: Mapped[str | None] = mapped_column(sa.Text)
     pcc_comments: Mapped[str | None] = mapped_column(sa.Text)
     pcc_response_to_chief: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5)
     drafted_on: Mapped[date | None] = mapped_column()
