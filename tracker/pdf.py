@@ -116,6 +116,11 @@ def render_pdf(html: str, *, title: str, strict: bool = True) -> bytes:
     """
     collector = _ErrorCollector()
     weasy_logger = logging.getLogger("weasyprint")
+    # logging.config.fileConfig (Alembic's env.py) disables loggers that exist already: its records
+    # would then reach no handler, and an inaccessible PDF would pass unnoticed.
+    weasy_logger.disabled = False
+    if weasy_logger.getEffectiveLevel() > logging.ERROR:
+        weasy_logger.setLevel(logging.WARNING)
     weasy_logger.addHandler(collector)
     try:
         document = HTML(string=html, base_url=None, url_fetcher=AssetOnlyFetcher()).render(
