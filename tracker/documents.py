@@ -121,6 +121,11 @@ def render_response_html(response: StatutoryResponse, public: bool = True, draft
     return render_template("response.html", **document_context(response, public=public, draft=draft))
 
 
+def render_response_body(response: StatutoryResponse, public: bool = True) -> str:
+    """The document's body alone, as kept beside a published PDF for the public HTML copy."""
+    return render_template("_response_body.html", **document_context(response, public=public, draft=False))
+
+
 def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False) -> bytes:
     """The response as a tagged PDF/UA-1 document; the same data gives the same bytes."""
     return render_pdf(render_response_html(response, public=public, draft=draft), title=response_title(response))

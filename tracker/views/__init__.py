@@ -2,5 +2,7 @@
 
 from .auth import bp as auth_bp
 from .main import bp as main_bp
+from .public import bp as public_bp
+from .responses import bp as responses_bp
 
-BLUEPRINTS = [main_bp, auth_bp]
+BLUEPRINTS = [main_bp, auth_bp, responses_bp, public_bp]
