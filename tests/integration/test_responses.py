@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import uuid4
+
 import hashlib
 import io
 import re
@@ -12,7 +14,8 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests.conftest import get_force, make_user
+from tests.conftest import get_force
+from tests.conftest import make_user as _make_user
 from tests.loopback import loopback_listener
 from tracker.audit import set_actor
 from tracker.documents import WITHHELD_SENTENCE, render_response_pdf, response_trackings
@@ -22,6 +25,12 @@ from tracker.services import DomainError, save
 from tracker.services import responses as response_service
 from tracker.services.tracking import add_action, add_progress_update
 from tracker.statuses import Role
+
+
+def make_user(role, forces=("cumbria",)):
+    """A user with a unique email (tests.conftest and pytest's conftest keep separate counters)."""
+    return _make_user(role, forces, email=f"{role.value}-{uuid4().hex[:10]}@responses.test")
+
 
 
 def squash(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea
 from wtforms import DateField, HiddenField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class GovDateField(DateField):
@@ -68,5 +68,5 @@ class CopiesForm(FlaskForm):
 
 class StatutoryParagraphForm(FlaskForm):
     statutory_paragraph = TextAreaField("Statutory paragraph", widget=GovTextArea(),
-                                        validators=[InputRequired("Enter the statutory paragraph"), Length(max=5_000)])
+                                        validators=[DataRequired("Enter the statutory paragraph"), Length(max=5_000)])
     submit = SubmitField("Save paragraph", widget=GovSubmitInput())
