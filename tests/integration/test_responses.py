@@ -310,3 +310,18 @@ def test_statutory_paragraph_is_editable_per_force(cumbria):
     response_service.set_statutory_paragraph(get_force("cumbria"), "Our own wording under section 55, within 56 days.")
     db.session.flush()
     assert "Our own wording under section 55" in pdf_text(render_response_pdf(cumbria))
+
+
+def test_no_text_runs_off_the_page(cumbria):
+    """Every line of text of the seed response lies inside the page, clear of the edges."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    pdf = render_response_pdf(cumbria, draft=True)
+    pages = list(extract_pages(io.BytesIO(pdf)))
+    assert len(pages) >= 3
+    for page in pages:
+        for element in page:
+            if isinstance(element, LTTextContainer):
+                assert element.x0 >= 28 and element.x1 <= page.width - 28, (element.get_text()[:60], element.bbox)
+                assert element.y0 >= 20 and element.y1 <= page.height - 20, (element.get_text()[:60], element.bbox)
