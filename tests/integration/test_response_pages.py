@@ -227,6 +227,7 @@ def test_publish_twice_then_download_and_public_pages(app, as_role, published_di
     editor = as_role(Role.EDITOR)
     page = editor.post(PAGE + "/publish", data={"reason": ""}, follow_redirects=True)
     assert "Version 1 published" in page.get_data(as_text=True)
+    assert "&lt;p class" not in page.get_data(as_text=True)  # the success banner is HTML, not escaped markup
     refused = editor.post(PAGE + "/publish", data={"reason": ""})
     assert "Enter why the response is being published again" in refused.get_data(as_text=True)
     assert editor.post(PAGE + "/publish", data={"reason": "Corrected a date"}).status_code == 302
