@@ -316,3 +316,15 @@ def test_render_response_command(runner, tmp_path):
     unknown = runner.invoke(args=["render-response", "--force", "nowhere", "--inspection", "vawg-2021",
                                   "--output", str(tmp_path / "y.pdf")])
     assert unknown.exit_code != 0
+
+
+def test_render_response_command_writes_the_published_version(runner, published_dir, tmp_path):
+    """Without --draft the command writes the latest published file, byte for byte."""
+    response = make_ready()
+    version = response_service.publish(response, make_user(Role.EDITOR), published_dir)
+    db.session.commit()
+    out = tmp_path / "published.pdf"
+    result = runner.invoke(args=["render-response", "--force", "cumbria", "--inspection", "vawg-2021", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == response_service.published_path(published_dir, version).read_bytes()
+    assert version.sha256 in result.output

@@ -112,6 +112,9 @@ def test_seed_response_pdf_structure(cumbria):
         assert titles[0].startswith("Cumbria Police and Crime Commissioner response")
         children = [child.title for child in outline.root[0].children]
     assert "Key findings" in children and "The PCC's comments" in children and "The chief constable's comments" in children
+    first_page_ops = pikepdf.parse_content_stream(pdf.pages[0])
+    assert any(str(op.operator) == "BMC" and str(op.operands[0]) == "/Artifact" for op in first_page_ops if op.operands), \
+        "the running header and footer are marked as artefacts"
     for page in pdf.pages:
         for _, font in page.obj.Resources.Font.items():
             for target in (font.DescendantFonts if "/DescendantFonts" in font else [font]):
