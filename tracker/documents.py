@@ -48,6 +48,7 @@ class RecommendationEntry:
     tracking: Tracking
     explanation_required: bool
     actions: list[ActionEntry] = field(default_factory=list)
+    show_chief_comment: bool = True
 
 
 def response_title(response: StatutoryResponse) -> str:
@@ -95,11 +96,15 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
                     continue
                 updates.append(update)
             actions.append(ActionEntry(action, updates))
+        show_chief_comment = bool(tracking.chief_comment) and not (public and tracking.chief_comment_not_for_publication)
+        if tracking.chief_comment and not show_chief_comment:
+            withheld = True
         entries.append(RecommendationEntry(
             recommendation=rec,
             tracking=tracking,
             explanation_required=requires_explanation(rec.kind, rec.addressed_to, force.explain_areas_for_improvement),
             actions=actions,
+            show_chief_comment=show_chief_comment,
         ))
     return {
         "response": response,

@@ -164,6 +164,19 @@ def test_not_for_publication_items_are_left_out_of_the_public_pdf(cumbria, app):
     assert "Nightjar" in internal and "Informant handling" in internal and "Not for publication" in internal
 
 
+def test_a_chief_comment_not_for_publication_is_left_out_of_the_public_pdf(cumbria):
+    """A recommendation's chief constable's comment marked not for publication stays internal."""
+    tracking = response_trackings(cumbria)[0]
+    tracking.chief_comment = "Surveillance capacity in Barrow is stretched"
+    tracking.chief_comment_not_for_publication = True
+    db.session.flush()
+    public = pdf_text(render_response_pdf(cumbria))
+    assert "Surveillance capacity" not in public and squash(WITHHELD_SENTENCE) in public
+    tracking.chief_comment_not_for_publication = False
+    db.session.flush()
+    assert "Surveillance capacity in Barrow is stretched" in pdf_text(render_response_pdf(cumbria))
+
+
 def test_marking_not_for_publication_is_audited(cumbria):
     """Changing the flag is in the audit trail with who did it."""
     user = make_user(Role.EDITOR)
