@@ -157,5 +157,8 @@ def render_response_command(force_slug: str, inspection_slug: str, output: Path,
     if not response.versions:
         raise click.ClickException("This response has not been published: use --draft to render the current data")
     latest = response.versions[-1]
-    output.write_bytes(response_service.published_path(Path(current_app.config["TRACKER_PUBLISHED_DIR"]), latest).read_bytes())
+    source = response_service.published_path(Path(current_app.config["TRACKER_PUBLISHED_DIR"]), latest)
+    if not source.is_file():
+        raise click.ClickException(f"The published file of version {latest.number} is missing: {source}")
+    output.write_bytes(source.read_bytes())
     click.echo(f"Wrote version {latest.number} (sha256 {latest.sha256}) to {output}")

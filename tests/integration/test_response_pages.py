@@ -158,6 +158,7 @@ def test_milestones_stale_version_is_refused(as_role):
             "chief_comments_due_on": ["", "", ""], "chief_comments_received_on": ["", "", ""], "drafted_on": ["", "", ""]}
     page = client.post(PAGE + "/milestones", data=form)
     assert page.status_code == 200 and "Someone else saved" in page.get_data(as_text=True)
+    check_html(page.get_data(as_text=True))
     db.session.expire_all()
     assert cumbria().chief_invited_on is None
 
