@@ -23,6 +23,18 @@ PAGE = "/responses/cumbria/vawg-2021"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def seeded(role):
+    """The demonstration user of a role (Cumbria; the administrator has every force): no password hashing."""
+    from tracker.services.users import get_user_by_email
+    return get_user_by_email(f"{role.value}@tracker.example")
+
+
+@pytest.fixture
+def as_seeded(app):
+    """A client signed in as the demonstration user of a role."""
+    return lambda role: sign_in(app.test_client(), seeded(role))
+
+
 def make_user(role, forces=("cumbria",)):
     """A user with a unique email (tests.conftest and pytest's conftest keep separate counters)."""
     return _make_user(role, forces, email=f"{role.value}-{uuid4().hex[:10]}@responses.test")
@@ -75,9 +87,9 @@ def make_ready(drafter=None):
     response = cumbria()
     for tracking in response_trackings(response):
         tracking.pcc_explanation = f"Explanation {tracking.recommendation.ref}"
-    drafter = drafter or make_user(Role.EDITOR)
+    drafter = drafter or seeded(Role.EDITOR)
     response_service.update_milestones(response, response.version, drafter, drafted_on=date(2021, 11, 1))
-    response_service.approve(response, make_user(Role.REVIEWER), date(2021, 11, 2))
+    response_service.approve(response, seeded(Role.REVIEWER), date(2021, 11, 2))
     db.session.commit()
     return response
 
@@ -87,9 +99,9 @@ def test_signed_out_is_sent_to_sign_in(client):
     assert client.get(PAGE).status_code == 302
 
 
-def test_response_page_shows_milestones_countdown_comments_and_missing(as_role):
+def test_response_page_shows_milestones_countdown_comments_and_missing(as_seeded):
     """The page lists what is missing with links to the tracking pages."""
-    page = as_role(Role.EDITOR).get(PAGE)
+    page = as_seeded(Role.EDITOR).get(PAGE)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     check_html(html)
@@ -101,36 +113,38 @@ def test_response_page_shows_milestones_countdown_comments_and_missing(as_role):
     assert "Change the milestones" in html and "Preview the public copy as a PDF" in html
 
 
-@pytest.mark.parametrize("path", [PAGE, PAGE + "/preview", PAGE + "/preview.pdf", PAGE + "/milestones", PAGE + "/comments",
-                                  PAGE + "/publish", PAGE + "/copies", PAGE + "/versions/1.pdf",
-                                  "/responses/cumbria/statutory-paragraph/edit"])
-def test_another_forces_response_is_404(as_role, path):
+def test_another_forces_response_is_404(as_role):
     """A user of another force gets 404 on every page of the response, never the data."""
-    assert as_role(Role.ADMIN, ("hampshire-and-isle-of-wight",)).get(path).status_code == 404
+    client = as_role(Role.ADMIN, ("hampshire-and-isle-of-wight",))
+    for path in [PAGE, PAGE + "/preview", PAGE + "/preview.pdf", PAGE + "/milestones", PAGE + "/comments",
+                 PAGE + "/publish", PAGE + "/copies", PAGE + "/versions/1.pdf", "/responses/cumbria/statutory-paragraph/edit"]:
+        assert client.get(path).status_code == 404, path
+    for path in [PAGE + "/milestones", PAGE + "/comments", PAGE + "/publish", PAGE + "/copies", PAGE + "/approve"]:
+        assert client.post(path).status_code == 404, path
 
 
-def test_unknown_response_is_404(as_role):
+def test_unknown_response_is_404(as_seeded):
     """No such inspection: 404."""
-    assert as_role(Role.EDITOR).get("/responses/cumbria/no-such-report").status_code == 404
+    assert as_seeded(Role.EDITOR).get("/responses/cumbria/no-such-report").status_code == 404
 
 
-def test_index_lists_the_users_forces_only(as_role):
+def test_index_lists_the_users_forces_only(as_seeded):
     """The list shows the user's forces' responses."""
-    html = as_role(Role.VIEWER).get("/responses/").get_data(as_text=True)
+    html = as_seeded(Role.VIEWER).get("/responses/").get_data(as_text=True)
     check_html(html)
     assert "Cumbria Constabulary" in html and "Hampshire" not in html
 
 
-def test_viewer_cannot_edit(as_role):
+def test_viewer_cannot_edit(as_seeded):
     """Editing pages are for editors."""
-    viewer = as_role(Role.VIEWER)
+    viewer = as_seeded(Role.VIEWER)
     assert viewer.get(PAGE + "/milestones").status_code == 403
     assert viewer.post(PAGE + "/publish").status_code == 403
 
 
-def test_milestones_saved(as_role):
+def test_milestones_saved(as_seeded):
     """Valid dates are saved and the editor becomes the drafter."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     version = cumbria().version
     form = {"version": version, "chief_invited_on": ["20", "9", "2021"], "chief_comments_due_on": ["8", "10", "2021"],
             "chief_comments_received_on": ["", "", ""], "drafted_on": ["1", "11", "2021"]}
@@ -140,9 +154,9 @@ def test_milestones_saved(as_role):
     assert response.drafted_by is not None
 
 
-def test_milestones_invalid_date_redisplays(as_role):
+def test_milestones_invalid_date_redisplays(as_seeded):
     """An impossible date is refused with a GOV.UK message and the form again."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     form = {"version": cumbria().version, "chief_invited_on": ["31", "2", "2021"], "chief_comments_due_on": ["", "", ""],
             "chief_comments_received_on": ["", "", ""], "drafted_on": ["", "", ""]}
     page = client.post(PAGE + "/milestones", data=form)
@@ -151,9 +165,9 @@ def test_milestones_invalid_date_redisplays(as_role):
     check_html(html)
 
 
-def test_milestones_stale_version_is_refused(as_role):
+def test_milestones_stale_version_is_refused(as_seeded):
     """Optimistic locking: a form from an older version saves nothing."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     form = {"version": cumbria().version - 1 if cumbria().version > 1 else 999, "chief_invited_on": ["20", "9", "2021"],
             "chief_comments_due_on": ["", "", ""], "chief_comments_received_on": ["", "", ""], "drafted_on": ["", "", ""]}
     page = client.post(PAGE + "/milestones", data=form)
@@ -163,9 +177,9 @@ def test_milestones_stale_version_is_refused(as_role):
     assert cumbria().chief_invited_on is None
 
 
-def test_comments_saved(as_role):
+def test_comments_saved(as_seeded):
     """The comments form saves the texts."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     page = client.post(PAGE + "/comments", data={"version": cumbria().version, "pcc_comments": "New PCC words",
                                                  "chief_comments": "", "chief_comments_absence": "Chose not to comment",
                                                  "pcc_response_to_chief": ""})
@@ -174,9 +188,9 @@ def test_comments_saved(as_role):
     assert response.pcc_comments == "New PCC words" and response.chief_comments is None
 
 
-def test_previews(as_role):
+def test_previews(as_seeded):
     """HTML previews (public and internal) and a draft PDF."""
-    client = as_role(Role.VIEWER)
+    client = as_seeded(Role.VIEWER)
     html = client.get(PAGE + "/preview").get_data(as_text=True)
     check_html(html)
     assert "Draft: not published" in html and "Recommendation 4.1" in html
@@ -185,21 +199,20 @@ def test_previews(as_role):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
 
 
-def test_publish_page_lists_what_is_missing(as_role):
+def test_publish_page_lists_what_is_missing(as_seeded):
     """Before anything is posted, the publish page shows what is missing."""
-    html = as_role(Role.EDITOR).get(PAGE + "/publish").get_data(as_text=True)
+    html = as_seeded(Role.EDITOR).get(PAGE + "/publish").get_data(as_text=True)
     check_html(html)
     assert "cannot be published yet" in html and "Write the PCC&#39;s explanation for recommendation 3.2" in html
 
 
-def test_publish_refused_when_incomplete_writes_nothing(as_role, published_dir):
+def test_publish_refused_when_incomplete_writes_nothing(as_seeded, published_dir):
     """Publishing an incomplete response shows the list and writes nothing."""
     response = cumbria()
-    drafter = make_user(Role.EDITOR)
-    response_service.update_milestones(response, response.version, drafter, drafted_on=date(2021, 11, 1))
-    response_service.approve(response, make_user(Role.REVIEWER), date(2021, 11, 2))
+    response_service.update_milestones(response, response.version, seeded(Role.EDITOR), drafted_on=date(2021, 11, 1))
+    response_service.approve(response, seeded(Role.REVIEWER), date(2021, 11, 2))
     db.session.commit()
-    page = as_role(Role.EDITOR).post(PAGE + "/publish", data={"reason": ""})
+    page = as_seeded(Role.EDITOR).post(PAGE + "/publish", data={"reason": ""})
     assert page.status_code == 200 and "cannot be published" in page.get_data(as_text=True)
     assert not published_dir.exists()
     assert cumbria().versions == []
@@ -222,10 +235,10 @@ def test_approve_by_reviewer_through_the_page(app):
     assert cumbria().approved_on is not None
 
 
-def test_publish_twice_then_download_and_public_pages(app, as_role, published_dir, client):
+def test_publish_twice_then_download_and_public_pages(app, as_seeded, published_dir, client):
     """Publish v1, republish v2 with a reason, download both, public page and feed show them."""
     make_ready()
-    editor = as_role(Role.EDITOR)
+    editor = as_seeded(Role.EDITOR)
     page = editor.post(PAGE + "/publish", data={"reason": ""}, follow_redirects=True)
     assert "Version 1 published" in page.get_data(as_text=True)
     assert "&lt;p class" not in page.get_data(as_text=True)  # the success banner is HTML, not escaped markup
@@ -285,9 +298,9 @@ def test_public_pages_show_nothing_unpublished(client):
     assert client.get("/public/no-such-force/feed.atom").status_code == 404
 
 
-def test_statutory_paragraph_form(as_role):
+def test_statutory_paragraph_form(as_seeded):
     """An editor edits the force's paragraph; blank is refused."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     page = client.get("/responses/cumbria/statutory-paragraph/edit")
     assert "section 37 of the Policing and Crime Act 2017" in page.get_data(as_text=True)
     refused = client.post("/responses/cumbria/statutory-paragraph/edit", data={"statutory_paragraph": " "})
@@ -296,9 +309,9 @@ def test_statutory_paragraph_form(as_role):
                        data={"statutory_paragraph": "Our wording"}).status_code == 302
 
 
-def test_forms_carry_csrf_tokens(csrf_app, as_role):
+def test_forms_carry_csrf_tokens(csrf_app, as_seeded):
     """With CSRF on, the forms carry a token and a POST without one is refused."""
-    client = as_role(Role.EDITOR)
+    client = as_seeded(Role.EDITOR)
     html = client.get(PAGE + "/milestones").get_data(as_text=True)
     assert csrf_token_from(html)
     assert client.post(PAGE + "/milestones", data={"version": "1"}).status_code == 400
@@ -322,7 +335,7 @@ def test_render_response_command(runner, tmp_path):
 def test_render_response_command_writes_the_published_version(runner, published_dir, tmp_path):
     """Without --draft the command writes the latest published file, byte for byte."""
     response = make_ready()
-    version = response_service.publish(response, make_user(Role.EDITOR), published_dir)
+    version = response_service.publish(response, seeded(Role.EDITOR), published_dir)
     db.session.commit()
     out = tmp_path / "published.pdf"
     result = runner.invoke(args=["render-response", "--force", "cumbria", "--inspection", "vawg-2021", "--output", str(out)])

@@ -112,7 +112,7 @@ def approve(response: StatutoryResponse, user: User, on: date) -> None:
         raise DomainError("Only a reviewer can approve a response")
     if response.drafted_on is None:
         raise DomainError("Record the date the response was drafted before it is approved")
-    if response.drafted_by_id is not None and response.drafted_by_id == user.id:
+    if response.drafted_by is not None and response.drafted_by.id == user.id:
         raise DomainError("The response must be approved by someone other than the person who drafted it")
     response.approved_on = on
     response.approved_by = user
