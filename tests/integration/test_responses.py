@@ -79,6 +79,11 @@ ON_TIME = datetime(2021, 11, 10, 12, 0)
 def test_seed_response_renders_with_every_recommendation_and_both_comments(cumbria):
     """The seed VAWG response for Cumbria renders; its text holds every ref, text, bullet and both comments."""
     text = pdf_text(render_response_pdf(cumbria, draft=True))
+    assert re.search(r"Page 1 of \d", text)
+    # Text that runs over a page break has the running header and footer in between: take them out.
+    text = re.sub("[•◦]", " ", text)  # list markers are extracted apart from their items
+    text = text.replace("Cumbria Office of Police and Crime Commissioner · Draft, not published", " ")
+    text = squash(re.sub(re.escape(cumbria.inspection.title) + r" Page \d+ of \d+", " ", text))
     for tracking in response_trackings(cumbria):
         rec = tracking.recommendation
         assert f"Recommendation {rec.ref}" in text
@@ -93,7 +98,6 @@ def test_seed_response_renders_with_every_recommendation_and_both_comments(cumbr
     assert "section 37 of the Policing and Crime Act 2017" in text
     assert "56 days" in text
     assert "17 September 2021" in text and "National thematic inspection" in text
-    assert re.search(r"Page 1 of \d", text)
 
 
 def test_seed_response_pdf_structure(cumbria):
