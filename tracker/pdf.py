@@ -40,7 +40,6 @@ ASSET_TYPES = {
 }
 # Fixed dates written as the PDF's CreationDate and ModDate (and in its XMP), for byte-identical output.
 FIXED_DATE = "2000-01-01T00:00:00Z"
-LANGUAGE = "en-GB"
 PDF_VARIANT = "pdf/ua-1"
 
 
