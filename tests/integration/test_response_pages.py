@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
-
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from html.parser import HTMLParser
+from uuid import uuid4
 
 import pytest
 from flask import g
