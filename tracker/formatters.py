@@ -76,7 +76,15 @@ def label(value) -> str:
     return getattr(value, "label", value if value is not None else "")
 
 
+def paragraphs(text: str | None) -> list[str]:
+    """Split typed text into its paragraphs (one per non-empty line), for documents and pages."""
+    if not text:
+        return []
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
 FILTERS = {
+    "paragraphs": paragraphs,
     "govuk_date": govuk_date,
     "govuk_date_short": govuk_date_short,
     "govuk_datetime": govuk_datetime,
