@@ -105,6 +105,7 @@ class ParseResult:
 
 # --- cleaning what a PDF or web page paste does to text ---------------------------------------
 
+PAGE_BREAK = "\f"  # a form feed, kept on a line of its own by clean_text
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\v"), " ")
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"}
@@ -112,11 +113,11 @@ _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "
 
 def clean_text(text: str) -> str:
     """Fold line ends, odd spaces, tabs, ligatures and invisible characters; keep quotes as written."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n").replace("\u2028", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", f"\n{PAGE_BREAK}\n").replace("\u2028", "\n")
     text = text.translate(_INVISIBLE).translate(_SPACES)
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
-    text = "".join(ch for ch in text if ch == "\n" or ch >= " " or ch in "\t")
+    text = "".join(ch for ch in text if ch >= " " or ch in "\n\t\f")
     return "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
 
 
@@ -136,14 +137,33 @@ def _furniture_key(line: str) -> str:
 
 
 def _find_running_lines(lines: list[str]) -> set[str]:
-    """The keys of short lines repeated on several pages: running headers and footers."""
-    counts = Counter(_furniture_key(line) for line in lines if line and len(line) <= 120)
+    """The keys of short lines repeated at page breaks: running headers and footers.
+
+    An occurrence counts only next to a page break: a page number, a form feed, the start or end
+    of the text, or (for a line that carries a page number itself) a blank line. So a sentence
+    that happens to repeat inside the recommendations is never taken for page furniture.
+    """
+    def is_break(index: int, blank_counts: bool) -> bool:
+        if index < 0 or index >= len(lines):
+            return True
+        line = lines[index]
+        return line == PAGE_BREAK or bool(_PAGE_NUMBER.match(line)) or (blank_counts and not line)
+
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line or line == PAGE_BREAK or len(line) > 120 or _PAGE_NUMBER.match(line):
+            continue
+        key = _furniture_key(line)
+        example.setdefault(key, _plain(line))
+        if is_break(index - 1, "#" in key) or is_break(index + 1, "#" in key):
+            counts[key] += 1
     running = set()
     for key, count in counts.items():
-        needed = 2 if "#" in key else 3
-        if count < needed or key.endswith(":") or "should" in key or key == "#":
+        if count < 2 or key.endswith(":") or "should" in key or len(key.split()) < 2:
             continue
-        if _SECTION_HEADING.match(key) or _BULLET.match(key) or _LABELLED.match(key) or _NUMBERED.match(key):
+        line = example[key]
+        if any(p.match(line) for p in (_SECTION_HEADING, _BULLET, _LABELLED, _NUMBERED, _LETTERED)):
             continue
         running.add(key)
     return running
@@ -279,8 +299,9 @@ class _Line:
 class _Parser:
     """The state of one pass over the lines: the current item, section and list."""
 
-    def __init__(self, published: date | None):
+    def __init__(self, published: date | None, words: set[str] | None = None):
         self.published = published
+        self.words = words or set()  # every word of the text, for mending hyphenation
         self.result = ParseResult()
         self.items: list[ParsedItem] = []
         self.by_ref: dict[str, ParsedItem] = {}
@@ -334,7 +355,7 @@ class _Parser:
         item = self.current
         if self.mode == "bullets" and item.bullets:
             if not line.blank_before:
-                item.bullets[-1] = _join(item.bullets[-1], line.text)
+                item.bullets[-1] = _join(item.bullets[-1], line.text, self.words)
                 return
             item.flags.append("Text after the bullet points was added to the end of the text: check it belongs here")
             self.warn("Text after a list of bullet points was added to the end of the item's text", line)
@@ -344,7 +365,7 @@ class _Parser:
         elif line.blank_before:
             item.text += "\n\n" + line.text
         else:
-            item.text = _join(item.text, line.text)
+            item.text = _join(item.text, line.text, self.words)
 
     def parent_for(self, ref: str, line: _Line) -> ParsedItem | None:
         """The item a dotted reference sits under (4.1 under 4), warning when it is missing."""
@@ -458,7 +479,7 @@ class _Parser:
         if self.in_cause_recs and self.cause is not None:
             # A recommendation of the cause of concern with no number, or the introduction of a list of them.
             if self.intro is not None and not line.blank_before:
-                self.intro = _join(self.intro, line.text)
+                self.intro = _join(self.intro, line.text, self.words)
                 return
             self.intro = None
             self.start(None, Kind.RECOMMENDATION, line.text, line, self.cause)
@@ -467,23 +488,32 @@ class _Parser:
         self.unplaced.append(line)
 
 
-def _join(before: str, after: str) -> str:
-    """Join a line broken by the PDF to the next one, mending a word hyphenated across them."""
+def _join(before: str, after: str, words: set[str] | frozenset = frozenset()) -> str:
+    """Join a line broken by the PDF to the next one, mending a word hyphenated across them.
+
+    The hyphen is kept when the text writes that word with a hyphen elsewhere, dropped when it
+    writes it whole elsewhere, and otherwise kept only after a prefix such as "non-" or "pre-".
+    """
     if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and after[:1].islower():
-        word_start = re.search(r"([A-Za-z]+)-$", before)
-        prefix = word_start.group(1).lower() if word_start else ""
+        head = re.search(r"([A-Za-z]+)-$", before)
+        tail = re.match(r"[a-z]+", after)
+        prefix = head.group(1).lower() if head else ""
+        rest = tail.group(0) if tail else ""
+        if f"{prefix}-{rest}" in words:
+            return before + after
+        if f"{prefix}{rest}" in words:
+            return before[:-1] + after
         if prefix in _KEEP_HYPHEN_PREFIXES:
             return before + after
         return before[:-1] + after
-    if before.endswith(("\u2013", "\u2014", "/")):
-        return before + after if before.endswith("/") else before + " " + after
+    if before.endswith("/"):
+        return before + after
     return before + " " + after
 
 
 # A word broken after one of these keeps its hyphen: "non-\nmolestation" is "non-molestation".
 _KEEP_HYPHEN_PREFIXES = {"non", "pre", "post", "self", "cross", "multi", "co", "anti", "high", "low", "well",
-                         "long", "short", "under", "over", "ex", "semi", "inter", "intra", "so", "part", "full",
-                         "front", "back", "peer", "year", "day", "place", "risk", "honour", "case", "force", "sub"}
+                         "ex", "semi", "so", "full", "front", "honour", "risk", "place", "case", "cyber"}
 
 
 def parse_text(text: str, published: date | None = None) -> ParseResult:
@@ -492,13 +522,14 @@ def parse_text(text: str, published: date | None = None) -> ParseResult:
         raise ImportFileError(
             f"The text is too long to read ({len(text):,} characters; the most is {MAX_TEXT_CHARS:,}). "
             "Paste or upload the recommendations section only.")
-    lines = clean_text(text).split("\n")
-    parser = _Parser(published)
+    cleaned = clean_text(text)
+    lines = cleaned.split("\n")
+    parser = _Parser(published, set(re.findall(r"[a-z]+(?:-[a-z]+)*", cleaned.lower())))
     running = _find_running_lines(lines)
     blank = True
     seen_running: set[str] = set()
     for number, raw in enumerate(lines, start=1):
-        if not raw:
+        if not raw or raw == PAGE_BREAK:
             blank = True
             continue
         if _PAGE_NUMBER.match(raw):
@@ -534,16 +565,18 @@ def _read_line(parser: _Parser, line: _Line) -> None:
     if m := _NUMBERED.match(text):
         ref, rest = m.group(1), m.group(2)
         sentence_break = line.blank_before or parser.current is None or _ends_sentence(_last_text(parser))
+        if rest and parser.in_list_context() and "." not in ref \
+                and _is_numbered_bullet(parser, int(ref)) and not parser.in_cause_recs:
+            parser.numbered_bullets = int(ref)
+            parser.bullet(rest, line)
+            return
         if (not rest or _starts_with_capital(rest)) and sentence_break and _plausible_ref(ref):
-            if parser.in_list_context() and "." not in ref and _is_numbered_bullet(parser, int(ref)):
-                parser.numbered_bullets = int(ref)
-                parser.bullet(rest, line)
-                return
             parser.numbered(ref, rest, line)
             return
     if m := _LETTERED.match(text):
         label = m.group(1) or m.group(2)
-        if _is_sub_label(parser, label) and (line.blank_before or _ends_sentence(_last_text(parser))):
+        if _is_sub_label(parser, label) and (line.blank_before or parser.in_list_context()
+                                              or _ends_sentence(_last_text(parser))):
             _lettered(parser, label, m.group(3), line)
             return
     if m := _BULLET.match(text):
@@ -667,28 +700,22 @@ _SINGULAR = {Kind.RECOMMENDATION: "Recommendation", Kind.AREA_FOR_IMPROVEMENT: "
 def render_text(items: list[ParsedItem], width: int = 78) -> str:
     """Write items as plain text in tracker's own format, which parse_text reads back.
 
-    Items come in document order (parents before children). Section headings mark changes of
-    kind; a cause of concern's recommendations follow a "Recommendations" heading under it.
+    Items come in document order, parents before their children: recommendations, then areas
+    for improvement, then causes of concern, each cause followed by its own recommendations
+    under a "Recommendations" heading. A section heading marks each change of kind.
     """
     out: list[str] = []
+    causes = {item.ref for item in items if item.kind is Kind.CAUSE_OF_CONCERN and item.ref}
+    headed_causes: set[str] = set()
     section: Kind | None = None
-    cause_refs: set[str | None] = set()
-    in_cause = False
-    children_heading_done: set[int] = set()
-    for index, item in enumerate(items):
-        under_cause = item.parent_ref is not None and item.parent_ref in cause_refs
-        if under_cause:
-            parent_index = next(i for i, it in enumerate(items[:index]) if it.ref == item.parent_ref)
-            if parent_index not in children_heading_done:
+    for item in items:
+        if item.parent_ref is not None and item.parent_ref in causes:
+            if item.parent_ref not in headed_causes:
                 out.append("Recommendations")
-                children_heading_done.add(parent_index)
-        elif item.parent_ref is None or not in_cause:
-            if item.kind is not section or (in_cause and item.kind is not Kind.CAUSE_OF_CONCERN):
-                out.append(_HEADINGS[item.kind])
-                section = item.kind
-            in_cause = item.kind is Kind.CAUSE_OF_CONCERN
-        if item.kind is Kind.CAUSE_OF_CONCERN:
-            cause_refs.add(item.ref)
+                headed_causes.add(item.parent_ref)
+        elif item.parent_ref is None and item.kind is not section:
+            out.append(_HEADINGS[item.kind])
+            section = item.kind
         out.append(_render_item(item, width))
     return "\n\n".join(out) + "\n"
 
