@@ -4,7 +4,6 @@ round trip `export-inspection` / `import-inspection` (the shape of seed_data/ins
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -53,7 +52,7 @@ def import_report_command(file: Path, slug: str | None, dry_run: bool, fmt: str)
         _print_items(result)
     if dry_run:
         return
-    out = click.get_text_stream("stderr") if fmt == "json" else click.get_text_stream("stdout")
+    to_stderr = fmt == "json"  # keep the JSON on stdout clean for scripts
     if not result.items:
         raise click.ClickException(f"{file}: no recommendations were found. Nothing saved.")
     try:
@@ -63,7 +62,7 @@ def import_report_command(file: Path, slug: str | None, dry_run: bool, fmt: str)
         db.session.rollback()
         raise click.ClickException(f"{exc.message}. Nothing saved.") from None
     forces = sum(1 for row in inspection.scope if row.in_scope)
-    click.echo(f"Saved {len(added)} items into {inspection.slug}, tracked for {forces} forces.", file=out)
+    click.echo(f"Saved {len(added)} items into {inspection.slug}, tracked for {forces} forces.", err=to_stderr)
 
 
 def _print_items(result: importer.ParseResult) -> None:
@@ -104,12 +103,26 @@ def export_inspection_command(slug: str, fmt: str, output: Path | None) -> None:
     if fmt == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        text = yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
     if output:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote {slug} to {output}", file=sys.stderr)
+        click.echo(f"Wrote {slug} to {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Writes text with line breaks as YAML literal blocks (|), as the seed files are written."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    """A string with line breaks as a literal block; others as PyYAML chooses."""
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_BlockDumper.add_representer(str, _represent_str)
 
 
 @click.command("import-inspection")
