@@ -23,7 +23,7 @@ from .statuses import Kind
 
 # --- limits --------------------------------------------------------------------------------
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # an uploaded file (a whole report PDF can be large)
+MAX_FILE_BYTES = 10 * 1024 * 1024  # an uploaded file: the app's upload limit (TRACKER_MAX_UPLOAD_BYTES) by default
 MAX_TEXT_CHARS = 1_000_000  # the text read from it: about 500 pages of a report
 MAX_PDF_PAGES = 600
 MAX_DOCX_UNZIPPED_BYTES = 60 * 1024 * 1024  # guards against a zip bomb dressed as .docx
@@ -176,7 +176,7 @@ _SECTION_HEADING = re.compile(
 _LABELLED = re.compile(
     r"^(recommendation|area for improvement|cause of concern|afi)\s+(\d{1,3}(?:\.\d{1,3})*)"
     r"(?:\s*[:.)\-\u2013\u2014]\s*|\s+|$)(.*)$", re.IGNORECASE)
-_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)(?:[.:)]\s*|\s+)(.*)$")
+_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)([.:)]\s*|\s+)(.*)$")
 _LETTERED = re.compile(r"^(?:\(([a-z]{1,4})\)|([a-z]{1,4})[.)])\s+(.*)$")
 _BULLET = re.compile(r"^([\u00b7\u2022\u2023\u2043\u25aa\u25cf\u25e6\u25a0\u25a1\u27a2\u2713\u2714\uf0b7\uf0a7*>o-]"
                      r"|[\u2013\u2014])\s+(.*)$")
@@ -563,8 +563,10 @@ def _read_line(parser: _Parser, line: _Line) -> None:
         parser.labelled(_Relabel(m, text[offset:]), line)
         return
     if m := _NUMBERED.match(text):
-        ref, rest = m.group(1), m.group(2)
-        sentence_break = line.blank_before or parser.current is None or _ends_sentence(_last_text(parser))
+        ref, rest = m.group(1), m.group(3)
+        # "4.1 Forces" (a space only) could be a broken sentence; "4.1:" or "4." cannot.
+        sentence_break = (line.blank_before or parser.current is None or not m.group(2).isspace()
+                          or _ends_sentence(_last_text(parser)))
         if rest and parser.in_list_context() and "." not in ref \
                 and _is_numbered_bullet(parser, int(ref)) and not parser.in_cause_recs:
             parser.numbered_bullets = int(ref)
@@ -614,7 +616,7 @@ def _plausible_ref(ref: str) -> bool:
 def _is_numbered_bullet(parser: _Parser, number: int) -> bool:
     """In a list, "1." starts numbered points and "2." continues them; other numbers are new items."""
     if number == 1 and parser.numbered_bullets == 0:
-        return True
+        return not parser.current.bullets  # "1." after "•" points is a new item, not a point
     return parser.numbered_bullets > 0 and number == parser.numbered_bullets + 1
 
 

@@ -243,6 +243,20 @@ def test_uploads_are_read_and_hostile_ones_refused_clearly(app, as_role):
         assert count(Recommendation) == before
 
 
+def test_a_paste_too_long_for_a_form_is_refused_with_the_form_and_its_message(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    # A browser sends this form as multipart, where a text field is limited to the app's form size.
+    response = client.post(URL, data={"text": "1. Forces should act now.\n" * 40_000},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "There is a problem" in html and "The pasted text is too long" in html
+    big = client.post(URL, data={"file": (io.BytesIO(b"x" * (11 * 1024 * 1024)), "big.pdf")},
+                      content_type="multipart/form-data")
+    assert big.status_code == 413 and "The selected file must be smaller than 10 MB" in big.get_data(as_text=True)
+
+
 def test_text_with_nothing_to_read_says_so_and_offers_no_import(app, as_role):
     make_inspection()
     html = preview(as_role(Role.EDITOR), "Just a paragraph about the inspection.")

@@ -104,5 +104,5 @@ def test_five_megabytes_of_text_is_refused_clearly():
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
-    with pytest.raises(ImportFileError, match="must be smaller than 20 MB"):
-        read_file_bytes("huge.pdf", b"%PDF-" + b"0" * (21 * 1024 * 1024))
+    with pytest.raises(ImportFileError, match="must be smaller than 10 MB"):
+        read_file_bytes("huge.pdf", b"%PDF-" + b"0" * (11 * 1024 * 1024))

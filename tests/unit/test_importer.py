@@ -301,6 +301,13 @@ ii. Training should be evaluated.
     assert refs(result) == [("2", None), ("2(a)", "2"), ("2(b)", "2"), ("3", None), ("3(i)", "3"), ("3(ii)", "3")]
 
 
+def test_a_point_without_a_full_stop_does_not_swallow_the_next_numbered_item():
+    result = parse_text("1. Forces should:\n\u2022 do this\n\u2022 and that\n2. The Home Office should act.\n"
+                        "1. Forces should report.\n")
+    assert refs(result) == [("1", None), ("2", None), ("1", None)]
+    assert result.items[0].bullets == ["do this", "and that"]
+
+
 def test_bullets_in_every_style():
     marks = ["\u00b7", "\u2022", "-", "o", "*", "\u25aa", "\u2013", "\uf0b7"]
     text = "1. Forces should:\n" + "\n".join(f"{mark} point {n};" for n, mark in enumerate(marks))

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SubmitField, TextAreaField
 
 from .. import importer
@@ -26,9 +27,6 @@ from ..services import inspections as inspection_service
 from ..statuses import Kind, Role
 
 bp = Blueprint("imports", __name__)
-
-# A request larger than this is refused before its body is read.
-MAX_REQUEST_BYTES = importer.MAX_FILE_BYTES + 1024 * 1024
 
 
 class PasteForm(FlaskForm):
@@ -80,10 +78,13 @@ def _done_url(inspection: Inspection) -> str:
 def start(slug: str):
     """Paste the report's text or upload its file; a valid submission shows the preview (nothing saved)."""
     inspection = _load_inspection(slug)
-    if request.method == "POST" and (request.content_length or 0) > MAX_REQUEST_BYTES:
-        form = PasteForm(formdata=None)
-        form.file.errors = [f"The selected file must be smaller than {importer.MAX_FILE_BYTES // (1024 * 1024)} MB"]
-        return render_template("imports/start.html", form=form, inspection=inspection), 413
+    if request.method == "POST":
+        try:
+            if (request.content_length or 0) > _max_upload_bytes():
+                raise RequestEntityTooLarge()
+            request.form  # noqa: B018  (reads the body here, within the app's size limits)
+        except RequestEntityTooLarge:
+            return _too_large(inspection)
     form = PasteForm()
     if form.validate_on_submit():
         text, warnings = _read_submission(form)
@@ -96,7 +97,23 @@ def start(slug: str):
                 result.warnings[:0] = warnings
                 return _preview(inspection, _rows_from_result(result), [str(w) for w in result.warnings],
                                 FieldErrors(), len(result.removed))
-    return render_template("imports/start.html", form=form, inspection=inspection)
+    return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024))
+
+
+def _max_upload_bytes() -> int:
+    """The largest request the page accepts: the app's limit, and never more than the importer's."""
+    return min(current_app.config.get("MAX_CONTENT_LENGTH") or importer.MAX_FILE_BYTES, importer.MAX_FILE_BYTES)
+
+
+def _too_large(inspection: Inspection):
+    """Refuse a request too large to read, on the form, with the limit that applies."""
+    form = PasteForm(formdata=None)
+    if (request.content_length or 0) > 2 * 1024 * 1024:
+        form.file.errors = [f"The selected file must be smaller than {_max_upload_bytes() // (1024 * 1024)} MB"]
+    else:
+        form.text.errors = ["The pasted text is too long: paste the recommendations section only, "
+                            "or upload the report as a file"]
+    return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024)), 413
 
 
 def _read_submission(form: PasteForm) -> tuple[str | None, list]:
