@@ -313,6 +313,7 @@ class _Parser:
         self.intro: str | None = None  # "By March 2023, the force should:" introducing a list of its recommendations
         self.numbered_bullets = 0  # how many "1.", "2." bullets the current list has had
         self.lettered: list[str] = []  # the letters/numerals of sub-items so far
+        self.cause_points = 0  # the last number of a numbered list of a cause of concern's recommendations
         self.unplaced: list[_Line] = []  # a run of lines that are not part of any item
 
     # -- helpers
@@ -395,6 +396,7 @@ class _Parser:
                 "causes of concern": "cause of concern"}.get(word, word)
         kind = _SECTION_KINDS[base]
         self.intro = None
+        self.cause_points = 0
         if kind is Kind.RECOMMENDATION and self.cause is not None:
             self.in_cause_recs = True
             self.current = None
@@ -420,6 +422,7 @@ class _Parser:
         if kind is not Kind.RECOMMENDATION or self.cause is None:
             self.cause, self.in_cause_recs = None, False
         self.intro = None
+        self.cause_points = 0
         item = self.start(ref, kind, self.with_intro(m.group(3).strip()) if parent is self.cause and parent else m.group(3).strip(),
                           line, parent)
         if kind is Kind.CAUSE_OF_CONCERN:
@@ -564,6 +567,11 @@ def _read_line(parser: _Parser, line: _Line) -> None:
         return
     if m := _NUMBERED.match(text):
         ref, rest = m.group(1), m.group(3)
+        if rest and "." not in ref and _in_cause_list(parser) and int(ref) == parser.cause_points + 1:
+            # "By 31 March 2023, the force should: 1. ...; 2. ...": the cause of concern's recommendations.
+            parser.cause_points = int(ref)
+            parser.bullet(rest, line)
+            return
         # "4.1 Forces" (a space only) could be a broken sentence; "4.1:" or "4." cannot.
         sentence_break = (line.blank_before or parser.current is None or not m.group(2).isspace()
                           or _ends_sentence(_last_text(parser)))
@@ -596,6 +604,16 @@ class _Relabel:
     def group(self, n: int) -> str:
         """The match's group, with group 3 (the text) as originally written."""
         return self._rest if n == 3 else self._m.group(n)
+
+
+def _in_cause_list(parser: _Parser) -> bool:
+    """True inside a list of a cause of concern's recommendations (or right after its introduction)."""
+    if not (parser.in_cause_recs and parser.cause is not None):
+        return False
+    current = parser.current
+    intro_candidate = (current is not None and current is not parser.cause and current.ref is None
+                       and not current.bullets and current.text.endswith(":"))
+    return parser.intro is not None or intro_candidate
 
 
 def _last_text(parser: _Parser) -> str:

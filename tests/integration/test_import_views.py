@@ -184,7 +184,7 @@ def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(ap
     assert response.status_code == 400
     assert_well_formed(html)
     assert "<title>Error:" in html and "There is a problem" in html
-    assert 'href="#items-0-text"' in html and "Enter the text of item 1 (3)" in html
+    assert 'href="#items-0-text"' in html and "Enter the text of item 1 (reference 3)" in html
     assert 'href="#items-1-deadline-day"' in html and "must be a real date" in html
     assert count(Recommendation) == before
     # What was typed is still there.

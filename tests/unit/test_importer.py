@@ -186,6 +186,24 @@ def test_a_cause_of_concern_carries_its_recommendations():
     assert result.items[0].addressed_to is None  # a cause of concern is a finding, not addressed to anyone
 
 
+def test_a_cause_of_concern_with_a_numbered_list_of_recommendations():
+    text = """Cause of concern 1
+The force isn\u2019t managing the risk posed by registered sex offenders.
+Recommendations
+Within three months, the force should:
+1. review its policy;
+2. train its staff.
+
+Cause of concern 2
+The force doesn\u2019t understand demand.
+"""
+    result = parse_text(text, date(2022, 10, 1))
+    assert refs(result) == [("Cause of concern 1", None), (None, "Cause of concern 1"), (None, "Cause of concern 1"),
+                            ("Cause of concern 2", None)]
+    assert result.items[1].text == "Within three months, the force should review its policy;"
+    assert result.items[2].deadline == date(2023, 1, 1)
+
+
 NATIONAL = """Recommendations
 
 Recommendation 1

@@ -30,7 +30,7 @@ def check_items(inspection: Inspection, items: list[ParsedItem], numbers: list[i
     for index, item in enumerate(items):
         index = numbers[index] if numbers else index
         where = f"items-{index}"
-        name = f"item {index + 1}" + (f" ({item.ref})" if item.ref else "")
+        name = f"item {index + 1}" + (f" (reference {item.ref})" if item.ref else "")
         if item.ref is not None and len(item.ref) > 60:
             problems.append(DomainError(f"The reference of {name} must be 60 characters or fewer", f"{where}-ref"))
         if item.ref is not None and item.ref in existing:

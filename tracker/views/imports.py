@@ -159,7 +159,8 @@ def _date_parts(value: date | None) -> dict:
 def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, status: int = 200):
     """Show the editable preview."""
     return render_template("imports/preview.html", inspection=inspection, rows=rows, warnings=warnings,
-                           form=errors, errors=errors, removed=removed, kinds=Kind.choices()), status
+                           form=errors, errors=errors, removed=removed, kinds=Kind.choices(),
+                           kind_labels=dict(Kind.choices())), status
 
 
 @bp.post("/inspections/<slug>/import/confirm")
@@ -226,7 +227,7 @@ def _items_from_rows(rows: list[dict], inspection: Inspection, errors: FieldErro
         if not row["include"]:
             continue
         i = row["number"]
-        name = f"item {i + 1}" + (f" ({row['ref']})" if row["ref"] else "")
+        name = f"item {i + 1}" + (f" (reference {row['ref']})" if row["ref"] else "")
         try:
             kind = Kind(row["kind"])
         except ValueError:
