@@ -313,6 +313,9 @@ class _Parser:
         self.intro: str | None = None  # "By March 2023, the force should:" introducing a list of its recommendations
         self.numbered_bullets = 0  # how many "1.", "2." bullets the current list has had
         self.lettered: list[str] = []  # the letters/numerals of sub-items so far
+        self.loose_section = False  # after "Areas for improvement": unnumbered paragraphs or points are items
+        self.loose: list[ParsedItem] = []  # items read from such paragraphs (True) or points
+        self.loose_from_points: list[ParsedItem] = []
         self.cause_points = 0  # the last number of a numbered list of a cause of concern's recommendations
         self.unplaced: list[_Line] = []  # a run of lines that are not part of any item
 
@@ -397,6 +400,7 @@ class _Parser:
         kind = _SECTION_KINDS[base]
         self.intro = None
         self.cause_points = 0
+        self.mode = "text"
         if kind is Kind.RECOMMENDATION and self.cause is not None:
             self.in_cause_recs = True
             self.current = None
@@ -404,6 +408,7 @@ class _Parser:
         self.cause, self.in_cause_recs = None, False
         self.section_kind = kind
         self.current = None
+        self.loose_section = plural
         if not plural:
             # "Area for improvement" on its own line: an item with no number; its text follows.
             item = self.start(None, kind, "", line)
@@ -462,11 +467,25 @@ class _Parser:
             if self.intro is not None:
                 self.start(None, Kind.RECOMMENDATION, self.with_intro(text), line, self.cause)
                 return
+        if self.loose_section and (self.current is None or (
+                any(self.current is i for i in self.loose_from_points) and not self.current.text.endswith(":"))):
+            # Under "Areas for improvement", each unnumbered point is an item of its own.
+            self.start_loose(text, line, from_point=True)
+            return
         if self.current is None:
             self.unplaced.append(line)
             return
         self.current.bullets.append(text)
         self.mode = "bullets"
+
+    def start_loose(self, text: str, line: _Line, from_point: bool = False) -> None:
+        """An item with no reference, from a paragraph or point under a section heading."""
+        item = self.start(None, self.section_kind, text, line)
+        self.loose.append(item)
+        if from_point:
+            self.loose_from_points.append(item)
+        if self.section_kind is Kind.CAUSE_OF_CONCERN:
+            self.cause = item
 
     def plain(self, line: _Line) -> None:
         """A line of text that starts nothing: it continues the current item, or it is unplaced."""
@@ -474,8 +493,13 @@ class _Parser:
             if line.blank_before and looks_like_heading(line.text) and self.current.text:
                 self.mode = "ended"
                 self.current = None
-                self.cause, self.in_cause_recs = None, False
+                self.cause, self.in_cause_recs, self.loose_section = None, False, False
                 self.unplaced.append(line)
+                return
+            if (line.blank_before and self.loose_section and any(self.current is i for i in self.loose)
+                    and not self.in_cause_recs and not self.current.text.endswith(":")
+                    and re.search(r"\b(?:should|must)\b", line.text)):
+                self.start_loose(line.text, line)  # the next unnumbered area for improvement
                 return
             self.add_text(line)
             return
@@ -486,6 +510,9 @@ class _Parser:
                 return
             self.intro = None
             self.start(None, Kind.RECOMMENDATION, line.text, line, self.cause)
+            return
+        if self.loose_section and self.mode != "ended":
+            self.start_loose(line.text, line)
             return
         self.current = None
         self.unplaced.append(line)

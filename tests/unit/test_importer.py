@@ -142,6 +142,55 @@ The force should make sure it has enough trained detectives.
     assert all(any("no reference" in f for f in i.flags) for i in result.items)
 
 
+def test_unnumbered_points_or_paragraphs_under_areas_for_improvement_are_each_an_item():
+    points = """Areas for improvement
+\u2022 The force should improve how it records crime.
+\u2022 The force should make sure supervisors review
+investigations.
+"""
+    paragraphs = """Areas for improvement
+
+The force should improve how it records crime.
+
+The force should make sure supervisors review
+investigations.
+"""
+    for text in (points, paragraphs):
+        result = parse_text(text)
+        assert [(i.ref, i.kind, i.text) for i in result.items] == [
+            (None, AFI, "The force should improve how it records crime."),
+            (None, AFI, "The force should make sure supervisors review investigations."),
+        ]
+
+
+def test_an_unnumbered_cause_of_concern_keeps_its_recommendations_and_flags_them():
+    text = """Causes of concern
+
+The force isn\u2019t answering calls quickly enough.
+
+Recommendations
+Within three months, the force should:
+\u2022 recruit call handlers; and
+\u2022 publish its performance.
+"""
+    result = parse_text(text)
+    assert [(i.ref, i.kind) for i in result.items] == [(None, COC), (None, R), (None, R)]
+    assert all(any("no reference" in f for f in i.flags) for i in result.items)
+    assert any("sits under an item with no reference" in f for f in result.items[1].flags)
+
+
+@pytest.mark.parametrize("name", ["000_a1066437c58b95b3.txt", "002_748b5f2519757995.txt",
+                                  "003_e602a3cba29c9865.txt", "004_90eeddbdbe7b93d6.txt"])
+def test_documents_without_recommendations_read_none_and_report_their_text(name):
+    path = SEED_001.parent / name
+    if not path.exists():
+        pytest.skip("the shared seeds are not on this machine")
+    result = parse_text(path.read_text(encoding="utf-8"))
+    assert result.items == []
+    assert result.warnings[0].message.startswith("No recommendations")
+    assert any(w.line == 1 for w in result.warnings)
+
+
 PEEL_CAUSES = """Causes of concern
 
 Cause of concern 1
