@@ -394,7 +394,7 @@ class _Parser:
         """A section heading: Recommendations, Areas for improvement, Causes of concern (or one of them)."""
         self.flush_unplaced()
         word = word.lower()
-        plural = word.endswith("s") and not word.startswith("areas") or word.startswith(("areas", "causes"))
+        plural = word in ("recommendations", "areas for improvement", "causes of concern")
         base = {"recommendations": "recommendation", "areas for improvement": "area for improvement",
                 "causes of concern": "cause of concern"}.get(word, word)
         kind = _SECTION_KINDS[base]
@@ -428,8 +428,7 @@ class _Parser:
             self.cause, self.in_cause_recs = None, False
         self.intro = None
         self.cause_points = 0
-        item = self.start(ref, kind, self.with_intro(m.group(3).strip()) if parent is self.cause and parent else m.group(3).strip(),
-                          line, parent)
+        item = self.start(ref, kind, m.group(3).strip(), line, parent)
         if kind is Kind.CAUSE_OF_CONCERN:
             self.cause = item
 
@@ -441,9 +440,7 @@ class _Parser:
 
     def numbered(self, ref: str, rest: str, line: _Line) -> None:
         """"3. ...", "3.2: ...": a numbered item (or a numbered bullet point in a list)."""
-        if self.in_cause_recs and self.current is None or (self.in_cause_recs and self.cause is not None
-                                                           and self.current is not self.cause and "." not in ref
-                                                           and not self.in_list_context()):
+        if self.in_cause_recs and self.cause is not None and "." not in ref and not self.in_list_context():
             self.start(ref, Kind.RECOMMENDATION, self.with_intro(rest), line, self.cause)
             return
         parent = self.parent_for(ref, line)
@@ -693,13 +690,9 @@ def _lettered(parser: _Parser, label: str, rest: str, line: _Line) -> None:
     if parser.in_list_context() or parser.current is None:
         parser.bullet(rest, line)
         return
-    owner = parser.current
-    while owner.parent_ref is not None and re.search(r"\([a-z]+\)$", owner.ref or ""):
-        owner = parser.by_ref.get(owner.parent_ref, owner)
-        break
-    base = owner
-    if base.ref and re.search(r"\([a-z]+\)$", base.ref):
-        base = parser.by_ref.get(base.parent_ref) or base
+    base = parser.current
+    if base.ref and base.parent_ref and re.search(r"\([a-z]+\)$", base.ref):
+        base = parser.by_ref.get(base.parent_ref) or base  # "(b)" after "(a)" sits under the same item
     ref = f"{base.ref}({label})" if base.ref else None
     kind = Kind.RECOMMENDATION if base.kind is Kind.CAUSE_OF_CONCERN else base.kind
     lettered_before = parser.lettered[:]
