@@ -90,19 +90,24 @@ def _print_items(result: importer.ParseResult) -> None:
 
 @click.command("export-inspection")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json", "text"]), default="yaml", show_default=True,
+              help="yaml or json: the seed_data shape, for import-inspection; text: the recommendations as "
+                   "plain text, which import-report reads back.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of the screen.")
 @with_appcontext
 def export_inspection_command(slug: str, fmt: str, output: Path | None) -> None:
-    """Write an inspection and its recommendations in the shape of seed_data/inspections/*.yaml."""
+    """Write an inspection and its recommendations in the shape of seed_data/inspections/*.yaml (or as text)."""
     inspection = inspection_service.get_inspection(slug)
     if inspection is None:
         raise click.ClickException(f"No inspection has the slug {slug!r}")
-    data = import_service.export_inspection(inspection)
-    if fmt == "json":
+    if fmt == "text":
+        text = importer.render_text(import_service.items_from_inspection(inspection))
+    elif fmt == "json":
+        data = import_service.export_inspection(inspection)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     else:
+        data = import_service.export_inspection(inspection)
         text = yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -186,3 +186,19 @@ def test_import_inspection_refuses_a_slug_in_use_and_a_malformed_file(runner, tm
     result = runner.invoke(args=["import-inspection", str(bad), "--slug", "other"])
     assert result.exit_code == 1 and "recommendations[0].kind" in result.output
     assert get_inspection("other") is None
+
+
+def test_a_text_export_imports_back_as_the_same_recommendations(runner, tmp_path):
+    out = tmp_path / "vawg.txt"
+    assert runner.invoke(args=["export-inspection", "vawg-2021", "--format", "text", "-o", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("Recommendations\n\n3. Structures and funding")
+    inspection = make_inspection()
+    result = runner.invoke(args=["import-report", str(out), "--inspection", "stalking-2024"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+
+    def shape(insp):
+        return sorted((r.ref, r.kind, r.parent.ref if r.parent else None, r.addressed_to, r.text, r.bullets,
+                       r.deadline_text, r.deadline_date) for r in insp.recommendations)
+
+    assert shape(inspection) == shape(get_inspection("vawg-2021"))

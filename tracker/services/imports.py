@@ -139,6 +139,23 @@ def _export_rec(rec: Recommendation) -> dict:
     return out
 
 
+def items_from_inspection(inspection: Inspection) -> list[ParsedItem]:
+    """The inspection's recommendations as importer items, parents before children (for a text export)."""
+    items: list[ParsedItem] = []
+
+    def add(parent: Recommendation | None) -> None:
+        for rec in _ordered(inspection, parent):
+            items.append(ParsedItem(
+                ref=rec.ref, kind=rec.kind, text=rec.text, parent_ref=parent.ref if parent else None,
+                addressed_to=rec.addressed_to, bullets=list(rec.bullets), deadline_text=rec.deadline_text,
+                deadline=rec.deadline_date, deadline_kind=rec.deadline_kind,
+            ))
+            add(rec)
+
+    add(None)
+    return items
+
+
 def read_inspection_file(path: Path) -> InspectionIn:
     """Read and check an inspection file (YAML or JSON); raise SeedError naming the place and reason."""
     item = read_file(path, InspectionIn)
