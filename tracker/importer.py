@@ -233,11 +233,13 @@ _PROPER_NOUNS = [
     "Department for Transport", "His Majesty's Courts and Tribunals Service", "HM Courts and Tribunals Service",
     "Her Majesty's Inspectorate", "His Majesty's Inspectorate", "Welsh Government", "Scottish Government",
     "Cabinet Office", "HM Treasury", "Treasury", "Government", "Metropolitan Police Service",
-    "British Transport Police", "Police Digital Service", "Police Scotland",
+    "British Transport Police", "Police Digital Service", "Police Scotland", "HM Prison and Probation Service",
+    "His Majesty's Prison and Probation Service", "Her Majesty's Prison and Probation Service", "NHS England",
+    "National Police Chiefs’ Council", "Independent Office for Police Conduct", "Police and Crime Panel",
 ]
 _PROPER_RE = re.compile("|".join(re.escape(p) for p in sorted(_PROPER_NOUNS, key=len, reverse=True)), re.IGNORECASE)
 _CANONICAL = {p.lower(): p for p in _PROPER_NOUNS}
-_LEAD_IN = re.compile(r"^(?:we recommend that|hmicfrs recommends that|we also recommend that|it is recommended that)\s+",
+_LEAD_IN = re.compile(r"^(?:we recommend that|hmicfrs recommends that|we also recommend that|it is recommended that),?\s+",
                       re.IGNORECASE)
 
 
@@ -253,9 +255,24 @@ def _case_addressee(subject: str) -> str:
     return result[:1].upper() + result[1:]
 
 
+# Words of roles and bodies that reports capitalise but a sentence does not ("All Chief Constables").
+# Other capitalised words are taken for names ("the Chief Constable of Cumbria Constabulary").
+_GENERIC_WORDS = {
+    "all", "the", "every", "each", "and", "of", "for", "with", "in", "their", "its", "other", "relevant",
+    "police", "policing", "force", "forces", "forces'", "forces\u2019", "chief", "chiefs", "constable", "constables",
+    "officer", "officers", "commissioner", "commissioners", "crime", "crimes", "local", "national", "bodies", "body",
+    "leaders", "leader", "senior", "partners", "partner", "organisations", "agencies", "services", "service",
+    "government", "departments", "department", "working", "together", "fire", "rescue", "authorities", "authority",
+}
+
+
 def _lower_words(text: str) -> str:
-    """Lower-case ordinary words, keeping acronyms such as NPCC, PCCs, HMICFRS."""
-    return re.sub(r"[A-Za-z][\w'\u2019]*", lambda m: m.group(0) if _is_acronym(m.group(0)) else m.group(0).lower(), text)
+    """Lower-case the ordinary words of roles and bodies, keeping names and acronyms (NPCC, PCCs)."""
+    def fold(m: re.Match) -> str:
+        word = m.group(0)
+        return word.lower() if word.lower() in _GENERIC_WORDS and not _is_acronym(word) else word
+
+    return re.sub(r"[A-Za-z][\w'\u2019]*", fold, text)
 
 
 def _is_acronym(word: str) -> bool:

@@ -192,6 +192,19 @@ def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(ap
     assert again["items-2-ref"] == ["3.2"] and again["items-1-deadline-day"] == ["31"]
 
 
+def test_leaving_every_item_out_is_an_error_and_an_empty_confirm_starts_again(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    for n in range(4):
+        fields[f"items-{n}-include"] = []
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 400 and "Select at least one item to import" in response.get_data(as_text=True)
+    assert 'href="#items-0-include"' in response.get_data(as_text=True)
+    response = client.post(CONFIRM, data={"count": "nonsense"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(URL)
+
+
 def test_a_reference_the_inspection_already_has_is_refused(app, as_role):
     make_inspection()
     client = as_role(Role.EDITOR)

@@ -423,6 +423,12 @@ def test_a_year_is_not_a_reference():
     ("The College of Policing, working with the NPCC, should review", "The College of Policing, working with the NPCC"),
     ("We recommend that PCCs should review", "PCCs"),
     ("Within six months, police and crime commissioners should review", "Police and crime commissioners"),
+    ("The Chief Constable of Cumbria Constabulary should review", "The chief constable of Cumbria Constabulary"),
+    ("By 31 October 2022, the Home Office, the College of Policing and the NPCC should agree",
+     "The Home Office, the College of Policing and the NPCC"),
+    ("Local Policing Bodies should review", "Local policing bodies"),
+    ("Police and Crime Commissioners (PCCs) should review", "Police and crime commissioners (PCCs)"),
+    ("HMICFRS recommends that, by March 2023, chief constables should review", "Chief constables"),
     ("Structures and funding should be put in place", None),
     ("There is no verb of obligation here.", None),
 ])

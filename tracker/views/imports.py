@@ -170,12 +170,12 @@ def confirm(slug: str):
     inspection = _load_inspection(slug)
     rows, warnings = _rows_from_form(request.form)
     errors = FieldErrors()
-    items, numbers = _items_from_rows(rows, inspection, errors)
     if not rows:
         flash("There was nothing to import: paste or upload the recommendations again")
         return redirect(url_for("imports.start", slug=slug))
+    items, numbers = _items_from_rows(rows, inspection, errors)
     if not items and not errors.errors:
-        errors.add("items-0-include", "Select at least one item to import")
+        errors.add(f"items-{rows[0]['number']}-include", "Select at least one item to import")
     if not errors.errors:
         for problem in import_service.check_items(inspection, items, numbers):
             errors.add(problem.field or "items-0-ref", problem.message)
