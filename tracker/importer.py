@@ -346,10 +346,9 @@ class _Parser:
     def flush_unplaced(self) -> None:
         """Report a run of lines that belong to no item as one warning."""
         if self.unplaced:
-            first = self.unplaced[0]
-            count = len(self.unplaced)
-            self.warn(f"Not read as part of any recommendation ({count} line{'s' if count > 1 else ''} "
-                      f"from here): check nothing was missed", first)
+            first, last = self.unplaced[0], self.unplaced[-1]
+            where = f"lines {first.number} to {last.number}" if last is not first else f"line {first.number}"
+            self.warn(f"Not read as part of any recommendation ({where}): check nothing was missed", first)
             self.unplaced = []
 
     def start(self, ref: str | None, kind: Kind, text: str, line: _Line, parent: ParsedItem | None = None) -> ParsedItem:

@@ -1,6 +1,7 @@
 """The report-text importer: seed 001, the shapes real reports are written in, what pasting from a
 PDF does to text, each parsing rule on its own, and the round trip through our own text format."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -600,3 +601,46 @@ def test_the_seed_data_rendered_in_our_format_parses_back():
     result = parse_text(SEED_001_SECTION, PUBLISHED)
     again = parse_text(render_text(result.items), PUBLISHED)
     assert _comparable(again.items) == _comparable(result.items)
+
+
+# --- nothing is dropped silently ------------------------------------------------------------
+
+_LINES = st.sampled_from([
+    "Recommendations", "Areas for improvement", "Causes of concern", "Recommendation", "Cause of concern 1",
+    "Recommendation 7", "Area for improvement 2: The force should act.", "3. Chief constables should review data.",
+    "3.1 By March 2022, forces should publish.", "(a) The review should include victims.", "b) training;",
+    "\u2022 a point about stalking", "- another point", "o third point", "This should include:",
+    "By 31 March 2023, the force should:", "we found that crime recording was poor", "12", "Page 4 of 9",
+    "Key Findings Of The Report", "Police and crime commissioners should commission services.", "",
+    "\u201cQuoted words\u201d from the chief constable.", "2022 was a difficult year",
+])
+_MARKERS = {"a", "b", "o"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=30))
+def test_every_word_given_is_read_into_an_item_or_reported(lines):
+    text = "\n".join(lines)
+    result = parse_text(text, PUBLISHED)
+    kept = " ".join([i.ref or "" for i in result.items] + [i.text for i in result.items]
+                    + [b for i in result.items for b in i.bullets] + [t for _, t in result.removed])
+    source = text.split("\n")
+    for warning in result.warnings:
+        m = re.search(r"\(lines? (\d+)(?: to (\d+))?\)", warning.message)
+        if m:
+            kept += " " + " ".join(source[int(m.group(1)) - 1: int(m.group(2) or m.group(1))])
+        elif warning.line:
+            kept += " " + source[warning.line - 1]
+    kept_words = set(re.findall(r"\w+", kept.lower()))
+    for number, line in enumerate(source, start=1):
+        if re.fullmatch(r"(?i)(recommendations?|areas? for improvement|causes? of concern)", line):
+            continue
+        for word in re.findall(r"\w+", line.lower()):
+            assert word in kept_words or word in _MARKERS, (number, line, result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_at_all_parses_without_error(text):
+    result = parse_text(text)
+    assert isinstance(result.items, list)
