@@ -54,7 +54,7 @@ class ParseWarning:
         return asdict(self)
 
     def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line else ""
+        where = f"line {self.line}: " if self.line and "line" not in self.message else ""
         snippet = f" “{self.snippet}”" if self.snippet else ""
         return f"{where}{self.message}{snippet}"
 
