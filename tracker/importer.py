@@ -284,7 +284,7 @@ def find_addressee(text: str, deadline_text: str | None = None) -> str | None:
     """Who the recommendation asks to act: the subject of its first 'should', or None if passive."""
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(text.split()), maxsplit=1)[0]
     first = _LEAD_IN.sub("", first)
-    m = re.search(r"\s(should|must|are to|is to)\b\s*(\w+)?", first)
+    m = re.search(r"\s(should|must|are to|is to|needs to|need to)\b\s*(\w+)?", first)
     if not m:
         return None
     if (m.group(2) or "").lower() == "be":  # "Structures and funding should be put in place": passive
@@ -393,6 +393,9 @@ class _Parser:
             return None
         parent_ref = ref.rsplit(".", 1)[0]
         parent = self.by_ref.get(parent_ref)
+        for label in ("Recommendation", "Cause of concern", "Area for improvement"):
+            # "Recommendation 2" then "2.1": 2.1 sits under Recommendation 2.
+            parent = parent or self.by_ref.get(f"{label} {parent_ref}")
         if parent is None:
             labelled = re.match(r"^(\D+)\s", ref)
             if labelled:

@@ -1,6 +1,7 @@
 """The import page: paste or upload, an editable preview that saves nothing, confirm to save all."""
 
 import io
+import re
 from datetime import date
 from html.parser import HTMLParser
 
@@ -70,12 +71,16 @@ def fields_of(html: str) -> dict:
 
 
 def assert_well_formed(html: str) -> None:
-    """The page has a title and no duplicate ids."""
+    """The page has a title, no duplicate ids, and every label, description and link inside it has its target."""
     parser = _Fields()
     parser.feed(html)
     duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
     assert not duplicates, duplicates
     assert "<title>" in html
+    ids = set(parser.ids)
+    targets = set(re.findall(r'\bfor="([^"]+)"', html)) | set(re.findall(r'href="#([^"]+)"', html))
+    targets |= {x for v in re.findall(r'aria-describedby="([^"]+)"', html) for x in v.split()}
+    assert targets <= ids | {"main-content"}, targets - ids
 
 
 def preview(client, text=SEED_001_SECTION):
@@ -182,7 +187,7 @@ def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(ap
     response = client.post(CONFIRM, data=fields)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert_well_formed(html)
+    assert_well_formed(html)  # every error summary link reaches its field
     assert "<title>Error:" in html and "There is a problem" in html
     assert 'href="#items-0-text"' in html and "Enter the text of item 1 (reference 3)" in html
     assert 'href="#items-1-deadline-day"' in html and "must be a real date" in html

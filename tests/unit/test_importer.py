@@ -357,6 +357,17 @@ b) publish guidance; and
     assert any("4.1 has no item 4" in w.message for w in result.warnings)
 
 
+def test_numbered_sub_items_sit_under_a_labelled_recommendation():
+    text = """Recommendation 2: There should be a national framework.
+2.1 By March 2022, the NPCC should publish it.
+2.2 The College of Policing needs to write guidance.
+"""
+    result = parse_text(text)
+    assert refs(result) == [("Recommendation 2", None), ("2.1", "Recommendation 2"), ("2.2", "Recommendation 2")]
+    assert result.items[2].addressed_to == "The College of Policing"
+    assert result.warnings == []
+
+
 def test_lettered_sub_items_of_a_recommendation_get_their_own_references():
     text = """2. The Home Office should review the funding of victim services.
 (a) The review should include services for children.
