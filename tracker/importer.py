@@ -34,6 +34,7 @@ class ImportFileError(Exception):
     """A file or text that cannot be read: the message says why, for the person who gave it."""
 
     def __init__(self, message: str):
+        """Keep the message for the form or the command to show."""
         super().__init__(message)
         self.message = message
 
@@ -54,6 +55,7 @@ class ParseWarning:
         return asdict(self)
 
     def __str__(self) -> str:
+        """The warning as a person reads it: where, what, and a snippet."""
         where = f"line {self.line}: " if self.line and "line" not in self.message else ""
         snippet = f" “{self.snippet}”" if self.snippet else ""
         return f"{where}{self.message}{snippet}"
@@ -144,6 +146,7 @@ def _find_running_lines(lines: list[str]) -> set[str]:
     that happens to repeat inside the recommendations is never taken for page furniture.
     """
     def is_break(index: int, blank_counts: bool) -> bool:
+        """True when the line at this index marks a page break (or is beyond the text)."""
         if index < 0 or index >= len(lines):
             return True
         line = lines[index]
@@ -269,6 +272,7 @@ _GENERIC_WORDS = {
 def _lower_words(text: str) -> str:
     """Lower-case the ordinary words of roles and bodies, keeping names and acronyms (NPCC, PCCs)."""
     def fold(m: re.Match) -> str:
+        """Lower-case one word if it is an ordinary role word."""
         word = m.group(0)
         return word.lower() if word.lower() in _GENERIC_WORDS and not _is_acronym(word) else word
 
@@ -308,6 +312,8 @@ def find_addressee(text: str, deadline_text: str | None = None) -> str | None:
 
 @dataclass
 class _Line:
+    """One line of the text: its number, its words, and whether a blank line came before it."""
+
     number: int  # 1-based, in the text as given
     text: str
     blank_before: bool
@@ -317,6 +323,7 @@ class _Parser:
     """The state of one pass over the lines: the current item, section and list."""
 
     def __init__(self, published: date | None, words: set[str] | None = None):
+        """Set up the state of one pass."""
         self.published = published
         self.words = words or set()  # every word of the text, for mending hyphenation
         self.result = ParseResult()
@@ -642,6 +649,7 @@ class _Relabel:
     """A labelled match whose text part is taken from the original line (curly quotes kept)."""
 
     def __init__(self, match: re.Match, rest: str):
+        """Wrap the match, with the text part as originally written."""
         self._m, self._rest = match, rest
 
     def group(self, n: int) -> str:

@@ -198,6 +198,7 @@ def test_a_text_export_imports_back_as_the_same_recommendations(runner, tmp_path
     db.session.expire_all()
 
     def shape(insp):
+        """An inspection's recommendations as comparable tuples."""
         return sorted((r.ref, r.kind, r.parent.ref if r.parent else None, r.addressed_to, r.text, r.bullets,
                        r.deadline_text, r.deadline_date) for r in insp.recommendations)
 

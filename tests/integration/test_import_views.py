@@ -24,6 +24,7 @@ class _Fields(HTMLParser):
     """Collects what a browser would submit from the page's form(s)."""
 
     def __init__(self):
+        """Nothing collected yet."""
         super().__init__()
         self.fields: list[tuple[str, str]] = []
         self.ids: list[str] = []
@@ -31,6 +32,7 @@ class _Fields(HTMLParser):
         self._select = None
 
     def handle_starttag(self, tag, attrs):
+        """Collect an input's value, a textarea or select's name, and every id."""
         a = dict(attrs)
         if "id" in a:
             self.ids.append(a["id"])
@@ -48,10 +50,12 @@ class _Fields(HTMLParser):
             self.fields.append((self._select, a.get("value", "")))
 
     def handle_data(self, data):
+        """Collect a textarea's text."""
         if self._textarea is not None:
             self._textarea[1] += data
 
     def handle_endtag(self, tag):
+        """Finish a textarea or select."""
         if tag == "textarea" and self._textarea is not None:
             value = self._textarea[1]
             self.fields.append((self._textarea[0], value[1:] if value.startswith("\n") else value))

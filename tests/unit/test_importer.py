@@ -63,6 +63,7 @@ def _seed_recommendations():
     out = []
 
     def walk(recs, parent):
+        """Flatten recommendations, parents first."""
         for rec in recs:
             out.append((rec, parent))
             walk(rec.children, rec.ref)
@@ -72,6 +73,7 @@ def _seed_recommendations():
 
 
 def _assert_matches_seed_data(result):
+    """The items read are exactly seed_data's vawg-2021 recommendations."""
     expected = _seed_recommendations()
     assert len(result.items) == len(expected)
     for got, (want, parent_ref) in zip(result.items, expected):
@@ -595,6 +597,7 @@ def _report(draw):
 
 
 def _comparable(items):
+    """The fields of items that a round trip must keep."""
     return [(i.ref, i.kind, i.parent_ref, i.addressed_to, i.text, i.bullets, i.deadline_text, i.deadline)
             for i in items]
 

@@ -144,6 +144,7 @@ def items_from_inspection(inspection: Inspection) -> list[ParsedItem]:
     items: list[ParsedItem] = []
 
     def add(parent: Recommendation | None) -> None:
+        """Add the recommendations under a parent (or at the top), then theirs."""
         for rec in _ordered(inspection, parent):
             items.append(ParsedItem(
                 ref=rec.ref, kind=rec.kind, text=rec.text, parent_ref=parent.ref if parent else None,

@@ -30,6 +30,7 @@ bp = Blueprint("imports", __name__)
 
 
 class PasteForm(FlaskForm):
+    """The first step: the pasted text or an uploaded file."""
     text = TextAreaField("Paste the recommendations", widget=GovTextArea())
     file = FileField("Or upload the report", widget=GovFileInput())
     submit = SubmitField("Read the recommendations", widget=GovSubmitInput())
@@ -39,9 +40,11 @@ class FieldErrors:
     """Errors of the preview's hand-made fields, shaped for base.html's error summary (keys are ids)."""
 
     def __init__(self):
+        """No errors yet."""
         self.errors: dict[str, list[str]] = {}
 
     def __contains__(self, name: str) -> bool:
+        """The fields are not WTForms fields: the summary links to each by its id."""
         return False
 
     def add(self, field_id: str, message: str) -> None:
