@@ -203,3 +203,23 @@ def test_a_text_export_imports_back_as_the_same_recommendations(runner, tmp_path
                        r.deadline_text, r.deadline_date) for r in insp.recommendations)
 
     assert shape(inspection) == shape(get_inspection("vawg-2021"))
+
+
+def test_a_word_document_imports(runner, tmp_path):
+    from tests.unit.test_import_files import _docx
+
+    inspection = make_inspection()
+    data = _docx([("Recommendations", None), ("Recommendation 1", None),
+                  ("By 31 December 2022, the Home Office should review funding.", None),
+                  ("Recommendation 2", None), ("Forces should:", None),
+                  ("record stalking as stalking;", "List Bullet"), ("share information.", "List Bullet")])
+    result = runner.invoke(args=["import-report", write(tmp_path, "report.docx", data), "--inspection", "stalking-2024",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["items"]) == 2  # the JSON alone on stdout; the receipt on stderr
+    assert "Saved 2 items" in result.stderr
+    db.session.expire_all()
+    recs = {r.ref: r for r in inspection.recommendations}
+    assert recs["Recommendation 1"].addressed_to == "The Home Office"
+    assert recs["Recommendation 1"].deadline_date == date(2022, 12, 31)
+    assert recs["Recommendation 2"].bullets == ["record stalking as stalking;", "share information."]
