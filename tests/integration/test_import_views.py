@@ -162,15 +162,21 @@ def test_edits_in_the_preview_are_what_is_saved(app, as_role):
     fields["items-0-addressed_to"] = ["The Home Office"]
     fields["items-0-ref"] = ["3a"]
     fields["items-1-parent_ref"] = ["3a"]
-    fields["items-2-include"] = []  # left out
     fields["items-3-parent_ref"] = [""]
+    fields["items-0-include"] = ["yes"]
     fields["items-3-deadline-day"], fields["items-3-deadline-month"] = ["30"], ["6"]  # set by hand
     fields["items-1-deadline_text"] = ["By the end of 2022"]  # date left as read: read again
+    fields["items-2-include"] = ["yes"]
+    fields["items-2-ref"] = ["4a"]
+    for part in ("day", "month", "year"):
+        fields[f"items-2-deadline-{part}"] = [""]  # "immediately", but no date: set by hand to none
     response = client.post(CONFIRM, data=fields)
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     recs = {r.ref: r for r in inspection.recommendations}
-    assert set(recs) == {"3a", "3.2", "4.1"}
+    assert set(recs) == {"3a", "3.2", "4a", "4.1"}
+    assert recs["4a"].deadline_date is None and recs["4a"].deadline_overridden
+    assert recs["4a"].deadline_kind.value == "none"
     assert recs["3a"].addressed_to == "The Home Office"
     assert recs["3.2"].parent is recs["3a"]
     assert recs["3.2"].deadline_date == date(2022, 12, 31) and not recs["3.2"].deadline_overridden
@@ -230,10 +236,13 @@ def test_a_cause_of_concern_and_its_recommendations_import_with_their_nesting(ap
     inspection = make_inspection()
     client = as_role(Role.EDITOR)
     fields = fields_of(preview(client, PEEL_CAUSES))
+    fields["items-6-include"] = []  # the area for improvement is left out
     assert client.post(CONFIRM, data=fields).status_code == 302
     db.session.expire_all()
     cause = next(r for r in inspection.recommendations if r.ref == "Cause of concern 1")
     assert len(cause.children) == 3 and all(c.ref is None for c in cause.children)
+    assert len(inspection.recommendations) == 6
+    assert "Area for improvement 1" not in {r.ref for r in inspection.recommendations}
 
 
 def test_an_empty_paste_is_an_error(app, as_role):

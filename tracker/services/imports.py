@@ -79,9 +79,7 @@ def add_parsed_items(inspection: Inspection, items: list[ParsedItem], user: User
         inspection.recommendations.append(rec)
         inspection_service.apply_deadline(rec, inspection.published_on)
         if item.deadline != rec.deadline_date:
-            rec.deadline_date = item.deadline
-            rec.deadline_overridden = True
-            rec.deadline_overridden_by = user
+            inspection_service.override_deadline(rec, item.deadline, user)
         if rec.ref is not None:
             by_ref[rec.ref] = rec
         added.append(rec)
