@@ -22,7 +22,9 @@ from .statuses import Role
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    for command in (seed_command, create_user_command, overdue_command, render_response_command):
+    from .import_commands import COMMANDS as IMPORT_COMMANDS
+
+    for command in (seed_command, create_user_command, overdue_command, render_response_command, *IMPORT_COMMANDS):
         app.cli.add_command(command)
 
 
