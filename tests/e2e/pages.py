@@ -33,4 +33,16 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("edit user", "/admin/users/{user}/edit", "admin"),
     ("reset password", "/admin/users/{user}/password", "admin"),
     ("not found", "/tracking/999999", "editor"),
+    # Statutory responses (issue 4)
+    ("responses", "/responses/", "viewer"),
+    ("response", "/responses/cumbria/vawg-2021", "editor"),
+    ("response as reviewer", "/responses/cumbria/vawg-2021", "reviewer"),
+    ("response preview", "/responses/cumbria/vawg-2021/preview", "viewer"),
+    ("response milestones", "/responses/cumbria/vawg-2021/milestones", "editor"),
+    ("response comments", "/responses/cumbria/vawg-2021/comments", "editor"),
+    ("publish response", "/responses/cumbria/vawg-2021/publish", "editor"),
+    ("statutory paragraph", "/responses/cumbria/statutory-paragraph/edit", "editor"),
+    ("public responses", "/public/cumbria", None),
+    # Importing recommendations (issue 6)
+    ("import recommendations", "/inspections/vawg-2021/import", "editor"),
 ]
