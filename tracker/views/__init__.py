@@ -2,5 +2,6 @@
 
 from .auth import bp as auth_bp
 from .main import bp as main_bp
+from .oversight import bp as oversight_bp
 
-BLUEPRINTS = [main_bp, auth_bp]
+BLUEPRINTS = [main_bp, auth_bp, oversight_bp]
