@@ -22,7 +22,7 @@ from .statuses import Role
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    for command in (seed_command, create_user_command, overdue_command):
+    for command in (seed_command, create_user_command, overdue_command, send_reminders_command):
         app.cli.add_command(command)
 
 
@@ -126,3 +126,23 @@ def _print_table(items, as_of: date) -> None:
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     click.echo(f"\n{len(items)} items overdue on {as_of.isoformat()}.")
+
+
+@click.command("send-reminders")
+@click.option("--today", "today", callback=_parse_date, help="Run as if on this date (YYYY-MM-DD); today by default.")
+@with_appcontext
+def send_reminders_command(today: date | None) -> None:
+    """Email owners 30, 7 and 1 days before a due date and when it passes, and the weekly digest.
+
+    Run it daily (cron or a systemd timer). Each reminder is sent once only; one the SMTP server
+    did not accept is sent by the next run.
+    """
+    from .services import reminders
+
+    report = reminders.run(today or date.today(), current_app.config)
+    click.echo(f"Sent {report.sent}, already sent {report.already_sent}, failed {report.failed}, "
+               f"no recipient {report.no_recipient}, opted out {report.opted_out}.")
+    for error in report.errors[:20]:
+        click.echo(f"Error: {error}", err=True)
+    if report.failed:
+        raise SystemExit(1)
