@@ -116,3 +116,17 @@ def test_wrong_values_get_a_clear_error(cumbria, query, message):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and message in html and "There is a problem" in html
     assert "<title>Error: " in html
+
+
+def test_last_update_is_the_latest_progress_update_on_or_before_the_as_of_date(as_role):
+    client = as_role(Role.VIEWER, ("lancashire",))
+    t = get_tracking("lancashire", "4.1")
+    later = client.get("/?as_of=2030-01-01&window=open&per_page=100").get_data(as_text=True)
+    earlier = client.get("/?as_of=2022-04-01&per_page=100").get_data(as_text=True)
+
+    def last_update(html):
+        row = re.search(rf'data-item="recommendation-{t.id}".*?</tr>', html, re.S).group(0)
+        return re.findall(r'tracker-nowrap">([^<]*)</td>', row)[-1].strip()
+
+    assert last_update(later) == "1 Jul 2024"
+    assert last_update(earlier) != "1 Jul 2024"

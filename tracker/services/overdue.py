@@ -346,15 +346,16 @@ def _window(u, window: str, as_of: date):
     return sa.and_(u.c.due_on >= as_of, u.c.due_on <= as_of + timedelta(days=int(window)))
 
 
-def _last_update_subquery(u):
-    """A correlated subquery: the latest progress update of the row's actions (for sorting by it)."""
+def _last_update_subquery(u, as_of: date):
+    """A correlated subquery: the latest progress update (on or before the as-of date) of the row's actions."""
     from ..models import ProgressUpdate
 
-    by_action = sa.select(sa.func.max(ProgressUpdate.occurred_on)).where(ProgressUpdate.action_id == u.c.id)
+    by_action = sa.select(sa.func.max(ProgressUpdate.occurred_on)).where(
+        ProgressUpdate.action_id == u.c.id, ProgressUpdate.occurred_on <= as_of)
     by_tracking = (
         sa.select(sa.func.max(ProgressUpdate.occurred_on))
         .join(Action, ProgressUpdate.action_id == Action.id)
-        .where(Action.tracking_id == u.c.tracking_id)
+        .where(Action.tracking_id == u.c.tracking_id, ProgressUpdate.occurred_on <= as_of)
     )
     return sa.case(
         (u.c.type == "action", by_action.scalar_subquery()),
@@ -363,7 +364,7 @@ def _last_update_subquery(u):
     )
 
 
-def _order(u, sort: str, descending: bool):
+def _order(u, sort: str, descending: bool, as_of: date):
     """ORDER BY clauses for a sort column; ties broken by due date, force, inspection, reference, id."""
     columns = {
         "days": [u.c.due_on],  # most days overdue = earliest due date
@@ -374,7 +375,7 @@ def _order(u, sort: str, descending: bool):
         "ref": [u.c.ref],
         "owner": [u.c.owner],
         "status": [u.c.status],
-        "updated": [_last_update_subquery(u)],
+        "updated": [_last_update_subquery(u, as_of)],
     }[sort]
     # "days" sorts the other way round to the due date: descending days = ascending dates.
     flip = descending != (sort == "days")
@@ -426,13 +427,14 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
     Two queries: the rows, and the last-update dates of the page's rows, grouped.
     """
     u = _union()
-    q = _row_select(u).where(*_where(u, f)).order_by(*_order(u, sort, descending))
+    q = _row_select(u).where(*_where(u, f)).order_by(*_order(u, sort, descending, f.as_of))
     if page is not None:
         q = q.limit(per_page).offset((page - 1) * per_page)
     records = db.session.execute(q).mappings().all()
     updates = last_updates(
         [r["id"] for r in records if r["type"] == "action"],
         [r["tracking_id"] for r in records if r["type"] == "recommendation"],
+        f.as_of,
     )
     return [
         Row(
@@ -454,8 +456,9 @@ def _value(value):
     return getattr(value, "value", value)
 
 
-def last_updates(action_ids: list[int], tracking_ids: list[int]) -> dict[tuple[str, int], date]:
-    """The latest progress update's date of some actions and of some trackings' actions, in one query."""
+def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) -> dict[tuple[str, int], date]:
+    """The latest progress update's date (on or before `as_of`) of some actions and of some trackings'
+    actions, in one grouped query."""
     from ..models import ProgressUpdate
 
     if not action_ids and not tracking_ids:
@@ -463,13 +466,13 @@ def last_updates(action_ids: list[int], tracking_ids: list[int]) -> dict[tuple[s
     by_action = (
         sa.select(sa.literal("action").label("type"), ProgressUpdate.action_id.label("id"),
                   sa.func.max(ProgressUpdate.occurred_on).label("latest"))
-        .where(ProgressUpdate.action_id.in_(action_ids or [-1]))
+        .where(ProgressUpdate.action_id.in_(action_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
         .group_by(ProgressUpdate.action_id)
     )
     by_tracking = (
         sa.select(sa.literal("recommendation"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
         .join(Action, ProgressUpdate.action_id == Action.id)
-        .where(Action.tracking_id.in_(tracking_ids or [-1]))
+        .where(Action.tracking_id.in_(tracking_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
         .group_by(Action.tracking_id)
     )
     return {(t, i): latest for t, i, latest in db.session.execute(sa.union_all(by_action, by_tracking))}
