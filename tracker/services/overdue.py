@@ -242,7 +242,7 @@ def _union():
     """The three kinds of item as one selectable with the same columns."""
     tracking = (
         sa.select(
-            sa.literal("recommendation").label("type"),
+            sa.literal_column("'recommendation'").label("type"),
             Tracking.id.label("id"),
             Tracking.id.label("tracking_id"),
             Tracking.force_id.label("force_id"),
@@ -261,7 +261,7 @@ def _union():
     )
     action = (
         sa.select(
-            sa.literal("action").label("type"),
+            sa.literal_column("'action'").label("type"),
             Action.id,
             Action.tracking_id,
             Action.force_id,
@@ -281,7 +281,7 @@ def _union():
     )
     response = (
         sa.select(
-            sa.literal("statutory_response").label("type"),
+            sa.literal_column("'statutory_response'").label("type"),
             StatutoryResponse.id,
             sa.null(),
             StatutoryResponse.force_id,
@@ -464,13 +464,13 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
     if not action_ids and not tracking_ids:
         return {}
     by_action = (
-        sa.select(sa.literal("action").label("type"), ProgressUpdate.action_id.label("id"),
+        sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
                   sa.func.max(ProgressUpdate.occurred_on).label("latest"))
         .where(ProgressUpdate.action_id.in_(action_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
         .group_by(ProgressUpdate.action_id)
     )
     by_tracking = (
-        sa.select(sa.literal("recommendation"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
+        sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
         .join(Action, ProgressUpdate.action_id == Action.id)
         .where(Action.tracking_id.in_(tracking_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
         .group_by(Action.tracking_id)
