@@ -51,7 +51,10 @@ test: install ## Run every test
 
 # --- more ---------------------------------------------------------------------------------------
 
+bench: install ## Build the national-scale data set in /tmp and time the dashboard and the meeting pack
+	$(PY) scripts/bench.py
+
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test clean
+.PHONY: help system install db lock run test clean bench

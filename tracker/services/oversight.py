@@ -79,13 +79,41 @@ def progress(force_ids, as_of: date, by: str) -> list[Progress]:
 # --- meeting packs ------------------------------------------------------------------------------
 
 
+# A PDF's render time grows faster than its length (DESIGN.md): the pack details at most this many
+# items per owner and in all; every owner and every item is still counted in its summary table.
+ROWS_PER_OWNER = 8
+ROWS_IN_ALL = 100
+CHANGES_SHOWN = 50
+
+
+@dataclass
+class OwnerGroup:
+    """One owner's items in a pack: those detailed, and counts of all of them."""
+
+    owner: str
+    rows: list[Row]
+    overdue: int
+    due_soon: int
+    no_date: int
+
+    @property
+    def total(self) -> int:
+        """How many of the owner's items the pack holds."""
+        return self.overdue + self.due_soon + self.no_date
+
+    @property
+    def not_shown(self) -> int:
+        """How many of them are counted but not detailed."""
+        return self.total - len(self.rows)
+
+
 @dataclass
 class Pack:
     """A meeting pack's contents: the items by owner and what changed since the previous pack."""
 
     force: Force
     as_of: date
-    groups: list[tuple[str, list[Row]]]
+    groups: list[OwnerGroup]
     previous: MeetingPack | None
     newly_overdue: list[Row]
     newly_complete: list[Row]
@@ -93,22 +121,36 @@ class Pack:
     @property
     def count(self) -> int:
         """How many items the pack holds."""
-        return sum(len(rows) for _, rows in self.groups)
+        return sum(g.total for g in self.groups)
 
     @property
     def no_date(self) -> int:
         """How many open items have no closing date."""
-        return sum(1 for _, rows in self.groups for row in rows if row.due is None)
+        return sum(g.no_date for g in self.groups)
+
+    @property
+    def changes_shown(self) -> int:
+        """The most items each list of changes details."""
+        return CHANGES_SHOWN
 
 
 def build_pack(force: Force, as_of: date, user_id: int | None) -> Pack:
     """Gather a force's overdue, due-soon and undated items by owner, compare with the previous pack,
     and record this pack's item states for the next one (one pack per force and as-of date)."""
     rows = list_items(ItemFilter(as_of=as_of, force_ids=(force.id,), window="attention"),
-                      sort="owner", descending=False, page=None)
-    groups: dict[str, list[Row]] = {}
-    for row in rows:
-        groups.setdefault(row.owner or "No owner set", []).append(row)
+                      sort="days", descending=True, page=None)
+    by_owner: dict[str, list[Row]] = {}
+    for row in rows:  # most days overdue first, undated last
+        by_owner.setdefault(row.owner or "No owner set", []).append(row)
+    groups, shown = [], 0
+    for owner in sorted(by_owner, key=lambda o: (o == "No owner set", o.lower())):
+        items = by_owner[owner]
+        detail = items[:max(0, min(ROWS_PER_OWNER, ROWS_IN_ALL - shown))]
+        shown += len(detail)
+        groups.append(OwnerGroup(owner, detail,
+                                 overdue=sum(1 for r in items if r.state is DueState.OVERDUE),
+                                 due_soon=sum(1 for r in items if r.state is DueState.DUE_SOON),
+                                 no_date=sum(1 for r in items if r.due is None)))
     previous = db.session.scalar(
         sa.select(MeetingPack).where(MeetingPack.force_id == force.id, MeetingPack.as_of < as_of)
         .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc()).limit(1)
@@ -121,8 +163,7 @@ def build_pack(force: Force, as_of: date, user_id: int | None) -> Pack:
         newly_overdue = [r for r in rows if r.state is DueState.OVERDUE and before.get((r.type, r.id)) != DueState.OVERDUE.value]
         newly_complete = [r for r in closed_items((force.id,), previous.as_of, as_of) if (r.type, r.id) in before]
     _record_pack(force, as_of, user_id, rows)
-    return Pack(force, as_of, sorted(groups.items(), key=lambda g: (g[0] == "No owner set", g[0].lower())),
-                previous, newly_overdue, newly_complete)
+    return Pack(force, as_of, groups, previous, newly_overdue, newly_complete)
 
 
 def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row]) -> None:
