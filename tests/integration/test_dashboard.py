@@ -130,3 +130,10 @@ def test_last_update_is_the_latest_progress_update_on_or_before_the_as_of_date(a
 
     assert last_update(later) == "1 Jul 2024"
     assert last_update(earlier) != "1 Jul 2024"
+
+
+def test_a_user_of_no_force_sees_an_empty_dashboard(as_role):
+    client = as_role(Role.ADMIN, ())
+    for url in ("/", "/progress", "/export.csv", "/export.xlsx"):
+        assert client.get(url).status_code == 200, url
+    assert "No items match" in client.get("/").get_data(as_text=True)
