@@ -137,3 +137,13 @@ def test_a_user_of_no_force_sees_an_empty_dashboard(as_role):
     for url in ("/", "/progress", "/export.csv", "/export.xlsx"):
         assert client.get(url).status_code == 200, url
     assert "No items match" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("window", ["overdue", "7", "30", "90", "open"])
+def test_the_windows_total_counted_with_the_summary_matches_a_plain_count(app, window):
+    from tests.conftest import get_force
+    from tracker.services import overdue
+
+    f = overdue.ItemFilter(as_of=date(2022, 3, 15), force_ids=(get_force("cumbria").id, get_force("lancashire").id), window=window)
+    counts = overdue.summary_counts(f)
+    assert sum(c["in_window"] for c in counts.values()) == overdue.count_items(f) == len(overdue.list_items(f, page=None))

@@ -402,7 +402,8 @@ def count_items(f: ItemFilter) -> int:
 
 
 def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, dict[str, int]]:
-    """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window."""
+    """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
+    and, in the same scan, how many rows the window selects ("in_window"), for the pagination."""
     u = _union()
     soon = sa.and_(u.c.due_on >= f.as_of, u.c.due_on <= f.as_of + timedelta(days=soon_days))
     q = (
@@ -410,13 +411,14 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
             u.c.type,
             sa.func.sum(sa.case((u.c.due_on < f.as_of, 1), else_=0)),
             sa.func.sum(sa.case((soon, 1), else_=0)),
+            sa.func.sum(sa.case((_window(u, f.window, f.as_of), 1), else_=0)),
         )
         .where(*_where(u, f, window=False))
         .group_by(u.c.type)
     )
-    counts = {t: {"overdue": 0, "due_soon": 0} for t in ITEM_TYPES}
-    for item_type, overdue, due_soon in db.session.execute(q):
-        counts[item_type] = {"overdue": int(overdue or 0), "due_soon": int(due_soon or 0)}
+    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
+    for item_type, overdue, due_soon, in_window in db.session.execute(q):
+        counts[item_type] = {"overdue": int(overdue or 0), "due_soon": int(due_soon or 0), "in_window": int(in_window or 0)}
     return counts
 
 

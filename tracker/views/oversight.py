@@ -34,11 +34,11 @@ def dashboard():
     query = read_query(form, today())
     if query is None:
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
-    total = overdue.count_items(query.filter)
+    counts = overdue.summary_counts(query.filter)  # also counts the window's rows: one scan for both
+    total = sum(c["in_window"] for c in counts.values())
     pages = max(1, math.ceil(total / query.per_page))
     page = min(query.page, pages)
     rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
-    counts = overdue.summary_counts(query.filter)
     return render_template(
         "oversight/dashboard.html",
         form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,
