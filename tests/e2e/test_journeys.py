@@ -47,6 +47,7 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     page.goto(base + "/inspections/")
     check(page, "journey inspections")
     page.click("text=Add an inspection")
+    page.wait_for_load_state()  # the new page, fully parsed
     check(page, "journey add inspection")
     page.fill("#title", "Custody services in Cumbria")
     page.fill("#published_on-day", "3")
@@ -56,6 +57,7 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     page.check("input[name=scope][value=chosen]")
     page.check("label:has-text('Cumbria Constabulary')")
     page.click("button:has-text('Save inspection')")
+    page.wait_for_load_state()  # the new page, fully parsed
     assert "Inspection added" in page.content()
     check(page, "journey new inspection")
     inspection_url = page.url
@@ -63,25 +65,31 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     for ref, text, deadline in [("1", "The force should review custody staffing.", "By March 2023"),
                                 ("1.1", "It should publish the review.", "within six months")]:
         page.click("text=Add a recommendation")
+        page.wait_for_load_state()  # the new page, fully parsed
         page.fill("#ref", ref)
         if ref == "1.1":
             page.select_option("#parent_id", label="1: The force should review custody staffing.")
         page.fill("#text", text)
         page.fill("#deadline_text", deadline)
         page.click("button:has-text('Check the deadline')")
+        page.wait_for_load_state()  # the form again, with the date read
         expected = "31 March 2023" if ref == "1" else "3 August 2022"
         assert f"is read as: {expected}" in page.inner_text("#deadline-reading")
         check(page, "journey recommendation form with the deadline read")
         page.click("button:has-text('Save')")
+        page.wait_for_load_state()  # the new page, fully parsed
         assert f"Recommendation {ref} added. Its deadline" in page.content() and expected in page.content()
     check(page, "journey inspection with two recommendations")
     assert page.is_visible("#rec-" + page.get_attribute("li.tracker-rec >> nth=1", "id").split("-")[1])
 
-    page.click("a:has-text('Cumbria Constabulary') >> nth=0")
+    page.click("a[href^='/tracking/']:has-text('Cumbria Constabulary') >> nth=0")
+
+    page.wait_for_load_state()  # the new page, fully parsed
     assert "/tracking/" in page.url
     tracking_url = page.url
     check(page, "journey tracking")
     page.click("text=Add an action")
+    page.wait_for_load_state()  # the new page, fully parsed
     page.fill("#title", "Review custody staffing rotas")
     page.fill("#owner", "Chief Inspector Kay")
     page.fill("#due_on-day", "31")
@@ -90,14 +98,18 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     page.check("input[name=status][value=in_progress]")
     check(page, "journey add action")
     page.click("button:has-text('Save action')")
+    page.wait_for_load_state()  # the new page, fully parsed
     assert "Action added" in page.content()
 
     page.click("text=Add a progress update")
+
+    page.wait_for_load_state()  # the new page, fully parsed
     check(page, "journey add progress update")
     page.fill("#text", "Rotas reviewed with the custody inspector.")
     page.set_input_files("#files", files=[{"name": "rota review.txt", "mimeType": "text/plain",
                                             "buffer": b"Rota review notes\n"}])
     page.click("button:has-text('Save update')")
+    page.wait_for_load_state()  # the new page, fully parsed
     assert page.url.startswith(tracking_url)
     body = page.inner_text("main")
     assert "Review custody staffing rotas" in body and "Chief Inspector Kay" in body
@@ -105,10 +117,14 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     check(page, "journey tracking with an action and an update")
 
     page.click("text=Edit tracking")
+
+    page.wait_for_load_state()  # the new page, fully parsed
     page.fill("#lead_officer", "Superintendent Bell")
     page.click("button:has-text('Save')")
+    page.wait_for_load_state()  # the new page, fully parsed
     assert "Superintendent Bell" in page.inner_text("main")
     page.click("nav.tracker-tabs >> text=History")
+    page.wait_for_load_state()  # the new page, fully parsed
     assert "Superintendent Bell" in page.inner_text("main")
     check(page, "journey tracking history")
     page.goto(inspection_url)

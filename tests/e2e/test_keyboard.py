@@ -39,5 +39,6 @@ def test_the_add_action_form_works_with_the_keyboard_alone(live_server, new_page
     page.focus("#submit")
     page.keyboard.press("Enter")
     page.wait_for_load_state()
+    page.wait_for_load_state()
     body = page.inner_text("main")
     assert "Action added: Keyboard-only action" in body and "Inspector Key" in body and "In progress" in body
