@@ -46,12 +46,26 @@ run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install ## Run every test
+# The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server started by
+# scripts/with-postgres.sh (browser tests only in the first pass). TRACKER_SKIP_POSTGRES=1 skips
+# the second pass, loudly.
+PYTEST_POSTGRES_ARGS ?= -m "not e2e"
+
+test: install ## Run every test, on SQLite and then on PostgreSQL
+	@echo "=== Test pass 1 of 2: SQLite ==="
 	$(PY) -m pytest
+	@echo "=== Test pass 2 of 2: PostgreSQL ==="
+	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
+
+test-sqlite: install ## Run every test on SQLite only
+	$(PY) -m pytest
+
+test-postgres: install ## Run every test but the browser tests on a throwaway PostgreSQL server
+	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
 
 # --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test clean
+.PHONY: help system install db lock run test test-sqlite test-postgres serve clean
