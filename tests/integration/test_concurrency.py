@@ -1,0 +1,362 @@
+"""Concurrent editors of one tracking record and its action: every save lands or is refused as a
+conflict, the audit trail holds exactly the saves that landed, and no update is lost.
+
+These tests commit for real, on a scratch install of their own (tests/scratch_db.py), on whichever
+database the run uses (SQLite, or PostgreSQL in the second pass of `make test`).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from http.cookiejar import CookieJar
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
+
+import pytest
+import sqlalchemy as sa
+
+from tests.scratch_db import dispose, make_install, scratch_database, served
+from tracker import audit
+from tracker.extensions import db, write_transactions
+from tracker.models import Action, AuditEvent, Force, Tracking
+from tracker.services import ConflictError, save
+from tracker.services import tracking as tracking_service
+from tracker.services import users as user_service
+from tracker.statuses import Role
+
+EDITORS = 20
+MAX_ATTEMPTS = 60  # per editor; each retry follows a refusal, so this bounds the loop only
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def install(tmp_path):
+    """A scratch install with the demonstration data and 20 editors of Cumbria."""
+    with scratch_database(tmp_path) as url:
+        app = make_install(url, tmp_path / "instance")
+        with app.app_context():
+            cumbria = db.session.scalar(sa.select(Force).where(Force.slug == "cumbria"))
+            users = [
+                user_service.create_user(f"editor{i}@test.example", f"Editor {i}", Role.EDITOR, [cumbria], PASSWORD)
+                for i in range(EDITORS)
+            ]
+            action = db.session.scalar(
+                sa.select(Action).where(Action.force_id == cumbria.id).order_by(Action.id).limit(1)
+            )
+            assert action is not None, "the demonstration data has no Cumbria action"
+            db.session.commit()
+            app.config["TEST_USER_IDS"] = [u.id for u in users]
+            app.config["TEST_TRACKING_ID"] = action.tracking_id
+            app.config["TEST_ACTION_ID"] = action.id
+            db.session.remove()
+        try:
+            yield app
+        finally:
+            dispose(app)
+
+
+@dataclass
+class Outcomes:
+    """What happened to every attempted save, collected from the editor threads."""
+
+    landed: list[tuple[int, str]] = field(default_factory=list)  # (user id, value saved)
+    conflicts: int = 0
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _snapshot(app, tracking_id: int, action_id: int) -> tuple[int, int, int]:
+    """Return the tracking's and action's versions and the last audit event's id."""
+    with app.app_context():
+        tracking = db.session.get(Tracking, tracking_id)
+        action = db.session.get(Action, action_id)
+        last = db.session.scalar(sa.select(sa.func.max(AuditEvent.id))) or 0
+        result = (tracking.version, action.version, last)
+        db.session.remove()
+    return result
+
+
+def _assert_no_update_lost(app, outcomes: Outcomes, before: tuple[int, int, int], *, tracking_field: str,
+                           action_field: str | None) -> None:
+    """Every landed save is in the audit trail, in a chain with no gap; nothing else is."""
+    tracking_id, action_id = app.config["TEST_TRACKING_ID"], app.config["TEST_ACTION_ID"]
+    assert outcomes.errors == []
+    landed = len(outcomes.landed)
+    assert landed == EDITORS, f"{landed} of {EDITORS} editors' saves landed"
+    # All editors read the same version before anyone saved: exactly one of those saves can land.
+    assert outcomes.conflicts >= EDITORS - 1
+    with app.app_context():
+        tracking = db.session.get(Tracking, tracking_id)
+        action = db.session.get(Action, action_id)
+        assert tracking.version == before[0] + landed
+        if action_field:
+            assert action.version == before[1] + landed
+        checks = [(Tracking, tracking_id, tracking_field, getattr(tracking, tracking_field))]
+        if action_field:
+            checks.append((Action, action_id, action_field, getattr(action, action_field)))
+        for model, entity_id, name, final in checks:
+            events = db.session.scalars(
+                sa.select(AuditEvent)
+                .where(AuditEvent.entity_type == model.__name__, AuditEvent.entity_id == entity_id,
+                       AuditEvent.id > before[2])
+                .order_by(AuditEvent.id)
+            ).all()
+            assert [e.event for e in events] == ["updated"] * landed
+            chain = [e.changes[name] for e in events]
+            # Each landed save started from the value the previous one left: nothing overwritten unseen.
+            for previous, current in zip(chain, chain[1:]):
+                assert current[0] == previous[1]
+            assert chain[-1][1] == final
+            assert sorted((e.user_id, e.changes[name][1]) for e in events) == sorted(outcomes.landed)
+        db.session.remove()
+
+
+def test_concurrent_service_saves_lose_no_update(install):
+    """20 threads, each with its own session, edit the same tracking row and action at once."""
+    app = install
+    tracking_id, action_id = app.config["TEST_TRACKING_ID"], app.config["TEST_ACTION_ID"]
+    before = _snapshot(app, tracking_id, action_id)
+    outcomes = Outcomes()
+    barrier = threading.Barrier(EDITORS)
+
+    def editor(index: int, user_id: int) -> None:
+        """Read the records (the form being opened), then save against the versions read."""
+        try:
+            for attempt in range(MAX_ATTEMPTS):
+                with app.app_context():
+                    tracking = db.session.get(Tracking, tracking_id)
+                    action = db.session.get(Action, action_id)
+                    versions = tracking.version, action.version
+                    db.session.remove()
+                if attempt == 0:
+                    barrier.wait()
+                value = f"editor {index} attempt {attempt}"
+                with app.app_context(), write_transactions():
+                    audit.set_actor(db.session, user_id)
+                    try:
+                        tracking = db.session.get(Tracking, tracking_id)
+                        tracking_service.update_tracking(
+                            tracking, versions[0], date.today(), target_date=tracking.target_date,
+                            lead_officer=value, pcc_explanation=f"Explained by {value}",
+                        )
+                        action = db.session.get(Action, action_id)
+                        tracking_service.check_version(action, versions[1])
+                        action.owner = value
+                        save()
+                    except ConflictError:
+                        with outcomes.lock:
+                            outcomes.conflicts += 1
+                        continue
+                    finally:
+                        db.session.remove()
+                with outcomes.lock:
+                    outcomes.landed.append((user_id, value))
+                return
+            raise AssertionError(f"editor {index} never saved in {MAX_ATTEMPTS} attempts")
+        except BaseException as exc:  # noqa: BLE001  (collected and asserted on below)
+            with outcomes.lock:
+                outcomes.errors.append(f"editor {index}: {type(exc).__name__}: {exc}")
+            barrier.abort()
+
+    threads = [threading.Thread(target=editor, args=(i, uid)) for i, uid in enumerate(app.config["TEST_USER_IDS"])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    _assert_no_update_lost(app, outcomes, before, tracking_field="lead_officer", action_field="owner")
+
+
+# --- through the served app's forms -----------------------------------------------------------
+
+
+class FormReader(HTMLParser):
+    """Collect the fields of the page's forms: every input, select and textarea, with its value."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        """Start a form, or record a field of the current one."""
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "method": (attrs.get("method") or "get").lower(),
+                               "fields": {}})
+            return
+        if not self.forms or "name" not in attrs:
+            if tag == "option" and self._select is not None and "selected" in attrs:
+                self.forms[-1]["fields"][self._select] = attrs.get("value", "")
+            return
+        fields = self.forms[-1]["fields"]
+        name = attrs["name"]
+        if tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    fields[name] = attrs.get("value", "on")
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                fields[name] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = name
+            fields.setdefault(name, "")
+        elif tag == "textarea":
+            self._textarea = name
+            fields[name] = ""
+
+    def handle_endtag(self, tag):
+        """Close a select or textarea."""
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        """A textarea's text is its value."""
+        if self._textarea is not None and self.forms:
+            self.forms[-1]["fields"][self._textarea] += data
+
+
+class _NoRedirect(HTTPRedirectHandler):
+    """Let a test see the redirect that follows a successful save."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+CONFLICT_WORDS = "Someone else saved"
+
+
+def _edit_form(opener, url: str) -> tuple[str, dict]:
+    """GET an edit page and return its form's action and fields (the form holding `version`)."""
+    with opener.open(url) as response:
+        html = response.read().decode()
+    reader = FormReader()
+    reader.feed(html)
+    forms = [f for f in reader.forms if "version" in f["fields"] and f["method"] == "post"]
+    assert forms, f"{url} has no POST form with a version field"
+    return forms[0]["action"] or url, forms[0]["fields"]
+
+
+def _post(opener, url: str, fields: dict) -> tuple[int, str]:
+    """POST a form; return the status and the body."""
+    request = Request(url, data=urlencode(fields).encode(), method="POST")
+    try:
+        with opener.open(request) as response:
+            return response.status, response.read().decode()
+    except HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _signed_in_opener(base: str, email: str):
+    """A browser-like client (cookies, no redirects followed) signed in through the sign-in form."""
+    opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect)
+    with opener.open(f"{base}/sign-in") as response:
+        reader = FormReader()
+        reader.feed(response.read().decode())
+    fields = next(f["fields"] for f in reader.forms if "csrf_token" in f["fields"])
+    fields.update(email=email, password=PASSWORD)
+    status, body = _post(opener, f"{base}/sign-in", fields)
+    assert status in (302, 303), f"sign-in failed for {email}: {status}"
+    return opener
+
+
+def _routes() -> set[str]:
+    """The URL rules the app serves."""
+    from tracker import create_app
+
+    return {rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()}
+
+
+_ROUTES = _routes()
+
+
+def _form_case(rule: str, field_name: str):
+    """A case of the HTTP test, skipped (saying why) while its form is not built (issue 3 builds it)."""
+    return pytest.param(rule, field_name, id=rule, marks=pytest.mark.skipif(
+        rule not in _ROUTES, reason=f"{rule} does not exist yet (issue 3's edit form); it runs once merged"))
+
+
+@pytest.mark.parametrize("rule, field_name", [_form_case("/tracking/<int:id>/edit", "lead_officer"),
+                                              _form_case("/actions/<int:id>/edit", "owner")])
+def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
+    """20 signed-in browsers open the same edit form, change it, and save at once, over HTTP."""
+    app = install
+    app.config["WTF_CSRF_ENABLED"] = True
+    tracking_id, action_id = app.config["TEST_TRACKING_ID"], app.config["TEST_ACTION_ID"]
+    record_id = tracking_id if rule.startswith("/tracking") else action_id
+    before = _snapshot(app, tracking_id, action_id)
+    outcomes = Outcomes()
+    barrier = threading.Barrier(EDITORS)
+
+    with served(app) as base:
+        edit_url = f"{base}{rule.replace('<int:id>', str(record_id))}"
+        openers = [_signed_in_opener(base, f"editor{i}@test.example") for i in range(EDITORS)]
+
+        def editor(index: int, user_id: int) -> None:
+            """Open the form, change one field, save; on a conflict reopen the form and save again."""
+            try:
+                for attempt in range(MAX_ATTEMPTS):
+                    action_url, fields = _edit_form(openers[index], edit_url)
+                    if attempt == 0:
+                        barrier.wait()
+                    value = f"editor {index} attempt {attempt}"
+                    fields[field_name] = value
+                    if "pcc_explanation" in fields:
+                        fields["pcc_explanation"] = f"Explained by {value}"
+                    target = action_url if action_url.startswith("http") else f"{base}{action_url}"
+                    status, body = _post(openers[index], target, fields)
+                    if status in (302, 303):
+                        with outcomes.lock:
+                            outcomes.landed.append((user_id, value))
+                        return
+                    if status in (200, 409) and CONFLICT_WORDS in body:
+                        with outcomes.lock:
+                            outcomes.conflicts += 1
+                        continue
+                    raise AssertionError(f"save answered {status}: neither landed nor refused as a conflict")
+                raise AssertionError(f"editor {index} never saved in {MAX_ATTEMPTS} attempts")
+            except BaseException as exc:  # noqa: BLE001  (collected and asserted on below)
+                with outcomes.lock:
+                    outcomes.errors.append(f"editor {index}: {type(exc).__name__}: {exc}")
+                barrier.abort()
+
+        threads = [threading.Thread(target=editor, args=(i, uid))
+                   for i, uid in enumerate(app.config["TEST_USER_IDS"])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    if rule.startswith("/tracking"):
+        _assert_no_update_lost(app, outcomes, before, tracking_field=field_name, action_field=None)
+    else:
+        _assert_no_update_lost_on_action(app, outcomes, before, field_name)
+
+
+def _assert_no_update_lost_on_action(app, outcomes: Outcomes, before, field_name: str) -> None:
+    """As _assert_no_update_lost, for saves of the action alone."""
+    action_id = app.config["TEST_ACTION_ID"]
+    assert outcomes.errors == []
+    assert len(outcomes.landed) == EDITORS
+    assert outcomes.conflicts >= EDITORS - 1
+    with app.app_context():
+        action = db.session.get(Action, action_id)
+        assert action.version == before[1] + EDITORS
+        events = db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity_type == "Action", AuditEvent.entity_id == action_id, AuditEvent.id > before[2])
+            .order_by(AuditEvent.id)
+        ).all()
+        assert len(events) == EDITORS
+        chain = [e.changes[field_name] for e in events]
+        for previous, current in zip(chain, chain[1:]):
+            assert current[0] == previous[1]
+        assert chain[-1][1] == getattr(action, field_name)
+        assert sorted((e.user_id, e.changes[field_name][1]) for e in events) == sorted(outcomes.landed)
+        db.session.remove()
