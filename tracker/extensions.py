@@ -39,14 +39,29 @@ class Session(FlaskSQLAlchemySession):
     into the same ConflictError, with the session rolled back so the page can still be drawn.
     """
 
+    _committing = False
+
+    def commit(self) -> None:
+        """Commit; a stale write raises ConflictError and the caller rolls back (as save() does)."""
+        self._committing = True
+        try:
+            super().commit()
+        finally:
+            self._committing = False
+
     def flush(self, objects=None) -> None:
-        """Flush; on a stale versioned row roll back and raise services.ConflictError."""
+        """Flush; on a stale versioned row raise services.ConflictError.
+
+        Outside a commit the session is rolled back here, so that the page drawn after the
+        refusal can still read; inside one, commit's caller rolls back (it cannot be done mid-commit).
+        """
         try:
             super().flush(objects)
         except StaleDataError:
             from .services import stale_write_conflict
 
-            self.rollback()
+            if not self._committing:
+                self.rollback()
             raise stale_write_conflict() from None
 
 
