@@ -16,8 +16,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
@@ -26,6 +28,7 @@ from werkzeug.serving import make_server
 from tracker import create_app
 from tracker.extensions import db
 from tracker.seed import seed_database
+from tracker.services import users as user_service
 
 # Ports for servers the tests start (issue 7's range; the PostgreSQL test server uses 5740-5749).
 TEST_PORTS = range(5700, 5740)
@@ -68,12 +71,18 @@ def make_install(url: str, instance: Path, *, migrate: bool = True, demo: bool =
         }
     )
     if migrate:
-        with app.app_context():
+        with app.app_context(), cheap_password_hashing():
             upgrade()
             if demo:
                 seed_database(demo=True, instance_path=instance)
             db.session.remove()
     return app
+
+
+def cheap_password_hashing():
+    """Hash passwords at Argon2's lowest cost while seeding (the real cost is ~0.2-1 s a user);
+    the hashes still verify with the app's own hasher, which reads the cost from the hash."""
+    return mock.patch.object(user_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def dispose(app: Flask) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from tests.scratch_db import dispose, make_install, scratch_database, served
+from tests.scratch_db import cheap_password_hashing, dispose, make_install, scratch_database, served
 from tracker import audit
 from tracker.extensions import db, write_transactions
 from tracker.models import Action, AuditEvent, Force, Tracking, User
@@ -41,7 +41,8 @@ def install(tmp_path_factory):
         app = make_install(url, tmp_path / "instance")
         with app.app_context():
             cumbria = db.session.scalar(sa.select(Force).where(Force.slug == "cumbria"))
-            first = user_service.create_user("editor0@test.example", "Editor 0", Role.EDITOR, [cumbria], PASSWORD)
+            with cheap_password_hashing():
+                first = user_service.create_user("editor0@test.example", "Editor 0", Role.EDITOR, [cumbria], PASSWORD)
             # The others share the first one's password hash: hashing twenty times costs seconds.
             users = [first] + [
                 User(email=f"editor{i}@test.example", name=f"Editor {i}", role=Role.EDITOR, forces=[cumbria],
