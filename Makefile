@@ -63,6 +63,11 @@ test-sqlite: install ## Run every test on SQLite only
 test-postgres: install ## Run every test but the browser tests on a throwaway PostgreSQL server
 	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
 
+# --- production ---------------------------------------------------------------------------------
+
+serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "Production")
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+
 # --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)

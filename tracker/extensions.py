@@ -86,7 +86,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # Writers queue for SQLite's one write lock (see _sqlite_begin); a publish that renders a PDF
+    # holds it for seconds, so wait long enough before answering "busy, try again".
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
