@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock | sha1sum | cut -c1-12
 ASSETS := tracker/static/build/tracker.css
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # --- setting up -------------------------------------------------------------------------------
 
