@@ -201,6 +201,7 @@ def backup(dest: Path) -> dict:
         raise BackupError(f"{dest} is not empty: back up into a new folder")
     dialect = _dialect()
     dest.mkdir(parents=True, exist_ok=True)
+    dest.chmod(0o700)  # it holds every record, password hashes included: its owner only
     started = datetime.now(UTC)
     database_file = DATABASE_FILES[dialect]
     copy = _backup_sqlite if dialect == "sqlite" else _backup_postgresql
