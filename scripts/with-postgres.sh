@@ -20,8 +20,8 @@ fi
 if [ "${TRACKER_SKIP_POSTGRES:-0}" = "1" ]; then
   {
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-    echo "!! TRACKER_SKIP_POSTGRES=1: the PostgreSQL pass is SKIPPED. Nothing was tested on"
-    echo "!! PostgreSQL. Unset TRACKER_SKIP_POSTGRES to run it."
+    echo "!! TRACKER_SKIP_POSTGRES=1: the PostgreSQL pass is SKIPPED."
+    echo "!! Nothing was tested on PostgreSQL. Unset TRACKER_SKIP_POSTGRES to run it."
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
   } >&2
   exit 0

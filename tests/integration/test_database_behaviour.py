@@ -122,3 +122,36 @@ def test_a_busy_database_answers_503_try_again_not_500(app, client, tmp_path, mo
     page = response.get_data(as_text=True)
     assert "the service is busy" in page
     assert "Nothing you entered has been saved" in page
+
+
+def _tracking_without_target_date() -> Tracking:
+    """A Cumbria tracking row that follows its recommendation's deadline (no target date of its own)."""
+    return db.session.scalar(
+        sa.select(Tracking).join(Force, Tracking.force_id == Force.id)
+        .where(Force.slug == "cumbria", Tracking.target_date.is_(None)).order_by(Tracking.id).limit(1)
+    )
+
+
+def test_a_form_opened_before_a_deadline_override_is_refused(app):
+    from tracker.services import inspections as inspection_service
+
+    tracking = _tracking_without_target_date()
+    opened_at = tracking.version  # the version in the form
+    inspection_service.override_deadline(tracking.recommendation, date(2030, 1, 31), None)
+    db.session.expire_all()  # the save is a new request: it reads the row afresh
+    tracking = db.session.get(Tracking, tracking.id)
+    assert tracking.due_on == date(2030, 1, 31)
+    assert tracking.version == opened_at + 1
+    with pytest.raises(ConflictError):
+        tracking_service.update_tracking(tracking, opened_at, date(2022, 1, 1), target_date=None, lead_officer="Late")
+
+
+def test_a_record_loaded_before_a_bulk_update_cannot_overwrite_it(app):
+    from tracker.services import inspections as inspection_service
+
+    tracking = _tracking_without_target_date()
+    tracking.lead_officer = "Changed in memory"  # loaded (and changed) before the bulk UPDATE
+    inspection_service.override_deadline(tracking.recommendation, date(2030, 1, 31), None)
+    tracking.chief_comment = "Changed after it"
+    with pytest.raises(ConflictError):
+        db.session.flush()
