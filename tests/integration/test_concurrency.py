@@ -7,6 +7,7 @@ database the run uses (SQLite, or PostgreSQL in the second pass of `make test`).
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -186,44 +187,56 @@ def test_concurrent_service_saves_lose_no_update(install):
 
 
 class FormReader(HTMLParser):
-    """Collect the fields of the page's forms: every input, select and textarea, with its value."""
+    """Collect what a browser would submit from each form of a page: every input, select and
+    textarea, as (name, value) pairs in page order (a date is three inputs of one name)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.forms: list[dict] = []
-        self._select: str | None = None
-        self._textarea: str | None = None
+        self._select: int | None = None  # index of the open select's pair
+        self._select_chosen = False
+        self._textarea: int | None = None
+
+    def _add(self, name: str, value: str) -> int:
+        """Add a pair to the current form; return its index."""
+        self.forms[-1]["fields"].append([name, value])
+        return len(self.forms[-1]["fields"]) - 1
 
     def handle_starttag(self, tag, attrs):
         """Start a form, or record a field of the current one."""
         attrs = dict(attrs)
         if tag == "form":
             self.forms.append({"action": attrs.get("action"), "method": (attrs.get("method") or "get").lower(),
-                               "fields": {}})
+                               "fields": []})
             return
-        if not self.forms or "name" not in attrs:
-            if tag == "option" and self._select is not None and "selected" in attrs:
-                self.forms[-1]["fields"][self._select] = attrs.get("value", "")
+        if not self.forms:
             return
-        fields = self.forms[-1]["fields"]
+        if tag == "option" and self._select is not None:
+            pair = self.forms[-1]["fields"][self._select]
+            if "selected" in attrs or (not self._select_chosen and pair[1] is None):
+                pair[1] = attrs.get("value", "")
+                self._select_chosen = self._select_chosen or "selected" in attrs
+            return
+        if "name" not in attrs:
+            return
         name = attrs["name"]
         if tag == "input":
             kind = (attrs.get("type") or "text").lower()
             if kind in ("checkbox", "radio"):
                 if "checked" in attrs:
-                    fields[name] = attrs.get("value", "on")
+                    self._add(name, attrs.get("value", "on"))
             elif kind not in ("submit", "button", "file", "image", "reset"):
-                fields[name] = attrs.get("value", "")
+                self._add(name, attrs.get("value", ""))
         elif tag == "select":
-            self._select = name
-            fields.setdefault(name, "")
+            self._select, self._select_chosen = self._add(name, None), False
         elif tag == "textarea":
-            self._textarea = name
-            fields[name] = ""
+            self._textarea = self._add(name, "")
 
     def handle_endtag(self, tag):
         """Close a select or textarea."""
         if tag == "select":
+            if self._select is not None and self.forms[-1]["fields"][self._select][1] is None:
+                self.forms[-1]["fields"][self._select][1] = ""
             self._select = None
         elif tag == "textarea":
             self._textarea = None
@@ -231,7 +244,14 @@ class FormReader(HTMLParser):
     def handle_data(self, data):
         """A textarea's text is its value."""
         if self._textarea is not None and self.forms:
-            self.forms[-1]["fields"][self._textarea] += data
+            self.forms[-1]["fields"][self._textarea][1] += data
+
+
+def _set_field(fields: list[list[str]], name: str, value: str) -> None:
+    """Change a single-valued field of a form's pairs."""
+    matching = [pair for pair in fields if pair[0] == name]
+    assert len(matching) == 1, f"the form has {len(matching)} fields named {name!r}"
+    matching[0][1] = value
 
 
 class Browser:
@@ -244,13 +264,13 @@ class Browser:
         self.cookies = {app.config["SESSION_COOKIE_NAME"]: cookie}
         self.base = base
 
-    def request(self, method: str, path: str, fields: dict | None = None) -> tuple[int, str]:
+    def request(self, method: str, path: str, fields: list | None = None) -> tuple[int, str]:
         """Send a request with the cookies; keep the cookies the answer sets; return status and body."""
         url = urlsplit(path if path.startswith("http") else f"{self.base}{path}")
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if fields is not None:
-            body = urlencode(fields)
+            body = urlencode([tuple(pair) for pair in fields])
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         connection = HTTPConnection(url.netloc)
         try:
@@ -268,22 +288,22 @@ class Browser:
 CONFLICT_WORDS = "Someone else saved"
 
 
-def _edit_form(browser: Browser, path: str) -> tuple[str, dict]:
+def _edit_form(browser: Browser, path: str) -> tuple[str, list]:
     """GET an edit page and return its form's action and fields (the form holding `version`)."""
     status, html = browser.request("GET", path)
     assert status == 200, f"{path} answered {status}"
     reader = FormReader()
     reader.feed(html)
-    forms = [f for f in reader.forms if "version" in f["fields"] and f["method"] == "post"]
+    forms = [f for f in reader.forms if any(name == "version" for name, _ in f["fields"]) and f["method"] == "post"]
     assert forms, f"{path} has no POST form with a version field"
     return forms[0]["action"] or path, forms[0]["fields"]
 
 
 def _routes() -> set[str]:
-    """The URL rules the app serves."""
+    """The URL rules the app serves, each id parameter named `id` (`/tracking/<int:id>/edit`)."""
     from tracker import create_app
 
-    return {rule.rule for rule in create_app({"TESTING": True}).url_map.iter_rules()}
+    return {re.sub(r"<int:\w+>", "<int:id>", rule.rule) for rule in create_app({"TESTING": True}).url_map.iter_rules()}
 
 
 _ROUTES = _routes()
@@ -319,9 +339,9 @@ def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
                     if attempt == 0:
                         barrier.wait()
                     value = f"editor {index} attempt {attempt}"
-                    fields[field_name] = value
-                    if "pcc_explanation" in fields:
-                        fields["pcc_explanation"] = f"Explained by {value}"
+                    _set_field(fields, field_name, value)
+                    if any(name == "pcc_explanation" for name, _ in fields):
+                        _set_field(fields, "pcc_explanation", f"Explained by {value}")
                     status, body = browsers[index].request("POST", action, fields)
                     if status in (302, 303):
                         with outcomes.lock:
