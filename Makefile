@@ -70,7 +70,10 @@ serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "
 
 # --- more ---------------------------------------------------------------------------------------
 
+bench: install ## Measure speed: render time of the statutory response documents (seed and 25 recommendations)
+	TRACKER_BENCH=1 $(PY) -m pytest -q -m bench tests/bench --benchmark-columns=min,mean,max,rounds --benchmark-sort=name
+
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test test-sqlite test-postgres serve clean
+.PHONY: help system install db lock run test test-sqlite test-postgres serve bench clean
