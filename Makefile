@@ -70,8 +70,9 @@ serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "
 
 # --- more ---------------------------------------------------------------------------------------
 
-bench: install ## Measure speed: render time of the statutory response documents (seed and 25 recommendations)
+bench: install ## Measure speed at national scale (see bench/ and the README's speed goals)
 	TRACKER_BENCH=1 $(PY) -m pytest -q -m bench tests/bench --benchmark-columns=min,mean,max,rounds --benchmark-sort=name
+	$(PY) scripts/bench.py
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build

@@ -248,3 +248,8 @@ def test_the_report_links_to_my_forces_responses_and_the_importer(as_role):
     assert 'href="/responses/lancashire/vawg-2021"' not in editor_page
     assert 'href="/inspections/vawg-2021/import"' in editor_page
     assert 'href="/inspections/vawg-2021/import"' not in get_page(as_role(Role.VIEWER), "/inspections/vawg-2021")
+
+
+def test_editors_reach_a_recommendations_themes_from_the_report(as_role):
+    rec_id = db.session.scalar(sa.select(Recommendation.id).where(Recommendation.ref == "4.1"))
+    assert f'href="/recommendations/{rec_id}/themes"' in get_page(as_role(Role.EDITOR), "/inspections/vawg-2021")
