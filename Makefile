@@ -47,15 +47,18 @@ run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server started by
-# scripts/with-postgres.sh (browser tests only in the first pass). TRACKER_SKIP_POSTGRES=1 skips
-# the second pass, loudly.
+# scripts/with-postgres.sh (browser tests only in the first pass); both passes run even if the first
+# fails, and the target fails if either did. TRACKER_SKIP_POSTGRES=1 skips the second pass, loudly.
 PYTEST_POSTGRES_ARGS ?= -m "not e2e"
 
 test: install ## Run every test, on SQLite and then on PostgreSQL
-	@echo "=== Test pass 1 of 2: SQLite ==="
-	$(PY) -m pytest
-	@echo "=== Test pass 2 of 2: PostgreSQL ==="
-	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
+	@status=0; \
+	echo "=== Test pass 1 of 2: SQLite ==="; \
+	$(PY) -m pytest || status=$$?; \
+	echo "=== Test pass 2 of 2: PostgreSQL ==="; \
+	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS) || status=$$?; \
+	if [ $$status -ne 0 ]; then echo "=== make test FAILED (see the pass above that failed) ==="; fi; \
+	exit $$status
 
 test-sqlite: install ## Run every test on SQLite only
 	$(PY) -m pytest
