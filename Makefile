@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock | sha1sum | cut -c1-12
 ASSETS := tracker/static/build/tracker.css
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # --- setting up -------------------------------------------------------------------------------
 
@@ -46,8 +46,30 @@ run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: install ## Run every test
+# The whole suite runs twice: on SQLite, then on a throwaway PostgreSQL server started by
+# scripts/with-postgres.sh (browser tests only in the first pass); both passes run even if the first
+# fails, and the target fails if either did. TRACKER_SKIP_POSTGRES=1 skips the second pass, loudly.
+PYTEST_POSTGRES_ARGS ?= -m "not e2e"
+
+test: install ## Run every test, on SQLite and then on PostgreSQL
+	@status=0; \
+	echo "=== Test pass 1 of 2: SQLite ==="; \
+	$(PY) -m pytest || status=$$?; \
+	echo "=== Test pass 2 of 2: PostgreSQL ==="; \
+	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS) || status=$$?; \
+	if [ $$status -ne 0 ]; then echo "=== make test FAILED (see the pass above that failed) ==="; fi; \
+	exit $$status
+
+test-sqlite: install ## Run every test on SQLite only
 	$(PY) -m pytest
+
+test-postgres: install ## Run every test but the browser tests on a throwaway PostgreSQL server
+	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
+
+# --- production ---------------------------------------------------------------------------------
+
+serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "Production")
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # --- more ---------------------------------------------------------------------------------------
 
@@ -58,4 +80,4 @@ bench: install ## Measure speed at national scale (see bench/ and the README's s
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test bench clean
+.PHONY: help system install db lock run test test-sqlite test-postgres serve bench clean

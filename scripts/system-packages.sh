@@ -14,7 +14,9 @@ need poppler-utils
 need chromium
 need chromium-driver
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
-command -v initdb >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
+# The PostgreSQL server (initdb, pg_ctl, postgres) and its client tools (pg_dump, pg_restore) for
+# the second test pass and for backups; Debian keeps them in /usr/lib/postgresql/<version>/bin.
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -23,9 +23,9 @@ os.environ["TRACKER_DATABASE_URL"] = os.environ.get("TRACKER_TEST_DATABASE_URL",
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession  # noqa: E402
 
 from tracker import create_app  # noqa: E402
+from tracker.extensions import Session as TrackerSession  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Force, Inspection, Recommendation, Tracking, User  # noqa: E402
 from tracker.seed import seed_database  # noqa: E402
@@ -35,8 +35,8 @@ from tracker.statuses import Role  # noqa: E402
 TEST_PASSWORD = "correct horse battery staple"
 
 
-class _ConnectionBoundSession(FlaskSQLAlchemySession):
-    """Flask-SQLAlchemy's session picks an engine per table; in tests, use the one connection."""
+class _ConnectionBoundSession(TrackerSession):
+    """The app's session, bound in tests to the one connection (not an engine per table)."""
 
     def get_bind(self, *args, **kwargs):
         return self.bind

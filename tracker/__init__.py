@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
+    init_proxy(app)
     init_database(app)
     init_templates(app)
     init_security(app)
@@ -29,6 +30,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+def init_proxy(app: Flask) -> None:
+    """Behind TRACKER_PROXY_COUNT proxies, believe their X-Forwarded-For/-Proto/-Host/-Port/-Prefix
+    headers (as many hops as there are proxies, no more), so that the app sees the client's address
+    and https. Without proxies the headers are ignored: a client could forge them."""
+    count = app.config.get("TRACKER_PROXY_COUNT", 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count, x_prefix=count)
 
 
 def init_database(app: Flask) -> None:

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from .import_commands import COMMANDS as IMPORT_COMMANDS
 
     for command in (seed_command, create_user_command, overdue_command, render_response_command, send_reminders_command,
+                    backup_command, restore_command,
                     *IMPORT_COMMANDS):
         app.cli.add_command(command)
 
@@ -129,6 +130,51 @@ def _print_table(items, as_of: date) -> None:
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     click.echo(f"\n{len(items)} items overdue on {as_of.isoformat()}.")
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(dest: Path) -> None:
+    """Back up the database, published PDFs and evidence files into the new folder DEST.
+
+    Safe while the app is serving: the database is copied from one consistent snapshot (SQLite's
+    online backup, or pg_dump on PostgreSQL), then the files; manifest.json lists the sha256 of
+    every file, the row counts and the schema revision.
+    """
+    from . import backup
+
+    try:
+        manifest = backup.backup(dest)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(manifest["database"]["row_counts"].values())
+    click.echo(f"Backed up {rows} rows ({manifest['database']['dialect']}, schema {manifest['database']['schema_revision']}) "
+               f"and {len(manifest['files']) - 1} files into {dest}")
+    for problem in manifest["problems"]:
+        click.echo(f"Warning: {problem}", err=True)
+
+
+@click.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the database and files of an install that is not empty.")
+@with_appcontext
+def restore_command(src: Path, force: bool) -> None:
+    """Restore the backup in folder SRC into this install, which must be empty (or give --force).
+
+    Every file is checked against the manifest before anything changes, and the row counts and
+    file hashes again afterwards. Stop the app while restoring.
+    """
+    from . import backup
+
+    try:
+        manifest = backup.restore(src, force=force)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = sum(manifest["database"]["row_counts"].values())
+    click.echo(f"Restored {rows} rows and {len(manifest['files']) - 1} files from {src} "
+               f"(taken {manifest['taken_at']}, schema {manifest['database']['schema_revision']}).")
+    click.echo("If this version of tracker is newer than the backup, run: flask --app tracker db upgrade")
 
 
 @click.command("render-response")

@@ -6,16 +6,27 @@ from pathlib import Path
 
 
 def _secret_key(instance_path: Path) -> str:
-    """Return TRACKER_SECRET_KEY, or a key generated once into instance/ and kept there."""
+    """Return TRACKER_SECRET_KEY, or a key generated once into instance/ and kept there.
+
+    Several processes starting at once agree on one key: each writes a whole key to a file of
+    its own, and only the first one to link it into place wins; the others read that one.
+    """
     if key := os.environ.get("TRACKER_SECRET_KEY"):
         return key
     key_file = instance_path / "secret_key"
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         # Created with owner-only permissions before the key is written into it.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = instance_path / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
+        try:
+            os.link(draft, key_file)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return key_file.read_text().strip()
 
 
@@ -24,6 +35,7 @@ def from_environment(instance_path: Path) -> dict:
     database_url = os.environ.get(
         "TRACKER_DATABASE_URL", f"sqlite:///{instance_path / 'tracker.sqlite'}"
     )
+    secure = os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1"
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
@@ -33,8 +45,12 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
-        "REMEMBER_COOKIE_SECURE": os.environ.get("TRACKER_SECURE_COOKIES", "0") == "1",
+        # Production behind https: cookies only over https, and https in generated addresses.
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-* headers.
+        "TRACKER_PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT", 0)),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAIL_SERVER": os.environ.get("TRACKER_SMTP_HOST", "localhost"),
         "MAIL_PORT": int(os.environ.get("TRACKER_SMTP_PORT", 25)),

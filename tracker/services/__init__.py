@@ -17,6 +17,14 @@ class ConflictError(DomainError):
     """Someone else saved the record after it was loaded: the save is refused, nothing lost."""
 
 
+def stale_write_conflict() -> ConflictError:
+    """The conflict raised when a save finds the record changed since it was read."""
+    return ConflictError(
+        "Someone else saved this record while you were saving it. Your changes have not been saved: "
+        "they are still in the form below. Check the current record, then save again."
+    )
+
+
 def save() -> None:
     """Commit the request's changes: the one commit point of a request or command.
 
@@ -31,10 +39,7 @@ def save() -> None:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise ConflictError(
-            "Someone else saved this record while you were saving it. Your changes have not been saved: "
-            "they are still in the form below. Check the current record, then save again."
-        ) from None
+        raise stale_write_conflict() from None
     except Exception:
         db.session.rollback()
         raise

@@ -20,7 +20,7 @@ from email.utils import formatdate, make_msgid
 import sqlalchemy as sa
 
 from ..deadlines import DUE_SOON_DAYS
-from ..extensions import db
+from ..extensions import db, write_transactions
 from ..formatters import govuk_date, govuk_date_short, plural
 from ..models import Action, Force, User, user_forces
 from ..oversight_models import NotificationPreference, SentReminder
@@ -246,7 +246,11 @@ def run(today: date, config: dict) -> RunReport:
     base_url = config.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
     weekday = int(config.get("TRACKER_DIGEST_WEEKDAY", 0))
     messages = due_reminders(today, base_url, report) + digests(today, base_url, weekday, report)
-    send_all(messages, config, report)
+    # End the reading transaction before sending: on SQLite a write inside it would fail with
+    # "database is locked" if the app saved anything meanwhile (an email sent, but not recorded).
+    db.session.rollback()
+    with write_transactions():  # each record of a sent email takes the write lock as it begins
+        send_all(messages, config, report)
     return report
 
 

@@ -6,7 +6,7 @@ from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, is_database_busy, read_transactions
 
 MESSAGES = {
     400: ("Sorry, there is a problem with that request", "Check what you entered and try again."),
@@ -16,6 +16,7 @@ MESSAGES = {
     413: ("That file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved."),
+    503: ("Sorry, the service is busy", "Nothing you entered has been saved. Go back and try again in a moment."),
 }
 
 
@@ -44,8 +45,17 @@ def _http_error(error: HTTPException):
 
 
 def _server_error(error):
-    """Roll back whatever the request had written, log it, and show the 500 page."""
+    """Roll back whatever the request had written, log it, and show the 500 page.
+
+    A database too busy to answer in time (a lock wait that ran out) is not a fault: it gets a
+    503 page that says nothing was saved and to try again.
+    """
     db.session.rollback()
+    if is_database_busy(error):
+        current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+        with read_transactions():  # the page must not queue for the write lock again
+            page, code = _render(503)
+        return page, code, {"Retry-After": "2"}
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise error

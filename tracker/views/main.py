@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user
 
 from ..extensions import db
@@ -23,10 +26,26 @@ def index():
 
 @bp.get("/health")
 def health():
-    """Answer 200 when the app can reach its database, 503 when it cannot."""
+    """Answer 200 when the app can reach its database and write its files, 503 when it cannot.
+
+    For load balancers and monitoring: no sign-in, no details beyond which check failed.
+    """
+    checks = {"database": "ok", "storage": "ok"}
     try:
         db.session.execute(sa.text("SELECT 1"))
+        db.session.rollback()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="database unavailable"), 503
-    return jsonify(status="ok")
+        checks["database"] = "unavailable"
+    if not all(_writable(Path(current_app.config[key])) for key in ("TRACKER_PUBLISHED_DIR", "TRACKER_EVIDENCE_DIR")):
+        checks["storage"] = "not writable"
+    healthy = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if healthy else "unavailable", checks=checks), 200 if healthy else 503
+
+
+def _writable(folder: Path) -> bool:
+    """True when the folder (or, before its first file, the folder it will be made in) is writable."""
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
