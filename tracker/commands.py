@@ -22,7 +22,7 @@ from .statuses import Role
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    for command in (seed_command, create_user_command, overdue_command):
+    for command in (seed_command, create_user_command, overdue_command, generate_demo_command):
         app.cli.add_command(command)
 
 
@@ -126,3 +126,30 @@ def _print_table(items, as_of: date) -> None:
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     click.echo(f"\n{len(items)} items overdue on {as_of.isoformat()}.")
+
+
+@click.command("generate-demo")
+@click.option("--scale", "scale_name", type=click.Choice(["national", "force", "tiny"]), default="national",
+              show_default=True, help="national: 43 forces, 600 inspections; force: one OPCC (cumbria), 60; tiny: tests.")
+@click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="The random seed: same seed, same rows.")
+@click.option("--end", callback=_parse_date, help="The last day of the ten years (YYYY-MM-DD); today by default.")
+@with_appcontext
+def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -> None:
+    """Fill an empty database with synthetic data at national (or one force's) scale, for benchmarks.
+
+    Refuses a database that holds any inspection, tracking or response already; forces, themes and
+    users may be there. Loads the forces and themes from seed_data/ first when they are missing.
+    """
+    from . import generate, seed
+
+    try:
+        with db.engine.connect() as connection:
+            generate.check_empty(connection)
+        seed.seed_database(seed.SEED_DIR, demo=False)
+        db.session.remove()
+        counts, seconds = generate.run(db.engine, scale_name, seed_number, end)
+    except generate.GenerateError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Generated the {scale_name} data set (seed {seed_number}) in {seconds:.1f} s:")
+    for table, n in counts.items():
+        click.echo(f"  {table:22} {n:>9,}")
