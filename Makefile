@@ -49,9 +49,23 @@ run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/
 test: install ## Run every test
 	$(PY) -m pytest
 
+# --- speed (never run by make test or CI) -------------------------------------------------------
+
+bench: install ## Benchmark at national scale (data set built once into instance/bench/); figures in bench/results/
+	@mkdir -p bench/results
+	$(PY) -m pytest bench/ -p no:cacheprovider --benchmark-sort=name --benchmark-columns=min,median,max,rounds \
+		--benchmark-json=bench/results/benchmark-$$(date -u +%Y%m%dT%H%M%S).json
+
+load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk, at national scale
+	@bash scripts/load-packages.sh
+	$(PY) -m bench.load
+
+profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] (pyinstrument, SQL echo)
+	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
+
 # --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test clean
+.PHONY: help system install db lock run test bench load profile clean
