@@ -61,8 +61,10 @@ def main(target: str, who: str) -> None:
     status = getattr(result, "status_code", getattr(result, "exit_code", "?"))
     size = len(getattr(result, "data", b"") or getattr(result, "output", ""))
     print(f"{target} as the {who}-force user: {elapsed * 1000:.0f} ms, status {status}, {size:,} bytes, "
-          f"{len(statements)} SQL statements, {sum(s[2] for s in statements) * 1000:.0f} ms in the database")
-    for statement, parameters, seconds in statements:
+          f"{len(statements)} SQL statements, {sum(s[2] for s in statements) * 1000:.0f} ms executing them "
+          "(SQLite steps rows as they are fetched: fetching shows in the profile)")
+    captured = list(statements)  # the query plans below run statements of their own
+    for statement, parameters, seconds in captured:
         print(f"\n--- {seconds * 1000:.1f} ms  params={parameters}\n{statement}")
         if engine.dialect.name == "sqlite" and statement.lstrip().upper().startswith("SELECT"):
             with engine.connect() as connection:
