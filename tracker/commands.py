@@ -103,14 +103,20 @@ def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> Non
         force_ids = [force.id]
     items = overdue_items(as_of, force_ids)
     if fmt == "json":
-        click.echo(json.dumps([{k: item.as_json()[k] for k in OVERDUE_FIELDS} for item in items], indent=2))
+        click.echo(json.dumps([_fields(item) for item in items], indent=2))
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=OVERDUE_FIELDS, lineterminator="\n")
         writer.writeheader()
         for item in items:
-            writer.writerow({k: item.as_json()[k] for k in OVERDUE_FIELDS})
+            writer.writerow(_fields(item))
     else:
         _print_table(items, as_of)
+
+
+def _fields(item) -> dict:
+    """The fields scripts rely on, from one item (as_json() once per item: it copies every field)."""
+    data = item.as_json()
+    return {k: data[k] for k in OVERDUE_FIELDS}
 
 
 def _print_table(items, as_of: date) -> None:
