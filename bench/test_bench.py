@@ -92,9 +92,7 @@ def _response_for(inspection: Inspection) -> StatutoryResponse:
 
 FIRST_RENDER = """
 import sys, time
-from bench import dataset
-dataset.ensure_dataset()
-from tracker import create_app
+from tracker import create_app  # TRACKER_DATABASE_URL comes from the benchmark process
 from tracker.extensions import db
 from tracker.models import StatutoryResponse
 from tracker.documents import render_response_pdf
