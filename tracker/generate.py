@@ -323,7 +323,7 @@ class Plan:
         })
         if status is TrackingStatus.AWAITING_REVIEW:
             return
-        for _ in range(rng.randint(1, 5) + (rng.random() < 0.2)):
+        for _ in range(rng.randint(1, 5)):
             self._action(tracking_id, force_id, published, closed_on, topic)
 
     def _action(self, tracking_id: int, force_id: int, published: date, closed_on: date | None, topic: str) -> None:
