@@ -141,6 +141,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         rows.append({"goal": label, "target": goal, "unit": unit, "measured": measured, "met": met})
         write(f"{label:42} {f'<= {goal} {unit}':>12} {('-' if measured is None else f'{measured} {unit}'):>12}  {met}")
     write(f"{'dashboard under load, memory per worker':42} {'see make load':>12}")
+    if BUILD.get("generate_cpu_seconds"):
+        write(f"generate-demo took {BUILD['generate_cpu_seconds']} s of CPU; load average then {BUILD.get('load_average')}")
+    write(f"load average now (2 cores): {os.getloadavg()[0]:.1f}: wall-clock figures swing with it")
     dataset.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = dataset.RESULTS_DIR / f"summary-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.write_text(json.dumps({"database": dataset._safe(URL), "dialect": sa.engine.make_url(URL).get_backend_name(),
