@@ -50,7 +50,10 @@ def _national_inspection(max_recs: int | None = None) -> Inspection:
               .join(Recommendation).where(Inspection.type == "national_thematic").group_by(Inspection.slug))
     if max_recs is not None:
         counts = counts.having(sa.func.count(Recommendation.id) == max_recs)
-    slug = db.session.execute(counts.order_by(sa.desc("n"), Inspection.slug).limit(1)).first().slug
+    row = db.session.execute(counts.order_by(sa.desc("n"), Inspection.slug).limit(1)).first()
+    if row is None and max_recs is not None:
+        return _national_inspection()  # none has exactly that many: the largest instead
+    slug = row.slug
     return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
 
 
