@@ -51,7 +51,8 @@ test: install ## Run every test
 
 # --- speed (never run by make test or CI) -------------------------------------------------------
 
-bench: install ## Benchmark at national scale (data set built once into instance/bench/); BENCH_TIMER=time.process_time for CPU time
+bench: install ## Benchmarks: the response PDFs on the demonstration data, then every page at national scale (bench/)
+	TRACKER_BENCH=1 $(PY) -m pytest -q -m bench tests/bench --benchmark-columns=min,mean,max,rounds --benchmark-sort=name
 	@mkdir -p bench/results
 	$(PY) -m pytest bench/ -p no:cacheprovider --benchmark-sort=name --benchmark-columns=min,median,max,rounds \
 		--benchmark-json=bench/results/benchmark-$$(date -u +%Y%m%dT%H%M%S).json \

@@ -23,7 +23,10 @@ from .statuses import Role
 
 def init_app(app: Flask) -> None:
     """Register every command on the app."""
-    for command in (seed_command, create_user_command, overdue_command, generate_demo_command):
+    from .import_commands import COMMANDS as IMPORT_COMMANDS
+
+    for command in (seed_command, create_user_command, overdue_command, render_response_command, generate_demo_command,
+                    *IMPORT_COMMANDS):
         app.cli.add_command(command)
 
 
@@ -164,3 +167,39 @@ def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -
     click.echo(f"Generated the {scale_name} data set (seed {seed_number}) in {seconds:.1f} s ({cpu:.1f} s of CPU):")
     for table, n in counts.items():
         click.echo(f"  {table:22} {n:>9,}")
+
+
+@click.command("render-response")
+@click.option("--force", "force_slug", required=True, help="The force's slug, e.g. cumbria.")
+@click.option("--inspection", "inspection_slug", required=True, help="The inspection's slug, e.g. vawg-2021.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
+@click.option("--draft", is_flag=True, help="Render the current data as a draft, instead of the latest published version.")
+@click.option("--internal", is_flag=True, help="With --draft: include the items marked not for publication.")
+@with_appcontext
+def render_response_command(force_slug: str, inspection_slug: str, output: Path, draft: bool, internal: bool) -> None:
+    """Write a statutory response as PDF: the latest published version, or with --draft the current data."""
+    from .documents import render_response_pdf
+    from .pdf import PdfRenderError
+    from .services import responses as response_service
+
+    response = response_service.get_response(force_slug, inspection_slug)
+    if response is None:
+        raise click.ClickException(f"No statutory response of {force_slug!r} to {inspection_slug!r}")
+    if internal and not draft:
+        raise click.ClickException("--internal needs --draft: published versions are always the public copy")
+    if draft:
+        try:
+            pdf = render_response_pdf(response, public=not internal, draft=True)
+        except PdfRenderError as exc:
+            raise click.ClickException(f"The document could not be rendered: {exc}") from None
+        output.write_bytes(pdf)
+        click.echo(f"Wrote a draft of {len(pdf)} bytes to {output}")
+        return
+    if not response.versions:
+        raise click.ClickException("This response has not been published: use --draft to render the current data")
+    latest = response.versions[-1]
+    source = response_service.published_path(Path(current_app.config["TRACKER_PUBLISHED_DIR"]), latest)
+    if not source.is_file():
+        raise click.ClickException(f"The published file of version {latest.number} is missing: {source}")
+    output.write_bytes(source.read_bytes())
+    click.echo(f"Wrote version {latest.number} (sha256 {latest.sha256}) to {output}")

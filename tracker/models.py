@@ -200,6 +200,8 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
     rag_forecast: Mapped[Rag | None] = mapped_column(enum_column(Rag))
     pcc_explanation: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5B)
     chief_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Operationally sensitive: the chief's comment is left out of the public response document.
+    chief_comment_not_for_publication: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Closure in three keys: the force marks it implemented, the OPCC verifies, HMICFRS's view.
     implemented_on: Mapped[date | None] = mapped_column()
     verified_on: Mapped[date | None] = mapped_column()
@@ -309,6 +311,8 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     chief_comments_due_on: Mapped[date | None] = mapped_column()  # the date the PCC specified
     chief_comments_received_on: Mapped[date | None] = mapped_column()
     chief_comments: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the chief constable's comments are not published (none received): recorded, not left blank.
+    chief_comments_absence: Mapped[str | None] = mapped_column(sa.Text)
     pcc_comments: Mapped[str | None] = mapped_column(sa.Text)
     pcc_response_to_chief: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5)
     drafted_on: Mapped[date | None] = mapped_column()

@@ -38,3 +38,15 @@ def save() -> None:
     except Exception:
         db.session.rollback()
         raise
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger number names no record
+
+
+def get_by_id(model, record_id: int):
+    """Return the record of `model` with this id, or None (also for an id no database column can hold)."""
+    from ..extensions import db
+
+    if not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
+        return None
+    return db.session.get(model, record_id)

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401
 
 from ..deadlines import DeadlineKind, parse_deadline, statutory_response_deadline
 from ..extensions import db
 from ..models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
+from ..statuses import InspectionType, Kind
+from . import MAX_ID, DomainError, get_by_id
 
 
 def get_inspection(slug: str) -> Inspection | None:
@@ -91,3 +95,260 @@ def ensure_force_records(inspection: Inspection) -> None:
         if force_id not in have_response:
             db.session.add(StatutoryResponse(inspection_id=inspection.id, force_id=force_id, due_on=due))
     db.session.flush()
+
+
+# --- the pages' data access (issue 3) ------------------------------------------------------
+
+
+def list_inspections(force_ids: list[int], *, year: int | None = None, type: str | None = None,
+                     force_id: int | None = None, state: str | None = None, search: str | None = None) -> list[Inspection]:
+    """Return inspections, newest first, filtered by year, type, force in scope, open/closed and title.
+
+    Open and closed are judged on the tracking of `force_ids` (the user's forces, or the one chosen):
+    an inspection is open while any of those forces has an item not yet closed.
+    """
+    query = sa.select(Inspection).order_by(Inspection.published_on.desc(), Inspection.title)
+    if year:
+        query = query.where(Inspection.published_on >= date(year, 1, 1), Inspection.published_on <= date(year, 12, 31))
+    if type:
+        query = query.where(Inspection.type == type)
+    if force_id is not None:
+        query = query.where(
+            sa.exists().where(InspectionForce.inspection_id == Inspection.id, InspectionForce.force_id == force_id,
+                              InspectionForce.in_scope.is_(True))
+        )
+        force_ids = [force_id]
+    if search and search.strip():
+        words = search.strip().lower().split()
+        for word in words:
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(sa.func.lower(Inspection.title).like(f"%{escaped}%", escape="\\"))
+    if state in ("open", "closed"):
+        open_items = sa.exists().where(
+            Recommendation.inspection_id == Inspection.id,
+            Tracking.recommendation_id == Recommendation.id,
+            Tracking.force_id.in_(force_ids),
+            Tracking.closed_on.is_(None),
+        )
+        tracked = sa.exists().where(
+            Recommendation.inspection_id == Inspection.id,
+            Tracking.recommendation_id == Recommendation.id,
+            Tracking.force_id.in_(force_ids),
+        )
+        query = query.where(open_items if state == "open" else sa.and_(tracked, ~open_items))
+    return list(db.session.scalars(query))
+
+
+def open_counts(inspection_ids: list[int], force_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Return {inspection id: (open items, all items)} of the given forces' tracking, in one query."""
+    if not inspection_ids or not force_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Recommendation.inspection_id,
+            sa.func.count(Tracking.id),
+            sa.func.count(Tracking.id).filter(Tracking.closed_on.is_(None)),
+        )
+        .join(Tracking, Tracking.recommendation_id == Recommendation.id)
+        .where(Recommendation.inspection_id.in_(inspection_ids), Tracking.force_id.in_(force_ids))
+        .group_by(Recommendation.inspection_id)
+    )
+    return {inspection_id: (open_, total) for inspection_id, total, open_ in rows}
+
+
+def inspection_years() -> list[int]:
+    """Return the years in which inspections were published, newest first."""
+    dates = db.session.scalars(sa.select(Inspection.published_on).distinct())
+    return sorted({d.year for d in dates}, reverse=True)
+
+
+def all_forces() -> list[Force]:
+    """Return every force, by name."""
+    return list(db.session.scalars(sa.select(Force).order_by(Force.name)))
+
+
+def forces_by_ids(ids: list[int]) -> list[Force]:
+    """Return the forces with these ids, by name."""
+    ids = [i for i in ids if isinstance(i, int) and 0 < i <= MAX_ID]
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Force).where(Force.id.in_(ids)).order_by(Force.name)))
+
+
+def slug_for(title: str, published_on: date) -> str:
+    """Make a readable, unused slug from a title and its year: 'police-response-to-vawg-2021'."""
+    words = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    base = (words[:80].rstrip("-") or "inspection") + f"-{published_on.year}"
+    slug, n = base, 2
+    while get_inspection(slug) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _check_url(url: str | None) -> str | None:
+    """Accept only an http(s) web address (or nothing)."""
+    url = (url or "").strip() or None
+    if url and not re.match(r"^https?://[^\s/$.?#].[^\s]*$", url, re.IGNORECASE):
+        raise DomainError("Enter a web address starting with https://", field="url")
+    return url
+
+
+def _scope_forces(inspection_type: InspectionType, all_in_scope: bool, forces: list[Force]) -> list[Force]:
+    """The forces in scope: every force, or those chosen (at least one)."""
+    if all_in_scope:
+        return all_forces()
+    if not forces:
+        raise DomainError("Select the forces this inspection concerns", field="forces")
+    return forces
+
+
+def create_inspection(title: str, published_on: date, type: InspectionType, *, url: str | None = None,
+                      key_findings: str | None = None, all_in_scope: bool = True,
+                      forces: list[Force] | None = None) -> Inspection:
+    """Record a newly published inspection, its scope, and the per-force records that follow."""
+    if not title.strip():
+        raise DomainError("Enter the title of the report", field="title")
+    inspection = Inspection(slug=slug_for(title, published_on), title=title.strip(), published_on=published_on,
+                            type=InspectionType(type), url=_check_url(url),
+                            key_findings=(key_findings or "").strip() or None)
+    db.session.add(inspection)
+    set_scope(inspection, _scope_forces(InspectionType(type), all_in_scope, forces or []))
+    ensure_force_records(inspection)
+    return inspection
+
+
+def update_inspection(inspection: Inspection, submitted_version: int | None, *, title: str, published_on: date,
+                      type: InspectionType, url: str | None, key_findings: str | None, all_in_scope: bool,
+                      forces: list[Force]) -> None:
+    """Edit an inspection made against `submitted_version`; a new publication date moves its deadlines.
+
+    Forces taken out of scope keep their records (nothing is lost) and are marked as left out.
+    """
+    from .tracking import check_version
+
+    check_version(inspection, submitted_version)
+    if not title.strip():
+        raise DomainError("Enter the title of the report", field="title")
+    chosen = _scope_forces(InspectionType(type), all_in_scope, forces)
+    moved = published_on != inspection.published_on
+    inspection.title, inspection.published_on, inspection.type = title.strip(), published_on, InspectionType(type)
+    inspection.url, inspection.key_findings = _check_url(url), (key_findings or "").strip() or None
+    chosen_ids = {f.id for f in chosen}
+    left_out = {row.force: "Taken out of scope when the inspection was edited"
+                for row in inspection.scope if row.force_id not in chosen_ids and row.in_scope}
+    set_scope(inspection, chosen + list(left_out), left_out)
+    if moved:
+        for rec in inspection.recommendations:
+            apply_deadline(rec, published_on)
+            refresh_due_dates(rec)
+        db.session.execute(
+            sa.update(StatutoryResponse)
+            .where(StatutoryResponse.inspection_id == inspection.id)
+            .values(due_on=statutory_response_deadline(published_on), version=StatutoryResponse.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+    ensure_force_records(inspection)
+
+
+def clean_bullets(text: str | None) -> list[str]:
+    """Turn 'one per line' text into a list of bullets, without blanks or list markers."""
+    lines = [re.sub(r"^\s*(?:[-*•]|\(?[a-z0-9]{1,3}[.)])\s+", "", line).strip() for line in (text or "").splitlines()]
+    return [line for line in lines if line]
+
+
+def _check_ref(inspection: Inspection, ref: str, recommendation: Recommendation | None = None) -> str:
+    """A reference is needed and must be unique within its report."""
+    ref = (ref or "").strip()
+    if not ref:
+        raise DomainError("Enter the recommendation's reference, for example 3.2", field="ref")
+    for other in inspection.recommendations:
+        if other.ref == ref and other is not recommendation:
+            raise DomainError(f"This report already has an item with the reference {ref}", field="ref")
+    return ref
+
+
+def _check_parent(inspection: Inspection, parent: Recommendation | None, recommendation: Recommendation | None):
+    """A parent must be in the same report, and an item cannot sit under itself or its own children."""
+    if parent is None:
+        return None
+    if parent.inspection_id != inspection.id:
+        raise DomainError("Select an item of this report", field="parent_id")
+    node = parent
+    while node is not None:
+        if node is recommendation:
+            raise DomainError("An item cannot sit under itself or one of its own items", field="parent_id")
+        node = node.parent
+    return parent
+
+
+def add_recommendation(inspection: Inspection, *, ref: str, kind: Kind, text: str, addressed_to: str | None = None,
+                       bullets: list[str] | None = None, parent: Recommendation | None = None,
+                       deadline_text: str | None = None) -> Recommendation:
+    """Add an item to a report, read its deadline, and create its tracking in every force in scope."""
+    if not (text or "").strip():
+        raise DomainError("Enter the text of the recommendation", field="text")
+    rec = Recommendation(
+        ref=_check_ref(inspection, ref), kind=Kind(kind), text=text.strip(),
+        addressed_to=(addressed_to or "").strip() or None, bullets=list(bullets or []),
+        parent=_check_parent(inspection, parent, None), deadline_text=(deadline_text or "").strip() or None,
+        position=max((r.position for r in inspection.recommendations), default=0) + 1,
+    )
+    inspection.recommendations.append(rec)
+    apply_deadline(rec, inspection.published_on)
+    ensure_force_records(inspection)
+    return rec
+
+
+def update_recommendation(rec: Recommendation, submitted_version: int | None, *, ref: str, kind: Kind, text: str,
+                          addressed_to: str | None, bullets: list[str], parent: Recommendation | None,
+                          deadline_text: str | None) -> None:
+    """Edit an item made against `submitted_version`; a changed deadline is read again (unless overridden)."""
+    from .tracking import check_version
+
+    check_version(rec, submitted_version)
+    if not (text or "").strip():
+        raise DomainError("Enter the text of the recommendation", field="text")
+    inspection = rec.inspection
+    rec.ref = _check_ref(inspection, ref, rec)
+    rec.parent = _check_parent(inspection, parent, rec)
+    rec.kind, rec.text = Kind(kind), text.strip()
+    rec.addressed_to, rec.bullets = (addressed_to or "").strip() or None, list(bullets)
+    rec.deadline_text = (deadline_text or "").strip() or None
+    apply_deadline(rec, inspection.published_on)
+    refresh_due_dates(rec)
+
+
+def clear_deadline_override(rec: Recommendation) -> None:
+    """Go back to the date the engine reads from the written deadline."""
+    rec.deadline_overridden = False
+    rec.deadline_overridden_by = None
+    apply_deadline(rec, rec.inspection.published_on)
+    refresh_due_dates(rec)
+
+
+def read_deadline(text: str | None, published_on: date):
+    """Return what the engine reads from a written deadline, for a person to confirm."""
+    return parse_deadline(text, published_on)
+
+
+def trackings_by_recommendation(inspection: Inspection, force_ids: list[int]) -> dict[int, list[Tracking]]:
+    """Return {recommendation id: [tracking of each of these forces]} for a report, in one query."""
+    if not force_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Tracking)
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+        .where(Recommendation.inspection_id == inspection.id, Tracking.force_id.in_(force_ids))
+        .options(sa.orm.joinedload(Tracking.force))
+    )
+    result: dict[int, list[Tracking]] = {}
+    for tracking in rows:
+        result.setdefault(tracking.recommendation_id, []).append(tracking)
+    for items in result.values():
+        items.sort(key=lambda t: t.force.name)
+    return result
+
+
+def get_recommendation(rec_id: int) -> Recommendation | None:
+    """Return the recommendation with this id, or None."""
+    return get_by_id(Recommendation, rec_id)

@@ -7,7 +7,7 @@ from datetime import date
 from ..extensions import db
 from ..models import Action, ProgressUpdate, Tracking, User
 from ..statuses import ActionStatus, TrackingStatus, tracking_change_errors
-from . import ConflictError, DomainError
+from . import ConflictError, DomainError, get_by_id
 
 
 def check_version(record, submitted_version: int | None) -> None:
@@ -92,3 +92,85 @@ def add_progress_update(action: Action, occurred_on: date, text: str, author: Us
                             not_for_publication=not_for_publication)
     db.session.add(update)
     return update
+
+
+# --- the pages' data access (issue 3) ------------------------------------------------------
+
+
+def get_tracking(tracking_id: int) -> Tracking | None:
+    """Return a tracking row with its recommendation, inspection and force, or None."""
+    return get_by_id(Tracking, tracking_id)
+
+
+def get_tracking_page(tracking_id: int) -> Tracking | None:
+    """Return a tracking row with everything its page shows loaded in a handful of queries."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload, selectinload
+
+    from ..models import Inspection, Recommendation
+    from . import MAX_ID
+
+    if not 0 < tracking_id <= MAX_ID:
+        return None
+    return db.session.scalar(
+        sa.select(Tracking).where(Tracking.id == tracking_id).options(
+            joinedload(Tracking.force), joinedload(Tracking.verified_by),
+            joinedload(Tracking.recommendation).joinedload(Recommendation.inspection).load_only(Inspection.slug, Inspection.title),
+            selectinload(Tracking.actions).options(
+                joinedload(Action.signed_off_by),
+                selectinload(Action.updates).options(joinedload(ProgressUpdate.author),
+                                                     selectinload(ProgressUpdate.evidence_files)),
+            ),
+        )
+    )
+
+
+def get_action(action_id: int) -> Action | None:
+    """Return an action, or None."""
+    return get_by_id(Action, action_id)
+
+
+def record_verification(tracking: Tracking, user: User | None) -> None:
+    """Name who verified the item when the OPCC's verification date is set (and nobody when cleared)."""
+    if tracking.verified_on is None:
+        tracking.verified_by = None
+    elif tracking.verified_by is None:
+        tracking.verified_by = user
+
+
+ACTION_FIELDS = ("title", "owner", "due_on", "evidence", "not_for_publication", "description")
+
+
+def update_action(action: Action, submitted_version: int | None, on: date, *, status: ActionStatus,
+                  completed_on: date | None = None, **fields) -> None:
+    """Apply an edit of an action made against `submitted_version`; refuse it if that is stale."""
+    check_version(action, submitted_version)
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise ValueError(f"not action fields: {sorted(unknown)}")
+    if "title" in fields and not (fields["title"] or "").strip():
+        raise DomainError("Enter what the action is", field="title")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() if name == "title" else (value.strip() or None)
+        setattr(action, name, value)
+    status = ActionStatus(status)
+    if status.is_closed:
+        action.completed_on = completed_on or action.completed_on or on
+    else:
+        action.completed_on = None
+    action.status = status
+
+
+def sign_off_action(action: Action, user: User, on: date, submitted_version: int | None = None) -> None:
+    """A chief officer signs an action off as complete; who and when are kept, and the trail says so."""
+    from .. import audit
+    from ..models import utcnow
+
+    check_version(action, submitted_version)
+    if action.signed_off_at is not None:
+        raise DomainError("This action has already been signed off", field="sign_off")
+    set_action_status(action, ActionStatus.COMPLETE, on)
+    action.signed_off_by = user
+    action.signed_off_at = utcnow()
+    audit.record(db.session, action, "signed off", {"signed_off_by": [None, user.name]})

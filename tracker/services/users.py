@@ -45,3 +45,32 @@ def create_user(email: str, name: str, role: Role, forces: list[Force], password
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def get_user(user_id: int) -> User | None:
+    """Return the user with this id, or None."""
+    from . import get_by_id
+
+    return get_by_id(User, user_id)
+
+
+def list_users() -> list[User]:
+    """Return every user, by name."""
+    return list(db.session.scalars(sa.select(User).order_by(User.name, User.email)))
+
+
+def update_user(user: User, *, name: str, role: Role, forces: list[Force], active: bool) -> None:
+    """Change a user's name, role, forces and whether they may sign in."""
+    if not name.strip():
+        raise DomainError("Enter the person's name", field="name")
+    if not forces:
+        raise DomainError("Select at least one force", field="forces")
+    user.name, user.role, user.forces, user.active = name.strip(), Role(role), list(forces), active
+
+
+def set_password(user: User, password: str) -> None:
+    """Give a user a new password (and lift any lockout)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None

@@ -1,0 +1,36 @@
+"""The pages the browser tests check for accessibility (axe-core) and HTML validity (Nu HTML Checker).
+
+ONE list, so that each branch adds its own pages here: (name, path, role). A path may name the
+demonstration records by placeholder: {tracking} (Cumbria's tracking of recommendation 4),
+{action} (its first action), {rec} (recommendation 4.1), {user} (the demonstration viewer),
+{evidence} (an evidence file the journey test attached, when it has run).
+Roles are the demonstration users' roles: admin, editor, reviewer, viewer (all in Cumbria).
+"""
+
+PAGES: list[tuple[str, str, str | None]] = [
+    ("sign in", "/sign-in", None),
+    ("inspections", "/inspections/", "editor"),
+    ("inspections filtered", "/inspections/?year=2021&type=national_thematic&state=open&q=violence", "viewer"),
+    ("inspection", "/inspections/vawg-2021", "editor"),
+    ("inspection as viewer", "/inspections/vawg-2021", "viewer"),
+    ("inspection history", "/inspections/vawg-2021/history", "editor"),
+    ("add inspection", "/inspections/new", "editor"),
+    ("edit inspection", "/inspections/vawg-2021/edit", "editor"),
+    ("add recommendation", "/inspections/vawg-2021/recommendations/new", "editor"),
+    ("edit recommendation", "/recommendations/{rec}/edit", "editor"),
+    ("tracking", "/tracking/{tracking}", "editor"),
+    ("tracking as reviewer", "/tracking/{tracking}", "reviewer"),
+    ("tracking as viewer", "/tracking/{tracking}", "viewer"),
+    ("edit tracking", "/tracking/{tracking}/edit", "editor"),
+    ("edit chief's comment", "/tracking/{tracking}/edit", "reviewer"),
+    ("tracking history", "/tracking/{tracking}/history", "editor"),
+    ("add action", "/tracking/{tracking}/actions/new", "editor"),
+    ("edit action", "/actions/{action}/edit", "editor"),
+    ("add progress update", "/actions/{action}/updates/new", "editor"),
+    ("action history", "/actions/{action}/history", "editor"),
+    ("users", "/admin/users", "admin"),
+    ("add user", "/admin/users/new", "admin"),
+    ("edit user", "/admin/users/{user}/edit", "admin"),
+    ("reset password", "/admin/users/{user}/password", "admin"),
+    ("not found", "/tracking/999999", "editor"),
+]

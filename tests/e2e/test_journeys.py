@@ -1,0 +1,139 @@
+"""The staff journey in a real browser: sign in, add an inspection with two recommendations, log an
+action and a progress update, and see them on the tracking page; every page checked with axe-core."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import VNU, assert_accessible, sign_in
+from tests.e2e.pages import PAGES
+
+SAVED: dict[str, Path] = {}
+# Warnings (not errors) about markup that GOV.UK Frontend's own components write, which we do not change.
+UPSTREAM_WARNINGS = {"The “group” role is unnecessary for element “fieldset”."}
+
+
+def _save(page, name: str, folder: Path, served: bool = True) -> None:
+    """Keep the page's HTML for the one Nu HTML Checker run at the end: as served (fetched again),
+    or, for a page that answered a form, as the browser holds it."""
+    path = folder / (name.replace(" ", "-").replace("'", "") + ".html")
+    path.write_bytes(page.request.get(page.url).body() if served else ("<!DOCTYPE html>\n" + page.content().split(">", 1)[1]).encode())
+    SAVED[name] = path
+
+
+def _html_folder(live_server) -> Path:
+    """Where the served HTML is kept for the checker: inside the server's own temporary folder."""
+    folder = live_server["tmp"] / "html"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page):
+    folder = _html_folder(live_server)
+
+    def check(page, name):
+        """Axe on the page, and keep its HTML for the checker."""
+        _save(page, name, folder, served=False)  # before axe adds its script to the page
+        assert_accessible(page, name)
+
+    page = new_page()
+    sign_in(page, live_server, "editor")
+    base = live_server["url"]
+
+    page.goto(base + "/inspections/")
+    check(page, "journey inspections")
+    page.click("text=Add an inspection")
+    check(page, "journey add inspection")
+    page.fill("#title", "Custody services in Cumbria")
+    page.fill("#published_on-day", "3")
+    page.fill("#published_on-month", "2")
+    page.fill("#published_on-year", "2022")
+    page.check("input[name=type][value=force_specific]")
+    page.check("input[name=scope][value=chosen]")
+    page.check("label:has-text('Cumbria Constabulary')")
+    page.click("button:has-text('Save inspection')")
+    assert "Inspection added" in page.content()
+    check(page, "journey new inspection")
+    inspection_url = page.url
+
+    for ref, text, deadline in [("1", "The force should review custody staffing.", "By March 2023"),
+                                ("1.1", "It should publish the review.", "within six months")]:
+        page.click("text=Add a recommendation")
+        page.fill("#ref", ref)
+        if ref == "1.1":
+            page.select_option("#parent_id", label="1: The force should review custody staffing.")
+        page.fill("#text", text)
+        page.fill("#deadline_text", deadline)
+        page.click("button:has-text('Check the deadline')")
+        expected = "31 March 2023" if ref == "1" else "3 August 2022"
+        assert f"is read as: {expected}" in page.inner_text("#deadline-reading")
+        check(page, "journey recommendation form with the deadline read")
+        page.click("button:has-text('Save')")
+        assert f"Recommendation {ref} added. Its deadline" in page.content() and expected in page.content()
+    check(page, "journey inspection with two recommendations")
+    assert page.is_visible("#rec-" + page.get_attribute("li.tracker-rec >> nth=1", "id").split("-")[1])
+
+    page.click("a:has-text('Cumbria Constabulary') >> nth=0")
+    assert "/tracking/" in page.url
+    tracking_url = page.url
+    check(page, "journey tracking")
+    page.click("text=Add an action")
+    page.fill("#title", "Review custody staffing rotas")
+    page.fill("#owner", "Chief Inspector Kay")
+    page.fill("#due_on-day", "31")
+    page.fill("#due_on-month", "1")
+    page.fill("#due_on-year", "2023")
+    page.check("input[name=status][value=in_progress]")
+    check(page, "journey add action")
+    page.click("button:has-text('Save action')")
+    assert "Action added" in page.content()
+
+    page.click("text=Add a progress update")
+    check(page, "journey add progress update")
+    page.fill("#text", "Rotas reviewed with the custody inspector.")
+    page.set_input_files("#files", files=[{"name": "rota review.txt", "mimeType": "text/plain",
+                                            "buffer": b"Rota review notes\n"}])
+    page.click("button:has-text('Save update')")
+    assert page.url.startswith(tracking_url)
+    body = page.inner_text("main")
+    assert "Review custody staffing rotas" in body and "Chief Inspector Kay" in body
+    assert "Rotas reviewed with the custody inspector." in body and "rota review.txt" in body
+    check(page, "journey tracking with an action and an update")
+
+    page.click("text=Edit tracking")
+    page.fill("#lead_officer", "Superintendent Bell")
+    page.click("button:has-text('Save')")
+    assert "Superintendent Bell" in page.inner_text("main")
+    page.click("nav.tracker-tabs >> text=History")
+    assert "Superintendent Bell" in page.inner_text("main")
+    check(page, "journey tracking history")
+    page.goto(inspection_url)
+    assert "It should publish the review." in page.inner_text("main")
+
+
+@pytest.mark.parametrize("name, path, role", PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_is_accessible(live_server, new_page, name, path, role):
+    page = new_page(role=role)
+    page.goto(live_server["url"] + path.format(**live_server["ids"]))
+    assert_accessible(page, name)
+    # The served HTML (not the DOM after scripts ran) is what the checker should see.
+    _save(page, name, _html_folder(live_server))
+
+
+def test_every_saved_page_passes_the_nu_html_checker():
+    """One Java run over every page the tests above saved (the checker is slow to start)."""
+    if not VNU.exists():
+        pytest.fail(f"{VNU} is missing: `make install` installs it (npm ci)")
+    if not SAVED:
+        pytest.fail("no pages were saved: run this with the page tests above")
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--stdout", *map(str, SAVED.values())],
+                            capture_output=True, text=True, check=False)
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    problems = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+                if (m.get("type") == "error" or m.get("subType") == "warning")
+                and m.get("message") not in UPSTREAM_WARNINGS]
+    assert not problems, "\n".join(problems)

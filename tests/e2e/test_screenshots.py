@@ -1,0 +1,35 @@
+"""Screenshots of the main pages at desktop (1280) and phone (375) widths, for a person to look at.
+
+Written to $TRACKER_SCREENSHOTS (default /tmp/tracker-screenshots); the test checks that nothing
+is wider than the screen, which is the fault a person would otherwise spot first on a phone.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+MAIN_PAGES = [
+    ("inspections", "/inspections/", "editor"),
+    ("inspection", "/inspections/vawg-2021", "editor"),
+    ("tracking", "/tracking/{tracking}", "editor"),
+    ("edit-tracking", "/tracking/{tracking}/edit", "editor"),
+    ("add-inspection", "/inspections/new", "editor"),
+    ("recommendation", "/recommendations/{rec}/edit", "editor"),
+    ("history", "/tracking/{tracking}/history", "editor"),
+    ("users", "/admin/users", "admin"),
+]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("name, path, role", MAIN_PAGES, ids=[p[0] for p in MAIN_PAGES])
+def test_screenshots_fit_the_screen(live_server, new_page, name, path, role, width):
+    folder = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    page = new_page(width=width, role=role)
+    page.goto(live_server["url"] + path.format(**live_server["ids"]))
+    page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{name} at {width}px is {overflow}px wider than the screen"

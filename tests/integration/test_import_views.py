@@ -1,0 +1,310 @@
+"""The import page: paste or upload, an editable preview that saves nothing, confirm to save all."""
+
+import io
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import csrf_token_from
+from tests.integration.test_import_commands import count, make_inspection
+from tests.unit.test_import_files import _blank_pdf
+from tests.unit.test_importer import PEEL_CAUSES, SEED_001_SECTION
+from tracker.extensions import db
+from tracker.models import Recommendation, Tracking
+from tracker.statuses import Role
+
+URL = "/inspections/stalking-2024/import"
+CONFIRM = "/inspections/stalking-2024/import/confirm"
+
+
+class _Fields(HTMLParser):
+    """Collects what a browser would submit from the page's form(s)."""
+
+    def __init__(self):
+        """Nothing collected yet."""
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self.ids: list[str] = []
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        """Collect an input's value, a textarea or select's name, and every id."""
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") in ("submit", "file"):
+                return
+            self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = [a["name"], ""]
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+
+    def handle_data(self, data):
+        """Collect a textarea's text."""
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        """Finish a textarea or select."""
+        if tag == "textarea" and self._textarea is not None:
+            value = self._textarea[1]
+            self.fields.append((self._textarea[0], value[1:] if value.startswith("\n") else value))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def fields_of(html: str) -> dict:
+    """The form's fields as a browser would submit them (a dict of lists)."""
+    parser = _Fields()
+    parser.feed(html)
+    out: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        out.setdefault(name, []).append(value)
+    return out
+
+
+def assert_well_formed(html: str) -> None:
+    """The page has a title, no duplicate ids, and every label, description and link inside it has its target."""
+    parser = _Fields()
+    parser.feed(html)
+    duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
+    assert not duplicates, duplicates
+    assert "<title>" in html
+    ids = set(parser.ids)
+    targets = set(re.findall(r'\bfor="([^"]+)"', html)) | set(re.findall(r'href="#([^"]+)"', html))
+    targets |= {x for v in re.findall(r'aria-describedby="([^"]+)"', html) for x in v.split()}
+    assert targets <= ids | {"main-content"}, targets - ids
+
+
+def preview(client, text=SEED_001_SECTION):
+    """Paste text and return the preview page."""
+    response = client.post(URL, data={"text": text})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "forces", "status"), [
+    (None, (), 302),  # signed out: to the sign-in page
+    (Role.VIEWER, ("cumbria",), 403),
+    (Role.REVIEWER, ("cumbria",), 403),
+    (Role.EDITOR, ("cumbria",), 200),
+    (Role.ADMIN, (), 200),
+])
+def test_the_page_is_for_editors_and_admins_only(app, as_role, client, role, forces, status):
+    make_inspection()
+    response = (as_role(role, forces) if role else client).get(URL)
+    assert response.status_code == status
+    if status == 200:
+        assert_well_formed(response.get_data(as_text=True))
+
+
+def test_an_inspection_of_other_forces_answers_404(app, as_role):
+    make_inspection(forces=("lancashire",))
+    assert as_role(Role.EDITOR, ("cumbria",)).get(URL).status_code == 404
+
+
+def test_an_inspection_that_does_not_exist_answers_404(app, as_role):
+    assert as_role(Role.EDITOR, ("cumbria",)).get("/inspections/no-such/import").status_code == 404
+
+
+def test_the_preview_shows_what_was_read_and_saves_nothing(app, as_role):
+    make_inspection()
+    before = count(Recommendation)
+    html = preview(as_role(Role.EDITOR))
+    assert_well_formed(html)
+    assert "Check the recommendations before importing them" in html
+    assert count(Recommendation) == before
+    fields = fields_of(html)
+    assert fields["items-3-ref"] == ["4.1"] and fields["items-3-parent_ref"] == ["4"]
+    assert fields["items-1-addressed_to"] == ["All police forces"]
+    assert fields["items-3-deadline_text"] == ["By March 2022"]
+    assert (fields["items-3-deadline-day"], fields["items-3-deadline-month"], fields["items-3-deadline-year"]) == (
+        ["31"], ["3"], ["2022"])
+    assert fields["items-3-bullets"][0].count("\n") == 5
+    # The uncertain item is flagged with a tag and warning text.
+    assert "govuk-tag--yellow" in html and "The text does not say who should act" in html
+
+
+def test_confirming_saves_every_item_in_one_go_with_tracking(app, as_role):
+    inspection = make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 302
+    db.session.expire_all()
+    recs = {r.ref: r for r in inspection.recommendations}
+    assert set(recs) == {"3", "3.2", "4", "4.1"}
+    assert recs["4.1"].parent is recs["4"]
+    assert recs["4.1"].bullets[0].startswith("The use of Police powers")
+    assert recs["4.1"].text.endswith("This should include:")
+    assert recs["4.1"].deadline_date == date(2022, 3, 31) and not recs["4.1"].deadline_overridden
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tracking).where(
+        Tracking.recommendation_id.in_([r.id for r in recs.values()]))) == 8
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "4 items imported" in page
+
+
+def test_edits_in_the_preview_are_what_is_saved(app, as_role):
+    inspection = make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    fields["items-0-addressed_to"] = ["The Home Office"]
+    fields["items-0-ref"] = ["3a"]
+    fields["items-1-parent_ref"] = ["3a"]
+    fields["items-3-parent_ref"] = [""]
+    fields["items-0-include"] = ["yes"]
+    fields["items-3-deadline-day"], fields["items-3-deadline-month"] = ["30"], ["6"]  # set by hand
+    fields["items-1-deadline_text"] = ["By the end of 2022"]  # date left as read: read again
+    fields["items-2-include"] = ["yes"]
+    fields["items-2-ref"] = ["4a"]
+    for part in ("day", "month", "year"):
+        fields[f"items-2-deadline-{part}"] = [""]  # "immediately", but no date: set by hand to none
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    recs = {r.ref: r for r in inspection.recommendations}
+    assert set(recs) == {"3a", "3.2", "4a", "4.1"}
+    assert recs["4a"].deadline_date is None and recs["4a"].deadline_overridden
+    assert recs["4a"].deadline_kind.value == "none"
+    assert recs["3a"].addressed_to == "The Home Office"
+    assert recs["3.2"].parent is recs["3a"]
+    assert recs["3.2"].deadline_date == date(2022, 12, 31) and not recs["3.2"].deadline_overridden
+    assert recs["4.1"].parent is None
+    assert recs["4.1"].deadline_date == date(2022, 6, 30) and recs["4.1"].deadline_overridden
+    assert recs["4.1"].deadline_overridden_by is not None
+
+
+def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    fields["items-0-text"] = [""]
+    fields["items-1-deadline-day"] = ["31"]
+    fields["items-1-deadline-month"] = ["2"]
+    fields["items-2-ref"] = ["3.2"]
+    before = count(Recommendation)
+    response = client.post(CONFIRM, data=fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert_well_formed(html)  # every error summary link reaches its field
+    assert "<title>Error:" in html and "There is a problem" in html
+    assert 'href="#items-0-text"' in html and "Enter the text of item 1 (reference 3)" in html
+    assert 'href="#items-1-deadline-day"' in html and "must be a real date" in html
+    assert count(Recommendation) == before
+    # What was typed is still there.
+    again = fields_of(html)
+    assert again["items-2-ref"] == ["3.2"] and again["items-1-deadline-day"] == ["31"]
+
+
+def test_leaving_every_item_out_is_an_error_and_an_empty_confirm_starts_again(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    for n in range(4):
+        fields[f"items-{n}-include"] = []
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 400 and "Select at least one item to import" in response.get_data(as_text=True)
+    assert 'href="#items-0-include"' in response.get_data(as_text=True)
+    response = client.post(CONFIRM, data={"count": "nonsense"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(URL)
+
+
+def test_a_reference_the_inspection_already_has_is_refused(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client))
+    assert client.post(CONFIRM, data=fields).status_code == 302
+    before = count(Recommendation)
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 400
+    assert "The reference 3 is already used in this inspection" in response.get_data(as_text=True)
+    assert count(Recommendation) == before
+
+
+def test_a_cause_of_concern_and_its_recommendations_import_with_their_nesting(app, as_role):
+    inspection = make_inspection()
+    client = as_role(Role.EDITOR)
+    fields = fields_of(preview(client, PEEL_CAUSES))
+    fields["items-6-include"] = []  # the area for improvement is left out
+    assert client.post(CONFIRM, data=fields).status_code == 302
+    db.session.expire_all()
+    cause = next(r for r in inspection.recommendations if r.ref == "Cause of concern 1")
+    assert len(cause.children) == 3 and all(c.ref is None for c in cause.children)
+    assert len(inspection.recommendations) == 6
+    assert "Area for improvement 1" not in {r.ref for r in inspection.recommendations}
+
+
+def test_an_empty_paste_is_an_error(app, as_role):
+    make_inspection()
+    response = as_role(Role.EDITOR).post(URL, data={"text": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in html and "Paste the text of the report" in html
+
+
+def test_uploads_are_read_and_hostile_ones_refused_clearly(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    ok = client.post(URL, data={"file": (io.BytesIO(SEED_001_SECTION.encode()), "recs.txt")},
+                     content_type="multipart/form-data")
+    assert "Check the recommendations before importing them" in ok.get_data(as_text=True)
+    for name, content, message in [
+        ("scan.pdf", _blank_pdf(), "this PDF has no text to read: it may be a scan"),
+        ("fake.docx", b"not a zip", "not a Word document"),
+        ("empty.txt", b"", "The selected file is empty"),
+        ("bin.txt", bytes(range(256)) * 4, "not a text file"),
+        ("big.txt", b"1. Forces should act now.\n" * 210_000, "too much text"),
+    ]:
+        before = count(Recommendation)
+        response = client.post(URL, data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "There is a problem" in html and message in html, name
+        assert count(Recommendation) == before
+
+
+def test_a_paste_too_long_for_a_form_is_refused_with_the_form_and_its_message(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    # A browser sends this form as multipart, where a text field is limited to the app's form size.
+    response = client.post(URL, data={"text": "1. Forces should act now.\n" * 40_000},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "There is a problem" in html and "The pasted text is too long" in html
+    big = client.post(URL, data={"file": (io.BytesIO(b"x" * (11 * 1024 * 1024)), "big.pdf")},
+                      content_type="multipart/form-data")
+    assert big.status_code == 413 and "The selected file must be smaller than 10 MB" in big.get_data(as_text=True)
+
+
+def test_text_with_nothing_to_read_says_so_and_offers_no_import(app, as_role):
+    make_inspection()
+    html = preview(as_role(Role.EDITOR), "Just a paragraph about the inspection.")
+    assert "No recommendations, areas for improvement or causes of concern were found" in html
+    assert CONFIRM not in html
+
+
+def test_confirm_needs_the_csrf_token(csrf_app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR)
+    page = client.get(URL).get_data(as_text=True)
+    token = csrf_token_from(page)
+    html = client.post(URL, data={"text": SEED_001_SECTION, "csrf_token": token}).get_data(as_text=True)
+    fields = fields_of(html)
+    assert fields["csrf_token"]
+    without = {k: v for k, v in fields.items() if k != "csrf_token"}
+    before = count(Recommendation)
+    assert client.post(CONFIRM, data=without).status_code == 400
+    assert count(Recommendation) == before
+    assert client.post(CONFIRM, data=fields).status_code == 302

@@ -1,0 +1,344 @@
+"""The statutory response: the document (text, structure, safety), approval and publishing."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from datetime import date, datetime
+
+import pikepdf
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from tests.conftest import get_force
+from tests.loopback import loopback_listener
+from tracker.audit import set_actor
+from tracker.documents import WITHHELD_SENTENCE, render_response_pdf, response_trackings
+from tracker.extensions import db
+from tracker.models import AuditEvent, PublishedVersion
+from tracker.services import DomainError, save
+from tracker.services import responses as response_service
+from tracker.services.tracking import add_action, add_progress_update
+from tracker.statuses import Role
+
+
+def seeded(role):
+    """The demonstration user of a role (Cumbria; the administrator has every force): no password hashing."""
+    from tracker.services.users import get_user_by_email
+    return get_user_by_email(f"{role.value}@tracker.example")
+
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace, so text wrapped across lines compares equal."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All the text of a PDF, whitespace collapsed."""
+    return squash(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
+
+
+@pytest.fixture
+def published_dir(app, tmp_path):
+    """A fresh folder for published files, for this test only."""
+    old = app.config["TRACKER_PUBLISHED_DIR"]
+    app.config["TRACKER_PUBLISHED_DIR"] = str(tmp_path / "published")
+    yield tmp_path / "published"
+    app.config["TRACKER_PUBLISHED_DIR"] = old
+
+
+@pytest.fixture
+def cumbria(app):
+    """Cumbria's response to the VAWG inspection, as seeded."""
+    return response_service.get_response("cumbria", "vawg-2021")
+
+
+def complete(response) -> None:
+    """Write an explanation for every recommendation of the response."""
+    for tracking in response_trackings(response):
+        tracking.pcc_explanation = f"Explanation for {tracking.recommendation.ref}: the force has acted."
+    db.session.flush()
+
+
+def drafted_and_approved(response):
+    """Record the draft by an editor and approval by a reviewer; return the editor."""
+    editor = seeded(Role.EDITOR)
+    reviewer = seeded(Role.REVIEWER)
+    response_service.update_milestones(response, response.version, editor, drafted_on=date(2021, 11, 1))
+    response_service.approve(response, reviewer, date(2021, 11, 2))
+    db.session.flush()
+    return editor
+
+
+ON_TIME = datetime(2021, 11, 10, 12, 0)
+
+
+def test_seed_response_renders_with_every_recommendation_and_both_comments(cumbria):
+    """The seed VAWG response for Cumbria renders; its text holds every ref, text, bullet and both comments."""
+    text = pdf_text(render_response_pdf(cumbria, draft=True))
+    assert re.search(r"Page 1 of \d", text)
+    # Text that runs over a page break has the running header and footer in between: take them out.
+    text = re.sub("[•◦]", " ", text)  # list markers are extracted apart from their items
+    text = text.replace("Cumbria Office of Police and Crime Commissioner · Draft, not published", " ")
+    text = squash(re.sub(re.escape(cumbria.inspection.title) + r" Page \d+ of \d+", " ", text))
+    for tracking in response_trackings(cumbria):
+        rec = tracking.recommendation
+        assert f"Recommendation {rec.ref}" in text
+        for para in rec.text.splitlines():
+            assert squash(para) in text
+        for bullet in rec.bullets:
+            assert squash(bullet) in text
+    for para in (cumbria.pcc_comments + "\n" + cumbria.chief_comments).splitlines():
+        assert squash(para) in text
+    assert "Cumbria Police and Crime Commissioner response to inspections of Cumbria Constabulary published by HMICFRS" in text
+    assert "section 55 of the Police Act 1996".lower() in text.lower()
+    assert "section 37 of the Policing and Crime Act 2017" in text
+    assert "56 days" in text
+    assert "17 September 2021" in text and "National thematic inspection" in text
+
+
+def test_seed_response_pdf_structure(cumbria):
+    """Tagged PDF/UA: StructTreeRoot, MarkInfo, /Lang en-GB, DisplayDocTitle, title, bookmarks, fonts embedded."""
+    pdf = pikepdf.open(io.BytesIO(render_response_pdf(cumbria, draft=True)))
+    root = pdf.Root
+    assert "/StructTreeRoot" in root
+    assert bool(root.MarkInfo.Marked)
+    assert str(root.Lang) == "en-GB"
+    assert bool(root.ViewerPreferences.DisplayDocTitle)
+    assert str(pdf.docinfo["/Title"]).startswith("Cumbria Police and Crime Commissioner response")
+    with pdf.open_outline() as outline:
+        titles = [item.title for item in outline.root]
+        assert titles[0].startswith("Cumbria Police and Crime Commissioner response")
+        children = [child.title for child in outline.root[0].children]
+    assert "Key findings" in children and "The PCC's comments" in children and "The chief constable's comments" in children
+    first_page_ops = pikepdf.parse_content_stream(pdf.pages[0])
+    assert any(str(op.operator) == "BMC" and str(op.operands[0]) == "/Artifact" for op in first_page_ops if op.operands), \
+        "the running header and footer are marked as artefacts"
+    for page in pdf.pages:
+        for _, font in page.obj.Resources.Font.items():
+            for target in (font.DescendantFonts if "/DescendantFonts" in font else [font]):
+                descriptor = target.FontDescriptor
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), target.BaseFont
+
+
+def test_the_hash_is_stable_across_renders(cumbria):
+    """The same data renders byte-identical PDFs."""
+    first = render_response_pdf(cumbria)
+    assert hashlib.sha256(render_response_pdf(cumbria)).hexdigest() == hashlib.sha256(first).hexdigest()
+
+
+def test_markup_and_addresses_in_text_render_as_text_and_make_no_request(cumbria):
+    """Typed markup and loopback addresses are printed as text and fetched by nobody."""
+    with loopback_listener() as listener:
+        cumbria.pcc_comments = f'<img src="file:///etc/hostname"> and <a href="{listener.url}">link</a>'
+        tracking = response_trackings(cumbria)[0]
+        tracking.pcc_explanation = f'See {listener.url}secret <link rel="attachment" href="file:///etc/passwd">'
+        db.session.flush()
+        pdf = render_response_pdf(cumbria)
+        assert listener.connections == []
+    text = pdf_text(pdf)
+    assert '<img src="file:///etc/hostname">' in text
+    assert f'<a href="{listener.url}">link</a>' in text
+    assert '<link rel="attachment" href="file:///etc/passwd">' in text
+    doc = pikepdf.open(io.BytesIO(pdf))
+    assert "/EmbeddedFiles" not in doc.Root.get("/Names", {})
+    for page in doc.pages:  # nothing typed became a link
+        assert all(str(a.get("/A", {}).get("/URI", "")) != listener.url for a in page.obj.get("/Annots", []))
+
+
+def test_not_for_publication_items_are_left_out_of_the_public_pdf(cumbria, app):
+    """Marked actions and updates are absent from the public copy, which says detail was withheld."""
+    tracking = response_trackings(cumbria)[0]
+    secret_action = add_action(tracking, "Covert operation Nightjar against named suspects", not_for_publication=True)
+    open_action = add_action(tracking, "Publish the VAWG action plan")
+    db.session.flush()
+    add_progress_update(open_action, date(2021, 11, 1), "Informant handling reviewed at Kendal", not_for_publication=True)
+    add_progress_update(open_action, date(2021, 11, 2), "Draft plan shared with partners")
+    db.session.flush()
+    public = pdf_text(render_response_pdf(cumbria, public=True))
+    internal = pdf_text(render_response_pdf(cumbria, public=False))
+    assert "Nightjar" not in public and "Informant handling" not in public
+    assert "Publish the VAWG action plan" in public and "Draft plan shared with partners" in public
+    assert squash(WITHHELD_SENTENCE) in public
+    assert "Nightjar" in internal and "Informant handling" in internal and "Not for publication" in internal
+
+
+def test_a_chief_comment_not_for_publication_is_left_out_of_the_public_pdf(cumbria):
+    """A recommendation's chief constable's comment marked not for publication stays internal."""
+    tracking = response_trackings(cumbria)[0]
+    tracking.chief_comment = "Surveillance capacity in Barrow is stretched"
+    tracking.chief_comment_not_for_publication = True
+    db.session.flush()
+    public = pdf_text(render_response_pdf(cumbria))
+    assert "Surveillance capacity" not in public and squash(WITHHELD_SENTENCE) in public
+    tracking.chief_comment_not_for_publication = False
+    db.session.flush()
+    assert "Surveillance capacity in Barrow is stretched" in pdf_text(render_response_pdf(cumbria))
+
+
+def test_marking_not_for_publication_is_audited(cumbria):
+    """Changing the flag is in the audit trail with who did it."""
+    user = seeded(Role.EDITOR)
+    action = add_action(response_trackings(cumbria)[0], "Review custody records")
+    db.session.flush()
+    set_actor(db.session, user.id)
+    action.not_for_publication = True
+    db.session.flush()
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity_type == "Action", AuditEvent.entity_id == action.id,
+                                    AuditEvent.event == "updated")
+    ).all()[-1]
+    assert event.changes["not_for_publication"] == [False, True]
+    assert event.user_id == user.id
+
+
+def test_publishing_with_a_missing_explanation_is_refused_and_writes_nothing(cumbria, published_dir):
+    """Refused with the list of what is missing; no file, no row."""
+    editor = drafted_and_approved(cumbria)
+    with pytest.raises(response_service.IncompleteResponse) as refused:
+        response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+    assert {m.ref for m in refused.value.missing} == {"3", "3.2", "4", "4.1"}
+    assert all(m.tracking_id for m in refused.value.missing)
+    assert not published_dir.exists() or list(published_dir.rglob("*")) == []
+    assert db.session.scalar(sa.select(sa.func.count(PublishedVersion.id))) == 0
+    assert cumbria.published_on is None
+
+
+def test_publishing_without_approval_is_refused(cumbria, published_dir):
+    """An editor cannot publish what no reviewer approved."""
+    complete(cumbria)
+    with pytest.raises(DomainError, match="approve"):
+        response_service.publish(cumbria, seeded(Role.EDITOR), published_dir, now=ON_TIME)
+    assert not published_dir.exists()
+
+
+def test_a_reviewer_cannot_publish(cumbria, published_dir):
+    """Publishing is an editor's."""
+    complete(cumbria)
+    drafted_and_approved(cumbria)
+    with pytest.raises(DomainError, match="editor"):
+        response_service.publish(cumbria, seeded(Role.REVIEWER), published_dir, now=ON_TIME)
+
+
+def test_the_drafter_cannot_approve(cumbria):
+    """Approval is by a reviewer other than the drafter."""
+    admin = seeded(Role.ADMIN)
+    response_service.update_milestones(cumbria, cumbria.version, admin, drafted_on=date(2021, 11, 1))
+    with pytest.raises(DomainError, match="someone other"):
+        response_service.approve(cumbria, admin, date(2021, 11, 2))
+
+
+def test_an_editor_cannot_approve(cumbria):
+    """Only reviewers (and administrators) approve."""
+    response_service.update_milestones(cumbria, cumbria.version, seeded(Role.ADMIN), drafted_on=date(2021, 11, 1))
+    with pytest.raises(DomainError, match="reviewer"):
+        response_service.approve(cumbria, seeded(Role.EDITOR), date(2021, 11, 2))
+
+
+def test_approval_needs_a_draft(cumbria):
+    """Nothing drafted: nothing to approve."""
+    with pytest.raises(DomainError, match="drafted"):
+        response_service.approve(cumbria, seeded(Role.REVIEWER), date(2021, 11, 2))
+
+
+def test_changing_the_comments_withdraws_the_approval(cumbria):
+    """An approved text changed is no longer approved."""
+    drafted_and_approved(cumbria)
+    response_service.update_comments(cumbria, cumbria.version, None, pcc_comments="New words")
+    assert cumbria.approved_on is None and cumbria.approved_by is None
+
+
+def test_saving_the_same_comments_keeps_the_approval(cumbria):
+    """No change, no withdrawal."""
+    drafted_and_approved(cumbria)
+    response_service.update_comments(cumbria, cumbria.version, None, pcc_comments=cumbria.pcc_comments)
+    assert cumbria.approved_on is not None
+
+
+def test_publish_writes_once_and_a_second_publish_makes_version_2(cumbria, published_dir):
+    """Version 1 written with its hash; version 2 needs a reason and keeps version 1."""
+    complete(cumbria)
+    editor = drafted_and_approved(cumbria)
+    v1 = response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+    save()
+    path1 = response_service.published_path(published_dir, v1)
+    data1 = path1.read_bytes()
+    assert hashlib.sha256(data1).hexdigest() == v1.sha256 and v1.size == len(data1)
+    assert (v1.number, v1.days_late, v1.published_by_id, v1.reason) == (1, 0, editor.id, None)
+    assert cumbria.published_on == ON_TIME.date()
+    assert data1 == render_response_pdf(cumbria)  # anyone can re-derive the hash from the data
+    assert list(published_dir.rglob("*.tmp")) == []
+
+    with pytest.raises(DomainError, match="Enter why"):
+        response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+    cumbria.pcc_comments += "\nA correction."
+    v2 = response_service.publish(cumbria, editor, published_dir, reason="Corrected a date", now=datetime(2021, 11, 20, 9))
+    save()
+    assert [v.number for v in cumbria.versions] == [1, 2]
+    assert v2.reason == "Corrected a date" and v2.days_late == 9
+    assert path1.read_bytes() == data1
+    assert response_service.published_path(published_dir, v2).read_bytes() != data1
+    assert cumbria.published_on == ON_TIME.date()  # the first publication stays the statutory date
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "StatutoryResponse",
+                                                            AuditEvent.entity_id == cumbria.id,
+                                                            AuditEvent.event == "published")).all()
+    assert len(events) == 2
+
+
+def test_publishing_late_records_the_days_late(cumbria, published_dir):
+    """After the statutory deadline publishing is allowed and the days late recorded."""
+    complete(cumbria)
+    editor = drafted_and_approved(cumbria)
+    version = response_service.publish(cumbria, editor, published_dir, now=datetime(2021, 11, 14, 9))
+    assert version.days_late == 3
+
+
+def test_write_once_never_overwrites(tmp_path):
+    """An existing published file is never replaced."""
+    target = tmp_path / "a" / "v1.pdf"
+    response_service.write_once(target, b"first")
+    with pytest.raises(DomainError, match="never overwritten"):
+        response_service.write_once(target, b"second")
+    assert target.read_bytes() == b"first"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["v1.pdf"]
+
+
+def test_copies_complete_the_response(cumbria, published_dir):
+    """Until both s.55(6) copies are recorded the response is outstanding; then complete."""
+    from tracker.completeness import stage
+
+    complete(cumbria)
+    editor = drafted_and_approved(cumbria)
+    with pytest.raises(DomainError, match="Publish"):
+        response_service.record_copies_sent(cumbria, cumbria.version, editor, date(2021, 11, 11), None)
+    response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+    assert stage(cumbria) == "Published: copies outstanding"
+    with pytest.raises(DomainError, match="before"):
+        response_service.record_copies_sent(cumbria, cumbria.version, editor, date(2021, 11, 1), None)
+    response_service.record_copies_sent(cumbria, cumbria.version, editor, date(2021, 11, 11), date(2021, 11, 12))
+    assert stage(cumbria) == "Complete" and cumbria.sent_recorded_by == editor
+
+
+def test_statutory_paragraph_is_editable_per_force(cumbria):
+    """A force's own wording replaces the standard paragraph in its documents."""
+    response_service.set_statutory_paragraph(get_force("cumbria"), "Our own wording under section 55, within 56 days.")
+    db.session.flush()
+    assert "Our own wording under section 55" in pdf_text(render_response_pdf(cumbria))
+
+
+def test_no_text_runs_off_the_page(cumbria):
+    """Every line of text of the seed response lies inside the page, clear of the edges."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    pdf = render_response_pdf(cumbria, draft=True)
+    pages = list(extract_pages(io.BytesIO(pdf)))
+    assert len(pages) >= 3
+    for page in pages:
+        for element in page:
+            if isinstance(element, LTTextContainer):
+                assert element.x0 >= 28 and element.x1 <= page.width - 28, (element.get_text()[:60], element.bbox)
+                assert element.y0 >= 20 and element.y1 <= page.height - 20, (element.get_text()[:60], element.bbox)

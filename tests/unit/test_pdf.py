@@ -1,0 +1,144 @@
+"""tracker.pdf: PDF/UA output, fixed bytes for fixed input, and a fetcher that serves only our assets."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from tests.loopback import loopback_listener
+from tracker.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, render_pdf
+
+
+def page(body: str, lang: str = ' lang="en-GB"', head: str = "") -> str:
+    """A minimal HTML document around a body."""
+    return (f'<!doctype html><html{lang}><head><meta charset="utf-8"><title>t</title>{head}'
+            f'<style>body {{ font-family: "Liberation Sans", sans-serif; }}</style></head><body>{body}</body></html>')
+
+
+def text_of(pdf: bytes) -> str:
+    """The PDF's extracted text."""
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def embedded_fonts_ok(pdf: pikepdf.Pdf) -> list[str]:
+    """Return the names of fonts on any page that are not embedded (an empty list when all are)."""
+    missing = []
+    for pdf_page in pdf.pages:
+        fonts = pdf_page.obj.get("/Resources", {}).get("/Font", {})
+        for _, font in fonts.items():
+            descendants = font.get("/DescendantFonts")
+            targets = list(descendants) if descendants is not None else [font]
+            for target in targets:
+                descriptor = target.get("/FontDescriptor")
+                if descriptor is None or not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    missing.append(str(target.get("/BaseFont")))
+    return missing
+
+
+def test_same_html_gives_the_same_bytes():
+    """Two renders of one document are byte-identical (fixed dates, content-derived identifier)."""
+    html = page("<h1>Response</h1><p>Text</p>")
+    assert render_pdf(html, title="A") == render_pdf(html, title="A")
+
+
+def test_the_title_changes_the_bytes():
+    """The title is part of the file: a different title gives a different file."""
+    html = page("<p>Text</p>")
+    assert render_pdf(html, title="A") != render_pdf(html, title="B")
+
+
+def test_output_is_tagged_pdf_ua_with_title_language_and_embedded_fonts():
+    """The PDF has a structure tree, MarkInfo, /Lang en-GB, DisplayDocTitle, the title, and embedded fonts."""
+    pdf = pikepdf.open(io.BytesIO(render_pdf(page("<h1>Heading</h1><p>Body <b>bold</b> <i>it</i></p>"), title="My title")))
+    root = pdf.Root
+    assert "/StructTreeRoot" in root
+    assert bool(root.MarkInfo.Marked) is True
+    assert str(root.Lang) == "en-GB"
+    assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+    assert str(pdf.docinfo["/Title"]) == "My title"
+    assert str(pdf.docinfo["/CreationDate"]) == "D:20000101000000Z"
+    with pdf.open_metadata() as meta:
+        assert meta.get("pdfuaid:part") == "1"
+    assert embedded_fonts_ok(pdf) == []
+
+
+def test_missing_lang_fails_the_rendering():
+    """WeasyPrint only logs a missing lang; render_pdf refuses it."""
+    with pytest.raises(PdfRenderError, match="lang"):
+        render_pdf(page("<p>x</p>", lang=""), title="t")
+
+
+def test_image_without_alt_fails_the_rendering():
+    """An image without alt text is refused (here a bundled one would be needed; any image triggers it)."""
+    with pytest.raises(PdfRenderError):
+        render_pdf(page('<img src="tracker-asset:/missing.png">'), title="t")
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/hostname",
+    "file:///etc/passwd",
+    "http://example.invalid/x.png",
+    "https://example.invalid/x.png",
+    "ftp://example.invalid/x.png",
+    "data:image/png;base64,iVBORw0KGgo=",
+    "data:text/css,p{color:red}",
+    "tracker-asset:/../tracker/config.py",
+    "tracker-asset:/print/../../tracker/config.py",
+    "tracker-asset:/README.md",
+    "tracker-asset:/print/test-asset.css?x=1",
+    "tracker-asset:/print/%2e%2e/README.md",
+    "tracker-asset:/response.html",
+    "TRACKER-ASSET:/print/test-asset.css",
+    "javascript:alert(1)",
+])
+def test_fetcher_refuses_everything_but_bundled_assets(url):
+    """Every other scheme, path escape or non-asset file is refused by the fetcher itself."""
+    with pytest.raises(RefusedURL):
+        AssetOnlyFetcher().fetch(url)
+
+
+def test_fetcher_serves_a_bundled_stylesheet():
+    """A shipped CSS file is served with its type."""
+    response = AssetOnlyFetcher().fetch(asset_url("print/test-asset.css"))
+    assert b"asset-check" in response.read()
+    assert response.content_type == "text/css"
+
+
+def test_a_bundled_stylesheet_is_used_in_rendering():
+    """A template can link a stylesheet shipped in reports/ and render strictly."""
+    html = page('<p class="asset-check">styled</p>', head=f'<link rel="stylesheet" href="{asset_url("print/test-asset.css")}">')
+    assert "styled" in text_of(render_pdf(html, title="t"))
+
+
+def test_raw_html_pointing_at_files_and_loopback_makes_no_request_and_embeds_nothing():
+    """Even raw markup (never produced from user text) cannot read a file or reach the network."""
+    with loopback_listener() as listener:
+        html = page(
+            f'<img alt="x" src="file:///etc/hostname"><img alt="y" src="{listener.url}img.png">'
+            f'<link rel="attachment" href="file:///etc/passwd">'
+            f'<link rel="stylesheet" href="{listener.url}style.css">'
+            f'<p style="background: url({listener.url}bg.png)">text</p>'
+        )
+        with pytest.raises(PdfRenderError):
+            render_pdf(html, title="t")
+        pdf_bytes = render_pdf(html, title="t", strict=False)
+        assert listener.connections == []
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+    assert b"root:" not in pdf_bytes
+    with open("/etc/hostname", "rb") as f:
+        hostname = f.read().strip()
+    assert hostname not in text_of(pdf_bytes).encode()
+
+
+def test_escaped_user_text_renders_as_text():
+    """Markup typed by a user, escaped, shows as its characters."""
+    with loopback_listener() as listener:
+        typed = f'&lt;img src="file:///etc/hostname"&gt; see {listener.url}'
+        text = text_of(render_pdf(page(f"<p>{typed}</p>"), title="t"))
+        assert listener.connections == []
+    assert '<img src="file:///etc/hostname">' in text
+    assert listener.url in text
