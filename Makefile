@@ -65,9 +65,12 @@ load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk
 profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] (pyinstrument, SQL echo)
 	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
 
+bench-oversight: install ## Issue 5's quick timing of the dashboard and meeting pack on its own data set (scripts/bench.py)
+	$(PY) scripts/bench.py
+
 # --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test bench load profile clean
+.PHONY: help system install db lock run test bench bench-oversight load profile clean

@@ -25,7 +25,8 @@ def init_app(app: Flask) -> None:
     """Register every command on the app."""
     from .import_commands import COMMANDS as IMPORT_COMMANDS
 
-    for command in (seed_command, create_user_command, overdue_command, render_response_command, generate_demo_command,
+    for command in (seed_command, create_user_command, overdue_command, render_response_command, send_reminders_command,
+                    generate_demo_command,
                     *IMPORT_COMMANDS):
         app.cli.add_command(command)
 
@@ -203,3 +204,23 @@ def render_response_command(force_slug: str, inspection_slug: str, output: Path,
         raise click.ClickException(f"The published file of version {latest.number} is missing: {source}")
     output.write_bytes(source.read_bytes())
     click.echo(f"Wrote version {latest.number} (sha256 {latest.sha256}) to {output}")
+
+
+@click.command("send-reminders")
+@click.option("--today", "today", callback=_parse_date, help="Run as if on this date (YYYY-MM-DD); today by default.")
+@with_appcontext
+def send_reminders_command(today: date | None) -> None:
+    """Email owners 30, 7 and 1 days before a due date and when it passes, and the weekly digest.
+
+    Run it daily (cron or a systemd timer). Each reminder is sent once only; one the SMTP server
+    did not accept is sent by the next run.
+    """
+    from .services import reminders
+
+    report = reminders.run(today or date.today(), current_app.config)
+    click.echo(f"Sent {report.sent}, already sent {report.already_sent}, failed {report.failed}, "
+               f"no recipient {report.no_recipient}, opted out {report.opted_out}.")
+    for error in report.errors[:20]:
+        click.echo(f"Error: {error}", err=True)
+    if report.failed:
+        raise SystemExit(1)

@@ -40,4 +40,6 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_PORT": int(os.environ.get("TRACKER_SMTP_PORT", 25)),
         "MAIL_SENDER": os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost"),
         "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
+        "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
     }

@@ -211,6 +211,8 @@ class TrackingForm(FlaskForm):
     pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],
                                     description="The action taken or proposed, or why no action has been or will be taken")
     chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
+    chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
+                                                     widget=GovCheckboxInput())
     implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")
     verified_on = GovDateField("Date the OPCC verified it", what="the date it was verified")
     hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[Optional()])
@@ -228,6 +230,8 @@ class ChiefCommentForm(FlaskForm):
     """A chief officer (reviewer) edits only the chief constable's comment."""
 
     chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
+    chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
+                                                     widget=GovCheckboxInput())
     version = HiddenField()
     submit = SubmitField("Save comment", widget=GovSubmitInput())
 

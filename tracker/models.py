@@ -411,3 +411,6 @@ class AuditEvent(db.Model):
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+
+
+from . import oversight_models  # noqa: E402,F401  (the oversight area's tables share this metadata)

@@ -33,4 +33,26 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("edit user", "/admin/users/{user}/edit", "admin"),
     ("reset password", "/admin/users/{user}/password", "admin"),
     ("not found", "/tracking/999999", "editor"),
+    # Statutory responses (issue 4)
+    ("responses", "/responses/", "viewer"),
+    ("response", "/responses/cumbria/vawg-2021", "editor"),
+    ("response as reviewer", "/responses/cumbria/vawg-2021", "reviewer"),
+    ("response preview", "/responses/cumbria/vawg-2021/preview", "viewer"),
+    ("response milestones", "/responses/cumbria/vawg-2021/milestones", "editor"),
+    ("response comments", "/responses/cumbria/vawg-2021/comments", "editor"),
+    ("publish response", "/responses/cumbria/vawg-2021/publish", "editor"),
+    ("statutory paragraph", "/responses/cumbria/statutory-paragraph/edit", "editor"),
+    ("public responses", "/public/cumbria", None),
+    # Oversight (issue 5)
+    ("dashboard", "/", "reviewer"),
+    ("dashboard as of 1 April 2022", "/?as_of=2022-04-01", "viewer"),
+    ("dashboard filtered and sorted", "/?as_of=2022-04-01&window=open&theme=vawg&sort=owner&order=asc&per_page=10", "editor"),
+    ("dashboard with wrong filters", "/?as_of=banana&sort=nope", "viewer"),
+    ("progress", "/progress?as_of=2022-04-01", "reviewer"),
+    ("calendar feed settings", "/settings/calendar", "reviewer"),
+    ("email settings", "/settings/notifications", "viewer"),
+    ("recommendation themes", "/recommendations/{rec}/themes", "editor"),
+    ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
+    # Importing recommendations (issue 6)
+    ("import recommendations", "/inspections/vawg-2021/import", "editor"),
 ]

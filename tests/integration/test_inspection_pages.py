@@ -240,3 +240,16 @@ def test_closed_means_every_item_of_my_forces_is_closed(as_role):
         tracking.closed_on = tracking.closed_on or tracking.recommendation.inspection.published_on
     db.session.commit()
     assert VAWG in get_page(client, "/inspections/?state=closed")
+
+
+def test_the_report_links_to_my_forces_responses_and_the_importer(as_role):
+    editor_page = get_page(as_role(Role.EDITOR), "/inspections/vawg-2021")
+    assert 'href="/responses/cumbria/vawg-2021"' in editor_page
+    assert 'href="/responses/lancashire/vawg-2021"' not in editor_page
+    assert 'href="/inspections/vawg-2021/import"' in editor_page
+    assert 'href="/inspections/vawg-2021/import"' not in get_page(as_role(Role.VIEWER), "/inspections/vawg-2021")
+
+
+def test_editors_reach_a_recommendations_themes_from_the_report(as_role):
+    rec_id = db.session.scalar(sa.select(Recommendation.id).where(Recommendation.ref == "4.1"))
+    assert f'href="/recommendations/{rec_id}/themes"' in get_page(as_role(Role.EDITOR), "/inspections/vawg-2021")

@@ -273,3 +273,13 @@ def test_the_tracking_page_runs_a_handful_of_queries(app, as_role, cumbria_4):
         sa.event.remove(engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert 0 < len(selects) <= 12, selects
+
+
+def test_the_chief_constables_comment_can_be_kept_from_publication(as_role):
+    tracking = get_tracking("cumbria", "4")
+    client = as_role(Role.REVIEWER)
+    response = client.post(f"/tracking/{tracking.id}/edit", data={
+        "chief_comment": "Operational detail", "chief_comment_not_for_publication": "y", "version": tracking.version})
+    assert response.status_code == 302
+    db.session.refresh(tracking)
+    assert tracking.chief_comment == "Operational detail" and tracking.chief_comment_not_for_publication

@@ -108,3 +108,401 @@ def overdue_items(as_of: date, force_ids: list[int] | None = None) -> list[DueIt
 def due_soon_items(as_of: date, force_ids: list[int] | None = None, days: int = DUE_SOON_DAYS) -> list[DueItem]:
     """Return what is open and due from `as_of` up to `days` days after it."""
     return [item for item in due_items(as_of, force_ids, within_days=days) if item.due >= as_of]
+
+
+# --- the dashboard's query: filtered, sorted and paginated in SQL --------------------------------
+#
+# One UNION ALL of the three kinds of item, with the same columns, filtered and sorted as a whole.
+# Every page of the dashboard runs a fixed number of queries whatever the number of rows: the
+# counts, the total, the page's rows and the page's last-update dates (one grouped query).
+# Days overdue are ordered by the due date (the earlier, the later), so no date arithmetic is done
+# in SQL, which keeps it portable between SQLite and PostgreSQL.
+
+ITEM_TYPES = {
+    "recommendation": "Recommendation",
+    "action": "Action",
+    "statutory_response": "Statutory response",
+}
+WINDOWS = {
+    "overdue": "Overdue",
+    "7": "Due in the next 7 days",
+    "30": "Due in the next 30 days",
+    "90": "Due in the next 90 days",
+    "open": "All open items",
+}
+RESPONSE_STATUSES = {"not_published": "Not published", "published": "Published"}
+SORTS = {
+    "days": "Days overdue",
+    "due": "Due date",
+    "type": "Item",
+    "force": "Force",
+    "inspection": "Inspection",
+    "ref": "Reference",
+    "owner": "Owner",
+    "status": "Status",
+    "updated": "Last update",
+}
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """The dashboard's filters, already checked; None means 'any'."""
+
+    as_of: date
+    force_ids: tuple[int, ...]
+    inspection_id: int | None = None
+    inspection_type: str | None = None
+    item_type: str | None = None
+    kind: str | None = None
+    theme_id: int | None = None
+    owner: str | None = None
+    status: str | None = None
+    window: str = "overdue"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the dashboard, its exports and the meeting pack."""
+
+    type: str
+    id: int
+    tracking_id: int | None
+    force: str
+    force_name: str
+    inspection: str
+    inspection_title: str
+    inspection_type: str
+    ref: str | None
+    kind: str | None
+    title: str
+    owner: str | None
+    status: str
+    due: date | None
+    closed_on: date | None
+    rag_forecast: str | None
+    last_update: date | None
+    as_of: date
+
+    @property
+    def days_overdue(self) -> int:
+        """Days late on the as-of date (0 when not late or no date)."""
+        return days_overdue(self.due, self.as_of) if self.due else 0
+
+    @property
+    def state(self):
+        """Where the item stands on the as-of date (deadlines.DueState)."""
+        from ..deadlines import due_state
+
+        return due_state(self.due, self.closed_on, self.as_of)
+
+    @property
+    def rag(self):
+        """The current RAG rating by the one written rule (deadlines.rag_rating)."""
+        from ..deadlines import rag_rating
+
+        return rag_rating(self.state)
+
+    @property
+    def status_label(self) -> str:
+        """The status as a person reads it."""
+        return status_label(self.type, self.status)
+
+    @property
+    def url(self) -> str:
+        """The page of the item (built by the workspace and response areas)."""
+        if self.type == "statutory_response":
+            return f"/responses/{self.force}/{self.inspection}"
+        return f"/tracking/{self.tracking_id}"
+
+
+def status_label(item_type: str, status: str) -> str:
+    """The label of a status of any kind of item."""
+    from ..statuses import ActionStatus, TrackingStatus
+
+    if item_type == "statutory_response":
+        return RESPONSE_STATUSES.get(status, status)
+    enum = ActionStatus if item_type == "action" else TrackingStatus
+    try:
+        return enum(status).label
+    except ValueError:
+        return status
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """Every status of every kind of item, labelled, for the status filter (values are unique)."""
+    from ..statuses import ActionStatus, TrackingStatus
+
+    seen: dict[str, str] = {}
+    for value, label in TrackingStatus.choices() + ActionStatus.choices() + list(RESPONSE_STATUSES.items()):
+        seen.setdefault(value, label)
+    return list(seen.items())
+
+
+def _union():
+    """The three kinds of item as one selectable with the same columns."""
+    tracking = (
+        sa.select(
+            sa.literal_column("'recommendation'").label("type"),
+            Tracking.id.label("id"),
+            Tracking.id.label("tracking_id"),
+            Tracking.force_id.label("force_id"),
+            Recommendation.id.label("recommendation_id"),
+            Recommendation.inspection_id.label("inspection_id"),
+            Recommendation.ref.label("ref"),
+            sa.type_coerce(Recommendation.kind, sa.String).label("kind"),
+            Recommendation.text.label("title"),
+            Tracking.lead_officer.label("owner"),
+            sa.type_coerce(Tracking.status, sa.String).label("status"),
+            Tracking.due_on.label("due_on"),
+            Tracking.closed_on.label("closed_on"),
+            sa.type_coerce(Tracking.rag_forecast, sa.String).label("rag_forecast"),
+        )
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+    )
+    action = (
+        sa.select(
+            sa.literal_column("'action'").label("type"),
+            Action.id,
+            Action.tracking_id,
+            Action.force_id,
+            Recommendation.id,
+            Recommendation.inspection_id,
+            Recommendation.ref,
+            sa.type_coerce(Recommendation.kind, sa.String),
+            sa.cast(Action.title, sa.Text),
+            Action.owner,
+            sa.type_coerce(Action.status, sa.String),
+            Action.due_on,
+            Action.completed_on,
+            sa.type_coerce(Tracking.rag_forecast, sa.String),
+        )
+        .join(Tracking, Action.tracking_id == Tracking.id)
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+    )
+    response = (
+        sa.select(
+            sa.literal_column("'statutory_response'").label("type"),
+            StatutoryResponse.id,
+            sa.null(),
+            StatutoryResponse.force_id,
+            sa.null(),
+            StatutoryResponse.inspection_id,
+            sa.null(),
+            sa.null(),
+            sa.cast(sa.literal("s.55 response"), sa.Text),
+            Force.commissioner_title,
+            sa.case((StatutoryResponse.published_on.is_(None), "not_published"), else_="published"),
+            StatutoryResponse.due_on,
+            StatutoryResponse.published_on,
+            sa.null(),
+        )
+        .join(Force, StatutoryResponse.force_id == Force.id)
+    )
+    return sa.union_all(tracking, action, response).subquery("items")
+
+
+def _where(u, f: ItemFilter, *, window: bool = True) -> list:
+    """The conditions of a filter on the union `u`; `window=False` leaves out the due window."""
+    conds = [
+        u.c.force_id.in_(f.force_ids),
+        # Inspections published after the as-of date did not exist then.
+        u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= f.as_of)),
+        # Open on the as-of date: not closed, or closed after it.
+        sa.or_(u.c.closed_on.is_(None), u.c.closed_on > f.as_of),
+    ]
+    if f.inspection_id is not None:
+        conds.append(u.c.inspection_id == f.inspection_id)
+    if f.inspection_type:
+        conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.type == f.inspection_type)))
+    if f.item_type:
+        conds.append(u.c.type == f.item_type)
+    if f.kind:
+        conds.append(u.c.kind == f.kind)
+    if f.theme_id is not None:
+        from ..models import recommendation_themes
+
+        conds.append(u.c.recommendation_id.in_(
+            sa.select(recommendation_themes.c.recommendation_id).where(recommendation_themes.c.theme_id == f.theme_id)
+        ))
+    if f.owner:
+        conds.append(u.c.owner == f.owner)
+    if f.status:
+        conds.append(u.c.status == f.status)
+    if window:
+        conds.append(_window(u, f.window, f.as_of))
+    return conds
+
+
+def _window(u, window: str, as_of: date):
+    """The due-window condition: overdue, due within N days, or every open item."""
+    if window == "overdue":
+        return u.c.due_on < as_of
+    if window == "open":
+        return sa.true()
+    if window == "reminders":  # overdue or due within 30 days (items with no date have nothing to remind of)
+        return u.c.due_on <= as_of + timedelta(days=DUE_SOON_DAYS)
+    if window == "attention":  # the meeting pack's: overdue, due within 30 days, or no date at all
+        return sa.or_(u.c.due_on.is_(None), u.c.due_on <= as_of + timedelta(days=DUE_SOON_DAYS))
+    return sa.and_(u.c.due_on >= as_of, u.c.due_on <= as_of + timedelta(days=int(window)))
+
+
+def _last_update_subquery(u, as_of: date):
+    """A correlated subquery: the latest progress update (on or before the as-of date) of the row's actions."""
+    from ..models import ProgressUpdate
+
+    by_action = sa.select(sa.func.max(ProgressUpdate.occurred_on)).where(
+        ProgressUpdate.action_id == u.c.id, ProgressUpdate.occurred_on <= as_of)
+    by_tracking = (
+        sa.select(sa.func.max(ProgressUpdate.occurred_on))
+        .join(Action, ProgressUpdate.action_id == Action.id)
+        .where(Action.tracking_id == u.c.tracking_id, ProgressUpdate.occurred_on <= as_of)
+    )
+    return sa.case(
+        (u.c.type == "action", by_action.scalar_subquery()),
+        (u.c.type == "recommendation", by_tracking.scalar_subquery()),
+        else_=sa.null(),
+    )
+
+
+def _order(u, sort: str, descending: bool, as_of: date):
+    """ORDER BY clauses for a sort column; ties broken by due date, force, inspection, reference, id."""
+    columns = {
+        "days": [u.c.due_on],  # most days overdue = earliest due date
+        "due": [u.c.due_on],
+        "type": [u.c.type],
+        "force": [Force.name],
+        "inspection": [Inspection.title],
+        "ref": [u.c.ref],
+        "owner": [u.c.owner],
+        "status": [u.c.status],
+        "updated": [_last_update_subquery(u, as_of)],
+    }[sort]
+    # "days" sorts the other way round to the due date: descending days = ascending dates.
+    flip = descending != (sort == "days")
+    primary = [(c.desc() if flip else c.asc()).nulls_last() for c in columns]
+    ties = [u.c.due_on.asc().nulls_last(), Force.name, Inspection.title, u.c.ref.asc().nulls_last(), u.c.type, u.c.id]
+    return primary + ties
+
+
+def _row_select(u):
+    """Select the union's rows with their force and inspection, ready to become Rows."""
+    return (
+        sa.select(u, Force.slug.label("force_slug"), Force.name.label("force_name"),
+                  Inspection.slug.label("inspection_slug"), Inspection.title.label("inspection_title"),
+                  Inspection.type.label("inspection_type"))
+        .join(Force, u.c.force_id == Force.id)
+        .join(Inspection, u.c.inspection_id == Inspection.id)
+    )
+
+
+def count_items(f: ItemFilter) -> int:
+    """How many rows the filter (with its due window) selects."""
+    u = _union()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(u).where(*_where(u, f)))
+
+
+def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, dict[str, int]]:
+    """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
+    and, in the same scan, how many rows the window selects ("in_window"), for the pagination."""
+    u = _union()
+    soon = sa.and_(u.c.due_on >= f.as_of, u.c.due_on <= f.as_of + timedelta(days=soon_days))
+    q = (
+        sa.select(
+            u.c.type,
+            sa.func.sum(sa.case((u.c.due_on < f.as_of, 1), else_=0)),
+            sa.func.sum(sa.case((soon, 1), else_=0)),
+            sa.func.sum(sa.case((_window(u, f.window, f.as_of), 1), else_=0)),
+        )
+        .where(*_where(u, f, window=False))
+        .group_by(u.c.type)
+    )
+    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
+    for item_type, overdue, due_soon, in_window in db.session.execute(q):
+        counts[item_type] = {"overdue": int(overdue or 0), "due_soon": int(due_soon or 0), "in_window": int(in_window or 0)}
+    return counts
+
+
+def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
+               page: int | None = 1, per_page: int = 25) -> list[Row]:
+    """The rows the filter selects, sorted, one page of them (page=None: all of them).
+
+    Two queries: the rows, and the last-update dates of the page's rows, grouped.
+    """
+    u = _union()
+    q = _row_select(u).where(*_where(u, f)).order_by(*_order(u, sort, descending, f.as_of))
+    if page is not None:
+        q = q.limit(per_page).offset((page - 1) * per_page)
+    records = db.session.execute(q).mappings().all()
+    updates = last_updates(
+        [r["id"] for r in records if r["type"] == "action"],
+        [r["tracking_id"] for r in records if r["type"] == "recommendation"],
+        f.as_of,
+    )
+    return [
+        Row(
+            type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
+            inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
+            inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
+            title=_short(r["title"]) if r["type"] != "statutory_response" else f"s.55 response to {r['inspection_title']}",
+            owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
+            rag_forecast=_value(r["rag_forecast"]),
+            last_update=updates.get((r["type"], r["id"] if r["type"] == "action" else r["tracking_id"])),
+            as_of=f.as_of,
+        )
+        for r in records
+    ]
+
+
+def _value(value):
+    """The string value of an enum member (or the value itself)."""
+    return getattr(value, "value", value)
+
+
+def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) -> dict[tuple[str, int], date]:
+    """The latest progress update's date (on or before `as_of`) of some actions and of some trackings'
+    actions, in one grouped query."""
+    from ..models import ProgressUpdate
+
+    if not action_ids and not tracking_ids:
+        return {}
+    by_action = (
+        sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
+                  sa.func.max(ProgressUpdate.occurred_on).label("latest"))
+        .where(ProgressUpdate.action_id.in_(action_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
+        .group_by(ProgressUpdate.action_id)
+    )
+    by_tracking = (
+        sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
+        .join(Action, ProgressUpdate.action_id == Action.id)
+        .where(Action.tracking_id.in_(tracking_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
+        .group_by(Action.tracking_id)
+    )
+    return {(t, i): latest for t, i, latest in db.session.execute(sa.union_all(by_action, by_tracking))}
+
+
+def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
+    """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
+    q = sa.union(
+        sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(force_ids), Tracking.lead_officer.is_not(None)),
+        sa.select(Action.owner).where(Action.force_id.in_(force_ids), Action.owner.is_not(None)),
+    ).subquery()
+    return list(db.session.scalars(sa.select(q.c.owner).order_by(q.c.owner)))
+
+
+def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
+    """Items of the forces closed after one date and on or before another (for 'newly complete')."""
+    u = _union()
+    q = (
+        _row_select(u)
+        .where(u.c.force_id.in_(force_ids), u.c.closed_on > after, u.c.closed_on <= as_of)
+        .order_by(u.c.closed_on, u.c.type, u.c.id)
+    )
+    return [
+        Row(type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
+            inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
+            inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
+            title=_short(r["title"]) if r["type"] != "statutory_response" else f"s.55 response to {r['inspection_title']}",
+            owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
+            rag_forecast=_value(r["rag_forecast"]), last_update=None, as_of=as_of)
+        for r in db.session.execute(q).mappings()
+    ]

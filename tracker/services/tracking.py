@@ -37,8 +37,8 @@ def set_tracking_status(
         tracking.closed_on = None
 
 
-TRACKING_FIELDS = ("lead_officer", "rag_forecast", "pcc_explanation", "chief_comment", "hmicfrs_view", "hmicfrs_view_on",
-                   "verified_on", "implemented_on")
+TRACKING_FIELDS = ("lead_officer", "rag_forecast", "pcc_explanation", "chief_comment", "chief_comment_not_for_publication",
+                   "hmicfrs_view", "hmicfrs_view_on", "verified_on", "implemented_on")
 
 
 def update_tracking(tracking: Tracking, submitted_version: int | None, on: date, *, status: TrackingStatus | None = None,

@@ -61,6 +61,7 @@ def show(slug: str):
         trackings=service.trackings_by_recommendation(inspection, user_force_ids()),
         in_scope=[row for row in inspection.scope if row.in_scope],
         left_out=[row for row in inspection.scope if not row.in_scope],
+        my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in user_force_ids()],
         can_edit=can_edit(), statutory_due=statutory_response_deadline(inspection.published_on),
     )
 

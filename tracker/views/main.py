@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user
 
-from ..auth import user_force_ids
 from ..extensions import db
-from ..services.overdue import due_soon_items, overdue_items
 
 bp = Blueprint("main", __name__)
 
@@ -20,14 +16,9 @@ def index():
     """The signed-in home page: what is overdue and due soon in the user's forces."""
     if not current_user.is_authenticated:
         return render_template("welcome.html")
-    today = date.today()
-    force_ids = user_force_ids()
-    return render_template(
-        "index.html",
-        as_of=today,
-        overdue=overdue_items(today, force_ids),
-        due_soon=due_soon_items(today, force_ids),
-    )
+    from .oversight import dashboard
+
+    return dashboard()
 
 
 @bp.get("/health")

@@ -90,13 +90,15 @@ def edit(tracking_id: int):
         try:
             if reviewer_only:
                 service.update_tracking(tracking, form.version.data, date.today(), target_date=tracking.target_date,
-                                        chief_comment=form.chief_comment.data or "")
+                                        chief_comment=form.chief_comment.data or "",
+                                        chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data))
             else:
                 service.update_tracking(
                     tracking, form.version.data, date.today(), status=TrackingStatus(form.status.data),
                     no_action_reason=form.no_action_reason.data, target_date=form.target_date.data,
                     lead_officer=form.lead_officer.data or "", rag_forecast=form.rag_forecast.data or None,
                     pcc_explanation=form.pcc_explanation.data or "", chief_comment=form.chief_comment.data or "",
+                    chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data),
                     implemented_on=form.implemented_on.data, verified_on=form.verified_on.data,
                     hmicfrs_view=HmicfrsView(form.hmicfrs_view.data or HmicfrsView.NOT_KNOWN.value),
                     hmicfrs_view_on=form.hmicfrs_view_on.data,

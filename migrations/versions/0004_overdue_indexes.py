@@ -6,12 +6,12 @@ national scale (issue 8): one force's open actions 26 -> 12 ms, open tracking ro
 counts of every force's overdue actions 525 -> 89 ms (SQLite).
 
 Revision ID: overdue_indexes
-Revises: responses
+Revises: oversight
 """
 from alembic import op
 
 revision = "overdue_indexes"
-down_revision = "responses"
+down_revision = "oversight"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,149 @@
+"""The dashboard: counts, filters, sort, pagination and the as-of date, on the seed data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import get_tracking
+from tracker.extensions import db
+from tracker.services.tracking import set_tracking_status
+from tracker.statuses import Role, TrackingStatus
+from datetime import date
+
+
+def rows_of(html: str) -> list[str]:
+    """The data-item keys of the table rows, in order."""
+    return re.findall(r'data-item="([a-z_]+-\d+)"', html)
+
+
+def count(html: str, key: str) -> int:
+    """A figure of the at-a-glance table."""
+    m = re.search(rf'data-count="{key}">\s*(?:<span[^>]*>)?(\d+)', html)
+    assert m, key
+    return int(m.group(1))
+
+
+@pytest.fixture
+def cumbria(as_role):
+    return as_role(Role.REVIEWER, ("cumbria",))
+
+
+def test_signed_out_visitors_get_the_welcome_page(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Sign in" in html and "At a glance" not in html
+
+
+def test_on_1_april_2022_the_march_deadlines_are_overdue(cumbria):
+    html = cumbria.get("/?as_of=2022-04-01").get_data(as_text=True)
+    assert "As of 1 April 2022" in html
+    refs = re.findall(r'<td class="govuk-table__cell">([\d.]+)</td>', html)
+    assert {"3.2", "4.1"} <= set(refs)
+    assert count(html, "recommendation-overdue") == 3 and count(html, "statutory_response-overdue") == 1
+
+
+def test_on_1_march_2022_they_are_not(cumbria):
+    html = cumbria.get("/?as_of=2022-03-01").get_data(as_text=True)
+    refs = re.findall(r'<td class="govuk-table__cell">([\d.]+)</td>', html)
+    assert "3.2" not in refs and "4.1" not in refs
+    # They are due within 30 days of 1 March: counted as due soon.
+    assert count(html, "recommendation-due-soon") == 2
+
+
+def test_completing_later_does_not_rewrite_the_past(app, cumbria):
+    set_tracking_status(get_tracking("cumbria", "4.1"), TrackingStatus.COMPLETE, date(2022, 6, 1))
+    db.session.commit()
+    t = get_tracking("cumbria", "4.1")
+    assert f"recommendation-{t.id}" in rows_of(cumbria.get("/?as_of=2022-04-01").get_data(as_text=True))
+    assert f"recommendation-{t.id}" not in rows_of(cumbria.get("/?as_of=2022-06-02").get_data(as_text=True))
+
+
+def test_most_days_overdue_first_and_sort_by_column(cumbria):
+    html = cumbria.get("/?as_of=2022-04-01").get_data(as_text=True)
+    days = [int(d) for d in re.findall(r'govuk-table__cell--numeric">(\d+)</td>', html)]
+    # Recommendation 4 ("immediately", from 17 September 2021), then the statutory response.
+    assert days == sorted(days, reverse=True) and days[:2] == [196, 141]
+    html = cumbria.get("/?as_of=2022-04-01&sort=days&order=asc").get_data(as_text=True)
+    days = [int(d) for d in re.findall(r'govuk-table__cell--numeric">(\d+)</td>', html)]
+    assert days == sorted(days)
+    for column in ("due", "type", "force", "inspection", "ref", "owner", "status", "updated"):
+        for order in ("asc", "desc"):
+            assert cumbria.get(f"/?as_of=2022-04-01&sort={column}&order={order}").status_code == 200
+
+
+def test_filters_select_the_right_rows(as_role):
+    client = as_role(Role.VIEWER, ("cumbria", "lancashire"))
+    both = rows_of(client.get("/?as_of=2022-04-01&per_page=100").get_data(as_text=True))
+    only = rows_of(client.get("/?as_of=2022-04-01&force=cumbria&per_page=100").get_data(as_text=True))
+    assert only and set(only) < set(both)
+    responses = rows_of(client.get("/?as_of=2022-04-01&type=statutory_response").get_data(as_text=True))
+    assert len(responses) == 2 and all(r.startswith("statutory_response-") for r in responses)
+    themed = client.get("/?as_of=2022-04-01&theme=vawg&per_page=100").get_data(as_text=True)
+    assert rows_of(themed) and not [r for r in rows_of(themed) if r.startswith("statutory_response")]
+    none = client.get("/?as_of=2022-04-01&theme=custody").get_data(as_text=True)
+    assert rows_of(none) == [] and "No items match" in none
+    owner = client.get("/?as_of=2022-04-01&owner=Chief+Constable&per_page=100").get_data(as_text=True)
+    assert rows_of(owner) and all("Chief Constable</td>" in tr for tr in re.findall(r'<tr class="govuk-table__row" data-item.*?</tr>', owner, re.S))
+    assert rows_of(client.get("/?as_of=2022-04-01&status=awaiting_review&inspection=vawg-2021&inspection_type=national_thematic&kind=recommendation").get_data(as_text=True)) is not None
+
+
+def test_pagination_splits_the_rows_without_losing_any(as_role):
+    client = as_role(Role.VIEWER, ("cumbria", "lancashire", "leicestershire", "hampshire-and-isle-of-wight"))
+    everything = rows_of(client.get("/?as_of=2022-04-01&per_page=100").get_data(as_text=True))
+    assert len(everything) > 10
+    paged = []
+    for page in range(1, -(-len(everything) // 10) + 1):
+        html = client.get(f"/?as_of=2022-04-01&per_page=10&page={page}").get_data(as_text=True)
+        paged += rows_of(html)
+    assert paged == everything
+    assert 'class="govuk-pagination' in client.get("/?as_of=2022-04-01&per_page=10").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, message", [
+    ("as_of=1+April", "Enter the as-of date as a real date"),
+    ("as_of=2022-02-30", "Enter the as-of date as a real date"),
+    ("force=avon-and-somerset", "Select one of your forces"),
+    ("window=soon", "Select when items are due from the list"),
+    ("sort=secret", "Select a column to sort by"),
+    ("page=-1", "Enter a page number"),
+    ("page=abc", "Enter a page number"),
+    ("theme=nope", "Select a theme from the list"),
+    ("per_page=100000", "Select how many items"),
+])
+def test_wrong_values_get_a_clear_error(cumbria, query, message):
+    response = cumbria.get(f"/?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in html and "There is a problem" in html
+    assert "<title>Error: " in html
+
+
+def test_last_update_is_the_latest_progress_update_on_or_before_the_as_of_date(as_role):
+    client = as_role(Role.VIEWER, ("lancashire",))
+    t = get_tracking("lancashire", "4.1")
+    later = client.get("/?as_of=2030-01-01&window=open&per_page=100").get_data(as_text=True)
+    earlier = client.get("/?as_of=2022-04-01&per_page=100").get_data(as_text=True)
+
+    def last_update(html):
+        row = re.search(rf'data-item="recommendation-{t.id}".*?</tr>', html, re.S).group(0)
+        return re.findall(r'tracker-nowrap">([^<]*)</td>', row)[-1].strip()
+
+    assert last_update(later) == "1 Jul 2024"
+    assert last_update(earlier) != "1 Jul 2024"
+
+
+def test_a_user_of_no_force_sees_an_empty_dashboard(as_role):
+    client = as_role(Role.ADMIN, ())
+    for url in ("/", "/progress", "/export.csv", "/export.xlsx"):
+        assert client.get(url).status_code == 200, url
+    assert "No items match" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("window", ["overdue", "7", "30", "90", "open"])
+def test_the_windows_total_counted_with_the_summary_matches_a_plain_count(app, window):
+    from tests.conftest import get_force
+    from tracker.services import overdue
+
+    f = overdue.ItemFilter(as_of=date(2022, 3, 15), force_ids=(get_force("cumbria").id, get_force("lancashire").id), window=window)
+    counts = overdue.summary_counts(f)
+    assert sum(c["in_window"] for c in counts.values()) == overdue.count_items(f) == len(overdue.list_items(f, page=None))

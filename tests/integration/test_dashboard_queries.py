@@ -1,0 +1,78 @@
+"""The dashboard runs the same number of SQL queries with 10 and with 1,000 tracked recommendations."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+import sqlalchemy as sa
+
+from tests.conftest import get_force
+from tracker.extensions import db
+from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking
+from tracker.statuses import Role
+
+
+@contextmanager
+def counting_queries():
+    """Count the SQL statements sent to the database inside the block."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+def add_tracked_recommendations(inspection_id: int, force_id: int, start: int, count: int) -> None:
+    """Bulk-insert recommendations tracked by a force, each with an action and a progress update."""
+    db.session.execute(sa.insert(Recommendation), [
+        {"inspection_id": inspection_id, "position": i, "ref": f"R{i}", "text": f"Recommendation {i}",
+         "bullets": [], "deadline_date": date(2022, 1, 31)} for i in range(start, start + count)])
+    rec_ids = db.session.scalars(sa.select(Recommendation.id).where(
+        Recommendation.inspection_id == inspection_id, Recommendation.position >= start)).all()
+    db.session.execute(sa.insert(Tracking), [
+        {"recommendation_id": rid, "force_id": force_id, "due_on": date(2022, 1, 31), "lead_officer": f"Officer {rid % 7}"}
+        for rid in rec_ids])
+    tracking_ids = db.session.scalars(sa.select(Tracking.id).where(Tracking.recommendation_id.in_(rec_ids))).all()
+    db.session.execute(sa.insert(Action), [
+        {"tracking_id": tid, "force_id": force_id, "title": f"Action {tid}", "due_on": date(2022, 2, 28), "owner": "Owner"}
+        for tid in tracking_ids])
+    action_ids = db.session.scalars(sa.select(Action.id).where(Action.tracking_id.in_(tracking_ids))).all()
+    db.session.execute(sa.insert(ProgressUpdate), [
+        {"action_id": aid, "occurred_on": date(2022, 3, 1), "text": "Progress"} for aid in action_ids])
+    db.session.commit()
+
+
+def dashboard_queries(client, query: str) -> int:
+    """How many SQL statements one dashboard page runs (after a first request has loaded the user)."""
+    # In tests the session outlives a request: the first request loads the user and opens a savepoint.
+    client.get(f"/?{query}")
+    with counting_queries() as statements:
+        response = client.get(f"/?{query}")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_the_same_number_of_queries_for_10_and_1000(app, as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    force = get_force("cumbria")
+    inspection = Inspection(slug="scale-test", title="Scale test", published_on=date(2021, 6, 1), type="force_specific")
+    db.session.add(inspection)
+    db.session.commit()
+    queries = ["as_of=2022-04-01&per_page=100", "as_of=2022-04-01&window=open&sort=updated&per_page=100",
+               "as_of=2022-04-01&owner=Owner&sort=owner&order=asc&per_page=50&page=2"]
+
+    add_tracked_recommendations(inspection.id, force.id, 0, 10)
+    small = [dashboard_queries(client, q) for q in queries]
+    add_tracked_recommendations(inspection.id, force.id, 10, 990)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tracking).where(
+        Tracking.recommendation_id.in_(sa.select(Recommendation.id).where(Recommendation.inspection_id == inspection.id)))) == 1000
+    large = [dashboard_queries(client, q) for q in queries]
+    assert small == large
+    assert max(large) <= 15

@@ -1,0 +1,79 @@
+"""The meeting pack: items by owner, what changed since the previous pack, RAG now and forecast, dates."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import sqlalchemy as sa
+from pdfminer.high_level import extract_text
+
+from tests.conftest import get_tracking
+from tracker.deadlines import Rag
+from tracker.extensions import db
+from tracker.oversight_models import MeetingPack, MeetingPackItem
+from tracker.services.tracking import set_tracking_status
+from tracker.statuses import Role, TrackingStatus
+
+
+def section(html: str, heading: str) -> str:
+    """The HTML from a heading to the next heading of the same or higher level."""
+    start = html.index(heading)
+    end = re.search(r"<h[23]>", html[start + len(heading):])
+    return html[start: start + len(heading) + (end.start() if end else len(html))]
+
+
+def test_the_pack_compares_with_the_previous_one(app, as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    get_tracking("cumbria", "3.2").rag_forecast = Rag.AMBER
+    db.session.commit()
+    first = client.get("/meeting-pack?as_of=2022-03-01&format=html").get_data(as_text=True)
+    assert "This is the first pack" in first
+    # 3.2 and 4.1 are due within 30 days on 1 March: in the pack, not overdue.
+    assert "3.2" in first and "4.1" in first
+    set_tracking_status(get_tracking("cumbria", "4.1"), TrackingStatus.COMPLETE, date(2022, 3, 20))
+    db.session.commit()
+    second = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
+    assert "Compared with the pack as of 1 March 2022" in second
+    newly_overdue = section(second, "Newly overdue")
+    assert "Recommendation 3.2" in newly_overdue and "Recommendation 4.1" not in newly_overdue
+    assert "Recommendation 4.1" in section(second, "Newly complete")
+    # Current RAG (red: overdue) beside the forecast (amber).
+    row = re.search(r"<tr>\s*<td class=\"col-item\">Recommendation 3.2.*?</tr>", second, re.S).group(0)
+    assert "rag--red" in row and "rag--amber" in row
+    packs = db.session.scalars(sa.select(MeetingPack).order_by(MeetingPack.as_of)).all()
+    assert [p.as_of for p in packs] == [date(2022, 3, 1), date(2022, 4, 1)]
+    states = dict(db.session.execute(sa.select(MeetingPackItem.item_type + "-" + sa.cast(MeetingPackItem.item_id, sa.String),
+                                                 MeetingPackItem.state).where(MeetingPackItem.pack_id == packs[1].id)).all())
+    assert states[f"recommendation-{get_tracking('cumbria', '3.2').id}"] == "overdue"
+    # Making the same pack again replaces it rather than adding another.
+    client.get("/meeting-pack?as_of=2022-04-01&format=html")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack)) == 2
+
+
+def test_an_open_item_with_no_date_is_flagged(app, as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    t = get_tracking("cumbria", "3.2")
+    t.due_on = None
+    db.session.commit()
+    html = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
+    assert '<strong class="flag">No date</strong>' in html and "with no date" in html
+
+
+def test_the_pack_is_a_pdf(app, as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    response = client.get("/meeting-pack?as_of=2022-04-01")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    text = extract_text(io.BytesIO(response.data))
+    assert "Overdue and due-soon items: Cumbria Constabulary" in text
+    assert "Items by owner" in text
+
+
+def test_a_pack_needs_one_force(as_role):
+    client = as_role(Role.VIEWER, ("cumbria", "lancashire"))
+    response = client.get("/meeting-pack?as_of=2022-04-01")
+    assert response.status_code == 400 and "Select the force whose governance board" in response.get_data(as_text=True)
+    assert client.get("/meeting-pack?as_of=2022-04-01&force=lancashire&format=html").status_code == 200
+    assert client.get("/meeting-pack?as_of=2022-04-01&force=avon-and-somerset").status_code == 400

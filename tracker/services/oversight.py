@@ -1,0 +1,240 @@
+"""Data access of the oversight area: progress figures, meeting packs, calendar tokens, preferences."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..deadlines import DueState
+from ..extensions import db
+from ..models import Force, Inspection, Recommendation, Theme, Tracking, User
+from ..oversight_models import MeetingPack, MeetingPackItem, NotificationPreference
+from ..statuses import TrackingStatus
+from . import DomainError
+from .overdue import ItemFilter, Row, closed_items, list_items
+
+# --- progress at a glance -------------------------------------------------------------------------
+
+PROGRESS_SHARES = [
+    ("complete", "Complete"),
+    ("in_progress", "In progress"),
+    ("not_started", "Not started"),
+    ("overdue", "Overdue"),
+]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How one inspection's or one force's recommendations stand on a date."""
+
+    key: str
+    label: str
+    complete: int
+    in_progress: int
+    not_started: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        """All the recommendations counted."""
+        return self.complete + self.in_progress + self.not_started + self.overdue
+
+    def share(self, name: str) -> int:
+        """A share in whole per cent (0 when there is nothing)."""
+        return round(100 * getattr(self, name) / self.total) if self.total else 0
+
+
+def progress(force_ids, as_of: date, by: str) -> list[Progress]:
+    """Recommendations' shares per inspection (by="inspection") or per force (by="force"), in one query.
+
+    Exclusive shares: closed by the as-of date is complete; else past its due date is overdue; else
+    being progressed is in progress; else not started.
+    """
+    closed = sa.and_(Tracking.closed_on.is_not(None), Tracking.closed_on <= as_of)
+    late = sa.and_(sa.not_(closed), Tracking.due_on < as_of)
+    open_not_late = sa.and_(sa.not_(closed), sa.or_(Tracking.due_on.is_(None), Tracking.due_on >= as_of))
+    group = (Inspection.slug, Inspection.title) if by == "inspection" else (Force.slug, Force.name)
+    q = (
+        sa.select(
+            *group,
+            sa.func.sum(sa.case((closed, 1), else_=0)),
+            sa.func.sum(sa.case((sa.and_(open_not_late, Tracking.status == TrackingStatus.BEING_PROGRESSED), 1), else_=0)),
+            sa.func.sum(sa.case((sa.and_(open_not_late, Tracking.status != TrackingStatus.BEING_PROGRESSED), 1), else_=0)),
+            sa.func.sum(sa.case((late, 1), else_=0)),
+        )
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+        .join(Inspection, Recommendation.inspection_id == Inspection.id)
+        .join(Force, Tracking.force_id == Force.id)
+        .where(Tracking.force_id.in_(force_ids), Inspection.published_on <= as_of)
+        .group_by(*group)
+        .order_by(group[1])
+    )
+    return [Progress(key, label, int(c or 0), int(p or 0), int(n or 0), int(o or 0))
+            for key, label, c, p, n, o in db.session.execute(q)]
+
+
+# --- meeting packs ------------------------------------------------------------------------------
+
+
+# A PDF's render time grows faster than its length (DESIGN.md): the pack details at most this many
+# items per owner and in all; every owner and every item is still counted in its summary table.
+ROWS_PER_OWNER = 8
+ROWS_IN_ALL = 100
+CHANGES_SHOWN = 50
+
+
+@dataclass
+class OwnerGroup:
+    """One owner's items in a pack: those detailed, and counts of all of them."""
+
+    owner: str
+    rows: list[Row]
+    overdue: int
+    due_soon: int
+    no_date: int
+
+    @property
+    def total(self) -> int:
+        """How many of the owner's items the pack holds."""
+        return self.overdue + self.due_soon + self.no_date
+
+    @property
+    def not_shown(self) -> int:
+        """How many of them are counted but not detailed."""
+        return self.total - len(self.rows)
+
+
+@dataclass
+class Pack:
+    """A meeting pack's contents: the items by owner and what changed since the previous pack."""
+
+    force: Force
+    as_of: date
+    groups: list[OwnerGroup]
+    previous: MeetingPack | None
+    newly_overdue: list[Row]
+    newly_complete: list[Row]
+
+    @property
+    def count(self) -> int:
+        """How many items the pack holds."""
+        return sum(g.total for g in self.groups)
+
+    @property
+    def no_date(self) -> int:
+        """How many open items have no closing date."""
+        return sum(g.no_date for g in self.groups)
+
+    @property
+    def changes_shown(self) -> int:
+        """The most items each list of changes details."""
+        return CHANGES_SHOWN
+
+
+def build_pack(force: Force, as_of: date, user_id: int | None) -> Pack:
+    """Gather a force's overdue, due-soon and undated items by owner, compare with the previous pack,
+    and record this pack's item states for the next one (one pack per force and as-of date)."""
+    rows = list_items(ItemFilter(as_of=as_of, force_ids=(force.id,), window="attention"),
+                      sort="days", descending=True, page=None)
+    by_owner: dict[str, list[Row]] = {}
+    for row in rows:  # most days overdue first, undated last
+        by_owner.setdefault(row.owner or "No owner set", []).append(row)
+    groups, shown = [], 0
+    for owner in sorted(by_owner, key=lambda o: (o == "No owner set", o.lower())):
+        items = by_owner[owner]
+        detail = items[:max(0, min(ROWS_PER_OWNER, ROWS_IN_ALL - shown))]
+        shown += len(detail)
+        groups.append(OwnerGroup(owner, detail,
+                                 overdue=sum(1 for r in items if r.state is DueState.OVERDUE),
+                                 due_soon=sum(1 for r in items if r.state is DueState.DUE_SOON),
+                                 no_date=sum(1 for r in items if r.due is None)))
+    previous = db.session.scalar(
+        sa.select(MeetingPack).where(MeetingPack.force_id == force.id, MeetingPack.as_of < as_of)
+        .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc()).limit(1)
+    )
+    newly_overdue: list[Row] = []
+    newly_complete: list[Row] = []
+    if previous is not None:
+        before = {(i.item_type, i.item_id): i.state for i in db.session.scalars(
+            sa.select(MeetingPackItem).where(MeetingPackItem.pack_id == previous.id))}
+        newly_overdue = [r for r in rows if r.state is DueState.OVERDUE and before.get((r.type, r.id)) != DueState.OVERDUE.value]
+        newly_complete = [r for r in closed_items((force.id,), previous.as_of, as_of) if (r.type, r.id) in before]
+    _record_pack(force, as_of, user_id, rows)
+    return Pack(force, as_of, groups, previous, newly_overdue, newly_complete)
+
+
+def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row]) -> None:
+    """Store (or replace) the pack of this force and date with its items' states."""
+    pack = db.session.scalar(sa.select(MeetingPack).where(MeetingPack.force_id == force.id, MeetingPack.as_of == as_of))
+    if pack is None:
+        pack = MeetingPack(force_id=force.id, as_of=as_of, created_by_id=user_id)
+        db.session.add(pack)
+        db.session.flush()
+    else:
+        db.session.execute(sa.delete(MeetingPackItem).where(MeetingPackItem.pack_id == pack.id))
+    if rows:
+        db.session.execute(sa.insert(MeetingPackItem), [
+            {"pack_id": pack.id, "item_type": r.type, "item_id": r.id, "state": r.state.value} for r in rows])
+    db.session.flush()
+
+
+# --- calendar tokens and notification preferences ------------------------------------------------
+
+
+def new_calendar_token(user: User) -> str:
+    """Give the user a new secret calendar address (the old one, if any, stops working)."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return user.calendar_token
+
+
+def revoke_calendar_token(user: User) -> None:
+    """Turn the user's calendar address off."""
+    user.calendar_token = None
+    db.session.flush()
+
+
+def user_by_calendar_token(token: str) -> User | None:
+    """The active user whose calendar address holds this token, or None."""
+    if not token:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.calendar_token == token))
+    return user if user is not None and user.active else None
+
+
+def preferences(user_id: int) -> NotificationPreference:
+    """The user's email preferences (defaults, not stored, when never changed)."""
+    pref = db.session.get(NotificationPreference, user_id)
+    return pref or NotificationPreference(user_id=user_id, due_reminders=True, weekly_digest=True)
+
+
+def set_preferences(user_id: int, *, due_reminders: bool, weekly_digest: bool) -> NotificationPreference:
+    """Change what emails the user gets."""
+    pref = db.session.get(NotificationPreference, user_id)
+    if pref is None:
+        pref = NotificationPreference(user_id=user_id)
+        db.session.add(pref)
+    pref.due_reminders = due_reminders
+    pref.weekly_digest = weekly_digest
+    db.session.flush()
+    return pref
+
+
+# --- themes ---------------------------------------------------------------------------------------
+
+
+def all_themes() -> list[Theme]:
+    """Every theme, by name."""
+    return list(db.session.scalars(sa.select(Theme).order_by(Theme.name)))
+
+
+def set_themes(recommendation: Recommendation, slugs: list[str]) -> None:
+    """Set the themes a recommendation carries (unknown slugs are refused)."""
+    themes = list(db.session.scalars(sa.select(Theme).where(Theme.slug.in_(slugs)))) if slugs else []
+    if len(themes) != len(set(slugs)):
+        raise DomainError("Select themes from the list", "themes")
+    recommendation.themes = sorted(themes, key=lambda t: t.name)
+    db.session.flush()
