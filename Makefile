@@ -71,13 +71,25 @@ test-postgres: install ## Run every test but the browser tests on a throwaway Po
 serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "Production")
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
-# --- more ---------------------------------------------------------------------------------------
+# --- speed (never run by make test or CI) -------------------------------------------------------
 
-bench: install ## Measure speed at national scale (see bench/ and the README's speed goals)
+bench: install ## Benchmarks: the response PDFs on the demonstration data, then every page at national scale (bench/)
 	TRACKER_BENCH=1 $(PY) -m pytest -q -m bench tests/bench --benchmark-columns=min,mean,max,rounds --benchmark-sort=name
-	$(PY) scripts/bench.py
+	@mkdir -p bench/results
+	$(PY) -m pytest bench/ -p no:cacheprovider --benchmark-sort=name --benchmark-columns=min,median,max,rounds \
+		--benchmark-json=bench/results/benchmark-$$(date -u +%Y%m%dT%H%M%S).json \
+		$(if $(BENCH_TIMER),--benchmark-timer=$(BENCH_TIMER))
+
+load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk, at national scale
+	@bash scripts/load-packages.sh
+	$(PY) -m bench.load
+
+profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] (pyinstrument, SQL echo)
+	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
+
+# --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test test-sqlite test-postgres serve bench clean
+.PHONY: help system install db lock run test test-sqlite test-postgres serve bench load profile clean

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
 
     for command in (seed_command, create_user_command, overdue_command, render_response_command, send_reminders_command,
                     backup_command, restore_command,
+                    generate_demo_command,
                     *IMPORT_COMMANDS):
         app.cli.add_command(command)
 
@@ -107,14 +109,22 @@ def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> Non
         force_ids = [force.id]
     items = overdue_items(as_of, force_ids)
     if fmt == "json":
-        click.echo(json.dumps([{k: item.as_json()[k] for k in OVERDUE_FIELDS} for item in items], indent=2))
+        click.echo(json.dumps([_fields(item) for item in items], indent=2))
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=OVERDUE_FIELDS, lineterminator="\n")
         writer.writeheader()
         for item in items:
-            writer.writerow({k: item.as_json()[k] for k in OVERDUE_FIELDS})
+            writer.writerow(_fields(item))
     else:
         _print_table(items, as_of)
+
+
+def _fields(item) -> dict:
+    """The fields scripts rely on, read straight from the item (dataclasses.asdict deep-copies every
+    field and was 40% of the command's time for every force's items at national scale)."""
+    data = {k: getattr(item, k) for k in OVERDUE_FIELDS}
+    data["due"] = item.due.isoformat()
+    return data
 
 
 def _print_table(items, as_of: date) -> None:
@@ -175,6 +185,35 @@ def restore_command(src: Path, force: bool) -> None:
     click.echo(f"Restored {rows} rows and {len(manifest['files']) - 1} files from {src} "
                f"(taken {manifest['taken_at']}, schema {manifest['database']['schema_revision']}).")
     click.echo("If this version of tracker is newer than the backup, run: flask --app tracker db upgrade")
+
+
+@click.command("generate-demo")
+@click.option("--scale", "scale_name", type=click.Choice(["national", "force", "tiny"]), default="national",
+              show_default=True, help="national: 43 forces, 600 inspections; force: one OPCC (cumbria), 60; tiny: tests.")
+@click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="The random seed: same seed, same rows.")
+@click.option("--end", callback=_parse_date, help="The last day of the ten years (YYYY-MM-DD); today by default.")
+@with_appcontext
+def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -> None:
+    """Fill an empty database with synthetic data at national (or one force's) scale, for benchmarks.
+
+    Refuses a database that holds any inspection, tracking or response already; forces, themes and
+    users may be there. Loads the forces and themes from seed_data/ first when they are missing.
+    """
+    from . import generate, seed
+
+    try:
+        with db.engine.connect() as connection:
+            generate.check_empty(connection)
+        seed.seed_database(seed.SEED_DIR, demo=False)
+        db.session.remove()
+        cpu = time.process_time()
+        counts, seconds = generate.run(db.engine, scale_name, seed_number, end)
+        cpu = time.process_time() - cpu
+    except generate.GenerateError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Generated the {scale_name} data set (seed {seed_number}) in {seconds:.1f} s ({cpu:.1f} s of CPU):")
+    for table, n in counts.items():
+        click.echo(f"  {table:22} {n:>9,}")
 
 
 @click.command("render-response")

@@ -1,0 +1,1 @@
+"""Benchmarks and the load test at national scale (make bench, make load); never collected by make test."""

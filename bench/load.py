@@ -1,0 +1,195 @@
+"""`make load`: serve the app with gunicorn (2 workers) on 127.0.0.1 against the national data set,
+drive the dashboard and an inspection page with wrk from a second process (20 s each, signed in
+with a session cookie), and report requests per second, latency percentiles and each worker's memory.
+
+Environment: BENCH_PORT (5800), BENCH_DURATION (20 s), BENCH_CONNECTIONS (4), BENCH_WORKERS (2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import dataset
+
+PORT = int(os.environ.get("BENCH_PORT", "5800"))
+DURATION = int(os.environ.get("BENCH_DURATION", "20"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+BASE = f"http://127.0.0.1:{PORT}"
+GOALS = {"requests_per_second": 200, "p99_ms": 100, "worker_rss_mb": 250}
+
+
+def session_cookie(email: str) -> str:
+    """A signed session cookie for a benchmark user, made by the test client with the app's own key."""
+    from tracker import create_app
+
+    app = create_app()
+    client = app.test_client()
+    with app.app_context():
+        uid = dataset.user_id(email)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(uid)
+        session["_fresh"] = True
+    return client.get_cookie("session").value
+
+
+def inspection_url() -> str | None:
+    """A national inspection's page, if this branch serves /inspections/<slug>."""
+    import sqlalchemy as sa
+
+    from tracker import create_app
+    from tracker.extensions import db
+    from tracker.models import Inspection, Recommendation
+
+    app = create_app()
+    if not any(r.rule in ("/inspections/<slug>", "/inspections/<string:slug>") for r in app.url_map.iter_rules()):
+        return None
+    with app.app_context():
+        slug = db.session.execute(
+            sa.select(Inspection.slug).join(Recommendation).where(Inspection.type == "national_thematic")
+            .group_by(Inspection.slug).order_by(sa.func.count(Recommendation.id).desc(), Inspection.slug).limit(1)
+        ).scalar()
+    return f"/inspections/{slug}"
+
+
+def children(pid: int) -> list[int]:
+    """The worker processes of the gunicorn master."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident memory in MB, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class MemoryWatch(threading.Thread):
+    """Samples every worker's RSS twice a second; keeps the highest seen."""
+
+    def __init__(self, master: int):
+        super().__init__(daemon=True)
+        self.master, self.peak, self.stop = master, {}, threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            for pid in children(self.master):
+                self.peak[pid] = max(self.peak.get(pid, 0.0), rss_mb(pid))
+            time.sleep(0.5)
+
+
+def _ms(value: str) -> float:
+    """wrk's '12.34ms' / '850.00us' / '1.20s' in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def wrk(path: str, cookie: str) -> dict:
+    """Drive one URL for DURATION seconds; return requests/s, latency percentiles and errors."""
+    command = ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{DURATION}s", "--timeout", "30s", "--latency",
+               "-H", f"Cookie: session={cookie}", BASE + path]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = {"url": path, "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    for pct in ("50", "90", "99"):
+        figures[f"p{pct}_ms"] = round(_ms(re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M).group(1)), 2)
+    figures["requests"] = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    figures["non_2xx"] = int(bad.group(1)) if bad else 0
+    errors = re.search(r"Socket errors: (.*)", out)
+    figures["socket_errors"] = errors.group(1) if errors else ""
+    return figures
+
+
+def main() -> int:
+    """Serve, drive, report; the server is always stopped."""
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: run scripts/load-packages.sh (as root) or apt-get install wrk", file=sys.stderr)
+        return 1
+    url, build = dataset.ensure_dataset()
+    env = dict(os.environ, TRACKER_DATABASE_URL=url)
+    cookies = {who: session_cookie(email) for who, email in dataset.USERS.items()}
+    targets = [("dashboard, one force", "/", "one")]
+    page = inspection_url()
+    if page:
+        targets.append(("inspection page (national)", page, "one"))
+    # Last: its slow requests keep the workers busy after wrk stops, which would spoil the next target.
+    targets.append(("dashboard, all forces", "/", "all"))
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",
+         "--timeout", "120", "--log-level", "warning", "tracker:create_app()"],
+        env=env, cwd=dataset.ROOT,
+    )
+    results = []
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(BASE + "/health", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError("gunicorn did not answer /health")
+        request = urllib.request.Request(BASE + "/", headers={"Cookie": f"session={cookies['one']}"})
+        if b'action="/sign-out"' not in urllib.request.urlopen(request, timeout=60).read():
+            raise RuntimeError("the session cookie did not sign in: the load test would measure the welcome page")
+        watch = MemoryWatch(server.pid)
+        watch.start()
+        for label, path, who in targets:
+            print(f"Driving {label} ({path}) for {DURATION} s with {CONNECTIONS} connections...", flush=True)
+            figures = wrk(path, cookies[who])
+            figures["label"] = label
+            results.append(figures)
+        watch.stop.set()
+        peak = watch.peak
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    print()
+    print(f"{'target':32} {'req/s':>8} {'p50 ms':>9} {'p90 ms':>9} {'p99 ms':>9} {'requests':>9} {'non-2xx':>8}")
+    for r in results:
+        print(f"{r['label']:32} {r['requests_per_second']:>8.1f} {r['p50_ms']:>9.1f} {r['p90_ms']:>9.1f} "
+              f"{r['p99_ms']:>9.1f} {r['requests']:>9} {r['non_2xx']:>8}  {r['socket_errors']}")
+    if not page:
+        print("inspection page: skipped, no /inspections/<slug> route on this branch (issue 3 adds it)")
+    worker_peak = max(peak.values(), default=0.0)
+    print(f"worker memory (peak RSS): " + ", ".join(f"pid {p}: {mb:.0f} MB" for p, mb in sorted(peak.items())))
+    dash = results[0]
+    print()
+    print(f"{'goal':44} {'goal':>10} {'measured':>12}  met?")
+    for label, measured, goal, unit in (
+        ("dashboard under load (one force), req/s", dash["requests_per_second"], GOALS["requests_per_second"], ""),
+        ("dashboard under load (one force), p99", dash["p99_ms"], GOALS["p99_ms"], " ms"),
+        ("memory of one worker under load", round(worker_peak), GOALS["worker_rss_mb"], " MB"),
+    ):
+        met = measured >= goal if unit == "" else measured <= goal
+        print(f"{label:44} {('>= ' if unit == '' else '<= ') + str(goal) + unit:>10} {str(measured) + unit:>12}  "
+              f"{'yes' if met else 'NO'}")
+    dataset.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = dataset.RESULTS_DIR / f"load-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    out.write_text(json.dumps({"database": dataset._safe(url), "workers": WORKERS, "connections": CONNECTIONS,
+                               "duration_s": DURATION, "results": results,
+                               "worker_peak_rss_mb": {str(p): round(mb, 1) for p, mb in peak.items()},
+                               "goals": GOALS}, indent=2))
+    print(f"Figures written to {out.relative_to(dataset.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""What users wait for, at national scale: pages through the Flask test client (whole request),
+the overdue command, and the PDFs. Each also counts its SQL queries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from bench import dataset
+from bench.conftest import PAST, TODAY, count_queries, record, skip
+from tracker.extensions import db
+from tracker.models import Force, Inspection, Recommendation, StatutoryResponse
+
+pytestmark = pytest.mark.bench
+
+
+def _has_route(app, *rules: str) -> bool:
+    """True when the app serves one of these URL rules."""
+    have = {r.rule for r in app.url_map.iter_rules()}
+    return any(rule in have for rule in rules)
+
+
+def _get(client, url: str):
+    """GET a page and insist on a 200 (a benchmark of an error page measures nothing)."""
+    response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return response
+
+
+@pytest.mark.parametrize("who", ["one_force", "all_forces"])
+@pytest.mark.parametrize("when", ["today", "past"])
+def test_dashboard(benchmark, bench_app, client_one, client_all, who, when):
+    """The dashboard `/` (with ?as_of= for a past date; the page ignores it until issue 5 lands)."""
+    client = client_one if who == "one_force" else client_all
+    url = "/" if when == "today" else f"/?as_of={PAST.isoformat()}"
+    sizes = []
+    queries = count_queries(bench_app, lambda: sizes.append(len(_get(client, url).data)))  # warms up, too
+    benchmark.pedantic(_get, args=(client, url), rounds=10 if who == "one_force" else 3, iterations=1)
+    record(f"dashboard_{who}_{when}", benchmark, queries=queries, bytes=sizes[0], url=url)
+
+
+def _national_inspection(max_recs: int | None = None) -> Inspection:
+    """The national inspection with the most recommendations (or exactly max_recs)."""
+    counts = (sa.select(Inspection.slug, sa.func.count(Recommendation.id).label("n"))
+              .join(Recommendation).where(Inspection.type == "national_thematic").group_by(Inspection.slug))
+    if max_recs is not None:
+        counts = counts.having(sa.func.count(Recommendation.id) == max_recs)
+    row = db.session.execute(counts.order_by(sa.desc("n"), Inspection.slug).limit(1)).first()
+    if row is None and max_recs is not None:
+        return _national_inspection()  # none has exactly that many: the largest instead
+    slug = row.slug
+    return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
+
+
+def test_inspection_page(benchmark, bench_app, client_all):
+    """A national inspection's page with every force's status (issue 3's route)."""
+    if not _has_route(bench_app, "/inspections/<slug>", "/inspections/<string:slug>"):
+        skip("inspection_page", "no /inspections/<slug> route on this branch (issue 3 adds it)")
+    with bench_app.app_context():
+        slug = _national_inspection().slug
+    url = f"/inspections/{slug}"
+    queries = count_queries(bench_app, lambda: _get(client_all, url))
+    benchmark.pedantic(_get, args=(client_all, url), rounds=10, iterations=1, warmup_rounds=1)
+    record("inspection_page", benchmark, queries=queries, url=url)
+
+
+@pytest.mark.parametrize("who", ["one_force", "all_forces"])
+def test_overdue_command_json(benchmark, bench_app, who):
+    """`flask --app tracker overdue --format json` (in process, through the CLI runner)."""
+    runner = bench_app.test_cli_runner()
+    args = ["overdue", "--format", "json"] + (["--force", dataset.ONE_FORCE] if who == "one_force" else [])
+
+    def run():
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+        return result
+
+    outputs = []
+    queries = count_queries(bench_app, lambda: outputs.append(run().output))  # warms up, too
+    items = len(json.loads(outputs[0]))
+    benchmark.pedantic(run, rounds=5 if who == "one_force" else 3, iterations=1)
+    record(f"overdue_command_{who}", benchmark, queries=queries, items=items)
+
+
+def _response_for(inspection: Inspection) -> StatutoryResponse:
+    """The one-force user's statutory response to an inspection."""
+    return db.session.scalar(sa.select(StatutoryResponse).join(Force, StatutoryResponse.force_id == Force.id)
+                             .where(StatutoryResponse.inspection_id == inspection.id, Force.slug == dataset.ONE_FORCE))
+
+
+FIRST_RENDER = """
+import sys, time
+from tracker import create_app  # TRACKER_DATABASE_URL comes from the benchmark process
+from tracker.extensions import db
+from tracker.models import StatutoryResponse
+from tracker.documents import render_response_pdf
+app = create_app()
+with app.app_context():
+    response = db.session.get(StatutoryResponse, int(sys.argv[1]))
+    started = time.perf_counter()
+    render_response_pdf(response)
+    print(time.perf_counter() - started)
+"""
+
+
+@pytest.mark.parametrize("which", ["seed", "25"])
+def test_response_pdf(benchmark, bench_app, which):
+    """The statutory response PDF: first render in a new process, then warm (issue 4's renderer)."""
+    name = f"response_pdf_{which}"
+    try:
+        from tracker.documents import render_response_pdf
+    except ImportError:
+        skip(f"{name}_warm", "tracker.documents.render_response_pdf is absent on this branch (issue 4 adds it)")
+    with bench_app.app_context():
+        inspection = (db.session.scalar(sa.select(Inspection).where(Inspection.slug == "vawg-2021"))
+                      if which == "seed" else _national_inspection(25))
+        if inspection is None:
+            skip(f"{name}_warm", "the data set has no demonstration inspection vawg-2021 (a database filled "
+                                 "elsewhere): load it with 'flask --app tracker seed --demo'")
+        response_id, slug = _response_for(inspection).id, inspection.slug
+    started = time.perf_counter()
+    first = subprocess.run([sys.executable, "-c", FIRST_RENDER, str(response_id)], capture_output=True, text=True,
+                           cwd=dataset.ROOT, check=True)
+    first_s = float(first.stdout.strip().splitlines()[-1])
+
+    def render():
+        """Render in a fresh app context, as a request would."""
+        with bench_app.app_context():
+            return render_response_pdf(db.session.get(StatutoryResponse, response_id))
+
+    queries = count_queries(bench_app, render)
+    size = len(render())
+    benchmark.pedantic(render, rounds=5, iterations=1, warmup_rounds=1)
+    record(f"{name}_warm", benchmark, queries=queries, bytes=size, first_render_ms=round(first_s * 1000),
+           process_ms=round((time.perf_counter() - started) * 1000), inspection=slug)
+
+
+def test_meeting_pack(benchmark, bench_app, client_one):
+    """The meeting pack PDF of one force's overdue items (issue 5's route)."""
+    if not _has_route(bench_app, "/meeting-pack"):
+        skip("meeting_pack", "no /meeting-pack route on this branch (issue 5 adds it)")
+    queries = count_queries(bench_app, lambda: _get(client_one, "/meeting-pack"))
+    benchmark.pedantic(_get, args=(client_one, "/meeting-pack"), rounds=3, iterations=1, warmup_rounds=1)
+    record("meeting_pack", benchmark, queries=queries)
