@@ -165,3 +165,15 @@ def test_the_response_html_does_not_link_its_stylesheet_but_the_pdf_is_styled():
     reports = Path(__file__).resolve().parents[2] / "reports"
     for template in ("response.html", "meeting_pack.html"):
         assert 'rel="stylesheet"' not in (reports / template).read_text()
+
+
+def test_another_thread_renders_the_same_bytes():
+    """Each thread keeps its own fonts and stylesheets: a render in a new thread gives the same file."""
+    import threading
+
+    html = page('<p class="asset-check">styled</p>')
+    results = []
+    worker = threading.Thread(target=lambda: results.append(render_pdf(html, title="t", stylesheet="print/test-asset.css")))
+    worker.start()
+    worker.join()
+    assert results == [render_pdf(html, title="t", stylesheet="print/test-asset.css")]
