@@ -19,6 +19,9 @@ from .extensions import db
 from .models import Action, Recommendation, StatutoryResponse, Tracking
 from .pdf import asset_url, render_pdf
 
+# The print CSS of the statutory response: render_pdf applies it (parsed once), the HTML does not link it.
+RESPONSE_CSS = "print/response.css"
+
 DEFAULT_STATUTORY_PARAGRAPH = (
     "Section 55 of the Police Act 1996 (as amended by section 37 of the Policing and Crime Act 2017) requires "
     "the local policing body to publish its comments on a report by His Majesty's Inspectorate of Constabulary "
@@ -133,4 +136,5 @@ def render_response_body(response: StatutoryResponse, public: bool = True) -> st
 
 def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False) -> bytes:
     """The response as a tagged PDF/UA-1 document; the same data gives the same bytes."""
-    return render_pdf(render_response_html(response, public=public, draft=draft), title=response_title(response))
+    return render_pdf(render_response_html(response, public=public, draft=draft), title=response_title(response),
+                      stylesheet=RESPONSE_CSS)

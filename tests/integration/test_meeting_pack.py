@@ -77,3 +77,25 @@ def test_a_pack_needs_one_force(as_role):
     assert response.status_code == 400 and "Select the force whose governance board" in response.get_data(as_text=True)
     assert client.get("/meeting-pack?as_of=2022-04-01&force=lancashire&format=html").status_code == 200
     assert client.get("/meeting-pack?as_of=2022-04-01&force=avon-and-somerset").status_code == 400
+
+
+def test_long_unbroken_text_stays_inside_the_page(app, as_role):
+    """The pack's tables have set column widths: a very long word wraps in its cell, never off the page."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    from tracker.services.tracking import add_action
+
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    tracking = get_tracking("cumbria", "3.2")
+    add_action(tracking, "Unbroken" + "x" * 300, owner="Owner" + "y" * 200)
+    db.session.commit()
+    response = client.get("/meeting-pack?as_of=2022-04-01")
+    assert response.status_code == 200
+    pages = list(extract_pages(io.BytesIO(response.data)))
+    text = "".join(e.get_text() for page in pages for e in page if isinstance(e, LTTextContainer))
+    assert "xxxxxxxxxx" in text and "yyyyyyyyyy" in text
+    for page in pages:
+        for element in page:
+            if isinstance(element, LTTextContainer):
+                assert element.x0 >= 28 and element.x1 <= page.width - 28, (element.get_text()[:60], element.bbox)

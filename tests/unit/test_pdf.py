@@ -142,3 +142,38 @@ def test_escaped_user_text_renders_as_text():
         assert listener.connections == []
     assert '<img src="file:///etc/hostname">' in text
     assert listener.url in text
+
+
+def test_a_stylesheet_passed_by_name_gives_the_same_bytes_as_a_linked_one():
+    """`stylesheet=` (parsed once and reused) renders exactly as the same file linked from the HTML."""
+    body = '<p class="asset-check">styled</p>'
+    linked = page(body, head=f'<link rel="stylesheet" href="{asset_url("print/test-asset.css")}">')
+    first = render_pdf(page(body), title="t", stylesheet="print/test-asset.css")
+    assert first == render_pdf(page(body), title="t", stylesheet="print/test-asset.css") == render_pdf(linked, title="t")
+
+
+def test_a_stylesheet_by_name_must_be_a_bundled_asset():
+    """Only a CSS file shipped in reports/ can be passed as the stylesheet."""
+    with pytest.raises(RefusedURL):
+        render_pdf(page("<p>x</p>"), title="t", stylesheet="../tracker/config.py")
+
+
+def test_the_response_html_does_not_link_its_stylesheet_but_the_pdf_is_styled():
+    """The report templates leave the print CSS to render_pdf (not applied twice)."""
+    from pathlib import Path
+
+    reports = Path(__file__).resolve().parents[2] / "reports"
+    for template in ("response.html", "meeting_pack.html"):
+        assert 'rel="stylesheet"' not in (reports / template).read_text()
+
+
+def test_another_thread_renders_the_same_bytes():
+    """Each thread keeps its own fonts and stylesheets: a render in a new thread gives the same file."""
+    import threading
+
+    html = page('<p class="asset-check">styled</p>')
+    results = []
+    worker = threading.Thread(target=lambda: results.append(render_pdf(html, title="t", stylesheet="print/test-asset.css")))
+    worker.start()
+    worker.join()
+    assert results == [render_pdf(html, title="t", stylesheet="print/test-asset.css")]

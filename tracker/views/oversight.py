@@ -259,6 +259,7 @@ def meeting_pack():
                            generated_at=utcnow(), asset_url=asset_url)
     if request.args.get("format") == "html":
         return html
-    body = render_pdf(html, title=f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}")
+    body = render_pdf(html, title=f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}",
+                      stylesheet="print/meeting_pack.css")
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"'})
