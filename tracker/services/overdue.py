@@ -6,7 +6,7 @@ An item closed after the as-of date still counts as open on it, so past dates an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -158,6 +158,16 @@ class ItemFilter:
     owner: str | None = None
     status: str | None = None
     window: str = "overdue"
+    # Whether rows of inspections published after the as-of date must be left out; None: ask the
+    # database (resolve() asks once, for the queries of one page).
+    check_published: bool | None = None
+
+
+def resolve(f: ItemFilter) -> ItemFilter:
+    """The filter with check_published decided (one indexed look-up, unless already decided)."""
+    if f.check_published is not None:
+        return f
+    return replace(f, check_published=not _all_published_by(f.as_of))
 
 
 @dataclass(frozen=True)
@@ -476,7 +486,7 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     One query: a UNION ALL of one aggregate per table, each reading only the rows that count somewhere
     (overdue, due soon or in the window), without joins unless the filter needs them.
     """
-    published_filter = not _all_published_by(f.as_of)
+    published_filter = resolve(f).check_published
     parts = []
     for item_type, c, from_ in _counting_branches(f, published_filter):
         overdue = c.due_on < f.as_of
@@ -503,10 +513,17 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
 
     Two queries: the rows, and the last-update dates of the page's rows, grouped.
     """
+    published_filter = resolve(f).check_published
     u = _union()
-    q = _row_select(u).where(*_where(u, f)).order_by(*_order(u, sort, descending, f.as_of))
+    q = (_row_select(u).where(*_where(u, f, published_filter=published_filter))
+         .order_by(*_order(u, sort, descending, f.as_of)))
     if page is not None:
         q = q.limit(per_page).offset((page - 1) * per_page)
+        if sort in ("days", "due"):
+            ascending = descending == (sort == "days")  # most days overdue = earliest due date first
+            cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
+            if cutoff is not None:
+                q = q.where(u.c.due_on <= cutoff if ascending else u.c.due_on >= cutoff)
     records = db.session.execute(q).mappings().all()
     updates = last_updates(
         [r["id"] for r in records if r["type"] == "action"],
@@ -526,6 +543,26 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
         )
         for r in records
     ]
+
+
+def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: int) -> date | None:
+    """The due date of the last row of the pages up to this one, when sorted by due date: the page's
+    rows are among those due on or before it (after it, when descending), ties included.
+
+    Each table gives its first `rows` due dates from its (force, due date, closed date) index, without
+    joins unless the filter needs them; None when fewer rows have a due date (no cut is possible:
+    rows without one sort last).
+    """
+    parts = []
+    for _item_type, c, from_ in _counting_branches(f, published_filter):
+        order = c.due_on.asc() if ascending else c.due_on.desc()
+        top = (from_.add_columns(c.due_on.label("due_on"))
+               .where(*_branch_where(c, f, published_filter), c.due_on.is_not(None))
+               .order_by(order).limit(rows).subquery())
+        parts.append(sa.select(top.c.due_on))
+    dates = sa.union_all(*parts).subquery()
+    order = dates.c.due_on.asc() if ascending else dates.c.due_on.desc()
+    return db.session.scalar(sa.select(dates.c.due_on).order_by(order).limit(1).offset(rows - 1))
 
 
 def _value(value):
@@ -558,10 +595,32 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
     """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
     q = sa.union(
-        sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(force_ids), Tracking.lead_officer.is_not(None)),
-        sa.select(Action.owner).where(Action.force_id.in_(force_ids), Action.owner.is_not(None)),
+        _distinct_per_force(Tracking.__table__, "lead_officer", force_ids, "tracking_owners"),
+        _distinct_per_force(Action.__table__, "owner", force_ids, "action_owners"),
     ).subquery()
     return list(db.session.scalars(sa.select(q.c.owner).order_by(q.c.owner)))
+
+
+def _distinct_per_force(table, column: str, force_ids, name: str):
+    """The distinct values of a column among the forces' rows, by a skip scan of the (force_id, column)
+    index: a recursive query seeks each force's next greater value, so the cost follows the number of
+    distinct values, not of rows (a plain DISTINCT reads every row of every force)."""
+    first, later = table.alias(), table.alias()
+    start = sa.select(
+        Force.id.label("force_id"),
+        sa.select(sa.func.min(first.c[column])).where(first.c.force_id == Force.id, first.c[column].is_not(None))
+        .scalar_subquery().label("value"),
+    ).where(Force.id.in_(force_ids))
+    values = start.cte(name, recursive=True)
+    values = values.union_all(
+        sa.select(
+            values.c.force_id,
+            sa.select(sa.func.min(later.c[column])).where(later.c.force_id == values.c.force_id,
+                                                          later.c[column] > values.c.value)
+            .scalar_subquery(),
+        ).where(values.c.value.is_not(None))
+    )
+    return sa.select(values.c.value.label("owner")).where(values.c.value.is_not(None))
 
 
 def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
