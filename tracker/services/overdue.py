@@ -6,7 +6,7 @@ An item closed after the as-of date still counts as open on it, so past dates an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -36,7 +36,8 @@ class DueItem:
 
     def as_json(self) -> dict:
         """Return the item for JSON output, with ISO dates."""
-        data = asdict(self)
+        # A shallow copy of the fields (all plain values): dataclasses.asdict deep-copies each one.
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
         data["due"] = self.due.isoformat()
         return data
 
