@@ -147,3 +147,24 @@ def test_the_windows_total_counted_with_the_summary_matches_a_plain_count(app, w
     f = overdue.ItemFilter(as_of=date(2022, 3, 15), force_ids=(get_force("cumbria").id, get_force("lancashire").id), window=window)
     counts = overdue.summary_counts(f)
     assert sum(c["in_window"] for c in counts.values()) == overdue.count_items(f) == len(overdue.list_items(f, page=None))
+
+
+@pytest.mark.parametrize("sort", ["days", "due"])
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("as_of, window", [(date(2022, 3, 15), "overdue"), (date(2022, 3, 15), "open"),
+                                           (date(2030, 1, 1), "attention")])
+def test_pages_sorted_by_due_date_are_slices_of_the_whole_list(app, sort, descending, as_of, window):
+    """The page query reads only rows due up to the page's last due date: every page (ties on a due date
+    across a page break included) is the same as the slice of the whole sorted list."""
+    from tests.conftest import get_force
+    from tracker.services import overdue
+
+    forces = tuple(get_force(s).id for s in ("cumbria", "lancashire", "leicestershire", "hampshire-and-isle-of-wight"))
+    f = overdue.ItemFilter(as_of=as_of, force_ids=forces, window=window)
+    whole = [(r.type, r.id) for r in overdue.list_items(f, sort=sort, descending=descending, page=None)]
+    assert len(whole) > 6
+    for per_page in (3, 5):
+        pages = (len(whole) + per_page - 1) // per_page
+        for page in range(1, pages + 2):
+            rows = overdue.list_items(f, sort=sort, descending=descending, page=page, per_page=per_page)
+            assert [(r.type, r.id) for r in rows] == whole[(page - 1) * per_page: page * per_page], (per_page, page)

@@ -6,7 +6,7 @@ An item closed after the as-of date still counts as open on it, so past dates an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -36,7 +36,8 @@ class DueItem:
 
     def as_json(self) -> dict:
         """Return the item for JSON output, with ISO dates."""
-        data = asdict(self)
+        # A shallow copy of the fields (all plain values): dataclasses.asdict deep-copies each one.
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
         data["due"] = self.due.isoformat()
         return data
 
@@ -158,6 +159,16 @@ class ItemFilter:
     owner: str | None = None
     status: str | None = None
     window: str = "overdue"
+    # Whether rows of inspections published after the as-of date must be left out; None: ask the
+    # database (resolve() asks once, for the queries of one page).
+    check_published: bool | None = None
+
+
+def resolve(f: ItemFilter) -> ItemFilter:
+    """The filter with check_published decided (one indexed look-up, unless already decided)."""
+    if f.check_published is not None:
+        return f
+    return replace(f, check_published=not _all_published_by(f.as_of))
 
 
 @dataclass(frozen=True)
@@ -301,15 +312,24 @@ def _union():
     return sa.union_all(tracking, action, response).subquery("items")
 
 
-def _where(u, f: ItemFilter, *, window: bool = True) -> list:
-    """The conditions of a filter on the union `u`; `window=False` leaves out the due window."""
+def _all_published_by(as_of: date) -> bool:
+    """True when no inspection is published after the as-of date (today's view): the filter on the
+    publication date then leaves every row in, and is left out of the queries (one indexed look-up)."""
+    latest = db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
+    return latest is None or latest <= as_of
+
+
+def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = True) -> list:
+    """The conditions of a filter on the union `u`; `window=False` leaves out the due window;
+    `published_filter=False` leaves out the publication date (when _all_published_by says so)."""
     conds = [
         u.c.force_id.in_(f.force_ids),
-        # Inspections published after the as-of date did not exist then.
-        u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= f.as_of)),
         # Open on the as-of date: not closed, or closed after it.
         sa.or_(u.c.closed_on.is_(None), u.c.closed_on > f.as_of),
     ]
+    if published_filter:
+        # Inspections published after the as-of date did not exist then.
+        conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= f.as_of)))
     if f.inspection_id is not None:
         conds.append(u.c.inspection_id == f.inspection_id)
     if f.inspection_type:
@@ -395,29 +415,95 @@ def _row_select(u):
     )
 
 
+def _needs_recommendation(f: ItemFilter, published_filter: bool) -> bool:
+    """Whether the filter asks about the recommendation or inspection of a row (a join for tracking and actions)."""
+    return bool(published_filter or f.inspection_id is not None or f.inspection_type or f.kind or f.theme_id is not None)
+
+
+def _counting_branches(f: ItemFilter, published_filter: bool) -> list:
+    """The three kinds of item as separate selects of only the columns the filter reads, joined only
+    where it needs (the default view reads each table's own columns, from its covering index).
+
+    Each is (type, columns, select-from) where columns has the union's column names.
+    """
+    from types import SimpleNamespace
+
+    needs_rec = _needs_recommendation(f, published_filter)
+    branches = []
+    rec_cols = dict(recommendation_id=Recommendation.id, inspection_id=Recommendation.inspection_id,
+                    kind=sa.type_coerce(Recommendation.kind, sa.String)) if needs_rec else {}
+    tracking_from = sa.select().select_from(Tracking)
+    if needs_rec:
+        tracking_from = tracking_from.join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+    branches.append(("recommendation", SimpleNamespace(
+        type=sa.literal("recommendation"), id=Tracking.id, force_id=Tracking.force_id, owner=Tracking.lead_officer,
+        status=sa.type_coerce(Tracking.status, sa.String), due_on=Tracking.due_on, closed_on=Tracking.closed_on,
+        **rec_cols), tracking_from))
+    action_from = sa.select().select_from(Action)
+    if needs_rec:
+        action_from = (action_from.join(Tracking, Action.tracking_id == Tracking.id)
+                       .join(Recommendation, Tracking.recommendation_id == Recommendation.id))
+    branches.append(("action", SimpleNamespace(
+        type=sa.literal("action"), id=Action.id, force_id=Action.force_id, owner=Action.owner,
+        status=sa.type_coerce(Action.status, sa.String), due_on=Action.due_on, closed_on=Action.completed_on,
+        **rec_cols), action_from))
+    response_from = sa.select().select_from(StatutoryResponse)
+    if f.owner:
+        response_from = response_from.join(Force, StatutoryResponse.force_id == Force.id)
+    branches.append(("statutory_response", SimpleNamespace(
+        type=sa.literal("statutory_response"), id=StatutoryResponse.id, force_id=StatutoryResponse.force_id,
+        owner=Force.commissioner_title,
+        status=sa.case((StatutoryResponse.published_on.is_(None), "not_published"), else_="published"),
+        due_on=StatutoryResponse.due_on, closed_on=StatutoryResponse.published_on,
+        inspection_id=StatutoryResponse.inspection_id, recommendation_id=None, kind=None), response_from))
+    return branches
+
+
+def _branch_where(c, f: ItemFilter, published_filter: bool, *, window: bool = True) -> list:
+    """The filter's conditions on one kind of item (as _where on the union); a condition on a column the
+    kind has not (a response's kind or themes) selects nothing, as NULL does in the union."""
+    if getattr(c, "kind", "") is None and (f.kind or f.theme_id is not None):
+        return [sa.false()]
+    return _where(SimpleColumns(c), f, window=window, published_filter=published_filter)
+
+
+class SimpleColumns:
+    """Gives a namespace of columns the `.c` of a selectable, so _where reads it as it reads the union."""
+
+    def __init__(self, columns):
+        self.c = columns
+
+
 def count_items(f: ItemFilter) -> int:
-    """How many rows the filter (with its due window) selects."""
+    """How many rows the filter (with its due window) selects (a plain count over the union, for checking)."""
     u = _union()
     return db.session.scalar(sa.select(sa.func.count()).select_from(u).where(*_where(u, f)))
 
 
 def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, dict[str, int]]:
     """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
-    and, in the same scan, how many rows the window selects ("in_window"), for the pagination."""
-    u = _union()
-    soon = sa.and_(u.c.due_on >= f.as_of, u.c.due_on <= f.as_of + timedelta(days=soon_days))
-    q = (
-        sa.select(
-            u.c.type,
-            sa.func.sum(sa.case((u.c.due_on < f.as_of, 1), else_=0)),
-            sa.func.sum(sa.case((soon, 1), else_=0)),
-            sa.func.sum(sa.case((_window(u, f.window, f.as_of), 1), else_=0)),
+    and, in the same query, how many rows the window selects ("in_window"), for the pagination.
+
+    One query: a UNION ALL of one aggregate per table, each reading only the rows that count somewhere
+    (overdue, due soon or in the window), without joins unless the filter needs them.
+    """
+    published_filter = resolve(f).check_published
+    parts = []
+    for item_type, c, from_ in _counting_branches(f, published_filter):
+        overdue = c.due_on < f.as_of
+        soon = sa.and_(c.due_on >= f.as_of, c.due_on <= f.as_of + timedelta(days=soon_days))
+        in_window = _window(SimpleColumns(c), f.window, f.as_of)
+        parts.append(
+            from_.add_columns(
+                sa.literal(item_type).label("type"),
+                sa.func.sum(sa.case((overdue, 1), else_=0)).label("overdue"),
+                sa.func.sum(sa.case((soon, 1), else_=0)).label("due_soon"),
+                sa.func.sum(sa.case((in_window, 1), else_=0)).label("in_window"),
+            )
+            .where(*_branch_where(c, f, published_filter, window=False), sa.or_(overdue, soon, in_window))
         )
-        .where(*_where(u, f, window=False))
-        .group_by(u.c.type)
-    )
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
-    for item_type, overdue, due_soon, in_window in db.session.execute(q):
+    for item_type, overdue, due_soon, in_window in db.session.execute(sa.union_all(*parts)):
         counts[item_type] = {"overdue": int(overdue or 0), "due_soon": int(due_soon or 0), "in_window": int(in_window or 0)}
     return counts
 
@@ -428,10 +514,17 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
 
     Two queries: the rows, and the last-update dates of the page's rows, grouped.
     """
+    published_filter = resolve(f).check_published
     u = _union()
-    q = _row_select(u).where(*_where(u, f)).order_by(*_order(u, sort, descending, f.as_of))
+    q = (_row_select(u).where(*_where(u, f, published_filter=published_filter))
+         .order_by(*_order(u, sort, descending, f.as_of)))
     if page is not None:
         q = q.limit(per_page).offset((page - 1) * per_page)
+        if sort in ("days", "due"):
+            ascending = descending == (sort == "days")  # most days overdue = earliest due date first
+            cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
+            if cutoff is not None:
+                q = q.where(u.c.due_on <= cutoff if ascending else u.c.due_on >= cutoff)
     records = db.session.execute(q).mappings().all()
     updates = last_updates(
         [r["id"] for r in records if r["type"] == "action"],
@@ -451,6 +544,26 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
         )
         for r in records
     ]
+
+
+def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: int) -> date | None:
+    """The due date of the last row of the pages up to this one, when sorted by due date: the page's
+    rows are among those due on or before it (after it, when descending), ties included.
+
+    Each table gives its first `rows` due dates from its (force, due date, closed date) index, without
+    joins unless the filter needs them; None when fewer rows have a due date (no cut is possible:
+    rows without one sort last).
+    """
+    parts = []
+    for _item_type, c, from_ in _counting_branches(f, published_filter):
+        order = c.due_on.asc() if ascending else c.due_on.desc()
+        top = (from_.add_columns(c.due_on.label("due_on"))
+               .where(*_branch_where(c, f, published_filter), c.due_on.is_not(None))
+               .order_by(order).limit(rows).subquery())
+        parts.append(sa.select(top.c.due_on))
+    dates = sa.union_all(*parts).subquery()
+    order = dates.c.due_on.asc() if ascending else dates.c.due_on.desc()
+    return db.session.scalar(sa.select(dates.c.due_on).order_by(order).limit(1).offset(rows - 1))
 
 
 def _value(value):
@@ -483,10 +596,32 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
     """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
     q = sa.union(
-        sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(force_ids), Tracking.lead_officer.is_not(None)),
-        sa.select(Action.owner).where(Action.force_id.in_(force_ids), Action.owner.is_not(None)),
+        _distinct_per_force(Tracking.__table__, "lead_officer", force_ids, "tracking_owners"),
+        _distinct_per_force(Action.__table__, "owner", force_ids, "action_owners"),
     ).subquery()
     return list(db.session.scalars(sa.select(q.c.owner).order_by(q.c.owner)))
+
+
+def _distinct_per_force(table, column: str, force_ids, name: str):
+    """The distinct values of a column among the forces' rows, by a skip scan of the (force_id, column)
+    index: a recursive query seeks each force's next greater value, so the cost follows the number of
+    distinct values, not of rows (a plain DISTINCT reads every row of every force)."""
+    first, later = table.alias(), table.alias()
+    start = sa.select(
+        Force.id.label("force_id"),
+        sa.select(sa.func.min(first.c[column])).where(first.c.force_id == Force.id, first.c[column].is_not(None))
+        .scalar_subquery().label("value"),
+    ).where(Force.id.in_(force_ids))
+    values = start.cte(name, recursive=True)
+    values = values.union_all(
+        sa.select(
+            values.c.force_id,
+            sa.select(sa.func.min(later.c[column])).where(later.c.force_id == values.c.force_id,
+                                                          later.c[column] > values.c.value)
+            .scalar_subquery(),
+        ).where(values.c.value.is_not(None))
+    )
+    return sa.select(values.c.value.label("owner")).where(values.c.value.is_not(None))
 
 
 def closed_items(force_ids, after: date, as_of: date) -> list[Row]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .. import audit
 from ..completeness import Missing, days_late, missing_items
@@ -51,6 +52,7 @@ def responses_for_forces(force_ids: list[int]) -> list[StatutoryResponse]:
         return []
     return list(db.session.scalars(
         sa.select(StatutoryResponse).where(StatutoryResponse.force_id.in_(force_ids))
+        .options(joinedload(StatutoryResponse.inspection), joinedload(StatutoryResponse.force))
         .order_by(StatutoryResponse.published_on.is_not(None), StatutoryResponse.due_on.desc(), StatutoryResponse.id)
     ))
 
@@ -62,6 +64,7 @@ def published_responses(force: Force) -> list[StatutoryResponse]:
         .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
         .where(StatutoryResponse.force_id == force.id,
                sa.exists().where(PublishedVersion.response_id == StatutoryResponse.id))
+        .options(contains_eager(StatutoryResponse.inspection), selectinload(StatutoryResponse.versions))
         .order_by(Inspection.published_on.desc(), Inspection.id.desc())
     ))
 

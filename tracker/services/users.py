@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -56,7 +57,7 @@ def get_user(user_id: int) -> User | None:
 
 def list_users() -> list[User]:
     """Return every user, by name."""
-    return list(db.session.scalars(sa.select(User).order_by(User.name, User.email)))
+    return list(db.session.scalars(sa.select(User).options(selectinload(User.forces)).order_by(User.name, User.email)))
 
 
 def update_user(user: User, *, name: str, role: Role, forces: list[Force], active: bool) -> None:

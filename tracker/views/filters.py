@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from markupsafe import Markup, escape
 from wtforms import Form, SelectField, StringField
 
 from ..auth import user_force_ids
@@ -36,12 +37,31 @@ def parse_as_of(text: str | None) -> date | None:
     return None
 
 
+class LongGovSelect(GovSelect):
+    """A GOV.UK select for long lists (every inspection): the macro draws the label, hint, error and the
+    select itself, and the options are written here (the macro's loop costs about 20 ms per 600 options)."""
+
+    def __call__(self, field, **kwargs):
+        """Render the select with no items through the macro, then put the options in."""
+        options = "".join(
+            f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>\n'
+            for value, label, selected, _render_kw in field.iter_choices()
+        )
+        choices, field.choices = field.choices, []
+        try:
+            html = str(super().__call__(field, **kwargs))
+        finally:
+            field.choices = choices
+        head, _, tail = html.rpartition("</select>")
+        return Markup(head + options + "</select>" + tail)
+
+
 class FilterForm(Form):
     """The filters, sort and page of the overdue view; read from request.args (no CSRF: a GET form)."""
 
     as_of = StringField("As of date", widget=GovTextInput())
     force = SelectField("Force", widget=GovSelect(), validate_choice=False)
-    inspection = SelectField("Inspection", widget=GovSelect(), validate_choice=False)
+    inspection = SelectField("Inspection", widget=LongGovSelect(), validate_choice=False)
     inspection_type = SelectField("Inspection type", widget=GovSelect(), validate_choice=False)
     type = SelectField("Item", widget=GovSelect(), validate_choice=False)
     kind = SelectField("Kind", widget=GovSelect(), validate_choice=False)

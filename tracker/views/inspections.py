@@ -54,8 +54,7 @@ def index():
 @login_required
 def show(slug: str):
     """One report: its key facts, its recommendations as a tree, and the user's forces' tracking."""
-    inspection = _load(slug)
-    roots = [rec for rec in inspection.recommendations if rec.parent_id is None]
+    inspection, roots = service.get_inspection_tree(slug) or abort(404)
     return render_template(
         "inspections/show.html", inspection=inspection, roots=roots,
         trackings=service.trackings_by_recommendation(inspection, user_force_ids()),

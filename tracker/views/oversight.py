@@ -34,11 +34,12 @@ def dashboard():
     query = read_query(form, today())
     if query is None:
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
-    counts = overdue.summary_counts(query.filter)  # also counts the window's rows: one scan for both
+    item_filter = overdue.resolve(query.filter)  # decided once for both queries
+    counts = overdue.summary_counts(item_filter)  # also counts the window's rows: one scan for both
     total = sum(c["in_window"] for c in counts.values())
     pages = max(1, math.ceil(total / query.per_page))
     page = min(query.page, pages)
-    rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
+    rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
     return render_template(
         "oversight/dashboard.html",
         form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,

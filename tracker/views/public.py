@@ -80,8 +80,10 @@ def feed(force_slug: str):
     """An Atom feed of the force's published responses, one entry per published version."""
     force = _force_or_404(force_slug)
     base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
+    # Kept in a name: the versions find their responses (and inspections) in the session while they live.
+    responses = response_service.published_responses(force)
     versions = sorted(
-        (v for r in response_service.published_responses(force) for v in r.versions),
+        (v for r in responses for v in r.versions),
         key=lambda v: (v.published_at, v.id), reverse=True,
     )
     ET.register_namespace("", ATOM)
