@@ -73,48 +73,36 @@ def show(force_slug: str, inspection_slug: str):
 @editor_required
 def milestones(force_slug: str, inspection_slug: str):
     """Edit the s.55 milestone dates (optimistic locking through the hidden version)."""
-    response = _load(force_slug, inspection_slug)
-    form = MilestonesForm(obj=response if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = response.version
-    if form.validate_on_submit():
-        try:
-            response_service.update_milestones(
-                response, form.version.data, current_user,
-                **{name: form[name].data for name in response_service.MILESTONE_FIELDS},
-            )
-            save()
-        except ConflictError as exc:
-            form.version.errors = [exc.message]
-        except DomainError as exc:
-            (form[exc.field] if exc.field in form else form.version).errors.append(exc.message)
-        else:
-            flash("Milestones saved", "success")
-            return redirect(_page_url(response))
-    return render_template("responses/milestones.html", response=response, form=form)
+    return _edit_response(force_slug, inspection_slug, MilestonesForm, response_service.update_milestones,
+                          response_service.MILESTONE_FIELDS, "responses/milestones.html", "Milestones saved")
 
 
 @bp.route("/<force_slug>/<inspection_slug>/comments", methods=["GET", "POST"])
 @editor_required
 def comments(force_slug: str, inspection_slug: str):
     """Edit the PCC's and chief constable's comments and the PCC's response to them."""
+    return _edit_response(force_slug, inspection_slug, CommentsForm, response_service.update_comments,
+                          response_service.COMMENT_FIELDS, "responses/comments.html", "Comments saved")
+
+
+def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
+    """One edit form of a response: load (or 404), validate, update against the version, save, redirect."""
     response = _load(force_slug, inspection_slug)
-    form = CommentsForm(obj=response if request.method == "GET" else None)
+    form = form_cls(obj=response if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = response.version
     if form.validate_on_submit():
         try:
-            response_service.update_comments(
-                response, form.version.data, current_user,
-                **{name: form[name].data for name in response_service.COMMENT_FIELDS},
-            )
+            update(response, form.version.data, current_user, **{name: form[name].data for name in fields})
             save()
-        except DomainError as exc:
+        except ConflictError as exc:
             form.version.errors = [exc.message]
+        except DomainError as exc:
+            (form[exc.field] if exc.field in form else form.version).errors.append(exc.message)
         else:
-            flash("Comments saved", "success")
+            flash(saved, "success")
             return redirect(_page_url(response))
-    return render_template("responses/comments.html", response=response, form=form)
+    return render_template(template, response=response, form=form)
 
 
 @bp.get("/<force_slug>/<inspection_slug>/preview")
