@@ -22,6 +22,8 @@ os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret-key-not-for-production"
 os.environ["TRACKER_DATABASE_URL"] = os.environ.get("TRACKER_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
 
 import sqlalchemy as sa  # noqa: E402
+from flask import g  # noqa: E402
+from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
@@ -66,11 +68,24 @@ def _database():
         db.engine.dispose()
 
 
+class _OwnUserClient(FlaskClient):
+    """A test client whose requests find their own signed-in user.
+
+    The tests keep one app context open across requests, so Flask-Login's user cached in `g` by
+    one client's request would otherwise be seen by the next client's.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_database):
     """The app, with every database change of the test rolled back afterwards."""
     app = _database
     app.config.update(WTF_CSRF_ENABLED=False, TRACKER_SIGN_IN_DELAY_SCALE=0, PROPAGATE_EXCEPTIONS=False)
+    app.test_client_class = _OwnUserClient
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()

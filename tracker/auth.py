@@ -47,9 +47,6 @@ def _load_user(user_id: str) -> User | None:
 def _before_request() -> None:
     """Name the acting user for the audit trail, and make a nonce for the page's one inline script."""
     g.csp_nonce = secrets.token_urlsafe(16)
-    # Each request finds its own user: when requests share one app context (as in the tests),
-    # Flask-Login's cached user of an earlier request must not carry over.
-    g.pop("_login_user", None)
     audit.set_actor(db.session, current_user.id if current_user.is_authenticated else None)
 
 
