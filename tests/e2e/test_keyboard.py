@@ -37,8 +37,10 @@ def test_the_add_action_form_works_with_the_keyboard_alone(live_server, new_page
         page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")  # In progress
     page.focus("#submit")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # The key press does not wait for the navigation it starts (a click does): wait for the
+    # redirected page itself, or the old form may be read.
+    with page.expect_navigation(url="**/tracking/*"):
+        page.keyboard.press("Enter")
     page.wait_for_load_state()
     body = page.inner_text("main")
     assert "Action added: Keyboard-only action" in body and "Inspector Key" in body and "In progress" in body
