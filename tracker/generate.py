@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from . import data_state
 from .deadlines import Rag, parse_deadline, statutory_response_deadline
 from .models import (
     Action,
@@ -453,4 +454,5 @@ def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) 
     started = time.perf_counter()
     with engine.begin() as connection:
         counts = generate(connection, SCALES[scale_name], seed, end or date.today())
+        data_state.bump(connection)  # bulk inserts go around the session's listeners
     return counts, time.perf_counter() - started

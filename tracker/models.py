@@ -394,6 +394,18 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.email}>"
 
 
+class DataState(db.Model):
+    """One row whose token is new after every write (tracker.data_state): cached pages are keyed by it."""
+
+    __tablename__ = "data_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("id = 1", name="ck_data_state_one_row"),)
+
+
 class AuditEvent(db.Model):
     """Who changed what, when, from what to what. Rows are only ever added."""
 

@@ -204,6 +204,9 @@ def test_a_backup_taken_during_writes_restores_every_row_and_file_of_one_moment(
     # Every row of every table: the live database less the writes made after the backup's moment.
     with app.app_context():
         expected = _rows_written_after(live_rows, db.engine, last_kept=len(restored_writes))
+    # The data state's token is that of the backup's moment: not the live one, which later writes changed.
+    (restored_state,), (live_state,) = restored_rows.pop("data_state"), expected.pop("data_state")
+    assert len(restored_state[1]) == 32 and restored_state[1] != live_state[1]
     assert restored_rows == expected
 
     # Every file the restored database refers to is restored, byte for byte; no file is altered.
