@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import audit  # noqa: F401  (registers the audit trail's session listeners)
+from . import audit, data_state  # noqa: F401  (register the audit trail's and the data state's session listeners)
 from .config import from_environment
 from .extensions import db, migrate
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_proxy(app)
     init_database(app)
+    init_cache(app)
     init_templates(app)
     init_security(app)
     register_blueprints(app)
@@ -47,6 +48,13 @@ def init_database(app: Flask) -> None:
     """Bind SQLAlchemy and Flask-Migrate (migrations live in the top-level migrations/ folder)."""
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+
+def init_cache(app: Flask) -> None:
+    """The cache of what is built from the data (tracker.caching), one per worker process."""
+    from .caching import cache
+
+    cache.init_app(app)
 
 
 def init_templates(app: Flask) -> None:

@@ -58,4 +58,9 @@ def from_environment(instance_path: Path) -> dict:
         "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
         # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
         "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
+        # Pages built from the data are cached per worker process until the data changes
+        # (tracker.caching); "NullCache" turns the cache off.
+        "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "SimpleCache"),
+        "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 200)),
+        "CACHE_DEFAULT_TIMEOUT": 3600,
     }

@@ -168,3 +168,25 @@ def test_pages_sorted_by_due_date_are_slices_of_the_whole_list(app, sort, descen
         for page in range(1, pages + 2):
             rows = overdue.list_items(f, sort=sort, descending=descending, page=page, per_page=per_page)
             assert [(r.type, r.id) for r in rows] == whole[(page - 1) * per_page: page * per_page], (per_page, page)
+
+
+def test_an_inspection_published_after_the_as_of_date_is_left_out(app, cumbria):
+    """Its items did not exist yet: not even among the open ones. Adding it also changes the cached
+    latest publication date the dashboard decides this by."""
+    from tests.conftest import get_force
+    from tracker.models import Inspection, Recommendation, Tracking
+
+    cumbria.get("/?as_of=2022-04-01&window=open")  # fills the cache before the inspection exists
+    inspection = Inspection(slug="later-report", title="A later report", published_on=date(2022, 6, 1),
+                            type="force_specific")
+    db.session.add(inspection)
+    db.session.flush()
+    rec = Recommendation(inspection_id=inspection.id, position=1, ref="9", text="Later recommendation", bullets=[])
+    db.session.add(rec)
+    db.session.flush()
+    tracking = Tracking(recommendation_id=rec.id, force_id=get_force("cumbria").id, due_on=date(2022, 12, 1))
+    db.session.add(tracking)
+    db.session.commit()
+    item = f"recommendation-{tracking.id}"
+    assert item not in rows_of(cumbria.get("/?as_of=2022-04-01&window=open&per_page=100").get_data(as_text=True))
+    assert item in rows_of(cumbria.get("/?as_of=2022-07-01&window=open&per_page=100").get_data(as_text=True))

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.conftest import get_force
+from tracker.caching import cache
 from tracker.extensions import db
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking
 from tracker.statuses import Role
@@ -53,6 +54,7 @@ def dashboard_queries(client, query: str) -> int:
     """How many SQL statements one dashboard page runs (after a first request has loaded the user)."""
     # In tests the session outlives a request: the first request loads the user and opens a savepoint.
     client.get(f"/?{query}")
+    cache.clear()  # counted as computed, not as served from the cache
     with counting_queries() as statements:
         response = client.get(f"/?{query}")
     assert response.status_code == 200
@@ -75,4 +77,5 @@ def test_the_same_number_of_queries_for_10_and_1000(app, as_role):
         Tracking.recommendation_id.in_(sa.select(Recommendation.id).where(Recommendation.inspection_id == inspection.id)))) == 1000
     large = [dashboard_queries(client, q) for q in queries]
     assert small == large
-    assert max(large) <= 15
+    print("dashboard queries:", large)
+    assert max(large) <= 12

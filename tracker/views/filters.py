@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from wtforms import Form, SelectField, StringField
 
 from ..auth import user_force_ids
+from ..caching import remember
 from ..extensions import db
 from ..models import Force, Inspection, Theme
 from ..services import overdue
@@ -74,6 +75,8 @@ class FilterForm(Form):
     per_page = SelectField("Items per page", widget=GovSelect(), validate_choice=False, default="25")
     page = StringField("Page", default="1")
 
+    latest_publication: date | None = None  # the latest inspection's publication date, set by build_form
+
     # The message for a value that is not one of a field's choices.
     CHOICE_ERRORS = {
         "force": "Select one of your forces",
@@ -119,20 +122,43 @@ class Query:
     force_ids: list[int]
 
 
+def _data_choices(force_ids: list[int]) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters that come from the data: the user's forces, every inspection and
+    theme (one query), and the owners named in the forces' items (another); cached until the data changes."""
+    rows = db.session.execute(sa.union_all(
+        sa.select(sa.literal("force").label("list"), Force.slug, Force.name,
+                  sa.type_coerce(sa.null(), sa.Date).label("published_on"))  # the union's column types are the first's
+        .where(Force.id.in_(force_ids)),
+        sa.select(sa.literal("inspection"), Inspection.slug, Inspection.title, Inspection.published_on),
+        sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
+    )).all()
+    named = {kind: sorted((r for r in rows if r[0] == kind), key=lambda r: r[2]) for kind in ("force", "theme")}
+    # Inspections: the latest first, then by title.
+    inspections = sorted((r for r in rows if r[0] == "inspection"), key=lambda r: r[2])
+    inspections.sort(key=lambda r: r[3], reverse=True)
+    return {
+        "forces": [(r[1], r[2]) for r in named["force"]],
+        "inspections": [(r[1], r[2]) for r in inspections],
+        "themes": [(r[1], r[2]) for r in named["theme"]],
+        "owners": [(o, o) for o in overdue.owners(force_ids)],
+        # Whether a past as-of date must leave out inspections published after it (ItemFilter.check_published).
+        "latest_publication": inspections[0][3] if inspections else None,
+    }
+
+
 def build_form(args, *, window_default: str = "overdue") -> FilterForm:
     """The filter form with its choices for the signed-in user, filled from the query string."""
     force_ids = user_force_ids()
     form = FilterForm(args)
-    forces = db.session.execute(sa.select(Force.slug, Force.name).where(Force.id.in_(force_ids)).order_by(Force.name)).all()
-    inspections = db.session.execute(sa.select(Inspection.slug, Inspection.title).order_by(Inspection.published_on.desc(), Inspection.title)).all()
-    themes = db.session.execute(sa.select(Theme.slug, Theme.name).order_by(Theme.name)).all()
-    form.force.choices = [("", "All your forces")] + [tuple(f) for f in forces]
-    form.inspection.choices = [("", "All inspections")] + [tuple(i) for i in inspections]
+    choices = remember("filter-choices", tuple(force_ids), lambda: _data_choices(force_ids))
+    form.latest_publication = choices["latest_publication"]
+    form.force.choices = [("", "All your forces")] + choices["forces"]
+    form.inspection.choices = [("", "All inspections")] + choices["inspections"]
     form.inspection_type.choices = [("", "All types")] + InspectionType.choices()
     form.type.choices = [("", "All items")] + list(overdue.ITEM_TYPES.items())
     form.kind.choices = [("", "All kinds")] + Kind.choices()
-    form.theme.choices = [("", "All themes")] + [tuple(t) for t in themes]
-    form.owner.choices = [("", "All owners")] + [(o, o) for o in overdue.owners(force_ids)]
+    form.theme.choices = [("", "All themes")] + choices["themes"]
+    form.owner.choices = [("", "All owners")] + choices["owners"]
     form.status.choices = [("", "All statuses")] + overdue.status_choices()
     form.window.choices = list(overdue.WINDOWS.items())
     form.sort.choices = list(overdue.SORTS.items())
@@ -157,8 +183,9 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         db.session.scalar(sa.select(Inspection.id).where(Inspection.slug == form.inspection.data)) if form.inspection.data else None
     )
     theme_id = db.session.scalar(sa.select(Theme.id).where(Theme.slug == form.theme.data)) if form.theme.data else None
+    as_of = parse_as_of(form.as_of.data) or today
     item_filter = overdue.ItemFilter(
-        as_of=parse_as_of(form.as_of.data) or today,
+        as_of=as_of,
         force_ids=tuple(force_ids),
         inspection_id=inspection_id,
         inspection_type=form.inspection_type.data or None,
@@ -168,6 +195,7 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         owner=form.owner.data or None,
         status=form.status.data or None,
         window=form.window.data,
+        check_published=form.latest_publication is not None and form.latest_publication > as_of,
     )
     return Query(item_filter, form.sort.data, form.order.data == "desc", int(form.page.data or 1),
                  int(form.per_page.data), force_ids)

@@ -10,10 +10,12 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
+from markupsafe import Markup
 from wtforms import BooleanField, SelectMultipleField, SubmitField
 
 from .. import exports
 from ..auth import editor_required, user_force_ids
+from ..caching import remember
 from ..extensions import db
 from ..models import Force, InspectionForce, Recommendation, Tracking, utcnow
 from ..services import DomainError, overdue, save
@@ -29,11 +31,23 @@ def today() -> date:
 
 
 def dashboard():
-    """The signed-in home page: counts, then the filtered, sorted, paginated items."""
+    """The signed-in home page: counts, then the filtered, sorted, paginated items.
+
+    The content below the layout is the same for every user of the same forces, for the same query
+    and day: it is cached until the data changes (tracker.caching), and only the layout (name,
+    sign-out form, messages) is drawn for each request.
+    """
     form = build_form(request.args)
     query = read_query(form, today())
     if query is None:
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
+    parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
+    body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
+    return render_template("oversight/dashboard.html", body=Markup(body))
+
+
+def _dashboard_content(form, query) -> str:
+    """The dashboard's content for a checked query: its counts, one page of items, the links."""
     item_filter = overdue.resolve(query.filter)  # decided once for both queries
     counts = overdue.summary_counts(item_filter)  # also counts the window's rows: one scan for both
     total = sum(c["in_window"] for c in counts.values())
@@ -41,7 +55,7 @@ def dashboard():
     page = min(query.page, pages)
     rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
     return render_template(
-        "oversight/dashboard.html",
+        "oversight/_dashboard.html",
         form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,
         sort_url=lambda column: url_for("main.index", **query_args(
             form, sort=column, page=None,
@@ -252,15 +266,16 @@ def meeting_pack():
     force = _pack_force(form, query) if query else None
     if query is None or force is None:
         return render_template("oversight/meeting_pack_form.html", form=form), 400
-    pack = service.build_pack(force, query.filter.as_of, current_user.id)
-    save()
     from ..pdf import asset_url, render_pdf
 
+    pack = service.build_pack(force, query.filter.as_of, current_user.id, query.filter.check_published)
+    # Drawn before the commit, which would expire the records it names and load them again.
     html = render_template("meeting_pack.html", pack=pack, item_types=overdue.ITEM_TYPES,
                            generated_at=utcnow(), asset_url=asset_url)
+    title = f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}"
+    filename = f"meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"
+    save()
     if request.args.get("format") == "html":
         return html
-    body = render_pdf(html, title=f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}",
-                      stylesheet="print/meeting_pack.css")
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"'})
+    body = render_pdf(html, title=title, stylesheet="print/meeting_pack.css")
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
