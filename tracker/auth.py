@@ -10,9 +10,10 @@ import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, g, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import joinedload
 
 from . import audit
 from .extensions import db
@@ -40,8 +41,8 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Load the signed-in user for Flask-Login."""
-    return db.session.get(User, int(user_id))
+    """Load the signed-in user for Flask-Login, with the forces every page names (one query)."""
+    return db.session.get(User, int(user_id), options=[joinedload(User.forces)])
 
 
 def _before_request() -> None:
@@ -61,7 +62,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith("/static/") is False and current_user and current_user.is_authenticated:
+    # Signed-in pages are never stored by browsers or proxies. Read from the session cookie, not the
+    # user record: after a commit that would load the record again just to say so.
+    if not request.path.startswith("/static/") and session.get("_user_id"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
 

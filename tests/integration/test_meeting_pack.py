@@ -48,8 +48,27 @@ def test_the_pack_compares_with_the_previous_one(app, as_role):
                                                  MeetingPackItem.state).where(MeetingPackItem.pack_id == packs[1].id)).all())
     assert states[f"recommendation-{get_tracking('cumbria', '3.2').id}"] == "overdue"
     # Making the same pack again replaces it rather than adding another.
-    client.get("/meeting-pack?as_of=2022-04-01&format=html")
+    again = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack)) == 2
+    # ... and still compares with the earlier pack, not with the one it replaces.
+    assert "Compared with the pack as of 1 March 2022" in again
+    assert "Recommendation 4.1" in section(again, "Newly complete")
+
+
+def test_a_pack_compared_with_an_earlier_one_runs_a_fixed_few_queries(app, as_role):
+    from tests.integration.test_dashboard_queries import counting_queries
+    from tracker.caching import cache
+
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    client.get("/meeting-pack?as_of=2022-03-01&format=html")
+    client.get("/meeting-pack?as_of=2022-04-01&format=html")
+    db.session.expunge_all()  # as a fresh request: nothing loaded, nothing cached (as after a write)
+    cache.clear()
+    with counting_queries() as statements:
+        assert client.get("/meeting-pack?as_of=2022-04-01&format=html").status_code == 200
+    queries = [s for s in statements if not re.match(r"(SAVEPOINT|RELEASE|ROLLBACK TO)", s)]
+    # The goal is 12, with the BEGIN that SQLite's requests add (the tests' savepoints replace it).
+    assert len(queries) <= 11, queries
 
 
 def test_an_open_item_with_no_date_is_flagged(app, as_role):

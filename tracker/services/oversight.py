@@ -134,10 +134,12 @@ class Pack:
         return CHANGES_SHOWN
 
 
-def build_pack(force: Force, as_of: date, user_id: int | None) -> Pack:
+def build_pack(force: Force, as_of: date, user_id: int | None, check_published: bool | None = None) -> Pack:
     """Gather a force's overdue, due-soon and undated items by owner, compare with the previous pack,
-    and record this pack's item states for the next one (one pack per force and as-of date)."""
-    rows = list_items(ItemFilter(as_of=as_of, force_ids=(force.id,), window="attention"),
+    and record this pack's item states for the next one (one pack per force and as-of date).
+    `check_published` is ItemFilter's (None: ask the database)."""
+    rows = list_items(ItemFilter(as_of=as_of, force_ids=(force.id,), window="attention",
+                                 check_published=check_published),
                       sort="days", descending=True, page=None)
     by_owner: dict[str, list[Row]] = {}
     for row in rows:  # most days overdue first, undated last
@@ -151,24 +153,37 @@ def build_pack(force: Force, as_of: date, user_id: int | None) -> Pack:
                                  overdue=sum(1 for r in items if r.state is DueState.OVERDUE),
                                  due_soon=sum(1 for r in items if r.state is DueState.DUE_SOON),
                                  no_date=sum(1 for r in items if r.due is None)))
-    previous = db.session.scalar(
-        sa.select(MeetingPack).where(MeetingPack.force_id == force.id, MeetingPack.as_of < as_of)
-        .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc()).limit(1)
-    )
+    same_day, previous, before = _packs_around(force, as_of)
     newly_overdue: list[Row] = []
     newly_complete: list[Row] = []
     if previous is not None:
-        before = {(i.item_type, i.item_id): i.state for i in db.session.scalars(
-            sa.select(MeetingPackItem).where(MeetingPackItem.pack_id == previous.id))}
         newly_overdue = [r for r in rows if r.state is DueState.OVERDUE and before.get((r.type, r.id)) != DueState.OVERDUE.value]
         newly_complete = [r for r in closed_items((force.id,), previous.as_of, as_of) if (r.type, r.id) in before]
-    _record_pack(force, as_of, user_id, rows)
+    _record_pack(force, as_of, user_id, rows, same_day)
     return Pack(force, as_of, groups, previous, newly_overdue, newly_complete)
 
 
-def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row]) -> None:
-    """Store (or replace) the pack of this force and date with its items' states."""
-    pack = db.session.scalar(sa.select(MeetingPack).where(MeetingPack.force_id == force.id, MeetingPack.as_of == as_of))
+def _packs_around(force: Force, as_of: date) -> tuple[MeetingPack | None, MeetingPack | None, dict[tuple[str, int], str]]:
+    """This date's pack (if one was made before), the latest earlier one, and the states of that one's
+    items by (type, id): one query, the items joined to the earlier pack only."""
+    earlier = (sa.select(MeetingPack.id).where(MeetingPack.force_id == force.id, MeetingPack.as_of < as_of)
+               .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc()).limit(1).scalar_subquery())
+    result = db.session.execute(
+        sa.select(MeetingPack, MeetingPackItem.item_type, MeetingPackItem.item_id, MeetingPackItem.state)
+        .outerjoin(MeetingPackItem, sa.and_(MeetingPackItem.pack_id == MeetingPack.id, MeetingPack.as_of < as_of))
+        .where(MeetingPack.force_id == force.id, sa.or_(MeetingPack.as_of == as_of, MeetingPack.id == earlier))
+        .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc())
+    ).all()
+    same_day = next((pack for pack, *_ in result if pack.as_of == as_of), None)
+    previous = next((pack for pack, *_ in result if pack.as_of < as_of), None)
+    before = {(item_type, item_id): state for pack, item_type, item_id, state in result
+              if pack is previous and item_type is not None}
+    return same_day, previous, before
+
+
+def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row], pack: MeetingPack | None) -> None:
+    """Store the pack of this force and date with its items' states (replacing `pack`, this date's
+    earlier one, if there is one)."""
     if pack is None:
         pack = MeetingPack(force_id=force.id, as_of=as_of, created_by_id=user_id)
         db.session.add(pack)
