@@ -84,7 +84,7 @@ load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk
 	@bash scripts/load-packages.sh
 	$(PY) -m bench.load
 
-profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] (pyinstrument, SQL echo)
+profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] [CACHED=1] (pyinstrument, SQL echo)
 	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
 
 # --- more ---------------------------------------------------------------------------------------
