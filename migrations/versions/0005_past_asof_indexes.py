@@ -1,10 +1,12 @@
 """Trackings and actions carry their inspection; the overdue indexes hold it (issue 8, past as-of dates)
 
 On a past as-of date the dashboard leaves out inspections published after that date. Trackings and
-actions reached their inspection through the recommendation (and the tracking row): two table
-look-ups per open row, for every open row of every force (past dates: all forces 360-480 ms against
-95 ms today). The inspection is copied onto the row, as actions already copy the force, and added
-to the end of the (force_id, due_on, closed date) indexes, so the whole check is read from the index.
+actions reached their inspection through the recommendation (and the tracking row): table look-ups
+for every open row of every force, in the counts and in the page's due-date cut. The inspection is
+copied onto the row, as actions already copy the force, and added to the end of the (force_id,
+due_on, closed date) indexes, so the whole check is read from the index. Measured at national scale
+(SQLite, median): dashboard of all forces three years back 483 -> 109 ms (today's: 93), one force
+39 -> 28 ms.
 
 The column is nullable in the schema only because SQLite cannot add a NOT NULL column (or a foreign
 key) to a table without rebuilding it, and rebuilding `trackings` with foreign keys on would

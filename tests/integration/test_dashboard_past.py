@@ -119,7 +119,8 @@ def test_every_tracking_row_and_action_carries_its_recommendations_inspection(ap
                       Tracking.inspection_id != Recommendation.inspection_id))
     )
     assert mismatched == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Tracking).where(Tracking.inspection_id.is_(None))) == 0
+    without = sa.select(sa.func.count()).select_from(Tracking).where(Tracking.inspection_id.is_(None))
+    assert db.session.scalar(without) == 0
 
 
 def test_rows_made_without_the_inspection_get_it_on_insert(app):

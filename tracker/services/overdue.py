@@ -553,9 +553,9 @@ def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: in
     """The due date of the last row of the pages up to this one, when sorted by due date: the page's
     rows are among those due on or before it (after it, when descending), ties included.
 
-    Each table gives its first `rows` due dates from its (force, due date, closed date) index, without
-    joins unless the filter needs them; None when fewer rows have a due date (no cut is possible:
-    rows without one sort last).
+    Each table gives its first `rows` due dates from its (force, due date, closed date, inspection)
+    index, without joins unless the filter needs them; None when fewer rows have a due date (no cut
+    is possible: rows without one sort last).
     """
     parts = []
     for _item_type, c, from_ in _counting_branches(f):
