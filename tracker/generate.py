@@ -272,10 +272,10 @@ class Plan:
             b["recommendation_themes"].append({"recommendation_id": rec_id, "theme_id": theme_id})
         explain = needs_explanation(kind)
         for force in forces:
-            self._tracking(rec_id, force[0], published, deadline.date, explain, topic)
+            self._tracking(rec_id, inspection_id, force[0], published, deadline.date, explain, topic)
 
-    def _tracking(self, rec_id: int, force_id: int, published: date, deadline: date | None, explain: bool,
-                  topic: str) -> None:
+    def _tracking(self, rec_id: int, inspection_id: int, force_id: int, published: date, deadline: date | None,
+                  explain: bool, topic: str) -> None:
         """Draw one force's tracking of a recommendation, its actions and their progress updates."""
         rng, end = self.rng, self.end
         age = (end - published).days
@@ -308,7 +308,8 @@ class Plan:
         tracking_id = self._id("trackings")
         last = closed_on or min(end, published + timedelta(days=rng.randint(0, max(1, age))))
         self.buffers["trackings"].append({
-            "id": tracking_id, "recommendation_id": rec_id, "force_id": force_id, "status": status,
+            "id": tracking_id, "recommendation_id": rec_id, "force_id": force_id, "inspection_id": inspection_id,
+            "status": status,
             "no_action_reason": rng.choice(NO_ACTION_REASONS) if status is TrackingStatus.NO_FURTHER_ACTION else None,
             "lead_officer": rng.choice(LEADS) if status is not TrackingStatus.AWAITING_REVIEW else None,
             "target_date": target, "due_on": due, "closed_on": closed_on, "rag_forecast": rag,
@@ -325,9 +326,10 @@ class Plan:
         if status is TrackingStatus.AWAITING_REVIEW:
             return
         for _ in range(rng.randint(1, 5)):
-            self._action(tracking_id, force_id, published, closed_on, topic)
+            self._action(tracking_id, inspection_id, force_id, published, closed_on, topic)
 
-    def _action(self, tracking_id: int, force_id: int, published: date, closed_on: date | None, topic: str) -> None:
+    def _action(self, tracking_id: int, inspection_id: int, force_id: int, published: date, closed_on: date | None,
+                topic: str) -> None:
         """Draw one action (closed with its tracking row, or at any stage if that is open) and its updates."""
         rng, end = self.rng, self.end
         latest = closed_on or end
@@ -344,7 +346,7 @@ class Plan:
             completed_on = created + timedelta(days=rng.randint(0, (latest - created).days))
         action_id = self._id("actions")
         self.buffers["actions"].append({
-            "id": action_id, "tracking_id": tracking_id, "force_id": force_id,
+            "id": action_id, "tracking_id": tracking_id, "force_id": force_id, "inspection_id": inspection_id,
             "title": rng.choice(ACTION_TITLES).format(t=topic), "description": None,
             "owner": rng.choice(LEADS), "owner_email": None, "due_on": due_on, "status": status,
             "completed_on": completed_on, "evidence": "Report to the accountability board." if completed_on else None,

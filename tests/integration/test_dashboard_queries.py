@@ -38,11 +38,13 @@ def add_tracked_recommendations(inspection_id: int, force_id: int, start: int, c
     rec_ids = db.session.scalars(sa.select(Recommendation.id).where(
         Recommendation.inspection_id == inspection_id, Recommendation.position >= start)).all()
     db.session.execute(sa.insert(Tracking), [
-        {"recommendation_id": rid, "force_id": force_id, "due_on": date(2022, 1, 31), "lead_officer": f"Officer {rid % 7}"}
+        {"recommendation_id": rid, "force_id": force_id, "inspection_id": inspection_id, "due_on": date(2022, 1, 31),
+         "lead_officer": f"Officer {rid % 7}"}
         for rid in rec_ids])
     tracking_ids = db.session.scalars(sa.select(Tracking.id).where(Tracking.recommendation_id.in_(rec_ids))).all()
     db.session.execute(sa.insert(Action), [
-        {"tracking_id": tid, "force_id": force_id, "title": f"Action {tid}", "due_on": date(2022, 2, 28), "owner": "Owner"}
+        {"tracking_id": tid, "force_id": force_id, "inspection_id": inspection_id, "title": f"Action {tid}",
+         "due_on": date(2022, 2, 28), "owner": "Owner"}
         for tid in tracking_ids])
     action_ids = db.session.scalars(sa.select(Action.id).where(Action.tracking_id.in_(tracking_ids))).all()
     db.session.execute(sa.insert(ProgressUpdate), [

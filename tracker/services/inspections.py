@@ -115,7 +115,8 @@ def ensure_force_records(inspection: Inspection) -> None:
     for rec in inspection.recommendations:
         for force_id in force_ids:
             if (rec.id, force_id) not in have_tracking:
-                db.session.add(Tracking(recommendation_id=rec.id, force_id=force_id, due_on=rec.deadline_date))
+                db.session.add(Tracking(recommendation_id=rec.id, force_id=force_id, inspection_id=inspection.id,
+                                        due_on=rec.deadline_date))
     have_response = set(
         db.session.scalars(
             sa.select(StatutoryResponse.force_id).where(StatutoryResponse.inspection_id == inspection.id)

@@ -415,22 +415,25 @@ def _row_select(u):
     )
 
 
-def _needs_recommendation(f: ItemFilter, published_filter: bool) -> bool:
-    """Whether the filter asks about the recommendation or inspection of a row (a join for tracking and actions)."""
-    return bool(published_filter or f.inspection_id is not None or f.inspection_type or f.kind or f.theme_id is not None)
+def _needs_recommendation(f: ItemFilter) -> bool:
+    """Whether the filter asks about the recommendation of a row (its kind or themes: a join for tracking
+    rows and actions). Their inspection is on the row itself, so the inspection filters and the
+    publication date of a past as-of date need none."""
+    return bool(f.kind or f.theme_id is not None)
 
 
-def _counting_branches(f: ItemFilter, published_filter: bool) -> list:
+def _counting_branches(f: ItemFilter) -> list:
     """The three kinds of item as separate selects of only the columns the filter reads, joined only
-    where it needs (the default view reads each table's own columns, from its covering index).
+    where it needs (the default view, today or on a past date, reads each table's own columns from
+    its covering (force, due date, closed date, inspection) index).
 
     Each is (type, columns, select-from) where columns has the union's column names.
     """
     from types import SimpleNamespace
 
-    needs_rec = _needs_recommendation(f, published_filter)
+    needs_rec = _needs_recommendation(f)
     branches = []
-    rec_cols = dict(recommendation_id=Recommendation.id, inspection_id=Recommendation.inspection_id,
+    rec_cols = dict(recommendation_id=Recommendation.id,
                     kind=sa.type_coerce(Recommendation.kind, sa.String)) if needs_rec else {}
     tracking_from = sa.select().select_from(Tracking)
     if needs_rec:
@@ -438,7 +441,7 @@ def _counting_branches(f: ItemFilter, published_filter: bool) -> list:
     branches.append(("recommendation", SimpleNamespace(
         type=sa.literal("recommendation"), id=Tracking.id, force_id=Tracking.force_id, owner=Tracking.lead_officer,
         status=sa.type_coerce(Tracking.status, sa.String), due_on=Tracking.due_on, closed_on=Tracking.closed_on,
-        **rec_cols), tracking_from))
+        inspection_id=Tracking.inspection_id, **rec_cols), tracking_from))
     action_from = sa.select().select_from(Action)
     if needs_rec:
         action_from = (action_from.join(Tracking, Action.tracking_id == Tracking.id)
@@ -446,7 +449,7 @@ def _counting_branches(f: ItemFilter, published_filter: bool) -> list:
     branches.append(("action", SimpleNamespace(
         type=sa.literal("action"), id=Action.id, force_id=Action.force_id, owner=Action.owner,
         status=sa.type_coerce(Action.status, sa.String), due_on=Action.due_on, closed_on=Action.completed_on,
-        **rec_cols), action_from))
+        inspection_id=Action.inspection_id, **rec_cols), action_from))
     response_from = sa.select().select_from(StatutoryResponse)
     if f.owner:
         response_from = response_from.join(Force, StatutoryResponse.force_id == Force.id)
@@ -489,7 +492,7 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     """
     published_filter = resolve(f).check_published
     parts = []
-    for item_type, c, from_ in _counting_branches(f, published_filter):
+    for item_type, c, from_ in _counting_branches(f):
         overdue = c.due_on < f.as_of
         soon = sa.and_(c.due_on >= f.as_of, c.due_on <= f.as_of + timedelta(days=soon_days))
         in_window = _window(SimpleColumns(c), f.window, f.as_of)
@@ -550,12 +553,12 @@ def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: in
     """The due date of the last row of the pages up to this one, when sorted by due date: the page's
     rows are among those due on or before it (after it, when descending), ties included.
 
-    Each table gives its first `rows` due dates from its (force, due date, closed date) index, without
-    joins unless the filter needs them; None when fewer rows have a due date (no cut is possible:
-    rows without one sort last).
+    Each table gives its first `rows` due dates from its (force, due date, closed date, inspection)
+    index, without joins unless the filter needs them; None when fewer rows have a due date (no cut
+    is possible: rows without one sort last).
     """
     parts = []
-    for _item_type, c, from_ in _counting_branches(f, published_filter):
+    for _item_type, c, from_ in _counting_branches(f):
         order = c.due_on.asc() if ascending else c.due_on.desc()
         top = (from_.add_columns(c.due_on.label("due_on"))
                .where(*_branch_where(c, f, published_filter), c.due_on.is_not(None))

@@ -67,7 +67,8 @@ def set_target_date(tracking: Tracking, target: date | None) -> None:
 
 def add_action(tracking: Tracking, title: str, **fields) -> Action:
     """Add an action against a tracking row (it belongs to the tracking row's force)."""
-    action = Action(tracking=tracking, force_id=tracking.force_id, title=title, **fields)
+    action = Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id, title=title,
+                    **fields)
     if action.status is not None and ActionStatus(action.status).is_closed and action.completed_on is None:
         raise DomainError("Enter the date the action was completed", field="completed_on")
     db.session.add(action)
