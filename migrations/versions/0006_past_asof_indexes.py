@@ -16,13 +16,13 @@ their recommendations (checked at the end of the statement, after the cascade), 
 no ON DELETE of a key added with its column.
 
 Revision ID: past_asof_indexes
-Revises: overdue_indexes
+Revises: data_state
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "past_asof_indexes"
-down_revision = "overdue_indexes"
+down_revision = "data_state"
 branch_labels = None
 depends_on = None
 
