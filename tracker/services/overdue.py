@@ -1,12 +1,14 @@
 """What is overdue (or due soon) on any as-of date: recommendations, actions and statutory responses.
 
-Three queries, one per kind of item, each on an indexed due date; nothing is loaded per row.
-An item closed after the as-of date still counts as open on it, so past dates answer truthfully.
+One UNION ALL of the three kinds of item serves the dashboard, its exports, the meeting pack and
+the `overdue` command, each reading the (force, due date, closed date, inspection) indexes; nothing
+is loaded per row. An item closed after the as-of date still counts as open on it, and one of an
+inspection published after it is left out, so past dates answer truthfully.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -16,99 +18,10 @@ from ..extensions import db
 from ..models import Action, Force, Inspection, Recommendation, StatutoryResponse, Tracking
 
 
-@dataclass(frozen=True)
-class DueItem:
-    """One row of an overdue view."""
-
-    type: str  # recommendation, action or statutory_response
-    id: int
-    force: str  # slug
-    force_name: str
-    inspection: str  # slug
-    inspection_title: str
-    ref: str | None
-    title: str
-    owner: str | None
-    status: str
-    due: date
-    days_overdue: int
-    tracking_id: int | None = None
-
-    def as_json(self) -> dict:
-        """Return the item for JSON output, with ISO dates."""
-        # A shallow copy of the fields (all plain values): dataclasses.asdict deep-copies each one.
-        data = {field.name: getattr(self, field.name) for field in fields(self)}
-        data["due"] = self.due.isoformat()
-        return data
-
-
-def _open_on(due_col, closed_col, as_of: date, until: date):
-    """Items due before `until` and not closed on `as_of`."""
-    return sa.and_(due_col < until, sa.or_(closed_col.is_(None), closed_col > as_of))
-
-
 def _short(text: str, length: int = 120) -> str:
     """Shorten a recommendation's text to a title."""
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def due_items(as_of: date, force_ids: list[int] | None = None, within_days: int = 0) -> list[DueItem]:
-    """Return the items open on `as_of` and due before it, or within `within_days` after it.
-
-    With within_days=0 this is the overdue list; most days overdue first.
-    """
-    until = as_of + timedelta(days=within_days + 1) if within_days else as_of
-    items: list[DueItem] = []
-
-    tracking_q = (
-        sa.select(Tracking, Recommendation.ref, Recommendation.text, Inspection.slug, Inspection.title, Force.slug, Force.name)
-        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-        .join(Inspection, Recommendation.inspection_id == Inspection.id)
-        .join(Force, Tracking.force_id == Force.id)
-        .where(_open_on(Tracking.due_on, Tracking.closed_on, as_of, until))
-    )
-    action_q = (
-        sa.select(Action, Tracking.id, Recommendation.ref, Inspection.slug, Inspection.title, Force.slug, Force.name)
-        .join(Tracking, Action.tracking_id == Tracking.id)
-        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-        .join(Inspection, Recommendation.inspection_id == Inspection.id)
-        .join(Force, Action.force_id == Force.id)
-        .where(_open_on(Action.due_on, Action.completed_on, as_of, until))
-    )
-    response_q = (
-        sa.select(StatutoryResponse, Inspection.slug, Inspection.title, Force.slug, Force.name, Force.commissioner_title)
-        .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
-        .join(Force, StatutoryResponse.force_id == Force.id)
-        .where(_open_on(StatutoryResponse.due_on, StatutoryResponse.published_on, as_of, until))
-    )
-    if force_ids is not None:
-        tracking_q = tracking_q.where(Tracking.force_id.in_(force_ids))
-        action_q = action_q.where(Action.force_id.in_(force_ids))
-        response_q = response_q.where(StatutoryResponse.force_id.in_(force_ids))
-
-    for t, ref, text, i_slug, i_title, f_slug, f_name in db.session.execute(tracking_q):
-        items.append(DueItem("recommendation", t.id, f_slug, f_name, i_slug, i_title, ref, _short(text),
-                             t.lead_officer, t.status.value, t.due_on, days_overdue(t.due_on, as_of), t.id))
-    for a, tracking_id, ref, i_slug, i_title, f_slug, f_name in db.session.execute(action_q):
-        items.append(DueItem("action", a.id, f_slug, f_name, i_slug, i_title, ref, a.title,
-                             a.owner, a.status.value, a.due_on, days_overdue(a.due_on, as_of), tracking_id))
-    for r, i_slug, i_title, f_slug, f_name, commissioner in db.session.execute(response_q):
-        items.append(DueItem("statutory_response", r.id, f_slug, f_name, i_slug, i_title, None,
-                             f"s.55 response to {i_title}", commissioner, "published" if r.published_on else "not published",
-                             r.due_on, days_overdue(r.due_on, as_of)))
-    items.sort(key=lambda item: (-item.days_overdue, item.due, item.force, item.inspection, item.ref or ""))
-    return items
-
-
-def overdue_items(as_of: date, force_ids: list[int] | None = None) -> list[DueItem]:
-    """Return what is overdue on `as_of`: open and due before that day."""
-    return due_items(as_of, force_ids)
-
-
-def due_soon_items(as_of: date, force_ids: list[int] | None = None, days: int = DUE_SOON_DAYS) -> list[DueItem]:
-    """Return what is open and due from `as_of` up to `days` days after it."""
-    return [item for item in due_items(as_of, force_ids, within_days=days) if item.due >= as_of]
 
 
 # --- the dashboard's query: filtered, sorted and paginated in SQL --------------------------------
@@ -511,11 +424,21 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     return counts
 
 
+def overdue_items(as_of: date, force_ids: list[int] | None = None) -> list[Row]:
+    """What is overdue on `as_of` (open, and due before it) for some forces or all of them, most days
+    overdue first: the dashboard's query, every page of it, without the last-update dates."""
+    if force_ids is None:
+        force_ids = list(db.session.scalars(sa.select(Force.id)))
+    return list_items(ItemFilter(as_of=as_of, force_ids=tuple(force_ids), window="overdue"),
+                      sort="days", descending=True, page=None, with_last_update=False)
+
+
 def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
-               page: int | None = 1, per_page: int = 25) -> list[Row]:
+               page: int | None = 1, per_page: int = 25, with_last_update: bool = True) -> list[Row]:
     """The rows the filter selects, sorted, one page of them (page=None: all of them).
 
-    Two queries: the rows, and the last-update dates of the page's rows, grouped.
+    Two queries: the rows, and the last-update dates of the page's rows, grouped (none when
+    with_last_update is False: the rows' last_update is then None).
     """
     published_filter = resolve(f).check_published
     u = _union()
@@ -533,7 +456,7 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
         [r["id"] for r in records if r["type"] == "action"],
         [r["tracking_id"] for r in records if r["type"] == "recommendation"],
         f.as_of,
-    )
+    ) if with_last_update else {}
     return [
         Row(
             type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
@@ -574,26 +497,35 @@ def _value(value):
     return getattr(value, "value", value)
 
 
+# Ids per last-update query: a page needs one query; an export of every open item at national
+# scale (tens of thousands) stays under the databases' limits on bound parameters (65,535 for
+# PostgreSQL's protocol).
+LAST_UPDATE_CHUNK = 10_000
+
+
 def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) -> dict[tuple[str, int], date]:
     """The latest progress update's date (on or before `as_of`) of some actions and of some trackings'
-    actions, in one grouped query."""
+    actions: one grouped query per LAST_UPDATE_CHUNK ids of each."""
     from ..models import ProgressUpdate
 
-    if not action_ids and not tracking_ids:
-        return {}
-    by_action = (
-        sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
-                  sa.func.max(ProgressUpdate.occurred_on).label("latest"))
-        .where(ProgressUpdate.action_id.in_(action_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
-        .group_by(ProgressUpdate.action_id)
-    )
-    by_tracking = (
-        sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
-        .join(Action, ProgressUpdate.action_id == Action.id)
-        .where(Action.tracking_id.in_(tracking_ids or [-1]), ProgressUpdate.occurred_on <= as_of)
-        .group_by(Action.tracking_id)
-    )
-    return {(t, i): latest for t, i, latest in db.session.execute(sa.union_all(by_action, by_tracking))}
+    latest: dict[tuple[str, int], date] = {}
+    for start in range(0, max(len(action_ids), len(tracking_ids)), LAST_UPDATE_CHUNK):
+        actions = action_ids[start:start + LAST_UPDATE_CHUNK]
+        trackings = tracking_ids[start:start + LAST_UPDATE_CHUNK]
+        by_action = (
+            sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
+                      sa.func.max(ProgressUpdate.occurred_on).label("latest"))
+            .where(ProgressUpdate.action_id.in_(actions or [-1]), ProgressUpdate.occurred_on <= as_of)
+            .group_by(ProgressUpdate.action_id)
+        )
+        by_tracking = (
+            sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
+            .join(Action, ProgressUpdate.action_id == Action.id)
+            .where(Action.tracking_id.in_(trackings or [-1]), ProgressUpdate.occurred_on <= as_of)
+            .group_by(Action.tracking_id)
+        )
+        latest.update({(t, i): day for t, i, day in db.session.execute(sa.union_all(by_action, by_tracking))})
+    return latest
 
 
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
