@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 MAIN_PAGES = [
+    ("dashboard", "/?as_of=2022-04-01", "editor"),
     ("inspections", "/inspections/", "editor"),
     ("inspection", "/inspections/vawg-2021", "editor"),
     ("tracking", "/tracking/{tracking}", "editor"),
