@@ -461,13 +461,22 @@ def vacuum_analyze(engine: sa.Engine) -> None:
     last-update dates) and every index-only scan of the overdue indexes still reads the table.
     ANALYZE gathers the statistics, VACUUM marks the pages all-visible. VACUUM cannot run inside
     a transaction, so this runs after the data is committed, on a connection in autocommit mode.
+
+    Where the server commits asynchronously (synchronous_commit=off, as scripts/with-postgres.sh's
+    test server does), VACUUM marks no page all-visible while the commit of a nearby transaction is
+    not yet flushed (hint bits wait for the flush): run() commits the data synchronously, and so do
+    the ANALYZE steps here (each commits statistics between one table's VACUUM and the next's).
     """
     if engine.dialect.name != "postgresql":
         return
     quote = engine.dialect.identifier_preparer.format_table
     with engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in TABLES))
+        connection.exec_driver_sql("SET synchronous_commit TO on")
+        try:
+            connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in TABLES))
+        finally:
+            connection.exec_driver_sql("RESET synchronous_commit")  # the connection goes back to the pool
 
 
 def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) -> tuple[dict[str, int], float]:
@@ -475,6 +484,10 @@ def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) 
     return the row counts and the seconds it took."""
     started = time.perf_counter()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The commit is flushed before it returns, even where the server commits asynchronously:
+            # until it is, vacuum_analyze's VACUUM marks no page all-visible.
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO on")
         counts = generate(connection, SCALES[scale_name], seed, end or date.today())
         data_state.bump(connection)  # bulk inserts go around the session's listeners
     vacuum_analyze(engine)
