@@ -12,7 +12,8 @@ random.Random(seed) and counted from the end date, so one seed and one end date 
 
 Rows are written with SQLAlchemy Core bulk inserts (executemany over lists of dicts, in chunks),
 not one ORM object at a time. That bypasses the ORM session and so the audit trail's listener,
-deliberately: synthetic data has no history to record.
+deliberately: synthetic data has no history to record. On PostgreSQL the tables are vacuumed and
+analyzed afterwards, so the first queries on them are planned with statistics (vacuum_analyze).
 """
 
 from __future__ import annotations
@@ -451,10 +452,43 @@ def _advance_sequences(connection: sa.Connection) -> None:
             ))
 
 
+def vacuum_analyze(engine: sa.Engine) -> None:
+    """On PostgreSQL, VACUUM (ANALYZE) the tables just filled (SQLite needs nothing).
+
+    A million rows written in one transaction leave the planner with no statistics and the
+    visibility map empty until autovacuum gets round to the tables, a minute or more later: the
+    planner then guesses row counts (a sequential scan of every progress update for one page's
+    last-update dates) and every index-only scan of the overdue indexes still reads the table.
+    ANALYZE gathers the statistics, VACUUM marks the pages all-visible. VACUUM cannot run inside
+    a transaction, so this runs after the data is committed, on a connection in autocommit mode.
+
+    Where the server commits asynchronously (synchronous_commit=off, as scripts/with-postgres.sh's
+    test server does), VACUUM marks no page all-visible while the commit of a nearby transaction is
+    not yet flushed (hint bits wait for the flush): run() commits the data synchronously, and so do
+    the ANALYZE steps here (each commits statistics between one table's VACUUM and the next's).
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    quote = engine.dialect.identifier_preparer.format_table
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("SET synchronous_commit TO on")
+        try:
+            connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in TABLES))
+        finally:
+            connection.exec_driver_sql("RESET synchronous_commit")  # the connection goes back to the pool
+
+
 def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) -> tuple[dict[str, int], float]:
-    """Generate a data set in one transaction; return the row counts and the seconds it took."""
+    """Generate a data set in one transaction, then (on PostgreSQL) vacuum and analyze what it wrote;
+    return the row counts and the seconds it took."""
     started = time.perf_counter()
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The commit is flushed before it returns, even where the server commits asynchronously:
+            # until it is, vacuum_analyze's VACUUM marks no page all-visible.
+            connection.exec_driver_sql("SET LOCAL synchronous_commit TO on")
         counts = generate(connection, SCALES[scale_name], seed, end or date.today())
         data_state.bump(connection)  # bulk inserts go around the session's listeners
+    vacuum_analyze(engine)
     return counts, time.perf_counter() - started

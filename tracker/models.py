@@ -229,6 +229,10 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
         # and the issue-8 figures.
         sa.Index("ix_trackings_force_id_due_on_closed_on_inspection_id", "force_id", "due_on", "closed_on",
                  "inspection_id"),
+        # The closed date first: the counts read the open rows, and those closed after the as-of date,
+        # without the closed ones (overdue.summary_counts).
+        sa.Index("ix_trackings_force_id_closed_on_due_on_inspection_id", "force_id", "closed_on", "due_on",
+                 "inspection_id"),
         sa.Index("ix_trackings_due_on", "due_on"),
     )
 
@@ -268,6 +272,8 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
     __mapper_args__ = {"version_id_col": VersionedMixin.version}
     __table_args__ = (
         sa.Index("ix_actions_force_id_due_on_completed_on_inspection_id", "force_id", "due_on", "completed_on",
+                 "inspection_id"),
+        sa.Index("ix_actions_force_id_completed_on_due_on_inspection_id", "force_id", "completed_on", "due_on",
                  "inspection_id"),
         sa.Index("ix_actions_due_on", "due_on"),
     )
@@ -348,6 +354,8 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("inspection_id", "force_id", name="uq_statutory_responses_inspection_id_force_id"),
         sa.Index("ix_statutory_responses_force_id_due_on_published_on", "force_id", "due_on", "published_on"),
+        sa.Index("ix_responses_force_id_published_on_due_on_inspection_id", "force_id", "published_on",
+                 "due_on", "inspection_id"),
         sa.Index("ix_statutory_responses_due_on", "due_on"),
     )
 

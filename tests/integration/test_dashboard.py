@@ -190,3 +190,30 @@ def test_an_inspection_published_after_the_as_of_date_is_left_out(app, cumbria):
     item = f"recommendation-{tracking.id}"
     assert item not in rows_of(cumbria.get("/?as_of=2022-04-01&window=open&per_page=100").get_data(as_text=True))
     assert item in rows_of(cumbria.get("/?as_of=2022-07-01&window=open&per_page=100").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("as_of", [date(2021, 11, 1), date(2022, 3, 15), date(2030, 1, 1)])
+@pytest.mark.parametrize("window", ["overdue", "open"])
+def test_the_summary_counts_match_the_open_rows_not_closed_and_closed_later_alike(app, as_of, window):
+    """The counts add up two parts (not closed; closed after the as-of date): together they are the
+    overdue and due-soon rows of the whole open list, counted by hand."""
+    from datetime import timedelta
+
+    from tests.conftest import get_force
+    from tracker.deadlines import DUE_SOON_DAYS
+    from tracker.services import overdue
+
+    forces = tuple(get_force(s).id for s in ("cumbria", "lancashire", "leicestershire", "hampshire-and-isle-of-wight"))
+    f = overdue.ItemFilter(as_of=as_of, force_ids=forces, window=window)
+    rows = overdue.list_items(overdue.ItemFilter(as_of=as_of, force_ids=forces, window="open"), page=None)
+    expected = {t: {"overdue": 0, "due_soon": 0} for t in overdue.ITEM_TYPES}
+    for r in rows:
+        if r.due is not None and r.due < as_of:
+            expected[r.type]["overdue"] += 1
+        elif r.due is not None and r.due <= as_of + timedelta(days=DUE_SOON_DAYS):
+            expected[r.type]["due_soon"] += 1
+    counts = overdue.summary_counts(f)
+    assert {t: {k: c[k] for k in ("overdue", "due_soon")} for t, c in counts.items()} == expected
+    assert sum(c["in_window"] for c in counts.values()) == overdue.count_items(f)
+    if as_of == date(2021, 11, 1):  # both parts are there to add up (actions completed late in 2021)
+        assert any(r.closed_on is not None for r in rows) and any(r.closed_on is None for r in rows)

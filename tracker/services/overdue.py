@@ -232,13 +232,27 @@ def _all_published_by(as_of: date) -> bool:
     return latest is None or latest <= as_of
 
 
-def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = True) -> list:
+# Open on the as-of date means one of two disjoint things: not closed, or closed after it. The counts
+# read each part from its own range of the (force, closed date, due date, inspection) indexes.
+OPEN_PARTS = ("not_closed", "closed_later")
+
+
+def _open_on(u, as_of: date, part: str | None = None):
+    """Open on the as-of date: not closed, or closed after it; or only one of those parts (OPEN_PARTS)."""
+    if part == "not_closed":
+        return u.c.closed_on.is_(None)
+    if part == "closed_later":
+        return u.c.closed_on > as_of
+    return sa.or_(u.c.closed_on.is_(None), u.c.closed_on > as_of)
+
+
+def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = True, open_part: str | None = None) -> list:
     """The conditions of a filter on the union `u`; `window=False` leaves out the due window;
-    `published_filter=False` leaves out the publication date (when _all_published_by says so)."""
+    `published_filter=False` leaves out the publication date (when _all_published_by says so);
+    `open_part` keeps only one part of the open items (OPEN_PARTS)."""
     conds = [
         u.c.force_id.in_(f.force_ids),
-        # Open on the as-of date: not closed, or closed after it.
-        sa.or_(u.c.closed_on.is_(None), u.c.closed_on > f.as_of),
+        _open_on(u, f.as_of, open_part),
     ]
     if published_filter:
         # Inspections published after the as-of date did not exist then.
@@ -375,12 +389,13 @@ def _counting_branches(f: ItemFilter) -> list:
     return branches
 
 
-def _branch_where(c, f: ItemFilter, published_filter: bool, *, window: bool = True) -> list:
+def _branch_where(c, f: ItemFilter, published_filter: bool, *, window: bool = True,
+                  open_part: str | None = None) -> list:
     """The filter's conditions on one kind of item (as _where on the union); a condition on a column the
     kind has not (a response's kind or themes) selects nothing, as NULL does in the union."""
     if getattr(c, "kind", "") is None and (f.kind or f.theme_id is not None):
         return [sa.false()]
-    return _where(SimpleColumns(c), f, window=window, published_filter=published_filter)
+    return _where(SimpleColumns(c), f, window=window, published_filter=published_filter, open_part=open_part)
 
 
 class SimpleColumns:
@@ -400,8 +415,11 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
     and, in the same query, how many rows the window selects ("in_window"), for the pagination.
 
-    One query: a UNION ALL of one aggregate per table, each reading only the rows that count somewhere
-    (overdue, due soon or in the window), without joins unless the filter needs them.
+    One query: a UNION ALL of two aggregates per table, one of the items not closed and one of those
+    closed after the as-of date (disjoint: each reads only its own range of the (force, closed date,
+    due date, inspection) index, not the many rows closed before the as-of date), each reading only the
+    rows that count somewhere (overdue, due soon or in the window), without joins unless the filter
+    needs them; the two parts are added up here.
     """
     published_filter = resolve(f).check_published
     parts = []
@@ -409,18 +427,23 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
         overdue = c.due_on < f.as_of
         soon = sa.and_(c.due_on >= f.as_of, c.due_on <= f.as_of + timedelta(days=soon_days))
         in_window = _window(SimpleColumns(c), f.window, f.as_of)
-        parts.append(
-            from_.add_columns(
-                sa.literal(item_type).label("type"),
-                sa.func.sum(sa.case((overdue, 1), else_=0)).label("overdue"),
-                sa.func.sum(sa.case((soon, 1), else_=0)).label("due_soon"),
-                sa.func.sum(sa.case((in_window, 1), else_=0)).label("in_window"),
+        for open_part in OPEN_PARTS:
+            parts.append(
+                from_.add_columns(
+                    sa.literal(item_type).label("type"),
+                    sa.func.sum(sa.case((overdue, 1), else_=0)).label("overdue"),
+                    sa.func.sum(sa.case((soon, 1), else_=0)).label("due_soon"),
+                    sa.func.sum(sa.case((in_window, 1), else_=0)).label("in_window"),
+                )
+                .where(*_branch_where(c, f, published_filter, window=False, open_part=open_part),
+                       sa.or_(overdue, soon, in_window))
             )
-            .where(*_branch_where(c, f, published_filter, window=False), sa.or_(overdue, soon, in_window))
-        )
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
     for item_type, overdue, due_soon, in_window in db.session.execute(sa.union_all(*parts)):
-        counts[item_type] = {"overdue": int(overdue or 0), "due_soon": int(due_soon or 0), "in_window": int(in_window or 0)}
+        totals = counts[item_type]
+        totals["overdue"] += int(overdue or 0)
+        totals["due_soon"] += int(due_soon or 0)
+        totals["in_window"] += int(in_window or 0)
     return counts
 
 
