@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -553,11 +554,19 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
 
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
     """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
+    return list(db.session.scalars(_owners_statement(), {"force_ids": list(force_ids)}))
+
+
+@cache
+def _owners_statement() -> sa.Select:
+    """The owners query, built once: only the forces (an expanding parameter) change, and building
+    and keying this recursive statement took longer than running it."""
+    force_ids = sa.bindparam("force_ids", expanding=True)
     q = sa.union(
         _distinct_per_force(Tracking.__table__, "lead_officer", force_ids, "tracking_owners"),
         _distinct_per_force(Action.__table__, "owner", force_ids, "action_owners"),
     ).subquery()
-    return list(db.session.scalars(sa.select(q.c.owner).order_by(q.c.owner)))
+    return sa.select(q.c.owner).order_by(q.c.owner)
 
 
 def _distinct_per_force(table, column: str, force_ids, name: str):
