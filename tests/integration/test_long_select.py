@@ -1,4 +1,4 @@
-"""The inspection filter's select writes its own options: the same markup as the GOV.UK macro's."""
+"""The filters' selects write their own options: the same markup as the GOV.UK macro's."""
 
 from __future__ import annotations
 
