@@ -82,7 +82,15 @@ def resolve(f: ItemFilter) -> ItemFilter:
     """The filter with check_published decided (one indexed look-up, unless already decided)."""
     if f.check_published is not None:
         return f
-    return replace(f, check_published=not _all_published_by(f.as_of))
+    latest = db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
+    return replace(f, check_published=publication_check_needed(latest, f.as_of))
+
+
+def publication_check_needed(latest_publication: date | None, as_of: date) -> bool:
+    """Whether rows must be checked against their inspection's publication date: only when some
+    inspection was published after the as-of date (on today's view none was, and the check is left
+    out of the queries)."""
+    return latest_publication is not None and latest_publication > as_of
 
 
 @dataclass(frozen=True)
@@ -226,13 +234,6 @@ def _union():
     return sa.union_all(tracking, action, response).subquery("items")
 
 
-def _all_published_by(as_of: date) -> bool:
-    """True when no inspection is published after the as-of date (today's view): the filter on the
-    publication date then leaves every row in, and is left out of the queries (one indexed look-up)."""
-    latest = db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
-    return latest is None or latest <= as_of
-
-
 # Open on the as-of date means one of two disjoint things: not closed, or closed after it. The counts
 # read each part from its own range of the (force, closed date, due date, inspection) indexes.
 OPEN_PARTS = ("not_closed", "closed_later")
@@ -249,7 +250,7 @@ def _open_on(u, as_of: date, part: str | None = None):
 
 def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = True, open_part: str | None = None) -> list:
     """The conditions of a filter on the union `u`; `window=False` leaves out the due window;
-    `published_filter=False` leaves out the publication date (when _all_published_by says so);
+    `published_filter=False` leaves out the publication date (when publication_check_needed says no);
     `open_part` keeps only one part of the open items (OPEN_PARTS)."""
     conds = [
         u.c.force_id.in_(f.force_ids),

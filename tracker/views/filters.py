@@ -196,7 +196,7 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         owner=form.owner.data or None,
         status=form.status.data or None,
         window=form.window.data,
-        check_published=form.latest_publication is not None and form.latest_publication > as_of,
+        check_published=overdue.publication_check_needed(form.latest_publication, as_of),
     )
     return Query(item_filter, form.sort.data, form.order.data == "desc", int(form.page.data or 1),
                  int(form.per_page.data), force_ids)
