@@ -36,3 +36,12 @@ def test_as_of_dates_read_iso_and_day_month_year(day):
 def test_as_of_dates_refuse_what_is_not_a_real_date():
     for text in ("2022-02-30", "1 April", "banana", "31/31/2022", "2022-4", ""):
         assert parse_as_of(text) is None
+
+
+def test_the_publication_date_is_checked_only_when_a_report_came_out_after_the_as_of_date():
+    from tracker.services.overdue import publication_check_needed
+
+    assert publication_check_needed(date(2022, 6, 1), date(2022, 4, 1))
+    assert not publication_check_needed(date(2022, 4, 1), date(2022, 4, 1))  # published that day: it exists
+    assert not publication_check_needed(date(2021, 9, 17), date(2022, 4, 1))
+    assert not publication_check_needed(None, date(2022, 4, 1))  # no inspection at all
