@@ -51,7 +51,11 @@ run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/
 # fails, and the target fails if either did. TRACKER_SKIP_POSTGRES=1 skips the second pass, loudly.
 PYTEST_POSTGRES_ARGS ?= -m "not e2e"
 
-test: install ## Run every test, on SQLite and then on PostgreSQL
+lint: install ## The build's rules: ruff on the whole tree, and the import contracts of the layers (pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+
+test: install lint ## Lint, then run every test, on SQLite and then on PostgreSQL
 	@status=0; \
 	echo "=== Test pass 1 of 2: SQLite ==="; \
 	$(PY) -m pytest || status=$$?; \
@@ -60,10 +64,10 @@ test: install ## Run every test, on SQLite and then on PostgreSQL
 	if [ $$status -ne 0 ]; then echo "=== make test FAILED (see the pass above that failed) ==="; fi; \
 	exit $$status
 
-test-sqlite: install ## Run every test on SQLite only
+test-sqlite: install lint ## Run every test on SQLite only
 	$(PY) -m pytest
 
-test-postgres: install ## Run every test but the browser tests on a throwaway PostgreSQL server
+test-postgres: install lint ## Run every test but the browser tests on a throwaway PostgreSQL server
 	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
 
 # --- production ---------------------------------------------------------------------------------
@@ -92,4 +96,4 @@ profile: install ## Profile one page at national scale: make profile URL=/ [USER
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock run test test-sqlite test-postgres serve bench load profile clean
+.PHONY: help system install db lock lint run test test-sqlite test-postgres serve bench load profile clean

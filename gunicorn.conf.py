@@ -62,7 +62,7 @@ def when_ready(server):
 
 def post_fork(server, worker):
     """Give each worker its own database connections: none opened before the fork are shared."""
-    from tracker.extensions import db
+    from tracker.db import db
 
     app = server.app.wsgi()
     with app.app_context():

@@ -22,7 +22,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from tracker import create_app  # noqa: E402
-from tracker.extensions import db  # noqa: E402
+from tracker.db import db  # noqa: E402
 
 TODAY = date.today()
 PAST = TODAY - timedelta(days=3 * 365)  # an as-of date three years back

@@ -89,9 +89,11 @@ def _build() -> dict:
     import sqlalchemy as sa
     from flask_migrate import upgrade
 
-    from tracker import create_app, generate, seed
-    from tracker.extensions import db
+    from tracker import create_app
+    from tracker.cli import generate
+    from tracker.db import db
     from tracker.models import Inspection
+    from tracker.services import seed
 
     app = create_app()
     with app.app_context():
@@ -140,10 +142,10 @@ def _ensure_users(app=None) -> None:
     import sqlalchemy as sa
 
     from tracker import create_app
-    from tracker.extensions import db
+    from tracker.db import db
+    from tracker.domain.statuses import Role
     from tracker.models import Force
     from tracker.services import users as user_service
-    from tracker.statuses import Role
 
     app = app or create_app()
     with app.app_context():

@@ -50,7 +50,7 @@ def inspection_url() -> str | None:
     import sqlalchemy as sa
 
     from tracker import create_app
-    from tracker.extensions import db
+    from tracker.db import db
     from tracker.models import Inspection, Recommendation
 
     app = create_app()
@@ -185,7 +185,7 @@ def main() -> int:
     if not page:
         print("inspection page: skipped, no /inspections/<slug> route on this branch (issue 3 adds it)")
     worker_peak = max(peak.values(), default=0.0)
-    print(f"worker memory (peak RSS): " + ", ".join(f"pid {p}: {mb:.0f} MB" for p, mb in sorted(peak.items())))
+    print("worker memory (peak RSS): " + ", ".join(f"pid {p}: {mb:.0f} MB" for p, mb in sorted(peak.items())))
     dash, computed = results[0], results[1]
     print()
     print(f"{'goal':52} {'goal':>10} {'measured':>12}  met?")

@@ -22,8 +22,8 @@ def main(target: str, who: str) -> None:
     from sqlalchemy import event
 
     from tracker import create_app
-    from tracker.caching import cache
-    from tracker.extensions import db
+    from tracker.db import db
+    from tracker.web.caching import cache
 
     app = create_app({"TESTING": True})
     statements: list[tuple[str, tuple, float]] = []

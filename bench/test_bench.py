@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from bench import dataset
-from bench.conftest import PAST, TODAY, count_queries, record, skip
-from tracker.caching import cache
-from tracker.extensions import db
+from bench.conftest import PAST, count_queries, record, skip
+from tracker.db import db
 from tracker.models import Force, Inspection, Recommendation, StatutoryResponse
+from tracker.web.caching import cache
 
 pytestmark = pytest.mark.bench
 
@@ -117,9 +117,9 @@ def _response_for(inspection: Inspection) -> StatutoryResponse:
 FIRST_RENDER = """
 import sys, time
 from tracker import create_app  # TRACKER_DATABASE_URL comes from the benchmark process
-from tracker.extensions import db
+from tracker.db import db
 from tracker.models import StatutoryResponse
-from tracker.documents import render_response_pdf
+from tracker.documents.response import render_response_pdf
 app = create_app()
 with app.app_context():
     response = db.session.get(StatutoryResponse, int(sys.argv[1]))
@@ -134,7 +134,7 @@ def test_response_pdf(benchmark, bench_app, which):
     """The statutory response PDF: first render in a new process, then warm (issue 4's renderer)."""
     name = f"response_pdf_{which}"
     try:
-        from tracker.documents import render_response_pdf
+        from tracker.documents.response import render_response_pdf
     except ImportError:
         skip(f"{name}_warm", "tracker.documents.render_response_pdf is absent on this branch (issue 4 adds it)")
     with bench_app.app_context():

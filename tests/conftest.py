@@ -27,12 +27,12 @@ from flask.testing import FlaskClient  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from tracker import create_app  # noqa: E402
-from tracker.extensions import Session as TrackerSession  # noqa: E402
-from tracker.extensions import db  # noqa: E402
+from tracker.db import Session as TrackerSession  # noqa: E402
+from tracker.db import db  # noqa: E402
+from tracker.domain.statuses import Role  # noqa: E402
 from tracker.models import Force, Inspection, Recommendation, Tracking, User  # noqa: E402
-from tracker.seed import seed_database  # noqa: E402
 from tracker.services import users as user_service  # noqa: E402
-from tracker.statuses import Role  # noqa: E402
+from tracker.services.seed import seed_database  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery staple"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.documents import response_trackings
-from tracker.extensions import db
+from tracker.db import db
+from tracker.documents.response import response_trackings
+from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Inspection, Recommendation
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.services.tracking import add_action, add_progress_update
-from tracker.statuses import InspectionType, Kind
 
 SENTENCE = ("The force has reviewed its approach with partners, set a named lead, agreed a timetable with the "
             "Police and Crime Commissioner and will report progress to the public accountability board each quarter. ")

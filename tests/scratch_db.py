@@ -26,9 +26,9 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from tracker import create_app
-from tracker.extensions import db
-from tracker.seed import seed_database
+from tracker.db import db
 from tracker.services import users as user_service
+from tracker.services.seed import seed_database
 
 # Ports for servers the tests start (issue 7's range; the PostgreSQL test server uses 5740-5749).
 TEST_PORTS = range(5700, 5740)

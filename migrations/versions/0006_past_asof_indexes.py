@@ -18,8 +18,8 @@ no ON DELETE of a key added with its column.
 Revision ID: past_asof_indexes
 Revises: data_state
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = "past_asof_indexes"
 down_revision = "data_state"

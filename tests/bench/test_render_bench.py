@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.long_response import make_long_response
-from tracker.documents import render_response_pdf
+from tracker.documents.response import render_response_pdf
 from tracker.services import responses as response_service
 
 pytestmark = pytest.mark.bench

@@ -49,9 +49,9 @@ def live_server():
     from werkzeug.serving import make_server
 
     from tracker import create_app
-    from tracker.extensions import db
+    from tracker.db import db
     from tracker.models import Action, Recommendation, User
-    from tracker.seed import seed_database
+    from tracker.services.seed import seed_database
 
     tmp = Path(tempfile.mkdtemp(prefix="tracker-e2e-"))
     app = create_app({

@@ -7,7 +7,7 @@ import pytest
 
 from tests.conftest import get_tracking, make_user
 from tests.page_check import get_page
-from tracker.statuses import Role
+from tracker.domain.statuses import Role
 
 A, E, R, V = Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER
 EVERYONE, EDITORS, ADMINS = {A, E, R, V}, {A, E}, {A}

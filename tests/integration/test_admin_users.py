@@ -6,9 +6,9 @@ import pytest
 
 from tests.conftest import TEST_PASSWORD, get_force, make_user
 from tests.page_check import get_page, post_page
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role
 from tracker.services import users as user_service
-from tracker.statuses import Role
 
 
 def user_form(**overrides) -> dict:

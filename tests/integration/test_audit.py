@@ -7,9 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import get_tracking, make_user
-from tracker import audit
-from tracker.audit import AuditTrailIsAppendOnly
-from tracker.extensions import db
+from tracker.db import audit, db
+from tracker.db.audit import AuditTrailIsAppendOnly
 from tracker.models import AuditEvent
 from tracker.services.tracking import add_action
 

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.scratch_db import all_rows, dispose, make_install, scratch_database
-from tracker import backup as backup_module
-from tracker.extensions import db, write_transactions
+from tracker.cli import backup as backup_module
+from tracker.db import db, write_transactions
 from tracker.models import Action, EvidenceFile
 from tracker.services import save
 from tracker.services import tracking as tracking_service

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from tests.conftest import get_tracking, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
-from tracker.caching import cache
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role
 from tracker.models import DataState, Tracking
-from tracker.statuses import Role
+from tracker.web.caching import cache
 
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
 
@@ -124,9 +124,9 @@ def test_users_of_other_forces_get_their_own_items(app):
 
 def test_a_new_day_is_a_new_page(app, as_role, monkeypatch):
     client = as_role(Role.REVIEWER, ("cumbria",))
-    monkeypatch.setattr("tracker.views.oversight.today", lambda: date(2022, 4, 1))
+    monkeypatch.setattr("tracker.web.views.oversight.today", lambda: date(2022, 4, 1))
     assert "As of 1 April 2022" in client.get("/").get_data(as_text=True)
-    monkeypatch.setattr("tracker.views.oversight.today", lambda: date(2022, 4, 2))
+    monkeypatch.setattr("tracker.web.views.oversight.today", lambda: date(2022, 4, 2))
     assert "As of 2 April 2022" in client.get("/").get_data(as_text=True)
 
 

@@ -20,13 +20,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.scratch_db import cheap_password_hashing, dispose, make_install, scratch_database, served
-from tracker import audit
-from tracker.extensions import db, write_transactions
+from tracker.db import audit, db, write_transactions
+from tracker.domain.statuses import Role
 from tracker.models import Action, AuditEvent, Force, Tracking, User
 from tracker.services import ConflictError, save
 from tracker.services import tracking as tracking_service
 from tracker.services import users as user_service
-from tracker.statuses import Role
 
 EDITORS = 20
 SAVES = 3  # each editor opens the form and saves this many times, whatever the outcome

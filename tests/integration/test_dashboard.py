@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from tests.conftest import get_tracking
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role, TrackingStatus
 from tracker.services.tracking import set_tracking_status
-from tracker.statuses import Role, TrackingStatus
-from datetime import date
 
 
 def rows_of(html: str) -> list[str]:
@@ -200,7 +200,7 @@ def test_the_summary_counts_match_the_open_rows_not_closed_and_closed_later_alik
     from datetime import timedelta
 
     from tests.conftest import get_force
-    from tracker.deadlines import DUE_SOON_DAYS
+    from tracker.domain.deadlines import DUE_SOON_DAYS
     from tracker.services import overdue
 
     forces = tuple(get_force(s).id for s in ("cumbria", "lancashire", "leicestershire", "hampshire-and-isle-of-wight"))

@@ -10,12 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import get_force
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
 from tracker.models import Action, Inspection, Recommendation, Tracking
 from tracker.services import inspections as inspection_service
 from tracker.services import overdue
 from tracker.services.tracking import add_action, set_action_status, set_target_date, set_tracking_status
-from tracker.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
 
 BEFORE = date(2022, 4, 1)  # the late inspection is not published yet
 AFTER = date(2022, 6, 10)  # both are published; the early one's items are closed

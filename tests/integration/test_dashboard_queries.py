@@ -8,10 +8,10 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.conftest import get_force
-from tracker.caching import cache
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking
-from tracker.statuses import Role
+from tracker.web.caching import cache
 
 
 @contextmanager

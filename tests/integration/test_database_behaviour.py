@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import get_tracking
-from tracker.extensions import db, is_database_busy, read_transactions, wants_write_lock, write_transactions
+from tracker.db import db, is_database_busy, read_transactions, wants_write_lock, write_transactions
 from tracker.models import Force, Tracking
 from tracker.services import ConflictError
 from tracker.services import tracking as tracking_service

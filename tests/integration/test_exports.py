@@ -10,8 +10,7 @@ from datetime import date
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from tracker.extensions import db
-from tracker.statuses import Role
+from tracker.domain.statuses import Role
 
 QUERY = "as_of=2022-04-01&window=open&per_page=10"
 
@@ -79,7 +78,7 @@ def test_exports_need_sign_in(client):
 
 
 def test_a_formula_in_a_cell_is_defused():
-    from tracker.exports import _safe_cell
+    from tracker.documents.exports import _safe_cell
 
     assert _safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _safe_cell("plain") == "plain"
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tracker import generate
-from tracker.extensions import db
+from tracker.cli import generate
+from tracker.db import db
 from tracker.models import Force, Theme
 
 

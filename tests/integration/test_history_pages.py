@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.conftest import get_tracking
 from tests.page_check import get_page
-from tracker.statuses import Role
+from tracker.domain.statuses import Role
 
 
 def test_the_tracking_history_reads_as_words(as_role):

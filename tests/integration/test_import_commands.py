@@ -8,10 +8,10 @@ import yaml
 
 from tests.conftest import get_force, get_inspection
 from tests.unit.test_importer import SEED_001_SECTION
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import InspectionType
 from tracker.models import Inspection, Recommendation, StatutoryResponse, Tracking
 from tracker.services import inspections as inspection_service
-from tracker.statuses import InspectionType
 
 
 def make_inspection(slug="stalking-2024", forces=("cumbria", "lancashire"), published=date(2021, 9, 17)):

@@ -12,9 +12,9 @@ from tests.conftest import csrf_token_from
 from tests.integration.test_import_commands import count, make_inspection
 from tests.unit.test_import_files import _blank_pdf
 from tests.unit.test_importer import PEEL_CAUSES, SEED_001_SECTION
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role
 from tracker.models import Recommendation, Tracking
-from tracker.statuses import Role
 
 URL = "/inspections/stalking-2024/import"
 CONFIRM = "/inspections/stalking-2024/import/confirm"

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from, get_inspection, get_tracking
 from tests.page_check import get_page, post_page
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, Recommendation, StatutoryResponse, Tracking
-from tracker.statuses import Role
 
 ALL_ROLES = [Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER]
 VAWG = "Police response to violence against women and girls"

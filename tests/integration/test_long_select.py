@@ -8,7 +8,7 @@ import pytest
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from werkzeug.datastructures import MultiDict
 
-from tracker.views.filters import FilterForm
+from tracker.web.views.filters import FilterForm
 
 
 def _normal(html: str) -> str:

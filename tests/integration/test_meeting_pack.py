@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from pdfminer.high_level import extract_text
 
 from tests.conftest import get_tracking
-from tracker.deadlines import Rag
-from tracker.extensions import db
-from tracker.oversight_models import MeetingPack, MeetingPackItem
+from tracker.db import db
+from tracker.domain.deadlines import Rag
+from tracker.domain.statuses import Role, TrackingStatus
+from tracker.models import MeetingPack, MeetingPackItem
 from tracker.services.tracking import set_tracking_status
-from tracker.statuses import Role, TrackingStatus
 
 
 def section(html: str, heading: str) -> str:
@@ -57,7 +57,7 @@ def test_the_pack_compares_with_the_previous_one(app, as_role):
 
 def test_a_pack_compared_with_an_earlier_one_runs_a_fixed_few_queries(app, as_role):
     from tests.integration.test_dashboard_queries import counting_queries
-    from tracker.caching import cache
+    from tracker.web.caching import cache
 
     client = as_role(Role.REVIEWER, ("cumbria",))
     client.get("/meeting-pack?as_of=2022-03-01&format=html")

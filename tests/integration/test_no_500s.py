@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import get_tracking
 from tests.page_check import get_page
-from tracker.statuses import Role
+from tracker.domain.statuses import Role
 
 HUGE = 10**30
 

@@ -3,12 +3,12 @@
 import csv
 import io
 import json
+from datetime import date
 
 from tests.conftest import get_tracking
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import TrackingStatus
 from tracker.services.tracking import set_tracking_status
-from tracker.statuses import TrackingStatus
-from datetime import date
 
 
 def overdue_json(runner, *args):

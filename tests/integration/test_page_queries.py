@@ -9,11 +9,19 @@ import sqlalchemy as sa
 
 from tests.conftest import get_force, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
-from tracker.caching import cache
-from tracker.extensions import db
-from tracker.models import (Action, Inspection, InspectionForce, ProgressUpdate, PublishedVersion, Recommendation,
-                            StatutoryResponse, Tracking)
-from tracker.statuses import Role
+from tracker.db import db
+from tracker.domain.statuses import Role
+from tracker.models import (
+    Action,
+    Inspection,
+    InspectionForce,
+    ProgressUpdate,
+    PublishedVersion,
+    Recommendation,
+    StatutoryResponse,
+    Tracking,
+)
+from tracker.web.caching import cache
 
 FORCES = ("cumbria", "lancashire", "leicestershire")
 

@@ -6,14 +6,12 @@ import re
 from datetime import date
 from xml.etree import ElementTree
 
-from tests.conftest import get_inspection, get_tracking
-from tracker.extensions import db
-from tracker.models import Recommendation
-from tracker.oversight_models import NotificationPreference
+from tests.conftest import get_force, get_inspection, get_tracking
+from tracker.db import db
+from tracker.domain.statuses import Role, TrackingStatus
+from tracker.models import NotificationPreference, Recommendation
 from tracker.services.oversight import progress
 from tracker.services.tracking import set_tracking_status
-from tracker.statuses import Role, TrackingStatus
-from tests.conftest import get_force
 
 
 def test_progress_shares_are_exclusive_and_respect_the_date(app):

@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from tests.conftest import get_force, get_tracking, make_user
-from tracker.extensions import db
-from tracker.models import Action
-from tracker.oversight_models import NotificationPreference, SentReminder
+from tracker.db import db
+from tracker.domain.statuses import Role
+from tracker.models import Action, NotificationPreference, SentReminder
 from tracker.services.reminders import stage
-from tracker.statuses import Role
 
 
 class Inbox:

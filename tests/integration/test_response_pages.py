@@ -12,10 +12,10 @@ from flask import g
 
 from tests.conftest import csrf_token_from, sign_in
 from tests.conftest import make_user as _make_user
-from tracker.documents import response_trackings
-from tracker.extensions import db
+from tracker.db import db
+from tracker.documents.response import response_trackings
+from tracker.domain.statuses import Role
 from tracker.services import responses as response_service
-from tracker.statuses import Role
 
 PAGE = "/responses/cumbria/vawg-2021"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -14,14 +14,14 @@ from pypdf import PdfReader
 
 from tests.conftest import get_force
 from tests.loopback import loopback_listener
-from tracker.audit import set_actor
-from tracker.documents import WITHHELD_SENTENCE, render_response_pdf, response_trackings
-from tracker.extensions import db
+from tracker.db import db
+from tracker.db.audit import set_actor
+from tracker.documents.response import WITHHELD_SENTENCE, render_response_pdf, response_trackings
+from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, PublishedVersion
 from tracker.services import DomainError, save
 from tracker.services import responses as response_service
 from tracker.services.tracking import add_action, add_progress_update
-from tracker.statuses import Role
 
 
 def seeded(role):
@@ -152,7 +152,7 @@ def test_markup_and_addresses_in_text_render_as_text_and_make_no_request(cumbria
 def test_not_for_publication_items_are_left_out_of_the_public_pdf(cumbria, app):
     """Marked actions and updates are absent from the public copy, which says detail was withheld."""
     tracking = response_trackings(cumbria)[0]
-    secret_action = add_action(tracking, "Covert operation Nightjar against named suspects", not_for_publication=True)
+    add_action(tracking, "Covert operation Nightjar against named suspects", not_for_publication=True)
     open_action = add_action(tracking, "Publish the VAWG action plan")
     db.session.flush()
     add_progress_update(open_action, date(2021, 11, 1), "Informant handling reviewed at Kendal", not_for_publication=True)
@@ -308,7 +308,7 @@ def test_write_once_never_overwrites(tmp_path):
 
 def test_copies_complete_the_response(cumbria, published_dir):
     """Until both s.55(6) copies are recorded the response is outstanding; then complete."""
-    from tracker.completeness import stage
+    from tracker.domain.completeness import stage
 
     complete(cumbria)
     editor = drafted_and_approved(cumbria)

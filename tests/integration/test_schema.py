@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from tracker.extensions import db
+from tracker.db import db
 
 
 def test_migrations_match_the_models(app):

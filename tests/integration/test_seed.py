@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import get_force, get_inspection, get_tracking
-from tracker.deadlines import DeadlineKind
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.deadlines import DeadlineKind
 from tracker.models import AuditEvent, Force, Recommendation, StatutoryResponse
-from tracker.seed import SEED_DIR, SeedError, count_rows, read_seed_set, seed_database
+from tracker.services.seed import SEED_DIR, SeedError, count_rows, read_seed_set, seed_database
 
 
 def test_the_43_forces_with_their_local_policing_bodies(app):

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from http.client import HTTPConnection
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -30,7 +29,7 @@ def test_health_fails_when_the_database_cannot_be_reached(app, client, monkeypat
         """A database that does not answer."""
         raise sa.exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    from tracker.extensions import db
+    from tracker.db import db
 
     monkeypatch.setattr(db.session, "execute", unreachable)
     response = client.get("/health")

@@ -1,8 +1,8 @@
 """Signing in: right and wrong passwords, the lockout, CSRF, safe redirects, security headers."""
 
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_user
-from tracker.extensions import db
-from tracker.views.auth import sign_in_delay
+from tracker.db import db
+from tracker.web.views.auth import sign_in_delay
 
 
 def post_sign_in(client, email, password, **extra):

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 
 from tests.conftest import get_tracking
 from tests.page_check import get_page, post_page
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import ActionStatus, Role
 from tracker.models import Action, AuditEvent, EvidenceFile
-from tracker.statuses import ActionStatus, Role, TrackingStatus
 
 ALL_ROLES = [Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -58,7 +58,7 @@ def test_every_role_of_the_force_sees_the_tracking_page_and_its_history(as_role,
     page = get_page(client, f"/tracking/{cumbria_4.id}")
     assert "Detective Superintendent Sally Blaiklock" in page and "Progress updates" in page
     assert "Rape scrutiny panels are held" in page and "Current RAG" in page
-    assert ('href="/tracking/%d/edit"' % cumbria_4.id in page) == (role is not Role.VIEWER)
+    assert (f'href="/tracking/{cumbria_4.id}/edit"' in page) == (role is not Role.VIEWER)
     assert ("Add an action" in page) == role.can_edit
     assert ("Sign off as complete" in page) == (role in (Role.REVIEWER, Role.ADMIN))
     get_page(client, f"/tracking/{cumbria_4.id}/history")

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from tests.conftest import get_tracking
-from tracker.extensions import db
+from tracker.db import db
+from tracker.domain.statuses import TrackingStatus
 from tracker.services import ConflictError, DomainError, save
 from tracker.services.tracking import update_tracking
-from tracker.statuses import TrackingStatus
 
 TODAY = date(2022, 2, 1)
 

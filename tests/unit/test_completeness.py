@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.completeness import (
+from tracker.domain.completeness import (
     addressed_to_force,
     copies_outstanding,
     days_late,
@@ -19,7 +19,7 @@ from tracker.completeness import (
     requires_explanation,
     stage,
 )
-from tracker.statuses import Kind
+from tracker.domain.statuses import Kind
 
 
 def tracking(ref="1", kind=Kind.RECOMMENDATION, addressed_to=None, explanation=None, position=1, id=1):

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.deadlines import (
+from tracker.domain.deadlines import (
     DeadlineKind,
     DueState,
     Rag,

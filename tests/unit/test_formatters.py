@@ -4,9 +4,17 @@ from datetime import date, datetime
 
 import pytest
 
-from tracker.deadlines import DeadlineKind
-from tracker.formatters import countdown, deadline_label, filesize, govuk_date, govuk_date_short, govuk_datetime, plural
-from tracker.statuses import TrackingStatus
+from tracker.domain.deadlines import DeadlineKind
+from tracker.domain.formatting import (
+    countdown,
+    deadline_label,
+    filesize,
+    govuk_date,
+    govuk_date_short,
+    govuk_datetime,
+    plural,
+)
+from tracker.domain.statuses import TrackingStatus
 
 AS_OF = date(2021, 10, 30)
 

@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from tracker.deadlines import parse_deadline, statutory_response_deadline
-from tracker.generate import SCALES, Plan
-from tracker.statuses import ActionStatus, TrackingStatus
+from tracker.cli.generate import SCALES, Plan
+from tracker.domain.deadlines import parse_deadline, statutory_response_deadline
+from tracker.domain.statuses import ActionStatus, TrackingStatus
 
 END = date(2026, 11, 21)
 FORCES = [(1, "cumbria", "Cumbria Constabulary"), (2, "kent", "Kent Police"), (3, "dyfed-powys", "Dyfed-Powys Police")]

@@ -7,7 +7,7 @@ import docx
 import pytest
 from pypdf import PdfWriter
 
-from tracker.importer import MAX_TEXT_CHARS, ImportFileError, parse_text, read_file_bytes
+from tracker.domain.importer import MAX_TEXT_CHARS, ImportFileError, parse_text, read_file_bytes
 
 SECTION = "Recommendations\n\n1. By March 2022, chief constables should publish a plan.\n\u2022 one point\n"
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker.importer import (
+from tracker.domain.importer import (
     ImportFileError,
     ParsedItem,
     clean_text,
@@ -18,8 +18,8 @@ from tracker.importer import (
     parse_text,
     render_text,
 )
-from tracker.seed import InspectionIn, read_file
-from tracker.statuses import Kind
+from tracker.domain.statuses import Kind
+from tracker.services.seed import InspectionIn, read_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_001 = Path("/work/shared/seeds/001_7f4d7a04c10742d7.txt")

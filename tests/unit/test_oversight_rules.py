@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.services.reminders import stage
-from tracker.views.filters import parse_as_of
+from tracker.web.views.filters import parse_as_of
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
 

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.loopback import loopback_listener
-from tracker.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, render_pdf
+from tracker.documents.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, render_pdf
 
 
 def page(body: str, lang: str = ' lang="en-GB"', head: str = "") -> str:

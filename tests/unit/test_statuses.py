@@ -2,7 +2,7 @@
 
 import pytest
 
-from tracker.statuses import (
+from tracker.domain.statuses import (
     ActionStatus,
     InspectionType,
     Kind,

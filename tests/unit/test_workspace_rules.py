@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.formatters import audit_value, field_label, history_changes
+from tracker.domain.formatting import audit_value, field_label, history_changes
 from tracker.services import DomainError
 from tracker.services.evidence import check_file, display_name
 from tracker.services.inspections import clean_bullets

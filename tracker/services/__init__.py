@@ -1,28 +1,20 @@
 """Data access for each area of the domain: plain typed functions that flush and never commit.
 
-The one place that commits is the request (or the CLI command) that called them.
+The one place that commits is the request (or the CLI command) that called them, through save().
 """
 
+from __future__ import annotations
 
-class DomainError(Exception):
-    """A change the domain refuses; `field` names the form field to show it against."""
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from tracker.db import audit, data_state, db, is_database_busy, read_transactions
+from tracker.domain.errors import ConflictError, DomainError, stale_write_conflict
 
-
-class ConflictError(DomainError):
-    """Someone else saved the record after it was loaded: the save is refused, nothing lost."""
-
-
-def stale_write_conflict() -> ConflictError:
-    """The conflict raised when a save finds the record changed since it was read."""
-    return ConflictError(
-        "Someone else saved this record while you were saving it. Your changes have not been saved: "
-        "they are still in the form below. Check the current record, then save again."
-    )
+__all__ = [
+    "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "get_by_id", "is_database_busy",
+    "read_transactions", "refresh", "rollback", "save", "set_actor",
+]
 
 
 def save() -> None:
@@ -31,10 +23,6 @@ def save() -> None:
     A row changed by someone else since it was read (SQLAlchemy's version check) becomes a
     ConflictError; either way a failed save rolls back and leaves the database as it was.
     """
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from ..extensions import db
-
     try:
         db.session.commit()
     except StaleDataError:
@@ -50,8 +38,37 @@ MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger number nam
 
 def get_by_id(model, record_id: int):
     """Return the record of `model` with this id, or None (also for an id no database column can hold)."""
-    from ..extensions import db
-
     if not isinstance(record_id, int) or not 0 < record_id <= MAX_ID:
         return None
     return db.session.get(model, record_id)
+
+
+def rollback() -> None:
+    """Forget the request's unsaved changes (after a refusal or an error)."""
+    db.session.rollback()
+
+
+def refresh(record) -> None:
+    """Read the record again from the database (after a refused save, to show what is stored now)."""
+    db.session.refresh(record)
+
+
+def set_actor(user_id: int | None) -> None:
+    """Name the person the audit trail records for this request's changes."""
+    audit.set_actor(db.session, user_id)
+
+
+def data_token() -> str:
+    """The data state's token as this transaction sees it: new after every write (for caching)."""
+    return data_state.current(db.session)
+
+
+def database_reachable() -> bool:
+    """Whether the database answers a trivial query now (for the health check)."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False
+    finally:
+        db.session.rollback()

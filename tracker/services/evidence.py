@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..extensions import db
-from ..models import EvidenceFile, ProgressUpdate
-from . import DomainError, get_by_id
+from tracker.db import db
+from tracker.models import EvidenceFile, ProgressUpdate
+from tracker.services import DomainError, get_by_id
 
 MAX_BYTES = 10 * 1024 * 1024
 

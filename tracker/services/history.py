@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..models import Action, AuditEvent, EvidenceFile, InspectionForce, ProgressUpdate, Recommendation
+from tracker.db import db
+from tracker.models import Action, AuditEvent, EvidenceFile, InspectionForce, ProgressUpdate, Recommendation
 
 
 def _events(*conditions, force_ids: list[int] | None = None) -> list[AuditEvent]:

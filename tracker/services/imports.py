@@ -11,12 +11,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from ..extensions import db
-from ..importer import ParsedItem
-from ..models import Force, Inspection, Recommendation, Theme, User
-from ..seed import InspectionIn, SeedSet, _check_references, load_inspection, read_file
-from . import DomainError
-from . import inspections as inspection_service
+from tracker.db import db
+from tracker.domain.importer import ParsedItem
+from tracker.models import Force, Inspection, Recommendation, Theme, User
+from tracker.services import DomainError
+from tracker.services import inspections as inspection_service
+from tracker.services.seed import InspectionIn, SeedSet, _check_references, load_inspection, read_file
 
 
 def check_items(inspection: Inspection, items: list[ParsedItem], numbers: list[int] | None = None) -> list[DomainError]:

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..deadlines import DeadlineKind, parse_deadline, statutory_response_deadline
-from ..extensions import db
-from ..models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
-from ..statuses import InspectionType, Kind
-from . import MAX_ID, DomainError, get_by_id
+from tracker.db import db
+from tracker.domain.deadlines import DeadlineKind, parse_deadline, statutory_response_deadline
+from tracker.domain.statuses import InspectionType, Kind
+from tracker.models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
+from tracker.services import MAX_ID, DomainError, get_by_id
+from tracker.services.tracking import check_version
 
 
 def get_inspection(slug: str) -> Inspection | None:
@@ -256,8 +257,6 @@ def update_inspection(inspection: Inspection, submitted_version: int | None, *, 
 
     Forces taken out of scope keep their records (nothing is lost) and are marked as left out.
     """
-    from .tracking import check_version
-
     check_version(inspection, submitted_version)
     if not title.strip():
         raise DomainError("Enter the title of the report", field="title")
@@ -335,8 +334,6 @@ def update_recommendation(rec: Recommendation, submitted_version: int | None, *,
                           addressed_to: str | None, bullets: list[str], parent: Recommendation | None,
                           deadline_text: str | None) -> None:
     """Edit an item made against `submitted_version`; a changed deadline is read again (unless overridden)."""
-    from .tracking import check_version
-
     check_version(rec, submitted_version)
     if not (text or "").strip():
         raise DomainError("Enter the text of the recommendation", field="text")

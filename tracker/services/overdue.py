@@ -8,15 +8,36 @@ inspection published after it is left out, so past dates answer truthfully.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from ..deadlines import DUE_SOON_DAYS, days_overdue
-from ..extensions import db
-from ..models import Action, Force, Inspection, Recommendation, StatutoryResponse, Tracking
+from tracker.db import db
+from tracker.domain.deadlines import DUE_SOON_DAYS
+from tracker.domain.register import (  # noqa: F401  (the register's names, read from here by callers)
+    ITEM_TYPES,
+    RESPONSE_STATUSES,
+    SORTS,
+    WINDOWS,
+    ItemFilter,
+    Row,
+    publication_check_needed,
+    status_choices,
+    status_label,
+)
+from tracker.models import (
+    Action,
+    Force,
+    Inspection,
+    ProgressUpdate,
+    Recommendation,
+    StatutoryResponse,
+    Tracking,
+    recommendation_themes,
+)
 
 
 def _short(text: str, length: int = 120) -> str:
@@ -33,142 +54,12 @@ def _short(text: str, length: int = 120) -> str:
 # Days overdue are ordered by the due date (the earlier, the later), so no date arithmetic is done
 # in SQL, which keeps it portable between SQLite and PostgreSQL.
 
-ITEM_TYPES = {
-    "recommendation": "Recommendation",
-    "action": "Action",
-    "statutory_response": "Statutory response",
-}
-WINDOWS = {
-    "overdue": "Overdue",
-    "7": "Due in the next 7 days",
-    "30": "Due in the next 30 days",
-    "90": "Due in the next 90 days",
-    "open": "All open items",
-}
-RESPONSE_STATUSES = {"not_published": "Not published", "published": "Published"}
-SORTS = {
-    "days": "Days overdue",
-    "due": "Due date",
-    "type": "Item",
-    "force": "Force",
-    "inspection": "Inspection",
-    "ref": "Reference",
-    "owner": "Owner",
-    "status": "Status",
-    "updated": "Last update",
-}
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    """The dashboard's filters, already checked; None means 'any'."""
-
-    as_of: date
-    force_ids: tuple[int, ...]
-    inspection_id: int | None = None
-    inspection_type: str | None = None
-    item_type: str | None = None
-    kind: str | None = None
-    theme_id: int | None = None
-    owner: str | None = None
-    status: str | None = None
-    window: str = "overdue"
-    # Whether rows of inspections published after the as-of date must be left out; None: ask the
-    # database (resolve() asks once, for the queries of one page).
-    check_published: bool | None = None
-
-
 def resolve(f: ItemFilter) -> ItemFilter:
     """The filter with check_published decided (one indexed look-up, unless already decided)."""
     if f.check_published is not None:
         return f
     latest = db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
     return replace(f, check_published=publication_check_needed(latest, f.as_of))
-
-
-def publication_check_needed(latest_publication: date | None, as_of: date) -> bool:
-    """Whether rows must be checked against their inspection's publication date: only when some
-    inspection was published after the as-of date (on today's view none was, and the check is left
-    out of the queries)."""
-    return latest_publication is not None and latest_publication > as_of
-
-
-@dataclass(frozen=True)
-class Row:
-    """One row of the dashboard, its exports and the meeting pack."""
-
-    type: str
-    id: int
-    tracking_id: int | None
-    force: str
-    force_name: str
-    inspection: str
-    inspection_title: str
-    inspection_type: str
-    ref: str | None
-    kind: str | None
-    title: str
-    owner: str | None
-    status: str
-    due: date | None
-    closed_on: date | None
-    rag_forecast: str | None
-    last_update: date | None
-    as_of: date
-
-    @property
-    def days_overdue(self) -> int:
-        """Days late on the as-of date (0 when not late or no date)."""
-        return days_overdue(self.due, self.as_of) if self.due else 0
-
-    @property
-    def state(self):
-        """Where the item stands on the as-of date (deadlines.DueState)."""
-        from ..deadlines import due_state
-
-        return due_state(self.due, self.closed_on, self.as_of)
-
-    @property
-    def rag(self):
-        """The current RAG rating by the one written rule (deadlines.rag_rating)."""
-        from ..deadlines import rag_rating
-
-        return rag_rating(self.state)
-
-    @property
-    def status_label(self) -> str:
-        """The status as a person reads it."""
-        return status_label(self.type, self.status)
-
-    @property
-    def url(self) -> str:
-        """The page of the item (built by the workspace and response areas)."""
-        if self.type == "statutory_response":
-            return f"/responses/{self.force}/{self.inspection}"
-        return f"/tracking/{self.tracking_id}"
-
-
-def status_label(item_type: str, status: str) -> str:
-    """The label of a status of any kind of item."""
-    from ..statuses import ActionStatus, TrackingStatus
-
-    if item_type == "statutory_response":
-        return RESPONSE_STATUSES.get(status, status)
-    enum = ActionStatus if item_type == "action" else TrackingStatus
-    try:
-        return enum(status).label
-    except ValueError:
-        return status
-
-
-def status_choices() -> list[tuple[str, str]]:
-    """Every status of every kind of item, labelled, for the status filter (values are unique)."""
-    from ..statuses import ActionStatus, TrackingStatus
-
-    seen: dict[str, str] = {}
-    for value, label in TrackingStatus.choices() + ActionStatus.choices() + list(RESPONSE_STATUSES.items()):
-        seen.setdefault(value, label)
-    return list(seen.items())
 
 
 def _union():
@@ -268,8 +159,6 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
     if f.kind:
         conds.append(u.c.kind == f.kind)
     if f.theme_id is not None:
-        from ..models import recommendation_themes
-
         conds.append(u.c.recommendation_id.in_(
             sa.select(recommendation_themes.c.recommendation_id).where(recommendation_themes.c.theme_id == f.theme_id)
         ))
@@ -297,8 +186,6 @@ def _window(u, window: str, as_of: date):
 
 def _last_update_subquery(u, as_of: date):
     """A correlated subquery: the latest progress update (on or before the as-of date) of the row's actions."""
-    from ..models import ProgressUpdate
-
     by_action = sa.select(sa.func.max(ProgressUpdate.occurred_on)).where(
         ProgressUpdate.action_id == u.c.id, ProgressUpdate.occurred_on <= as_of)
     by_tracking = (
@@ -358,8 +245,6 @@ def _counting_branches(f: ItemFilter) -> list:
 
     Each is (type, columns, select-from) where columns has the union's column names.
     """
-    from types import SimpleNamespace
-
     needs_rec = _needs_recommendation(f)
     branches = []
     rec_cols = dict(recommendation_id=Recommendation.id,
@@ -531,8 +416,6 @@ LAST_UPDATE_CHUNK = 10_000
 def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) -> dict[tuple[str, int], date]:
     """The latest progress update's date (on or before `as_of`) of some actions and of some trackings'
     actions: one grouped query per LAST_UPDATE_CHUNK ids of each."""
-    from ..models import ProgressUpdate
-
     latest: dict[tuple[str, int], date] = {}
     for start in range(0, max(len(action_ids), len(tracking_ids)), LAST_UPDATE_CHUNK):
         actions = action_ids[start:start + LAST_UPDATE_CHUNK]

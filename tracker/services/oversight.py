@@ -8,13 +8,23 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..deadlines import DueState
-from ..extensions import db
-from ..models import Force, Inspection, Recommendation, Theme, Tracking, User
-from ..oversight_models import MeetingPack, MeetingPackItem, NotificationPreference
-from ..statuses import TrackingStatus
-from . import DomainError
-from .overdue import ItemFilter, Row, closed_items, list_items
+from tracker.db import db
+from tracker.domain.deadlines import DueState
+from tracker.domain.statuses import TrackingStatus
+from tracker.models import (
+    Force,
+    Inspection,
+    InspectionForce,
+    MeetingPack,
+    MeetingPackItem,
+    NotificationPreference,
+    Recommendation,
+    Theme,
+    Tracking,
+    User,
+)
+from tracker.services import DomainError, get_by_id
+from tracker.services.overdue import ItemFilter, Row, closed_items, list_items, owners
 
 # --- progress at a glance -------------------------------------------------------------------------
 
@@ -253,3 +263,52 @@ def set_themes(recommendation: Recommendation, slugs: list[str]) -> None:
         raise DomainError("Select themes from the list", "themes")
     recommendation.themes = sorted(themes, key=lambda t: t.name)
     db.session.flush()
+
+
+# --- the dashboard's filters ---------------------------------------------------------------------
+
+
+def filter_choices(force_ids: list[int]) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters that come from the data: the user's forces, every inspection and
+    theme (one query), and the owners named in the forces' items (another); cached until the data changes."""
+    rows = db.session.execute(sa.union_all(
+        sa.select(sa.literal("force").label("list"), Force.slug, Force.name,
+                  sa.type_coerce(sa.null(), sa.Date).label("published_on"))  # the union's column types are the first's
+        .where(Force.id.in_(force_ids)),
+        sa.select(sa.literal("inspection"), Inspection.slug, Inspection.title, Inspection.published_on),
+        sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
+    )).all()
+    named = {kind: sorted((r for r in rows if r[0] == kind), key=lambda r: r[2]) for kind in ("force", "theme")}
+    # Inspections: the latest first, then by title.
+    inspections = sorted((r for r in rows if r[0] == "inspection"), key=lambda r: r[2])
+    inspections.sort(key=lambda r: r[3], reverse=True)
+    return {
+        "forces": [(r[1], r[2]) for r in named["force"]],
+        "inspections": [(r[1], r[2]) for r in inspections],
+        "themes": [(r[1], r[2]) for r in named["theme"]],
+        "owners": [(o, o) for o in owners(force_ids)],
+        # Whether a past as-of date must leave out inspections published after it (ItemFilter.check_published).
+        "latest_publication": inspections[0][3] if inspections else None,
+    }
+
+
+def id_of_slug(model, slug: str) -> int | None:
+    """The id of the force, inspection or theme with this slug (None when there is none)."""
+    return db.session.scalar(sa.select(model.id).where(model.slug == slug))
+
+
+def recommendation_for_forces(recommendation_id: int, force_ids: list[int]) -> Recommendation | None:
+    """A recommendation of an inspection that concerns (or is tracked by) one of these forces, else None."""
+    rec = get_by_id(Recommendation, recommendation_id)
+    if rec is None:
+        return None
+    concerns = db.session.scalar(sa.select(sa.func.count()).select_from(InspectionForce).where(
+        InspectionForce.inspection_id == rec.inspection_id, InspectionForce.force_id.in_(force_ids)))
+    tracked = db.session.scalar(sa.select(sa.func.count()).select_from(Tracking).where(
+        Tracking.recommendation_id == rec.id, Tracking.force_id.in_(force_ids)))
+    return rec if concerns or tracked else None
+
+
+def get_force(force_id: int) -> Force | None:
+    """The force with this id, or None."""
+    return get_by_id(Force, force_id)

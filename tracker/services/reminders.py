@@ -19,13 +19,12 @@ from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 
-from ..deadlines import DUE_SOON_DAYS
-from ..extensions import db, write_transactions
-from ..formatters import govuk_date, govuk_date_short, plural
-from ..models import Action, Force, User, user_forces
-from ..oversight_models import NotificationPreference, SentReminder
-from ..statuses import Role
-from .overdue import ITEM_TYPES, ItemFilter, Row, list_items
+from tracker.db import db, write_transactions
+from tracker.domain.deadlines import DUE_SOON_DAYS
+from tracker.domain.formatting import govuk_date, govuk_date_short, plural
+from tracker.domain.statuses import Role
+from tracker.models import Action, Force, NotificationPreference, SentReminder, User, user_forces
+from tracker.services.overdue import ITEM_TYPES, ItemFilter, Row, list_items
 
 log = logging.getLogger(__name__)
 

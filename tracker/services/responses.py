@@ -16,14 +16,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from .. import audit
-from ..completeness import Missing, days_late, missing_items
-from ..documents import render_response_body, render_response_pdf, response_trackings
-from ..extensions import db
-from ..models import Force, Inspection, PublishedVersion, StatutoryResponse, User, utcnow
-from ..statuses import Role
-from . import DomainError
-from .tracking import check_version
+from tracker.db import audit, db
+from tracker.documents.response import render_response_body, render_response_pdf, response_trackings
+from tracker.domain.completeness import Missing, days_late, missing_items
+from tracker.domain.statuses import Role
+from tracker.models import Force, Inspection, PublishedVersion, StatutoryResponse, User, utcnow
+from tracker.services import DomainError
+from tracker.services.tracking import check_version
 
 
 class IncompleteResponse(DomainError):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..extensions import db
-from ..models import Action, ProgressUpdate, Tracking, User
-from ..statuses import ActionStatus, TrackingStatus, tracking_change_errors
-from . import ConflictError, DomainError, get_by_id
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.db import audit, db
+from tracker.domain.statuses import ActionStatus, TrackingStatus, tracking_change_errors
+from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking, User, utcnow
+from tracker.services import MAX_ID, ConflictError, DomainError, get_by_id
 
 
 def check_version(record, submitted_version: int | None) -> None:
@@ -105,11 +108,6 @@ def get_tracking(tracking_id: int) -> Tracking | None:
 
 def get_tracking_page(tracking_id: int) -> Tracking | None:
     """Return a tracking row with everything its page shows loaded in a handful of queries."""
-    import sqlalchemy as sa
-    from sqlalchemy.orm import joinedload, selectinload
-
-    from ..models import Inspection, Recommendation
-    from . import MAX_ID
 
     if not 0 < tracking_id <= MAX_ID:
         return None
@@ -165,9 +163,6 @@ def update_action(action: Action, submitted_version: int | None, on: date, *, st
 
 def sign_off_action(action: Action, user: User, on: date, submitted_version: int | None = None) -> None:
     """A chief officer signs an action off as complete; who and when are kept, and the trail says so."""
-    from .. import audit
-    from ..models import utcnow
-
     check_version(action, submitted_version)
     if action.signed_off_at is not None:
         raise DomainError("This action has already been signed off", field="sign_off")

@@ -1,0 +1,66 @@
+"""Administration: the reference and demonstration data, and users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker.db import db
+from tracker.domain.statuses import Role
+from tracker.services import DomainError, seed
+from tracker.services import inspections as inspection_service
+from tracker.services import users as user_service
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also load the demonstration inspection, tracking and users.")
+@click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Read seed files from this folder instead of seed_data/.")
+@with_appcontext
+def seed_command(demo: bool, root: Path | None) -> None:
+    """Load the reference data (forces, themes) and, with --demo, the demonstration data.
+
+    Safe to run again: records that exist are left as they are. A malformed file loads nothing.
+    """
+    try:
+        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=Path(current_app.instance_path))
+    except seed.SeedError as exc:
+        raise click.ClickException(f"Seed data refused, nothing loaded: {exc}") from None
+    counts = seed.count_rows()
+    click.echo("Loaded: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+    if passwords:
+        click.echo(f"New demonstration users' passwords are in {Path(current_app.instance_path) / 'demo-passwords.txt'}")
+
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--force", "force_slugs", multiple=True, help="A force the user belongs to (repeat for more).")
+@click.password_option(help="The password (asked for when not given).")
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, force_slugs: tuple[str, ...], password: str) -> None:
+    """Create a user with a role and membership of one or more forces."""
+    forces = []
+    for slug in force_slugs:
+        force = inspection_service.get_force(slug)
+        if force is None:
+            raise click.ClickException(f"No force has the slug {slug!r}")
+        forces.append(force)
+    if not forces and role != Role.ADMIN.value:
+        raise click.ClickException("Give at least one --force: users see only their forces' records")
+    try:
+        user_service.create_user(email, name, Role(role), forces, password)
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {email} ({role})")
+
+
+
+

@@ -1,0 +1,109 @@
+"""The database connections' behaviour: SQLite's pragmas and transactions, and "busy, try again"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import has_request_context, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.split(".")[0] == "sqlite3"
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Turn on foreign keys, WAL and a busy timeout on every new SQLite connection.
+
+    Python's sqlite3 module also starts and ends transactions by its own rules, which breaks
+    SAVEPOINT; it is told to stand aside, and SQLAlchemy's begin event below says BEGIN itself.
+    """
+    if not _is_sqlite(dbapi_connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Writers queue for SQLite's one write lock (see _sqlite_begin); a publish that renders a PDF
+    # holds it for seconds, so wait long enough before answering "busy, try again".
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+# Set by write_transactions() for code outside a request (commands, threads) that will write, and
+# by read_transactions() for reads inside a writing request (its error page); None: by the request.
+_write_intent: ContextVar[bool | None] = ContextVar("tracker_write_intent", default=None)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextmanager
+def write_transactions() -> Iterator[None]:
+    """Within this block, database transactions are begun as ones that will write.
+
+    Requests that may write (POST and the like) get this without asking. On SQLite, a transaction
+    that reads and then writes must hold the write lock from its start: a plain (deferred) BEGIN
+    would read a snapshot that another writer may make stale, and SQLite then refuses the write
+    at once with "database is locked", whatever the busy timeout. PostgreSQL needs nothing.
+    """
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+@contextmanager
+def read_transactions() -> Iterator[None]:
+    """Within this block, transactions are begun as reads, even inside a request that writes."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def wants_write_lock() -> bool:
+    """True when the transaction about to begin belongs to a request or block that writes."""
+    intent = _write_intent.get()
+    if intent is not None:
+        return intent
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def _sqlite_begin(connection):
+    """Start SQLite transactions explicitly (see _sqlite_pragmas): IMMEDIATE for ones that write.
+
+    BEGIN IMMEDIATE waits (up to the busy timeout) for the one write lock, so concurrent saves
+    queue up instead of failing; readers are never blocked under WAL.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+# A database too busy to answer now: SQLite's lock wait ran out (SQLITE_BUSY / SQLITE_LOCKED and
+# their extended codes), or PostgreSQL gave up on a lock, a deadlock or a serialisation.
+_BUSY_SQLITE_CODES = {5, 6, 261, 262, 517, 773}
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03", "57014"}
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """True when a database error means "busy, try again" rather than a fault in the code."""
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code in _BUSY_SQLITE_CODES
+    if getattr(original, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(original)
+
+
+LISTENERS = (
+    (Engine, "connect", _sqlite_pragmas),
+    (Engine, "begin", _sqlite_begin),
+)

@@ -1,0 +1,177 @@
+"""Render HTML to an accessible, reproducible PDF with WeasyPrint, fetching nothing but our own assets.
+
+One function, `render_pdf`. The documents it renders hold text that users typed, so WeasyPrint's
+URL fetcher is replaced by one that serves only files shipped in `reports/` (print CSS, fonts,
+images), addressed as `tracker-asset:/<path>`, and refuses every other URL: `file:`, `http(s):`,
+`data:`, `ftp:` and the rest, with no redirects. No text in a document can read a local file or
+reach a network address.
+
+The output is PDF/UA-1 (tagged, with its title and language), and the same HTML always gives the
+same bytes: the creation and modification dates are fixed and the file identifier is derived from
+the content, so anyone can re-derive a published file's SHA-256.
+
+Speed: each thread keeps one WeasyPrint FontConfiguration (fonts found and loaded once) and the
+print stylesheets parsed once (`stylesheet=`, a file in reports/ fetched through the same safe
+fetcher), instead of building both again for every document. The output bytes are the same.
+
+WeasyPrint only *logs* an ERROR for a missing `lang`, an image without `alt`, or a resource it
+could not load, and still writes the PDF. Here such a record stops the rendering (PdfRenderError):
+a statutory document that is not accessible, or is missing a part, is never produced silently.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+ASSET_SCHEME = "tracker-asset"
+# Only these kinds of file are served from reports/: never templates or anything else there.
+ASSET_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+# Fixed dates written as the PDF's CreationDate and ModDate (and in its XMP), for byte-identical output.
+FIXED_DATE = "2000-01-01T00:00:00Z"
+PDF_VARIANT = "pdf/ua-1"
+
+
+class PdfRenderError(Exception):
+    """WeasyPrint reported an error (missing lang or alt text, a resource refused or not found)."""
+
+
+class RefusedURL(ValueError):
+    """A document asked for a URL that is not one of the app's own bundled assets."""
+
+
+def asset_url(relative_path: str) -> str:
+    """The URL a report template uses for a file shipped in reports/ ('print/response.css')."""
+    return f"{ASSET_SCHEME}:/{relative_path.lstrip('/')}"
+
+
+def asset_path(url: str) -> Path:
+    """Map a `tracker-asset:/...` URL to a file in reports/, or raise RefusedURL.
+
+    Only exact, existing files of an allowed type inside reports/ are served: no other scheme,
+    no '..', no query, no symlink out of the folder.
+    """
+    prefix = f"{ASSET_SCHEME}:/"
+    if not url.startswith(prefix):
+        raise RefusedURL(f"refused a URL that is not a bundled asset: {url[:200]}")
+    relative = url[len(prefix):]
+    if not relative or "?" in relative or "#" in relative or "\\" in relative or "%" in relative:
+        raise RefusedURL(f"refused a malformed asset URL: {url[:200]}")
+    root = REPORTS_DIR.resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents or path.suffix.lower() not in ASSET_TYPES or not path.is_file():
+        raise RefusedURL(f"refused an asset that is not shipped in reports/: {url[:200]}")
+    return path
+
+
+class AssetOnlyFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that serves the app's own assets from reports/ and refuses the rest.
+
+    It allows no protocol to WeasyPrint's own opener and follows no redirect; `fetch` never calls
+    the parent's network or file handlers.
+    """
+
+    def __init__(self):
+        """Build the fetcher with no allowed protocols and redirects off."""
+        super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+
+    def fetch(self, url, headers=None):
+        """Return a bundled asset's bytes, or raise RefusedURL for any other URL."""
+        path = asset_path(url)
+        content_type = ASSET_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
+
+
+class _ErrorCollector(logging.Handler):
+    """Collect WeasyPrint's ERROR (and worse) log records during one rendering."""
+
+    def __init__(self):
+        """Start with no records."""
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        """Keep the record's message."""
+        self.messages.append(record.getMessage())
+
+
+# Per thread (Pango's font maps are not shared between threads): the FontConfiguration and the
+# parsed stylesheets, by (path in reports/, modification time).
+_cache = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's FontConfiguration, made on first use and reused by every rendering."""
+    font_config = getattr(_cache, "font_config", None)
+    if font_config is None:
+        font_config = _cache.font_config = FontConfiguration()
+    return font_config
+
+
+def _stylesheet(relative_path: str, collector: _ErrorCollector) -> CSS:
+    """A print stylesheet shipped in reports/, parsed once per thread (again if the file changes).
+
+    It is fetched through AssetOnlyFetcher like a linked one; a sheet whose parsing logged an
+    error is not kept, so every rendering that uses it fails the same way.
+    """
+    url = asset_url(relative_path)
+    key = (relative_path, asset_path(url).stat().st_mtime_ns)
+    sheets = _cache.__dict__.setdefault("stylesheets", {})
+    sheet = sheets.get(key)
+    if sheet is None:
+        errors_before = len(collector.messages)
+        sheet = CSS(url=url, url_fetcher=AssetOnlyFetcher(), font_config=_font_config())
+        if len(collector.messages) == errors_before:
+            sheets[key] = sheet
+    return sheet
+
+
+def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | None = None) -> bytes:
+    """Render an HTML document (lang="en-GB") to PDF/UA-1 bytes, the same bytes for the same input.
+
+    `title` goes in the PDF's metadata and is shown as the window title. `stylesheet` is the
+    print CSS in reports/ ('print/response.css'), applied without the HTML linking it (parsed once
+    per thread). With `strict` (the default), any ERROR WeasyPrint logs while rendering raises
+    PdfRenderError instead of giving a PDF that silently lacks something.
+    """
+    collector = _ErrorCollector()
+    weasy_logger = logging.getLogger("weasyprint")
+    # logging.config.fileConfig (Alembic's env.py) disables loggers that exist already: its records
+    # would then reach no handler, and an inaccessible PDF would pass unnoticed.
+    weasy_logger.disabled = False
+    if weasy_logger.getEffectiveLevel() > logging.ERROR:
+        weasy_logger.setLevel(logging.WARNING)
+    weasy_logger.addHandler(collector)
+    try:
+        stylesheets = [_stylesheet(stylesheet, collector)] if stylesheet else None
+        document = HTML(string=html, base_url=None, url_fetcher=AssetOnlyFetcher()).render(
+            pdf_variant=PDF_VARIANT, font_config=_font_config(), stylesheets=stylesheets
+        )
+        metadata = document.metadata
+        metadata.title = title
+        metadata.created = FIXED_DATE
+        metadata.modified = FIXED_DATE
+        metadata.generator = "tracker"
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
+    finally:
+        weasy_logger.removeHandler(collector)
+    if strict and collector.messages:
+        raise PdfRenderError("; ".join(collector.messages))
+    return pdf

@@ -1,0 +1,140 @@
+"""The statutory (s.55) response document: its content, its HTML and its PDF.
+
+The same content is drawn as the PDF (reports/response.html with the print CSS) and as an HTML
+page in the app (templates/responses/document.html), both from reports/_response_body.html.
+The public copy leaves out what is marked not for publication and says that detail was withheld.
+Nothing in the document depends on the time it is rendered: the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import render_template
+from sqlalchemy.orm import selectinload
+
+from tracker.db import db
+from tracker.documents.pdf import asset_url, render_pdf
+from tracker.domain.completeness import requires_explanation
+from tracker.models import Action, Recommendation, StatutoryResponse, Tracking
+
+# The print CSS of the statutory response: render_pdf applies it (parsed once), the HTML does not link it.
+RESPONSE_CSS = "print/response.css"
+
+DEFAULT_STATUTORY_PARAGRAPH = (
+    "Section 55 of the Police Act 1996 (as amended by section 37 of the Policing and Crime Act 2017) requires "
+    "the local policing body to publish its comments on a report by His Majesty's Inspectorate of Constabulary "
+    "and Fire & Rescue Services, together with the chief officer's comments and its response to them, before the "
+    "end of the period of 56 days beginning with the day on which the report is published. Where the report makes "
+    "recommendations, the comments must explain, for each recommendation, the action that has been or will be "
+    "taken, or why no action has been or will be taken."
+)
+WITHHELD_SENTENCE = (
+    "Some operationally sensitive detail has been withheld from this published version of the response."
+)
+
+
+@dataclass
+class ActionEntry:
+    """An action as the document shows it, with the progress updates that may be shown."""
+
+    action: Action
+    updates: list = field(default_factory=list)
+
+
+@dataclass
+class RecommendationEntry:
+    """One recommendation in the document: its text, the PCC's explanation and the actions."""
+
+    recommendation: Recommendation
+    tracking: Tracking
+    explanation_required: bool
+    actions: list[ActionEntry] = field(default_factory=list)
+    show_chief_comment: bool = True
+
+
+def response_title(response: StatutoryResponse) -> str:
+    """'<commissioner> response to inspections of <force> published by HMICFRS'."""
+    return f"{response.force.commissioner_title} response to inspections of {response.force.name} published by HMICFRS"
+
+
+def statutory_paragraph(force) -> str:
+    """The force's own wording of the statutory paragraph, or the standard wording."""
+    return (force.statutory_paragraph or "").strip() or DEFAULT_STATUTORY_PARAGRAPH
+
+
+def response_trackings(response: StatutoryResponse) -> list[Tracking]:
+    """The force's tracking rows of the inspection's recommendations, in report order, with actions and updates."""
+    return list(
+        db.session.scalars(
+            sa.select(Tracking)
+            .join(Recommendation)
+            .where(Recommendation.inspection_id == response.inspection_id, Tracking.force_id == response.force_id)
+            .options(
+                selectinload(Tracking.recommendation),
+                selectinload(Tracking.actions).selectinload(Action.updates),
+            )
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
+
+
+def document_context(response: StatutoryResponse, public: bool = True, draft: bool = False) -> dict:
+    """Everything the document template needs; the public copy drops items not for publication."""
+    force = response.force
+    entries = []
+    withheld = False
+    for tracking in response_trackings(response):
+        rec = tracking.recommendation
+        actions = []
+        for action in tracking.actions:
+            if public and action.not_for_publication:
+                withheld = True
+                continue
+            updates = []
+            for update in action.updates:
+                if public and update.not_for_publication:
+                    withheld = True
+                    continue
+                updates.append(update)
+            actions.append(ActionEntry(action, updates))
+        show_chief_comment = bool(tracking.chief_comment) and not (public and tracking.chief_comment_not_for_publication)
+        if tracking.chief_comment and not show_chief_comment:
+            withheld = True
+        entries.append(RecommendationEntry(
+            recommendation=rec,
+            tracking=tracking,
+            explanation_required=requires_explanation(rec.kind, rec.addressed_to, force.explain_areas_for_improvement),
+            actions=actions,
+            show_chief_comment=show_chief_comment,
+        ))
+    return {
+        "response": response,
+        "force": force,
+        "inspection": response.inspection,
+        "document_title": response_title(response),
+        "statutory_paragraph": statutory_paragraph(force),
+        "entries": entries,
+        "public": public,
+        "draft": draft,
+        "withheld": withheld,
+        "withheld_sentence": WITHHELD_SENTENCE,
+        "asset_url": asset_url,
+    }
+
+
+def render_response_html(response: StatutoryResponse, public: bool = True, draft: bool = False) -> str:
+    """The HTML source of the PDF (print CSS, running header and footer)."""
+    return render_template("response.html", **document_context(response, public=public, draft=draft))
+
+
+def render_response_body(response: StatutoryResponse, public: bool = True) -> str:
+    """The document's body alone, as kept beside a published PDF for the public HTML copy."""
+    return render_template("_response_body.html", **document_context(response, public=public, draft=False))
+
+
+def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False) -> bytes:
+    """The response as a tagged PDF/UA-1 document; the same data gives the same bytes."""
+    return render_pdf(render_response_html(response, public=public, draft=draft), title=response_title(response),
+                      stylesheet=RESPONSE_CSS)

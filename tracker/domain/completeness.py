@@ -1,0 +1,109 @@
+"""What a statutory (s.55) response still lacks before it can be published, and where it stands.
+
+Plain Python, no Flask: the rules read the records they are given and run no queries.
+
+- s.55(5B): where a report makes recommendations, the comments must explain, for each one, the
+  action taken or proposed, or why none. So every recommendation addressed to the force or its
+  PCC (an item with no addressee is taken as addressed to the force) needs the PCC's explanation,
+  including recommendations set under a cause of concern; areas for improvement need one only
+  where the force has chosen to explain them (Force.explain_areas_for_improvement).
+- s.55(5): the PCC's comments are published with the chief officer's comments, so the PCC's
+  comments must be written, and the chief's comments either given or their absence recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.domain.statuses import Kind, needs_explanation
+
+# Words in an addressee that make a recommendation the force's or the PCC's to answer.
+_FORCE_WORDS = re.compile(
+    r"\b(forces?|constabular(y|ies)|chief constables?|chief officers?|police and crime commissioners?|"
+    r"pccs?|police, fire and crime commissioners?|pfccs?|local policing bod(y|ies)|mayors?|commissioners?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One thing missing before publishing: what, and (for an explanation) the tracking row to write it on."""
+
+    message: str
+    tracking_id: int | None = None
+    ref: str | None = None
+
+
+def addressed_to_force(addressed_to: str | None) -> bool:
+    """Whether a recommendation is the force's or its PCC's to answer (no addressee: yes)."""
+    if addressed_to is None or not addressed_to.strip():
+        return True
+    return bool(_FORCE_WORDS.search(addressed_to))
+
+
+def requires_explanation(kind: Kind, addressed_to: str | None, explain_areas_for_improvement: bool = False) -> bool:
+    """Whether s.55(5B) (or the force's own choice) requires an explanation for this item."""
+    return needs_explanation(Kind(kind), explain_areas_for_improvement) and addressed_to_force(addressed_to)
+
+
+def _blank(text: str | None) -> bool:
+    """True for None, empty or whitespace-only text."""
+    return text is None or not text.strip()
+
+
+def missing_explanations(trackings, explain_areas_for_improvement: bool = False) -> list[Missing]:
+    """The tracking rows whose recommendation needs an s.55(5B) explanation that is not written."""
+    missing = []
+    for tracking in trackings:
+        rec = tracking.recommendation
+        if requires_explanation(rec.kind, rec.addressed_to, explain_areas_for_improvement) and _blank(tracking.pcc_explanation):
+            label = Kind(rec.kind).label.lower() + (f" {rec.ref}" if rec.ref else "")
+            missing.append(Missing(f"Write the PCC's explanation for {label}", tracking_id=tracking.id, ref=rec.ref))
+    return missing
+
+
+def missing_comments(response) -> list[Missing]:
+    """The comments s.55(5) requires that are neither written nor (for the chief's) recorded as absent."""
+    missing = []
+    if _blank(response.pcc_comments):
+        missing.append(Missing("Write the PCC's comments on the report"))
+    if _blank(response.chief_comments) and _blank(response.chief_comments_absence):
+        missing.append(Missing("Enter the chief constable's comments, or record why there are none"))
+    return missing
+
+
+def missing_items(response, trackings) -> list[Missing]:
+    """Everything missing before the response can be published: comments first, then explanations in report order."""
+    explain_afis = bool(response.force.explain_areas_for_improvement)
+    ordered = sorted(trackings, key=lambda t: (t.recommendation.position, t.recommendation.id))
+    return missing_comments(response) + missing_explanations(ordered, explain_afis)
+
+
+def copies_outstanding(response) -> list[str]:
+    """Who has not yet been recorded as sent the published comments (s.55(6))."""
+    outstanding = []
+    if response.sent_to_hmicfrs_on is None:
+        outstanding.append("HMICFRS")
+    if response.sent_to_home_secretary_on is None:
+        outstanding.append("the Home Secretary")
+    return outstanding
+
+
+def stage(response) -> str:
+    """Where the response stands, in words: from 'Not started' to 'Complete'."""
+    if response.published_on is not None:
+        return "Published: copies outstanding" if copies_outstanding(response) else "Complete"
+    if response.approved_on is not None:
+        return "Approved: ready to publish"
+    if response.drafted_on is not None:
+        return "Drafted: awaiting approval"
+    if response.chief_invited_on is not None or not _blank(response.pcc_comments):
+        return "In progress"
+    return "Not started"
+
+
+def days_late(due_on: date, published: date) -> int:
+    """How many days after the statutory deadline a response was published (0 when on time)."""
+    return max(0, (published - due_on).days)

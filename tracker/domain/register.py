@@ -1,0 +1,134 @@
+"""The register's items as the overdue views show them: the kinds of item, the windows, the filters
+and one row, with the rules that read a row (days overdue, due state, RAG, status label).
+
+Plain Python: the queries that fill them live in tracker.services.overdue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.domain.deadlines import days_overdue, due_state, rag_rating
+from tracker.domain.statuses import ActionStatus, TrackingStatus
+
+ITEM_TYPES = {
+    "recommendation": "Recommendation",
+    "action": "Action",
+    "statutory_response": "Statutory response",
+}
+WINDOWS = {
+    "overdue": "Overdue",
+    "7": "Due in the next 7 days",
+    "30": "Due in the next 30 days",
+    "90": "Due in the next 90 days",
+    "open": "All open items",
+}
+RESPONSE_STATUSES = {"not_published": "Not published", "published": "Published"}
+SORTS = {
+    "days": "Days overdue",
+    "due": "Due date",
+    "type": "Item",
+    "force": "Force",
+    "inspection": "Inspection",
+    "ref": "Reference",
+    "owner": "Owner",
+    "status": "Status",
+    "updated": "Last update",
+}
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """The dashboard's filters, already checked; None means 'any'."""
+
+    as_of: date
+    force_ids: tuple[int, ...]
+    inspection_id: int | None = None
+    inspection_type: str | None = None
+    item_type: str | None = None
+    kind: str | None = None
+    theme_id: int | None = None
+    owner: str | None = None
+    status: str | None = None
+    window: str = "overdue"
+    # Whether rows of inspections published after the as-of date must be left out; None: ask the
+    # database (resolve() asks once, for the queries of one page).
+    check_published: bool | None = None
+
+
+def publication_check_needed(latest_publication: date | None, as_of: date) -> bool:
+    """Whether rows must be checked against their inspection's publication date: only when some
+    inspection was published after the as-of date (on today's view none was, and the check is left
+    out of the queries)."""
+    return latest_publication is not None and latest_publication > as_of
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the dashboard, its exports and the meeting pack."""
+
+    type: str
+    id: int
+    tracking_id: int | None
+    force: str
+    force_name: str
+    inspection: str
+    inspection_title: str
+    inspection_type: str
+    ref: str | None
+    kind: str | None
+    title: str
+    owner: str | None
+    status: str
+    due: date | None
+    closed_on: date | None
+    rag_forecast: str | None
+    last_update: date | None
+    as_of: date
+
+    @property
+    def days_overdue(self) -> int:
+        """Days late on the as-of date (0 when not late or no date)."""
+        return days_overdue(self.due, self.as_of) if self.due else 0
+
+    @property
+    def state(self):
+        """Where the item stands on the as-of date (deadlines.DueState)."""
+        return due_state(self.due, self.closed_on, self.as_of)
+
+    @property
+    def rag(self):
+        """The current RAG rating by the one written rule (deadlines.rag_rating)."""
+        return rag_rating(self.state)
+
+    @property
+    def status_label(self) -> str:
+        """The status as a person reads it."""
+        return status_label(self.type, self.status)
+
+    @property
+    def url(self) -> str:
+        """The page of the item (built by the workspace and response areas)."""
+        if self.type == "statutory_response":
+            return f"/responses/{self.force}/{self.inspection}"
+        return f"/tracking/{self.tracking_id}"
+
+
+def status_label(item_type: str, status: str) -> str:
+    """The label of a status of any kind of item."""
+    if item_type == "statutory_response":
+        return RESPONSE_STATUSES.get(status, status)
+    enum = ActionStatus if item_type == "action" else TrackingStatus
+    try:
+        return enum(status).label
+    except ValueError:
+        return status
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """Every status of every kind of item, labelled, for the status filter (values are unique)."""
+    seen: dict[str, str] = {}
+    for value, label in TrackingStatus.choices() + ActionStatus.choices() + list(RESPONSE_STATUSES.items()):
+        seen.setdefault(value, label)
+    return list(seen.items())

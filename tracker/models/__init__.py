@@ -1,0 +1,20 @@
+"""The data model: typed SQLAlchemy 2.0 models on one declarative base, one module per area.
+
+Areas name each other's models in relationships by string, so no module imports another in a
+cycle; everything is importable from here.
+"""
+
+from tracker.models.base import Base, Session, TimestampMixin, VersionedMixin, db, enum_column, utcnow
+from tracker.models.forces import Force, User, user_forces
+from tracker.models.inspections import Inspection, InspectionForce, Recommendation, Theme, recommendation_themes
+from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationPreference, SentReminder
+from tracker.models.records import AuditEvent, DataState
+from tracker.models.responses import PublishedVersion, StatutoryResponse
+from tracker.models.tracking import Action, EvidenceFile, ProgressUpdate, Tracking
+
+__all__ = [
+    "Action", "AuditEvent", "Base", "DataState", "EvidenceFile", "Force", "Inspection", "InspectionForce",
+    "MeetingPack", "MeetingPackItem", "NotificationPreference", "ProgressUpdate", "PublishedVersion",
+    "Recommendation", "SentReminder", "Session", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
+    "User", "VersionedMixin", "db", "enum_column", "recommendation_themes", "user_forces", "utcnow",
+]

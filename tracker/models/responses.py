@@ -1,0 +1,88 @@
+"""Statutory responses (s.55) and their published versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.models.base import TimestampMixin, VersionedMixin, db, utcnow
+
+if TYPE_CHECKING:  # relationships name other areas' models by string
+    from tracker.models.forces import Force, User
+    from tracker.models.inspections import Inspection
+
+
+class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
+    """One force's s.55 response to one inspection, with its milestones."""
+
+    __tablename__ = "statutory_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspections.id", ondelete="CASCADE"))
+    force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))
+    # publication + 55 days, kept on the row for the overdue views (see deadlines.statutory_response_deadline).
+    due_on: Mapped[date] = mapped_column()
+    chief_invited_on: Mapped[date | None] = mapped_column()  # s.55(4)
+    chief_comments_due_on: Mapped[date | None] = mapped_column()  # the date the PCC specified
+    chief_comments_received_on: Mapped[date | None] = mapped_column()
+    chief_comments: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the chief constable's comments are not published (none received): recorded, not left blank.
+    chief_comments_absence: Mapped[str | None] = mapped_column(sa.Text)
+    pcc_comments: Mapped[str | None] = mapped_column(sa.Text)
+    pcc_response_to_chief: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5)
+    drafted_on: Mapped[date | None] = mapped_column()
+    drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    approved_on: Mapped[date | None] = mapped_column()
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_on: Mapped[date | None] = mapped_column()
+    sent_to_hmicfrs_on: Mapped[date | None] = mapped_column()  # s.55(6)
+    sent_to_home_secretary_on: Mapped[date | None] = mapped_column()
+    sent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    inspection: Mapped[Inspection] = relationship()
+    force: Mapped[Force] = relationship()
+    drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    sent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[sent_recorded_by_id])
+    versions: Mapped[list[PublishedVersion]] = relationship(
+        back_populates="response", order_by="PublishedVersion.number"
+    )
+
+    __mapper_args__ = {"version_id_col": VersionedMixin.version}
+    __table_args__ = (
+        sa.UniqueConstraint("inspection_id", "force_id", name="uq_statutory_responses_inspection_id_force_id"),
+        sa.Index("ix_statutory_responses_force_id_due_on_published_on", "force_id", "due_on", "published_on"),
+        sa.Index("ix_responses_force_id_published_on_due_on_inspection_id", "force_id", "published_on",
+                 "due_on", "inspection_id"),
+        sa.Index("ix_statutory_responses_due_on", "due_on"),
+    )
+
+    @property
+    def closed_on(self) -> date | None:
+        """A response is done, for the overdue views, on the day it was published."""
+        return self.published_on
+
+
+class PublishedVersion(db.Model):
+    """A published PDF of a statutory response: written once, never overwritten."""
+
+    __tablename__ = "published_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_responses.id", ondelete="RESTRICT"))
+    number: Mapped[int] = mapped_column()
+    filename: Mapped[str] = mapped_column(sa.String(255))  # under instance/published
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was published again
+    days_late: Mapped[int] = mapped_column(default=0)
+
+    response: Mapped[StatutoryResponse] = relationship(back_populates="versions")
+    published_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("response_id", "number", name="uq_published_versions_response_id_number"),)

@@ -1,0 +1,47 @@
+"""The web layer: pages (views), forms, sign-in, the page cache, and the templates' set-up.
+
+Views load through services, check access, and hand a form's data to a service; they do not query
+the database themselves (an import-linter contract keeps SQLAlchemy and tracker.db out of here).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from tracker.domain.formatting import FILTERS
+from tracker.web import auth, caching
+from tracker.web.views import BLUEPRINTS, errors
+
+
+def init_app(app: Flask, project_root) -> None:
+    """Templates, the page cache, sign-in and security headers, the pages and the error pages."""
+    init_templates(app, project_root)
+    caching.cache.init_app(app)
+    auth.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    errors.init_app(app)
+
+
+def init_templates(app: Flask, project_root) -> None:
+    """Load pages from templates/, documents from reports/, and the GOV.UK macros; register the formatters.
+
+    Jinja's StrictUndefined is not used: the GOV.UK macros read optional parameters that are
+    absent, and it makes them fail. The page tests check every page's HTML instead.
+    """
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(project_root / "templates")),
+            FileSystemLoader(str(project_root / "reports")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(FILTERS)

@@ -1,0 +1,306 @@
+"""The web forms of the staff workspace: WTForms with the GOV.UK widgets and GOV.UK error wording."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovFileInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+
+from tracker.domain.deadlines import Rag
+from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year boxes) read into a date; blank boxes give None."""
+
+    def __init__(self, label=None, validators=None, what: str = "the date", **kwargs):
+        """A date field named `what` in its error messages ("the date the report was published")."""
+        super().__init__(label, validators, format="%d %m %Y", widget=GovDateInput(), **kwargs)
+        self.what = what
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Process as usual, then give the widget exactly three boxes (or none) to redisplay."""
+        super().process(formdata, data, extra_filters)
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data, "", "", ""][:3] if self.raw_data else None
+
+    def process_formdata(self, valuelist):
+        """Read the three boxes; say plainly when they are not a real date."""
+        if not valuelist or all(not (v or "").strip() for v in valuelist):
+            self.data = None
+            return
+        parts = [(v or "").strip() for v in valuelist]
+        if len(parts) != 3 or not all(parts):
+            self.data = None
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must include a day, month and year")
+        day, month, year = parts
+        if not month.isdigit():
+            for fmt in ("%b", "%B"):
+                try:
+                    month = str(datetime.strptime(month[:3] if fmt == "%b" else month, fmt).month)
+                    break
+                except ValueError:
+                    continue
+        try:
+            if len(year) != 4:
+                raise ValueError
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date") from None
+
+
+class DateRequired:
+    """Validator: the date boxes must not all be blank."""
+
+    def __init__(self, message: str):
+        """Keep the message to show."""
+        self.message = message
+
+    def __call__(self, form, field):
+        """Stop with the message when no date was entered (a wrong date has its own message)."""
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
+
+
+class NotBlank:
+    """Validator: text must have something in it besides spaces."""
+
+    def __init__(self, message: str):
+        """Keep the message to show."""
+        self.message = message
+
+    def __call__(self, form, field):
+        """Stop with the message when the text is empty or only spaces."""
+        if not (field.data or "").strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """WTForms' choice objects from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def optional_choices(choices, blank: str = "Not set") -> list[SelectChoice]:
+    """Choices with a blank first option."""
+    return as_choices([("", blank), *choices])
+
+
+# --- inspections --------------------------------------------------------------------------
+
+
+class InspectionFilterForm(FlaskForm):
+    """The list's filters, read from the address (GET): no CSRF token needed to read."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField("Title contains", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    year = SelectField("Year published", widget=GovSelect(), validators=[Optional()], validate_choice=False)
+    type = SelectField("Type", widget=GovSelect(), choices=optional_choices(InspectionType.choices(), "Any type"),
+                       validators=[Optional()])
+    force = SelectField("Force", widget=GovSelect(), validators=[Optional()])
+    state = SelectField("Open or closed", widget=GovSelect(), validators=[Optional()],
+                        choices=as_choices([("", "Open and closed"), ("open", "Open"), ("closed", "Closed")]))
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+
+class InspectionForm(FlaskForm):
+    """Add or edit an inspection report."""
+
+    title = StringField("Title of the report", widget=GovTextInput(),
+                        validators=[NotBlank("Enter the title of the report"), Length(max=500, message="Title must be 500 characters or fewer")])
+    published_on = GovDateField("Date the report was published", what="the date the report was published",
+                                validators=[DateRequired("Enter the date the report was published")],
+                                description="For example, 17 9 2021")
+    type = RadioField("Type of inspection", widget=GovRadioInput(), choices=as_choices(InspectionType.choices()),
+                      validators=[InputRequired("Select the type of inspection")])
+    url = StringField("Web address of the report on the HMICFRS website", widget=GovTextInput(),
+                      validators=[Optional(), Length(max=1000, message="Web address must be 1000 characters or fewer")])
+    key_findings = TextAreaField("Key findings", widget=GovTextArea(), validators=[Optional()])
+    scope = RadioField("Which forces does it concern?", widget=GovRadioInput(),
+                       choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
+                       default="all", validators=[InputRequired("Select which forces it concerns")])
+    forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
+    version = HiddenField()
+    submit = SubmitField("Save inspection", widget=GovSubmitInput())
+
+    def validate_forces(self, field):
+        """Chosen forces need at least one force."""
+        if self.scope.data == "chosen" and not field.data:
+            raise ValidationError("Select the forces this inspection concerns")
+
+    def validate_url(self, field):
+        """Only web addresses."""
+        value = (field.data or "").strip()
+        if value and not value.lower().startswith(("https://", "http://")):
+            raise ValidationError("Enter a web address starting with https://")
+
+
+class RecommendationForm(FlaskForm):
+    """Add or edit an item of a report: a recommendation, area for improvement or cause of concern."""
+
+    ref = StringField("Reference", widget=GovTextInput(), description="As the report numbers it, for example 3.2",
+                      validators=[NotBlank("Enter the reference, for example 3.2"), Length(max=60, message="Reference must be 60 characters or fewer")])
+    kind = RadioField("Kind", widget=GovRadioInput(), choices=as_choices(Kind.choices()), default=Kind.RECOMMENDATION.value,
+                      validators=[InputRequired("Select the kind of item")])
+    parent_id = SelectField("Sits under", widget=GovSelect(), validators=[Optional()],
+                            description="For example, 4.1 sits under 4")
+    addressed_to = StringField("Addressed to", widget=GovTextInput(), description="For example, All chief constables",
+                               validators=[Optional(), Length(max=300, message="Addressed to must be 300 characters or fewer")])
+    text = TextAreaField("Text", widget=GovTextArea(), validators=[NotBlank("Enter the text of the recommendation")])
+    bullets = TextAreaField("Bulleted points", widget=GovTextArea(), description="One per line", validators=[Optional()])
+    deadline_text = StringField("Deadline as written in the report", widget=GovTextInput(),
+                                description="For example, By March 2022, or immediately. Leave blank if there is none.",
+                                validators=[Optional(), Length(max=300, message="Deadline must be 300 characters or fewer")])
+    deadline_override = GovDateField("Set a different deadline", what="the deadline",
+                                     description="Only if the date read from the text is wrong or missing. For example, 31 3 2022")
+    clear_override = BooleanField("Use the date read from the text again", widget=GovCheckboxInput())
+    version = HiddenField()
+    check = SubmitField("Check the deadline", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+# --- tracking, actions and updates --------------------------------------------------------
+
+
+class TrackingForm(FlaskForm):
+    """Edit one force's tracking of a recommendation (editors and administrators)."""
+
+    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.choices()),
+                        validators=[InputRequired("Select the status")])
+    no_action_reason = TextAreaField("Why no further action is needed", widget=GovTextArea(), validators=[Optional()],
+                                     description="Needed when the status is 'No further action needed'")
+    lead_officer = StringField("Lead officer", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Lead officer must be 200 characters or fewer")])
+    target_date = GovDateField("Target date", what="the target date",
+                               description="The force's own date. Leave blank to use the recommendation's deadline.")
+    rag_forecast = RadioField("Forecast RAG", widget=GovRadioInput(), default="",
+                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
+                              validators=[Optional()])
+    pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],
+                                    description="The action taken or proposed, or why no action has been or will be taken")
+    chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
+    chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
+                                                     widget=GovCheckboxInput())
+    implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")
+    verified_on = GovDateField("Date the OPCC verified it", what="the date it was verified")
+    hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[Optional()])
+    hmicfrs_view_on = GovDateField("Date of HMICFRS's view", what="the date of HMICFRS's view")
+    version = HiddenField()
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_no_action_reason(self, field):
+        """No further action needs its reason."""
+        if self.status.data == TrackingStatus.NO_FURTHER_ACTION.value and not (field.data or "").strip():
+            raise ValidationError("Enter why no further action is needed")
+
+
+class ChiefCommentForm(FlaskForm):
+    """A chief officer (reviewer) edits only the chief constable's comment."""
+
+    chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
+    chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
+                                                     widget=GovCheckboxInput())
+    version = HiddenField()
+    submit = SubmitField("Save comment", widget=GovSubmitInput())
+
+
+class ActionForm(FlaskForm):
+    """Add or edit an action."""
+
+    title = StringField("What the action is", widget=GovTextInput(),
+                        validators=[NotBlank("Enter what the action is"), Length(max=300, message="Action must be 300 characters or fewer")])
+    owner = StringField("Owner", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Owner must be 200 characters or fewer")])
+    due_on = GovDateField("Due date", what="the due date", description="For example, 31 3 2022")
+    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(ActionStatus.choices()),
+                        default=ActionStatus.NOT_STARTED.value, validators=[InputRequired("Select the status")])
+    completed_on = GovDateField("Date completed", what="the date completed",
+                                description="Leave blank to use today when the status is complete or cancelled")
+    evidence = TextAreaField("Evidence", widget=GovTextArea(), validators=[Optional()],
+                             description="What shows the action was done")
+    not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
+    version = HiddenField()
+    submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+class ProgressUpdateForm(FlaskForm):
+    """Log a dated progress update, with optional evidence files."""
+
+    occurred_on = GovDateField("Date", what="the date", validators=[DateRequired("Enter the date of the update")],
+                               description="For example, 8 12 2021")
+    text = TextAreaField("What was done", widget=GovTextArea(), validators=[NotBlank("Enter what was done")])
+    not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
+    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
+                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
+    submit = SubmitField("Save update", widget=GovSubmitInput())
+
+
+class SignOffForm(FlaskForm):
+    """A chief officer signs an action off as complete."""
+
+    version = HiddenField()
+    submit = SubmitField("Sign off as complete", widget=GovSubmitInput())
+
+
+# --- users --------------------------------------------------------------------------------
+
+
+class UserForm(FlaskForm):
+    """Create or edit a user (administrators)."""
+
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[NotBlank("Enter the email address"), Length(max=320)])
+    name = StringField("Name", widget=GovTextInput(), validators=[NotBlank("Enter the person's name"), Length(max=200)])
+    role = RadioField("Role", widget=GovRadioInput(), choices=as_choices(Role.choices()), default=Role.VIEWER.value,
+                      validators=[InputRequired("Select the role")])
+    forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int,
+                                 validators=[InputRequired("Select at least one force")])
+    active = BooleanField("Can sign in", widget=GovCheckboxInput(), default=True)
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             description="12 characters or more. Give it to the person in a safe way.")
+    submit = SubmitField("Save user", widget=GovSubmitInput())
+
+    def validate_email(self, field):
+        """A plausible email address."""
+        value = (field.data or "").strip()
+        if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
+            raise ValidationError("Enter an email address in the correct format, like name@example.com")
+
+
+class PasswordForm(FlaskForm):
+    """Reset a user's password (administrators)."""
+
+    password = PasswordField("New password", widget=GovPasswordInput(), description="12 characters or more",
+                             validators=[InputRequired("Enter the new password")])
+    submit = SubmitField("Reset password", widget=GovSubmitInput())

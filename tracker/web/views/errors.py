@@ -1,0 +1,62 @@
+"""Error pages: a clear page for every error, and never a stack trace."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker.services import is_database_busy, read_transactions, rollback
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with that request", "Check what you entered and try again."),
+    403: ("You do not have permission to do that", "Your role does not allow this. Ask an administrator if you need it."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied it all."),
+    405: ("Sorry, that cannot be done here", "Go back and use the page's own buttons."),
+    413: ("That file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved."),
+    503: ("Sorry, the service is busy", "Nothing you entered has been saved. Go back and try again in a moment."),
+}
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+
+
+def _render(code: int):
+    title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _csrf_error(error):
+    """A missing or expired form token: refuse, and say that nothing was saved."""
+    return render_template(
+        "errors/error.html", code=400, title="Your form was out of date",
+        message="Nothing was saved. Your session may have timed out: go back, reload the page and try again.",
+    ), 400
+
+
+def _http_error(error: HTTPException):
+    return _render(error.code or 500)
+
+
+def _server_error(error):
+    """Roll back whatever the request had written, log it, and show the 500 page.
+
+    A database too busy to answer in time (a lock wait that ran out) is not a fault: it gets a
+    503 page that says nothing was saved and to try again.
+    """
+    rollback()
+    if is_database_busy(error):
+        current_app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+        with read_transactions():  # the page must not queue for the write lock again
+            page, code = _render(503)
+        return page, code, {"Retry-After": "2"}
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    if current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise error
+    return _render(500)

@@ -1,0 +1,267 @@
+"""Importing an inspection report's recommendations: paste text or upload a file, check and edit
+the preview, confirm to save them all in one transaction.
+
+Nothing is saved before confirmation, and nothing is kept on the server in between: the preview
+carries every item in its own form fields, and the confirmation reads them back from the form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import SubmitField, TextAreaField
+
+from tracker.domain import importer
+from tracker.domain.deadlines import parse_deadline
+from tracker.domain.statuses import Kind, Role
+from tracker.models import Inspection
+from tracker.services import imports as import_service
+from tracker.services import inspections as inspection_service
+from tracker.web.auth import editor_required, user_force_ids
+from tracker.web.saving import saving
+
+bp = Blueprint("imports", __name__)
+
+
+class PasteForm(FlaskForm):
+    """The first step: the pasted text or an uploaded file."""
+    text = TextAreaField("Paste the recommendations", widget=GovTextArea())
+    file = FileField("Or upload the report", widget=GovFileInput())
+    submit = SubmitField("Read the recommendations", widget=GovSubmitInput())
+
+
+class FieldErrors:
+    """Errors of the preview's hand-made fields, shaped for base.html's error summary (keys are ids)."""
+
+    def __init__(self):
+        """No errors yet."""
+        self.errors: dict[str, list[str]] = {}
+
+    def __contains__(self, name: str) -> bool:
+        """The fields are not WTForms fields: the summary links to each by its id."""
+        return False
+
+    def add(self, field_id: str, message: str) -> None:
+        """Record an error against the field with this id."""
+        self.errors.setdefault(field_id, []).append(message)
+
+    def get(self, field_id: str) -> str | None:
+        """The first error of a field, or None."""
+        messages = self.errors.get(field_id)
+        return messages[0] if messages else None
+
+
+def _load_inspection(slug: str) -> Inspection:
+    """The inspection, or 404 if it does not exist or concerns none of the editor's forces."""
+    inspection = inspection_service.get_inspection(slug)
+    if inspection is None:
+        abort(404)
+    if (current_user.role is not Role.ADMIN and inspection.scope
+            and not {row.force_id for row in inspection.scope} & set(user_force_ids())):
+        abort(404)
+    return inspection
+
+
+def _done_url(inspection: Inspection) -> str:
+    """The inspection's own page when the app has one, else this import page."""
+    for rule in current_app.url_map.iter_rules():
+        if rule.rule == "/inspections/<slug>" and "GET" in (rule.methods or ()):
+            return url_for(rule.endpoint, slug=inspection.slug)
+    return url_for("imports.start", slug=inspection.slug)
+
+
+@bp.route("/inspections/<slug>/import", methods=["GET", "POST"])
+@editor_required
+def start(slug: str):
+    """Paste the report's text or upload its file; a valid submission shows the preview (nothing saved)."""
+    inspection = _load_inspection(slug)
+    if request.method == "POST":
+        try:
+            if (request.content_length or 0) > _max_upload_bytes():
+                raise RequestEntityTooLarge()
+            request.form  # noqa: B018  (reads the body here, within the app's size limits)
+        except RequestEntityTooLarge:
+            return _too_large(inspection)
+    form = PasteForm()
+    if form.validate_on_submit():
+        text, warnings = _read_submission(form)
+        if text is not None:
+            try:
+                result = importer.parse_text(text, inspection.published_on)
+            except importer.ImportFileError as exc:
+                (form.file if form.file.data else form.text).errors.append(exc.message)
+            else:
+                result.warnings[:0] = warnings
+                return _preview(inspection, _rows_from_result(result), [str(w) for w in result.warnings],
+                                FieldErrors(), len(result.removed))
+    return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024))
+
+
+def _max_upload_bytes() -> int:
+    """The largest request the page accepts: the app's limit, and never more than the importer's."""
+    return min(current_app.config.get("MAX_CONTENT_LENGTH") or importer.MAX_FILE_BYTES, importer.MAX_FILE_BYTES)
+
+
+def _too_large(inspection: Inspection):
+    """Refuse a request too large to read, on the form, with the limit that applies."""
+    form = PasteForm(formdata=None)
+    if (request.content_length or 0) > 2 * 1024 * 1024:
+        form.file.errors = [f"The selected file must be smaller than {_max_upload_bytes() // (1024 * 1024)} MB"]
+    else:
+        form.text.errors = ["The pasted text is too long: paste the recommendations section only, "
+                            "or upload the report as a file"]
+    return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024)), 413
+
+
+def _read_submission(form: PasteForm) -> tuple[str | None, list]:
+    """The text to read (pasted, or from the uploaded file), or None with the form's errors set."""
+    upload = form.file.data
+    pasted = (form.text.data or "").strip()
+    if upload and upload.filename:
+        if pasted:
+            form.text.errors.append("Paste text or choose a file, not both")
+            return None, []
+        try:
+            return importer.read_file_bytes(upload.filename, upload.read(importer.MAX_FILE_BYTES + 1))
+        except importer.ImportFileError as exc:
+            form.file.errors.append(exc.message)
+            return None, []
+    if not pasted:
+        form.text.errors.append("Paste the text of the report's recommendations, or choose a file to upload")
+        return None, []
+    return form.text.data, []
+
+
+def _rows_from_result(result: importer.ParseResult) -> list[dict]:
+    """The preview's rows, one per item read, as the form fields show them."""
+    rows = []
+    for number, item in enumerate(result.items):
+        rows.append({
+            "number": number, "include": True, "ref": item.ref or "", "kind": item.kind.value, "parent_ref": item.parent_ref or "",
+            "addressed_to": item.addressed_to or "", "text": item.text, "bullets": "\n".join(item.bullets),
+            "deadline_text": item.deadline_text or "", "deadline": _date_parts(item.deadline),
+            "deadline_read": item.deadline.isoformat() if item.deadline else "",
+            "flags": list(item.flags), "line": item.line or "",
+        })
+    return rows
+
+
+def _date_parts(value: date | None) -> dict:
+    """A date as the day, month and year fields of a GOV.UK date input."""
+    if value is None:
+        return {"day": "", "month": "", "year": ""}
+    return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+
+
+def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, status: int = 200):
+    """Show the editable preview."""
+    return render_template("imports/preview.html", inspection=inspection, rows=rows, warnings=warnings,
+                           form=errors, errors=errors, removed=removed, kinds=Kind.choices(),
+                           kind_labels=dict(Kind.choices())), status
+
+
+@bp.post("/inspections/<slug>/import/confirm")
+@editor_required
+def confirm(slug: str):
+    """Save the previewed (and edited) items in one transaction, or show the preview again with errors."""
+    inspection = _load_inspection(slug)
+    rows, warnings = _rows_from_form(request.form)
+    errors = FieldErrors()
+    if not rows:
+        flash("There was nothing to import: paste or upload the recommendations again")
+        return redirect(url_for("imports.start", slug=slug))
+    items, numbers = _items_from_rows(rows, inspection, errors)
+    if not items and not errors.errors:
+        errors.add(f"items-{rows[0]['number']}-include", "Select at least one item to import")
+    if not errors.errors:
+        for problem in import_service.check_items(inspection, items, numbers):
+            errors.add(problem.field or "items-0-ref", problem.message)
+    if errors.errors:
+        return _preview(inspection, rows, warnings, errors, status=400)
+    with saving(show=lambda refusal: errors.add(refusal.field or "items-0-ref", refusal.message)) as attempt:
+        import_service.add_parsed_items(inspection, items, current_user)
+    if not attempt.ok:
+        return _preview(inspection, rows, warnings, errors, status=400)
+    flash(f"{len(items)} items imported into {inspection.title}", "success")
+    return redirect(_done_url(inspection))
+
+
+def _rows_from_form(form) -> tuple[list[dict], list[str]]:
+    """The preview's rows as the person left them, read back from the submitted form."""
+    try:
+        count = min(int(form.get("count", "0")), 2000)
+    except ValueError:
+        count = 0
+    rows = []
+    for i in range(count):
+        prefix = f"items-{i}-"
+        if f"{prefix}text" not in form:
+            continue
+        rows.append({
+            "number": i,
+            "include": form.get(f"{prefix}include") == "yes",
+            "ref": form.get(f"{prefix}ref", "").strip(),
+            "kind": form.get(f"{prefix}kind", ""),
+            "parent_ref": form.get(f"{prefix}parent_ref", "").strip(),
+            "addressed_to": form.get(f"{prefix}addressed_to", "").strip(),
+            "text": form.get(f"{prefix}text", "").replace("\r\n", "\n").strip(),
+            "bullets": form.get(f"{prefix}bullets", "").replace("\r\n", "\n").strip(),
+            "deadline_text": form.get(f"{prefix}deadline_text", "").strip(),
+            "deadline": {part: form.get(f"{prefix}deadline-{part}", "").strip() for part in ("day", "month", "year")},
+            "deadline_read": form.get(f"{prefix}deadline_read", ""),
+            "flags": form.getlist(f"{prefix}flag"),
+            "line": form.get(f"{prefix}line", ""),
+        })
+    return rows, form.getlist("warning")
+
+
+def _items_from_rows(rows: list[dict], inspection: Inspection, errors: FieldErrors):
+    """The included rows as items to save, recording each field's error; and their form numbers."""
+    items, numbers = [], []
+    for row in rows:
+        if not row["include"]:
+            continue
+        i = row["number"]
+        name = f"item {i + 1}" + (f" (reference {row['ref']})" if row["ref"] else "")
+        try:
+            kind = Kind(row["kind"])
+        except ValueError:
+            errors.add(f"items-{i}-kind", f"Select the kind of {name}")
+            kind = Kind.RECOMMENDATION
+        if not row["text"]:
+            errors.add(f"items-{i}-text", f"Enter the text of {name}")
+        entered = _date_from_parts(row["deadline"], f"items-{i}-deadline", name, errors)
+        read = row["deadline_read"] or None
+        if entered is not False and (entered.isoformat() if entered else None) == read:
+            # The person left the date as read: read it again from the deadline as now written.
+            deadline = parse_deadline(row["deadline_text"] or None, inspection.published_on).date
+        else:
+            deadline = entered or None
+        items.append(importer.ParsedItem(
+            ref=row["ref"] or None, kind=kind, text=row["text"], parent_ref=row["parent_ref"] or None,
+            addressed_to=row["addressed_to"] or None,
+            bullets=[b.strip() for b in row["bullets"].split("\n") if b.strip()],
+            deadline_text=row["deadline_text"] or None, deadline=deadline,
+        ))
+        numbers.append(i)
+    return items, numbers
+
+
+def _date_from_parts(parts: dict, field_id: str, name: str, errors: FieldErrors):
+    """A date from day, month and year fields: None when all are empty, False (with an error) when not a date."""
+    if not any(parts.values()):
+        return None
+    if not all(parts.values()):
+        errors.add(f"{field_id}-day", f"The date of {name} must include a day, month and year, or be left empty")
+        return False
+    try:
+        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        errors.add(f"{field_id}-day", f"The date of {name} must be a real date")
+        return False

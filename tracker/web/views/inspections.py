@@ -1,0 +1,223 @@
+"""Inspections: the list, one report's page with its recommendations, and the forms to record them.
+
+Inspections are shared by every force; only editors and administrators change them. The tracking
+shown on a report's page is that of the signed-in user's own forces only.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from tracker.domain.deadlines import statutory_response_deadline
+from tracker.domain.formatting import deadline_label
+from tracker.services import history as history_service
+from tracker.services import inspections as service
+from tracker.web.auth import can_edit, editor_required, user_force_ids
+from tracker.web.forms import InspectionFilterForm, InspectionForm, RecommendationForm, as_choices
+from tracker.web.saving import saving
+
+bp = Blueprint("inspections", __name__)
+
+
+def _load(slug: str):
+    """The inspection with this slug, or 404."""
+    inspection = service.get_inspection(slug)
+    if inspection is None:
+        abort(404)
+    return inspection
+
+
+@bp.get("/inspections/")
+@login_required
+def index():
+    """Every inspection, filtered by the address's query (year, type, force, open or closed, title)."""
+    form = InspectionFilterForm(request.args)
+    my_forces = current_user.forces
+    form.year.choices = as_choices([("", "Any year")] + [(str(y), str(y)) for y in service.inspection_years()])
+    form.force.choices = as_choices([("", "Any of my forces" if len(my_forces) > 1 else "My force")] + [(f.slug, f.name) for f in my_forces])
+    form.validate()
+    force = next((f for f in my_forces if f.slug == form.force.data), None)
+    year = int(form.year.data) if (form.year.data or "").isdigit() and 1900 <= int(form.year.data) <= 2200 else None
+    inspections = service.list_inspections(
+        user_force_ids(), year=year, type=form.type.data or None if not form.type.errors else None,
+        force_id=force.id if force else None, state=form.state.data if not form.state.errors else None,
+        search=form.q.data,
+    )
+    counts = service.open_counts([i.id for i in inspections], [force.id] if force else user_force_ids())
+    filtered = any(request.args.get(k) for k in ("q", "year", "type", "force", "state"))
+    return render_template("inspections/index.html", filters=form, inspections=inspections, counts=counts,
+                           filtered=filtered, can_edit=can_edit())
+
+
+@bp.get("/inspections/<slug>")
+@login_required
+def show(slug: str):
+    """One report: its key facts, its recommendations as a tree, and the user's forces' tracking."""
+    inspection, roots = service.get_inspection_tree(slug) or abort(404)
+    return render_template(
+        "inspections/show.html", inspection=inspection, roots=roots,
+        trackings=service.trackings_by_recommendation(inspection, user_force_ids()),
+        in_scope=[row for row in inspection.scope if row.in_scope],
+        left_out=[row for row in inspection.scope if not row.in_scope],
+        my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in user_force_ids()],
+        can_edit=can_edit(), statutory_due=statutory_response_deadline(inspection.published_on),
+    )
+
+
+def _scope_choices(form: InspectionForm) -> list:
+    """Every force, for the scope checkboxes."""
+    forces = service.all_forces()
+    form.forces.choices = as_choices([(f.id, f.name) for f in forces])
+    return forces
+
+
+@bp.route("/inspections/new", methods=["GET", "POST"])
+@editor_required
+def new():
+    """Record a newly published inspection report and the forces it concerns."""
+    form = InspectionForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            inspection = service.create_inspection(
+                form.title.data, form.published_on.data, form.type.data, url=form.url.data,
+                key_findings=form.key_findings.data, all_in_scope=form.scope.data == "all",
+                forces=service.forces_by_ids(form.forces.data or []),
+            )
+        if attempt.ok:
+            flash(f"Inspection added: {inspection.title}. Now add its recommendations.", "success")
+            return redirect(url_for(".show", slug=inspection.slug))
+    return render_template("inspections/form.html", form=form, inspection=None)
+
+
+@bp.route("/inspections/<slug>/edit", methods=["GET", "POST"])
+@editor_required
+def edit(slug: str):
+    """Edit an inspection's facts and scope (refused if someone else saved it meanwhile)."""
+    inspection = _load(slug)
+    if request.method == "GET":
+        in_scope = [row.force_id for row in inspection.scope if row.in_scope]
+        everyone = len(in_scope) == len(service.all_forces())
+        form = InspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
+                              url=inspection.url, key_findings=inspection.key_findings,
+                              scope="all" if everyone else "chosen", forces=[] if everyone else in_scope,
+                              version=inspection.version)
+    else:
+        form = InspectionForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        with saving(form, record=inspection) as attempt:
+            service.update_inspection(
+                inspection, form.version.data, title=form.title.data, published_on=form.published_on.data,
+                type=form.type.data, url=form.url.data, key_findings=form.key_findings.data,
+                all_in_scope=form.scope.data == "all", forces=service.forces_by_ids(form.forces.data or []),
+            )
+        if attempt.ok:
+            flash("Inspection saved", "success")
+            return redirect(url_for(".show", slug=inspection.slug))
+    return render_template("inspections/form.html", form=form, inspection=inspection)
+
+
+
+def _recommendation_choices(form: RecommendationForm, inspection, rec=None) -> None:
+    """The items a recommendation may sit under: any other item of the same report."""
+    form.parent_id.choices = as_choices([("", "Nothing: it is a top-level item")] + [
+        (str(r.id), f"{r.ref}: {r.text[:70]}{'…' if len(r.text) > 70 else ''}")
+        for r in inspection.recommendations if rec is None or r.id != rec.id
+    ])
+
+
+def _parent_of(form: RecommendationForm):
+    """The chosen parent item, or None."""
+    value = form.parent_id.data
+    return service.get_recommendation(int(value)) if value and str(value).isdigit() else None
+
+
+def _save_recommendation_deadline(form: RecommendationForm, rec) -> None:
+    """Apply the person's own date, or go back to the read one, as the form asks."""
+    if form.deadline_override.data is not None:
+        service.override_deadline(rec, form.deadline_override.data, current_user)
+    elif form.clear_override.data and rec.deadline_overridden:
+        service.clear_deadline_override(rec)
+
+
+def _deadline_note(rec) -> str:
+    """Say which date the item is now due on, so the person can check it."""
+    label = deadline_label(rec.deadline_kind, rec.deadline_date)
+    if rec.deadline_overridden:
+        return f"Its deadline is set by hand: {label}."
+    if rec.deadline_text:
+        return f"Its deadline \u201c{rec.deadline_text}\u201d is read as: {label}. Check this is right."
+    return "It has no deadline."
+
+
+def _render_recommendation_form(form, inspection, rec):
+    """The recommendation form, with the date the engine reads from the written deadline."""
+    reading = service.read_deadline(form.deadline_text.data, inspection.published_on) if form.deadline_text.data else None
+    return render_template("inspections/recommendation_form.html", form=form, inspection=inspection, rec=rec,
+                           reading=reading)
+
+
+@bp.route("/inspections/<slug>/recommendations/new", methods=["GET", "POST"])
+@editor_required
+def new_recommendation(slug: str):
+    """Add a recommendation (or area for improvement, or cause of concern) to a report."""
+    inspection = _load(slug)
+    form = RecommendationForm()
+    _recommendation_choices(form, inspection)
+    if request.method == "POST" and form.check.data:
+        return _render_recommendation_form(form, inspection, None)
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            rec = service.add_recommendation(
+                inspection, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
+                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
+                parent=_parent_of(form), deadline_text=form.deadline_text.data,
+            )
+            _save_recommendation_deadline(form, rec)
+        if attempt.ok:
+            flash(f"{rec.kind.label} {rec.ref} added. {_deadline_note(rec)}", "success")
+            return redirect(url_for(".show", slug=inspection.slug) + f"#rec-{rec.id}")
+    return _render_recommendation_form(form, inspection, None)
+
+
+@bp.route("/recommendations/<int:rec_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_recommendation(rec_id: int):
+    """Edit an item of a report; its written deadline is read again unless a person set the date."""
+    rec = service.get_recommendation(rec_id) or abort(404)
+    inspection = rec.inspection
+    if request.method == "GET":
+        form = RecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
+                                  addressed_to=rec.addressed_to, text=rec.text, bullets="\n".join(rec.bullets or []),
+                                  deadline_text=rec.deadline_text, version=rec.version)
+    else:
+        form = RecommendationForm()
+    _recommendation_choices(form, inspection, rec)
+    if request.method == "POST" and form.check.data:
+        return _render_recommendation_form(form, inspection, rec)
+    if form.validate_on_submit():
+        with saving(form, record=rec) as attempt:
+            service.update_recommendation(
+                rec, form.version.data, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
+                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
+                parent=_parent_of(form), deadline_text=form.deadline_text.data,
+            )
+            _save_recommendation_deadline(form, rec)
+        if attempt.ok:
+            flash(f"{rec.kind.label} {rec.ref} saved. {_deadline_note(rec)}", "success")
+            return redirect(url_for(".show", slug=inspection.slug) + f"#rec-{rec.id}")
+    return _render_recommendation_form(form, inspection, rec)
+
+
+@bp.get("/inspections/<slug>/history")
+@login_required
+def history(slug: str):
+    """The report's audit events: its own, its recommendations', and its scope in the user's forces."""
+    inspection = _load(slug)
+    return render_template(
+        "history.html", title=f"History: {inspection.title}", events=history_service.inspection_history(
+            inspection.id, user_force_ids()),
+        back_url=url_for(".show", slug=slug), back_text=inspection.title,
+    )

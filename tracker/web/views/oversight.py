@@ -1,0 +1,266 @@
+"""Chief officers' oversight: the dashboard of what is overdue and due soon, and its exports."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
+from markupsafe import Markup
+from wtforms import BooleanField, SelectMultipleField, SubmitField
+
+from tracker.documents import exports
+from tracker.documents.pdf import asset_url, render_pdf
+from tracker.models import Force, Recommendation, utcnow
+from tracker.services import overdue, save
+from tracker.services import oversight as service
+from tracker.web.auth import editor_required, user_force_ids
+from tracker.web.caching import remember
+from tracker.web.saving import saving
+from tracker.web.views.filters import build_form, query_args, read_query
+
+bp = Blueprint("oversight", __name__)
+
+
+def today() -> date:
+    """Today's date (one place, so tests can fix the clock)."""
+    return date.today()
+
+
+def dashboard():
+    """The signed-in home page: counts, then the filtered, sorted, paginated items.
+
+    The content below the layout is the same for every user of the same forces, for the same query
+    and day: it is cached until the data changes (tracker.caching), and only the layout (name,
+    sign-out form, messages) is drawn for each request.
+    """
+    form = build_form(request.args)
+    query = read_query(form, today())
+    if query is None:
+        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
+    parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
+    body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
+    return render_template("oversight/dashboard.html", body=Markup(body))
+
+
+def _dashboard_content(form, query) -> str:
+    """The dashboard's content for a checked query: its counts, one page of items, the links."""
+    item_filter = overdue.resolve(query.filter)  # decided once for both queries
+    counts = overdue.summary_counts(item_filter)  # also counts the window's rows: one scan for both
+    total = sum(c["in_window"] for c in counts.values())
+    pages = max(1, math.ceil(total / query.per_page))
+    page = min(query.page, pages)
+    rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
+    return render_template(
+        "oversight/_dashboard.html",
+        form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,
+        sort_url=lambda column: url_for("main.index", **query_args(
+            form, sort=column, page=None,
+            order="asc" if query.sort == column and query.descending else "desc")),
+        page_url=lambda n: url_for("main.index", **query_args(form, page=n)),
+        export_args=query_args(form, page=None, per_page=None),
+        item_types=overdue.ITEM_TYPES, windows=overdue.WINDOWS, sorts=overdue.SORTS, today=today(),
+    )
+
+
+def _all_rows():
+    """Every row of the filtered view (all pages), or None with the error page's response."""
+    form = build_form(request.args)
+    query = read_query(form, today())
+    if query is None:
+        return None, (render_template("oversight/dashboard.html", form=form, query=None), 400)
+    rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=None)
+    return (query, rows), None
+
+
+def _filename(query, extension: str) -> str:
+    """A download's file name: overdue-2022-04-01.csv."""
+    return f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    """The filtered view, every page of it, as CSV."""
+    result, error = _all_rows()
+    if error:
+        return error
+    query, rows = result
+    body = exports.rows_to_csv(rows, current_app.config["TRACKER_BASE_URL"])
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(query, "csv")}"'})
+
+
+@bp.get("/export.xlsx")
+@login_required
+def export_xlsx():
+    """The filtered view, every page of it, as an Excel workbook with real dates and numbers."""
+    result, error = _all_rows()
+    if error:
+        return error
+    query, rows = result
+    body = exports.rows_to_xlsx(rows, current_app.config["TRACKER_BASE_URL"], query.filter.as_of)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(query, "xlsx")}"'})
+
+
+# --- progress at a glance -------------------------------------------------------------------------
+
+
+@bp.get("/progress")
+@login_required
+def progress():
+    """Per inspection and per force: the share of recommendations complete, in progress, not started, overdue."""
+    form = build_form(request.args, window_default="open")
+    query = read_query(form, today())
+    if query is None:
+        return render_template("oversight/progress.html", form=form, query=None), 400
+    as_of = query.filter.as_of
+    return render_template(
+        "oversight/progress.html", form=form, query=query, as_of=as_of,
+        by_inspection=service.progress(query.force_ids, as_of, "inspection"),
+        by_force=service.progress(query.force_ids, as_of, "force"),
+        shares=service.PROGRESS_SHARES,
+    )
+
+
+# --- calendar feed --------------------------------------------------------------------------------
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar(token: str):
+    """The deadlines of the token owner's forces as an iCalendar feed; a revoked token answers 404."""
+    user = service.user_by_calendar_token(token)
+    if user is None:
+        abort(404)
+    force_ids = tuple(f.id for f in user.forces)
+    rows = overdue.list_items(overdue.ItemFilter(as_of=today(), force_ids=force_ids, window="open"),
+                              sort="due", descending=False, page=None) if force_ids else []
+    body = exports.rows_to_ics(rows, current_app.config["TRACKER_BASE_URL"], f"tracker deadlines – {user.name}", utcnow())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="tracker-deadlines.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+class CalendarForm(FlaskForm):
+    """Create, regenerate or revoke the calendar address (buttons only)."""
+
+    create = SubmitField("Create a calendar address", widget=GovSubmitInput())
+    revoke = SubmitField("Turn off the calendar address", widget=GovSubmitInput())
+
+
+@bp.route("/settings/calendar", methods=["GET", "POST"])
+@login_required
+def calendar_settings():
+    """See, create, regenerate or revoke the secret address of the calendar feed."""
+    form = CalendarForm()
+    if form.validate_on_submit():
+        if form.revoke.data:
+            service.revoke_calendar_token(current_user)
+            message = "Your calendar address is turned off. Calendars using it stop updating."
+        else:
+            had = current_user.calendar_token is not None
+            service.new_calendar_token(current_user)
+            message = ("You have a new calendar address. The old one no longer works." if had
+                       else "Your calendar address is ready. Copy it into your calendar application.")
+        save()
+        flash(message, "success")
+        return redirect(url_for("oversight.calendar_settings"))
+    feed_url = None
+    if current_user.calendar_token:
+        feed_url = current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for("oversight.calendar", token=current_user.calendar_token)
+    return render_template("oversight/calendar_settings.html", form=form, feed_url=feed_url)
+
+
+# --- email preferences ----------------------------------------------------------------------------
+
+
+class NotificationForm(FlaskForm):
+    """The emails a user gets."""
+
+    due_reminders = BooleanField("Reminders of my items 30, 7 and 1 days before they are due, and when they become overdue",
+                                 widget=GovCheckboxInput())
+    weekly_digest = BooleanField("The weekly digest of overdue and due-soon items (chief officers)", widget=GovCheckboxInput())
+    submit = SubmitField("Save email settings", widget=GovSubmitInput())
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    """See and change which reminder emails the user gets."""
+    pref = service.preferences(current_user.id)
+    form = NotificationForm(data={"due_reminders": pref.due_reminders, "weekly_digest": pref.weekly_digest})
+    if form.validate_on_submit():
+        service.set_preferences(current_user.id, due_reminders=form.due_reminders.data, weekly_digest=form.weekly_digest.data)
+        save()
+        flash("Your email settings are saved", "success")
+        return redirect(url_for("oversight.notification_settings"))
+    return render_template("oversight/notification_settings.html", form=form)
+
+
+# --- themes of a recommendation --------------------------------------------------------------------
+
+
+class ThemesForm(FlaskForm):
+    """The themes a recommendation carries."""
+
+    themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(), validate_choice=False)
+    submit = SubmitField("Save themes", widget=GovSubmitInput())
+
+
+def _recommendation_for_user(recommendation_id: int) -> Recommendation:
+    """A recommendation of an inspection that concerns one of the user's forces, or 404."""
+    return service.recommendation_for_forces(recommendation_id, user_force_ids()) or abort(404)
+
+
+@bp.route("/recommendations/<int:recommendation_id>/themes", methods=["GET", "POST"])
+@editor_required
+def recommendation_themes(recommendation_id: int):
+    """Set the themes of a recommendation, so work on one subject is seen across inspections."""
+    rec = _recommendation_for_user(recommendation_id)
+    form = ThemesForm(data={"themes": [t.slug for t in rec.themes]} if request.method == "GET" else None)
+    form.themes.choices = [(t.slug, t.name) for t in service.all_themes()]
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            service.set_themes(rec, form.themes.data or [])
+        if attempt.ok:
+            flash("Themes saved", "success")
+            return redirect(url_for("oversight.recommendation_themes", recommendation_id=rec.id))
+    return render_template("oversight/themes.html", form=form, recommendation=rec)
+
+
+# --- the meeting pack ------------------------------------------------------------------------------
+
+
+def _pack_force(form, query) -> Force | None:
+    """The one force a pack is for: the chosen one, or the user's only force."""
+    if len(query.force_ids) == 1:
+        return service.get_force(query.force_ids[0])
+    form.force.errors.append("Select the force whose governance board the pack is for")
+    return None
+
+
+@bp.get("/meeting-pack")
+@login_required
+def meeting_pack():
+    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (?format=html for the page)."""
+    form = build_form(request.args, window_default="open")
+    query = read_query(form, today())
+    force = _pack_force(form, query) if query else None
+    if query is None or force is None:
+        return render_template("oversight/meeting_pack_form.html", form=form), 400
+    pack = service.build_pack(force, query.filter.as_of, current_user.id, query.filter.check_published)
+    # Drawn before the commit, which would expire the records it names and load them again.
+    html = render_template("meeting_pack.html", pack=pack, item_types=overdue.ITEM_TYPES,
+                           generated_at=utcnow(), asset_url=asset_url)
+    title = f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}"
+    filename = f"meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"
+    save()
+    if request.args.get("format") == "html":
+        return html
+    body = render_pdf(html, title=title, stylesheet="print/meeting_pack.css")
+    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})

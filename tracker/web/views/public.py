@@ -1,0 +1,135 @@
+"""The public pages (no sign-in): each force's published responses, their PDFs and an Atom feed.
+
+Only published versions are reachable here: a response with no published version answers 404,
+and the HTML shown is the copy stored when the version was published, not the current draft.
+"""
+
+from __future__ import annotations
+
+import itertools
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, url_for
+from markupsafe import Markup
+
+from tracker.documents.response import response_title
+from tracker.services import inspections as inspection_service
+from tracker.services import responses as response_service
+from tracker.web.views.responses import send_version
+
+bp = Blueprint("public", __name__, url_prefix="/public")
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_EPOCH = "2000-01-01T00:00:00Z"
+
+
+def _force_or_404(force_slug: str):
+    """The force, or 404."""
+    force = inspection_service.get_force(force_slug)
+    if force is None:
+        abort(404)
+    return force
+
+
+def _published_or_404(force_slug: str, inspection_slug: str):
+    """A response with at least one published version, or 404 (nothing unpublished is reachable)."""
+    response = response_service.get_response(force_slug, inspection_slug)
+    if response is None or not response.versions:
+        abort(404)
+    return response
+
+
+def _published_dir() -> Path:
+    """The folder published files are kept in."""
+    return Path(current_app.config["TRACKER_PUBLISHED_DIR"])
+
+
+@bp.get("/<force_slug>")
+def force_page(force_slug: str):
+    """'HMICFRS reports and responses': the force's published responses by year, with PDFs and report links."""
+    force = _force_or_404(force_slug)
+    responses = response_service.published_responses(force)
+    ordered = sorted(responses, key=lambda r: (r.versions[-1].published_at, r.id), reverse=True)
+    by_year = [(year, list(items)) for year, items in
+               itertools.groupby(ordered, key=lambda r: r.versions[-1].published_at.year)]
+    return render_template("public/force.html", force=force, by_year=by_year)
+
+
+@bp.get("/<force_slug>/<inspection_slug>")
+def response_page(force_slug: str, inspection_slug: str):
+    """The public HTML copy of the latest published version of a response."""
+    response = _published_or_404(force_slug, inspection_slug)
+    latest = response.versions[-1]
+    body = response_service.published_html(_published_dir(), latest)
+    if body is None:
+        abort(404)
+    return render_template("public/response.html", response=response, latest=latest,
+                           document_title=response_title(response),
+                           body=Markup(body))  # our own rendering, escaped when it was published
+
+
+@bp.get("/<force_slug>/<inspection_slug>/v<int:number>.pdf")
+def version_pdf(force_slug: str, inspection_slug: str, number: int):
+    """Download a published version's PDF."""
+    return send_version(_published_or_404(force_slug, inspection_slug), number)
+
+
+@bp.get("/<force_slug>/feed.atom")
+def feed(force_slug: str):
+    """An Atom feed of the force's published responses, one entry per published version."""
+    force = _force_or_404(force_slug)
+    base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
+    # Kept in a name: the versions find their responses (and inspections) in the session while they live.
+    responses = response_service.published_responses(force)
+    versions = sorted(
+        (v for r in responses for v in r.versions),
+        key=lambda v: (v.published_at, v.id), reverse=True,
+    )
+    ET.register_namespace("", ATOM)
+    root = ET.Element(f"{{{ATOM}}}feed")
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", "en-GB")
+
+    def sub(parent, tag, text=None, **attrs):
+        """Add an Atom element with optional text and attributes."""
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    page_url = base + url_for("public.force_page", force_slug=force.slug)
+    sub(root, "id", page_url)
+    sub(root, "title", f"{force.opcc_name}: HMICFRS reports and responses")
+    sub(root, "updated", _atom_time(versions[0].published_at) if versions else FEED_EPOCH)
+    sub(root, "link", rel="self", type="application/atom+xml",
+        href=base + url_for("public.feed", force_slug=force.slug))
+    sub(root, "link", rel="alternate", type="text/html", href=page_url)
+    author = sub(root, "author")
+    sub(author, "name", force.opcc_name)
+    for version in versions:
+        response = version.response
+        inspection = response.inspection
+        entry = sub(root, "entry")
+        pdf_url = base + url_for("public.version_pdf", force_slug=force.slug, inspection_slug=inspection.slug,
+                                 number=version.number)
+        sub(entry, "id", pdf_url)
+        title = f"Response to {inspection.title}"
+        sub(entry, "title", title if version.number == 1 else f"{title} (version {version.number})")
+        sub(entry, "updated", _atom_time(version.published_at))
+        sub(entry, "published", _atom_time(version.published_at))
+        sub(entry, "link", rel="alternate", type="text/html",
+            href=base + url_for("public.response_page", force_slug=force.slug, inspection_slug=inspection.slug))
+        sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf_url, length=str(version.size))
+        if inspection.url:
+            sub(entry, "link", rel="related", type="text/html", href=inspection.url, title="The HMICFRS report")
+        summary = f"{response_title(response)}: {inspection.title}, published by HMICFRS on {inspection.published_on:%d %B %Y}."
+        if version.reason:
+            summary += f" Published again: {version.reason}"
+        sub(entry, "summary", summary)
+    xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return current_app.response_class(xml, mimetype="application/atom+xml")
+
+
+def _atom_time(value) -> str:
+    """A stored naive-UTC time as an RFC 3339 timestamp."""
+    return value.replace(microsecond=0).isoformat() + "Z"

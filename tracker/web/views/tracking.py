@@ -1,0 +1,233 @@
+"""One force's tracking of a recommendation: the page, its edit form, actions, progress updates,
+evidence files and the History tabs.
+
+Every route loads the record and then `require_force`: another force's record answers 404 before
+any role check, so its existence is never disclosed. Viewers change nothing (403); reviewers edit
+only the chief constable's comment and sign actions off; editors and administrators change the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from tracker.domain.deadlines import due_state, rag_rating
+from tracker.domain.statuses import ActionStatus, HmicfrsView, Role, TrackingStatus
+from tracker.services import evidence as evidence_service
+from tracker.services import history as history_service
+from tracker.services import tracking as service
+from tracker.web.auth import can_edit, require_force
+from tracker.web.forms import ActionForm, ChiefCommentForm, ProgressUpdateForm, SignOffForm, TrackingForm
+from tracker.web.saving import saving
+from tracker.web.views._helpers import is_reviewer, require_editor
+
+bp = Blueprint("tracking", __name__)
+
+
+def _tracking(tracking_id: int, for_page: bool = False):
+    """The tracking row, if it belongs to one of the user's forces; else 404."""
+    tracking = service.get_tracking_page(tracking_id) if for_page else service.get_tracking(tracking_id)
+    if tracking is None:
+        abort(404)
+    require_force(tracking.force_id)
+    return tracking
+
+
+def _action(action_id: int):
+    """The action, if it belongs to one of the user's forces; else 404."""
+    action = service.get_action(action_id)
+    if action is None:
+        abort(404)
+    require_force(action.force_id)
+    return action
+
+
+
+@bp.get("/tracking/<int:tracking_id>")
+@login_required
+def show(tracking_id: int):
+    """The tracking page: status, dates, RAG, comments, closure keys, actions and their updates."""
+    tracking = _tracking(tracking_id, for_page=True)
+    today = date.today()
+    return render_template(
+        "tracking/show.html", tracking=tracking, rec=tracking.recommendation,
+        inspection=tracking.recommendation.inspection, today=today,
+        current_rag=rag_rating(due_state(tracking.due_on, tracking.closed_on, today)),
+        can_edit=can_edit(), is_reviewer=is_reviewer(),
+        can_sign_off=current_user.role in (Role.REVIEWER, Role.ADMIN), sign_off_form=SignOffForm(),
+    )
+
+
+@bp.route("/tracking/<int:tracking_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(tracking_id: int):
+    """Edit the tracking (editors), or only the chief constable's comment (reviewers)."""
+    tracking = _tracking(tracking_id)
+    if not (can_edit() or is_reviewer()):
+        abort(403)
+    reviewer_only = not can_edit()
+    conflict = False
+    form_cls = ChiefCommentForm if reviewer_only else TrackingForm
+    if request.method == "GET":
+        data = {name: getattr(tracking, name) for name in form_cls().data if hasattr(tracking, name)}
+        for name in ("status", "rag_forecast", "hmicfrs_view"):
+            if name in data:
+                data[name] = data[name].value if data[name] is not None else ""
+        form = form_cls(data=data)
+    else:
+        form = form_cls()
+    if form.validate_on_submit():
+        with saving(form, record=tracking) as attempt:
+            if reviewer_only:
+                service.update_tracking(tracking, form.version.data, date.today(), target_date=tracking.target_date,
+                                        chief_comment=form.chief_comment.data or "",
+                                        chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data))
+            else:
+                service.update_tracking(
+                    tracking, form.version.data, date.today(), status=TrackingStatus(form.status.data),
+                    no_action_reason=form.no_action_reason.data, target_date=form.target_date.data,
+                    lead_officer=form.lead_officer.data or "", rag_forecast=form.rag_forecast.data or None,
+                    pcc_explanation=form.pcc_explanation.data or "", chief_comment=form.chief_comment.data or "",
+                    chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data),
+                    implemented_on=form.implemented_on.data, verified_on=form.verified_on.data,
+                    hmicfrs_view=HmicfrsView(form.hmicfrs_view.data or HmicfrsView.NOT_KNOWN.value),
+                    hmicfrs_view_on=form.hmicfrs_view_on.data,
+                )
+                service.record_verification(tracking, current_user)
+        conflict = attempt.conflict
+        if attempt.ok:
+            flash("Tracking saved", "success")
+            return redirect(url_for(".show", tracking_id=tracking.id))
+    return render_template("tracking/edit.html", form=form, tracking=tracking, rec=tracking.recommendation,
+                           reviewer_only=reviewer_only, conflict=conflict)
+
+
+def _action_fields(form: ActionForm) -> dict:
+    """The action's plain fields from the form."""
+    return {"title": form.title.data, "owner": form.owner.data or "", "due_on": form.due_on.data,
+            "evidence": form.evidence.data or "", "not_for_publication": bool(form.not_for_publication.data)}
+
+
+@bp.route("/tracking/<int:tracking_id>/actions/new", methods=["GET", "POST"])
+@login_required
+def new_action(tracking_id: int):
+    """Add an action against a recommendation for this force."""
+    tracking = _tracking(tracking_id)
+    require_editor()
+    form = ActionForm()
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            fields = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in _action_fields(form).items()}
+            status = ActionStatus(form.status.data)
+            completed_on = form.completed_on.data or (date.today() if status.is_closed else None)
+            action = service.add_action(tracking, fields.pop("title"), status=status, completed_on=completed_on, **fields)
+        if attempt.ok:
+            flash(f"Action added: {action.title}", "success")
+            return redirect(url_for(".show", tracking_id=tracking.id) + f"#action-{action.id}")
+    return render_template("tracking/action_form.html", form=form, tracking=tracking, action=None)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    """Edit an action (refused if someone else saved it meanwhile)."""
+    action = _action(action_id)
+    require_editor()
+    if request.method == "GET":
+        form = ActionForm(data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
+                                "status": action.status.value, "completed_on": action.completed_on,
+                                "evidence": action.evidence, "not_for_publication": action.not_for_publication,
+                                "version": action.version})
+    else:
+        form = ActionForm()
+    if form.validate_on_submit():
+        with saving(form, record=action) as attempt:
+            service.update_action(action, form.version.data, date.today(), status=form.status.data,
+                                  completed_on=form.completed_on.data, **_action_fields(form))
+        if attempt.ok:
+            flash(f"Action saved: {action.title}", "success")
+            return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
+    return render_template("tracking/action_form.html", form=form, tracking=action.tracking, action=action)
+
+
+@bp.post("/actions/<int:action_id>/sign-off")
+@login_required
+def sign_off(action_id: int):
+    """A chief officer (or an administrator) signs an action off as complete."""
+    action = _action(action_id)
+    if current_user.role not in (Role.REVIEWER, Role.ADMIN):
+        abort(403)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with saving() as attempt:
+        service.sign_off_action(action, current_user, date.today(), form.version.data)
+    if attempt.ok:
+        flash(f"Action signed off as complete: {action.title}", "success")
+    return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
+
+
+@bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
+@login_required
+def new_update(action_id: int):
+    """Log a dated progress update on an action, with optional evidence files."""
+    action = _action(action_id)
+    require_editor()
+    form = ProgressUpdateForm()
+    if request.method == "GET":
+        form.occurred_on.data = date.today()
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            update = service.add_progress_update(action, form.occurred_on.data, form.text.data, current_user,
+                                                 not_for_publication=bool(form.not_for_publication.data))
+            for upload in form.files.data or []:
+                if upload and upload.filename:
+                    evidence_service.store_file(update, upload.filename, upload.read(),
+                                                current_app.config["TRACKER_EVIDENCE_DIR"])
+        if attempt.ok:
+            flash("Progress update added", "success")
+            return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
+    return render_template("tracking/update_form.html", form=form, action=action, tracking=action.tracking)
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id: int):
+    """Download an evidence file of one of the user's forces, always as an attachment."""
+    record = evidence_service.get_evidence(evidence_id)
+    if record is None:
+        abort(404)
+    require_force(record.update.action.force_id)
+    path = evidence_service.path_of(record, current_app.config["TRACKER_EVIDENCE_DIR"])
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=record.content_type, as_attachment=True,
+                         download_name=evidence_service.display_name(record.filename), max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/tracking/<int:tracking_id>/history")
+@login_required
+def history(tracking_id: int):
+    """The tracking row's audit events."""
+    tracking = _tracking(tracking_id)
+    rec = tracking.recommendation
+    return render_template(
+        "history.html", title=f"History: {rec.kind.label} {rec.ref}, {tracking.force.name}",
+        events=history_service.tracking_history(tracking.id, tracking.force_id),
+        back_url=url_for(".show", tracking_id=tracking.id), back_text=f"{rec.kind.label} {rec.ref}",
+    )
+
+
+@bp.get("/actions/<int:action_id>/history")
+@login_required
+def action_history(action_id: int):
+    """The action's audit events, with those of its progress updates and evidence files."""
+    action = _action(action_id)
+    return render_template(
+        "history.html", title=f"History: action {action.title}", events=history_service.action_history(action),
+        back_url=url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}", back_text="Back to the tracking page",
+    )
