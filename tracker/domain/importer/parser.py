@@ -1,0 +1,439 @@
+"""The parser: one pass over the lines of a report's text, placing each by its shape."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from tracker.domain.importer.addressees import find_addressee
+from tracker.domain.importer.deadlines import read_deadline
+from tracker.domain.importer.results import MAX_TEXT_CHARS, ImportFileError, ParsedItem, ParseResult, ParseWarning
+from tracker.domain.importer.shapes import (
+    BULLET,
+    LABELLED,
+    LABELS,
+    LETTERED,
+    NUMBERED,
+    ROMAN,
+    SECTION_HEADING,
+    SECTION_KINDS,
+    plausible_ref,
+    roman_value,
+)
+from tracker.domain.importer.text import (
+    PAGE_BREAK,
+    PAGE_NUMBER,
+    clean_text,
+    ends_sentence,
+    find_running_lines,
+    fold_quotes,
+    furniture_key,
+    join_lines,
+    looks_like_heading,
+    shorten,
+    starts_with_capital,
+)
+from tracker.domain.statuses import Kind
+
+# --- the parser -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """One line of the text: its number, its words, and whether a blank line came before it."""
+
+    number: int  # 1-based, in the text as given
+    text: str
+    blank_before: bool
+
+
+class _Parser:
+    """The state of one pass over the lines: the current item, section and list."""
+
+    def __init__(self, published: date | None, words: set[str] | None = None):
+        """Set up the state of one pass."""
+        self.published = published
+        self.words = words or set()  # every word of the text, for mending hyphenation
+        self.result = ParseResult()
+        self.items: list[ParsedItem] = []
+        self.by_ref: dict[str, ParsedItem] = {}
+        self.current: ParsedItem | None = None
+        self.mode = "text"  # "text", "bullets" (in the current item's list), "ended" (after a heading)
+        self.section_kind = Kind.RECOMMENDATION
+        self.cause: ParsedItem | None = None  # the cause of concern whose recommendations follow
+        self.in_cause_recs = False  # after "Recommendations" inside a cause of concern
+        self.intro: str | None = None  # "By March 2023, the force should:" introducing a list of its recommendations
+        self.numbered_bullets = 0  # how many "1.", "2." bullets the current list has had
+        self.lettered: list[str] = []  # the letters/numerals of sub-items so far
+        self.loose_section = False  # after "Areas for improvement": unnumbered paragraphs or points are items
+        self.loose: list[ParsedItem] = []  # items read from such paragraphs (True) or points
+        self.loose_from_points: list[ParsedItem] = []
+        self.cause_points = 0  # the last number of a numbered list of a cause of concern's recommendations
+        self.unplaced: list[_Line] = []  # a run of lines that are not part of any item
+
+    # -- helpers
+
+    def warn(self, message: str, line: _Line | None = None, snippet: str | None = None) -> None:
+        """Record something that could not be placed, with its line and a snippet."""
+        self.result.warnings.append(ParseWarning(message, line.number if line else None,
+                                                 shorten(snippet if snippet is not None else line.text) if line else snippet))
+
+    def flush_unplaced(self) -> None:
+        """Report a run of lines that belong to no item as one warning."""
+        if self.unplaced:
+            first, last = self.unplaced[0], self.unplaced[-1]
+            where = f"lines {first.number} to {last.number}" if last is not first else f"line {first.number}"
+            self.warn(f"Not read as part of any recommendation ({where}): check nothing was missed", first)
+            self.unplaced = []
+
+    def start(self, ref: str | None, kind: Kind, text: str, line: _Line, parent: ParsedItem | None = None) -> ParsedItem:
+        """Begin a new item."""
+        self.flush_unplaced()
+        item = ParsedItem(ref=ref, kind=kind, text=text, line=line.number,
+                          parent_ref=parent.ref if parent else None)
+        if parent is not None and parent.ref is None:
+            item.flags.append("It sits under an item with no reference: check where it belongs")
+        if ref is not None:
+            if ref in self.by_ref:
+                self.warn(f"The reference {ref} appears twice: the second is kept, and flagged", line)
+                item.flags.append(f"The reference {ref} was used by an earlier item")
+            else:
+                self.by_ref[ref] = item
+        self.items.append(item)
+        self.current = item
+        self.mode = "text"
+        self.numbered_bullets = 0
+        return item
+
+    def add_text(self, line: _Line) -> None:
+        """Add a line to the current item: the same paragraph, or a new one after a blank line."""
+        item = self.current
+        if self.mode == "bullets" and item.bullets:
+            if not line.blank_before:
+                item.bullets[-1] = join_lines(item.bullets[-1], line.text, self.words)
+                return
+            item.flags.append("Text after the bullet points was added to the end of the text: check it belongs here")
+            self.warn("Text after a list of bullet points was added to the end of the item's text", line)
+            self.mode = "text"
+        if not item.text:
+            item.text = line.text
+        elif line.blank_before:
+            item.text += "\n\n" + line.text
+        else:
+            item.text = join_lines(item.text, line.text, self.words)
+
+    def parent_for(self, ref: str, line: _Line) -> ParsedItem | None:
+        """The item a dotted reference sits under (4.1 under 4), warning when it is missing."""
+        if "." not in ref:
+            return None
+        parent_ref = ref.rsplit(".", 1)[0]
+        parent = self.by_ref.get(parent_ref)
+        for label in ("Recommendation", "Cause of concern", "Area for improvement"):
+            # "Recommendation 2" then "2.1": 2.1 sits under Recommendation 2.
+            parent = parent or self.by_ref.get(f"{label} {parent_ref}")
+        if parent is None:
+            labelled = re.match(r"^(\D+)\s", ref)
+            if labelled:
+                return None
+            self.warn(f"{ref} has no item {parent_ref} above it: it was placed at the top level", line)
+        return parent
+
+    def in_list_context(self) -> bool:
+        """True when the current item's text introduces a list ("This should include:")."""
+        return self.current is not None and (self.mode == "bullets" or self.current.text.rstrip().endswith(":"))
+
+    # -- the kinds of line
+
+    def heading(self, word: str, line: _Line) -> None:
+        """A section heading: Recommendations, Areas for improvement, Causes of concern (or one of them)."""
+        self.flush_unplaced()
+        word = word.lower()
+        plural = word in ("recommendations", "areas for improvement", "causes of concern")
+        base = {"recommendations": "recommendation", "areas for improvement": "area for improvement",
+                "causes of concern": "cause of concern"}.get(word, word)
+        kind = SECTION_KINDS[base]
+        self.intro = None
+        self.cause_points = 0
+        self.mode = "text"
+        if kind is Kind.RECOMMENDATION and self.cause is not None:
+            self.in_cause_recs = True
+            self.current = None
+            return
+        self.cause, self.in_cause_recs = None, False
+        self.section_kind = kind
+        self.current = None
+        self.loose_section = plural
+        if not plural:
+            # "Area for improvement" on its own line: an item with no number; its text follows.
+            item = self.start(None, kind, "", line)
+            if kind is Kind.CAUSE_OF_CONCERN:
+                self.cause = item
+
+    def labelled(self, m: re.Match, line: _Line) -> None:
+        """"Recommendation 2: ...", "Area for improvement 3", "Cause of concern 1"."""
+        kind, label = LABELS[m.group(1).lower()]
+        ref = f"{label} {m.group(2)}"
+        parent = None
+        if kind is Kind.RECOMMENDATION and self.cause is not None:
+            parent = self.cause
+        elif "." in m.group(2):
+            parent = self.by_ref.get(f"{label} {m.group(2).rsplit('.', 1)[0]}")
+        if kind is not Kind.RECOMMENDATION or self.cause is None:
+            self.cause, self.in_cause_recs = None, False
+        self.intro = None
+        self.cause_points = 0
+        item = self.start(ref, kind, m.group(3).strip(), line, parent)
+        if kind is Kind.CAUSE_OF_CONCERN:
+            self.cause = item
+
+    def with_intro(self, text: str) -> str:
+        """Put a list's introduction ("By 31 March 2023, the force should:") before one of its items."""
+        if not self.intro or not text:
+            return text
+        return f"{self.intro.rstrip(':').rstrip()} {text}"
+
+    def numbered(self, ref: str, rest: str, line: _Line) -> None:
+        """"3. ...", "3.2: ...": a numbered item (or a numbered bullet point in a list)."""
+        if self.in_cause_recs and self.cause is not None and "." not in ref and not self.in_list_context():
+            self.start(ref, Kind.RECOMMENDATION, self.with_intro(rest), line, self.cause)
+            return
+        parent = self.parent_for(ref, line)
+        kind = parent.kind if parent is not None else self.section_kind
+        if kind is Kind.CAUSE_OF_CONCERN and parent is not None:
+            kind = Kind.RECOMMENDATION
+        item = self.start(ref, kind, rest, line, parent)
+        if kind is Kind.CAUSE_OF_CONCERN and parent is None:
+            self.cause, self.in_cause_recs = item, False
+        self.lettered = []
+
+    def bullet(self, text: str, line: _Line) -> None:
+        """A bullet point: one of the current item's list, or a recommendation under a cause of concern."""
+        if self.in_cause_recs and self.cause is not None:
+            if self.intro is None and self.current is not None and self.current is not self.cause \
+                    and self.current.ref is None and not self.current.bullets and self.current.text.endswith(":"):
+                # The paragraph just read was the list's introduction, not a recommendation.
+                self.intro = self.current.text
+                self.items.remove(self.current)
+                self.current = None
+            if self.intro is not None:
+                self.start(None, Kind.RECOMMENDATION, self.with_intro(text), line, self.cause)
+                return
+        if self.loose_section and (self.current is None or (
+                any(self.current is i for i in self.loose_from_points) and not self.current.text.endswith(":"))):
+            # Under "Areas for improvement", each unnumbered point is an item of its own.
+            self.start_loose(text, line, from_point=True)
+            return
+        if self.current is None:
+            self.unplaced.append(line)
+            return
+        self.current.bullets.append(text)
+        self.mode = "bullets"
+
+    def start_loose(self, text: str, line: _Line, from_point: bool = False) -> None:
+        """An item with no reference, from a paragraph or point under a section heading."""
+        item = self.start(None, self.section_kind, text, line)
+        self.loose.append(item)
+        if from_point:
+            self.loose_from_points.append(item)
+        if self.section_kind is Kind.CAUSE_OF_CONCERN:
+            self.cause = item
+
+    def plain(self, line: _Line) -> None:
+        """A line of text that starts nothing: it continues the current item, or it is unplaced."""
+        if self.current is not None and self.mode != "ended":
+            if line.blank_before and looks_like_heading(line.text) and self.current.text:
+                self.mode = "ended"
+                self.current = None
+                self.cause, self.in_cause_recs, self.loose_section = None, False, False
+                self.unplaced.append(line)
+                return
+            if (line.blank_before and self.loose_section and any(self.current is i for i in self.loose)
+                    and not self.in_cause_recs and not self.current.text.endswith(":")
+                    and re.search(r"\b(?:should|must)\b", line.text)):
+                self.start_loose(line.text, line)  # the next unnumbered area for improvement
+                return
+            self.add_text(line)
+            return
+        if self.in_cause_recs and self.cause is not None:
+            # A recommendation of the cause of concern with no number, or the introduction of a list of them.
+            if self.intro is not None and not line.blank_before:
+                self.intro = join_lines(self.intro, line.text, self.words)
+                return
+            self.intro = None
+            self.start(None, Kind.RECOMMENDATION, line.text, line, self.cause)
+            return
+        if self.loose_section and self.mode != "ended":
+            self.start_loose(line.text, line)
+            return
+        self.current = None
+        self.unplaced.append(line)
+
+
+
+def parse_text(text: str, published: date | None = None) -> ParseResult:
+    """Read the recommendations out of a report's text (or its recommendations section)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ImportFileError(
+            f"The text is too long to read ({len(text):,} characters; the most is {MAX_TEXT_CHARS:,}). "
+            "Paste or upload the recommendations section only.")
+    cleaned = clean_text(text)
+    lines = cleaned.split("\n")
+    parser = _Parser(published, set(re.findall(r"[a-z]+(?:-[a-z]+)*", cleaned.lower())))
+    running = find_running_lines(lines)
+    blank = True
+    seen_running: set[str] = set()
+    for number, raw in enumerate(lines, start=1):
+        if not raw or raw == PAGE_BREAK:
+            blank = True
+            continue
+        if PAGE_NUMBER.match(raw):
+            parser.result.removed.append((number, raw))
+            continue
+        if furniture_key(raw) in running:
+            parser.result.removed.append((number, raw))
+            seen_running.add(raw)
+            continue
+        _read_line(parser, _Line(number, raw, blank))
+        blank = False
+    parser.flush_unplaced()
+    for key in sorted({furniture_key(r) for r in seen_running}):
+        example = next(r for r in seen_running if furniture_key(r) == key)
+        parser.result.warnings.append(ParseWarning(
+            "A line repeated on several pages was removed as a running header or footer", None, shorten(example)))
+    _finish(parser)
+    return parser.result
+
+
+def _read_line(parser: _Parser, line: _Line) -> None:
+    """Send one line to the parser according to its shape."""
+    text = line.text
+    plain = fold_quotes(text)
+    if m := SECTION_HEADING.match(plain):
+        parser.heading(m.group(1), line)
+        return
+    if (m := LABELLED.match(plain)) and (not m.group(3) or starts_with_capital(m.group(3)) or m.group(3)[0].isdigit()):
+        parser.mode = "text"
+        offset = len(text) - len(m.group(3))
+        parser.labelled(_Relabel(m, text[offset:]), line)
+        return
+    if m := NUMBERED.match(text):
+        ref, rest = m.group(1), m.group(3)
+        if rest and "." not in ref and _in_cause_list(parser) and int(ref) == parser.cause_points + 1:
+            # "By 31 March 2023, the force should: 1. ...; 2. ...": the cause of concern's recommendations.
+            parser.cause_points = int(ref)
+            parser.bullet(rest, line)
+            return
+        # "4.1 Forces" (a space only) could be a broken sentence; "4.1:" or "4." cannot.
+        sentence_break = (line.blank_before or parser.current is None or not m.group(2).isspace()
+                          or ends_sentence(_last_text(parser)))
+        if rest and parser.in_list_context() and "." not in ref \
+                and _is_numbered_bullet(parser, int(ref)) and not parser.in_cause_recs:
+            parser.numbered_bullets = int(ref)
+            parser.bullet(rest, line)
+            return
+        if (not rest or starts_with_capital(rest)) and sentence_break and plausible_ref(ref):
+            parser.numbered(ref, rest, line)
+            return
+    if m := LETTERED.match(text):
+        label = m.group(1) or m.group(2)
+        if _is_sub_label(parser, label) and (line.blank_before or parser.in_list_context()
+                                              or ends_sentence(_last_text(parser))):
+            _lettered(parser, label, m.group(3), line)
+            return
+    if m := BULLET.match(text):
+        parser.bullet(m.group(2), line)
+        return
+    parser.plain(line)
+
+
+class _Relabel:
+    """A labelled match whose text part is taken from the original line (curly quotes kept)."""
+
+    def __init__(self, match: re.Match, rest: str):
+        """Wrap the match, with the text part as originally written."""
+        self._m, self._rest = match, rest
+
+    def group(self, n: int) -> str:
+        """The match's group, with group 3 (the text) as originally written."""
+        return self._rest if n == 3 else self._m.group(n)
+
+
+def _in_cause_list(parser: _Parser) -> bool:
+    """True inside a list of a cause of concern's recommendations (or right after its introduction)."""
+    if not (parser.in_cause_recs and parser.cause is not None):
+        return False
+    current = parser.current
+    intro_candidate = (current is not None and current is not parser.cause and current.ref is None
+                       and not current.bullets and current.text.endswith(":"))
+    return parser.intro is not None or intro_candidate
+
+
+def _last_text(parser: _Parser) -> str:
+    """The last thing written into the current item (its last bullet or its text)."""
+    item = parser.current
+    if item is None:
+        return "."
+    if parser.mode == "bullets" and item.bullets:
+        return item.bullets[-1]
+    return item.text or "."
+
+
+
+def _is_numbered_bullet(parser: _Parser, number: int) -> bool:
+    """In a list, "1." starts numbered points and "2." continues them; other numbers are new items."""
+    if number == 1 and parser.numbered_bullets == 0:
+        return not parser.current.bullets  # "1." after "•" points is a new item, not a point
+    return parser.numbered_bullets > 0 and number == parser.numbered_bullets + 1
+
+
+def _is_sub_label(parser: _Parser, label: str) -> bool:
+    """True for a, b, c... in order, or i, ii, iii..."""
+    if parser.current is None and not parser.in_cause_recs:
+        return False
+    previous = parser.lettered[-1] if parser.lettered else None
+    if previous is None:
+        return label in ("a", "i")
+    if len(label) == 1 and len(previous) == 1 and ord(label) == ord(previous) + 1:
+        return True
+    return bool(ROMAN.match(label)) and roman_value(label) == roman_value(previous) + 1 if ROMAN.match(previous) else False
+
+
+
+def _lettered(parser: _Parser, label: str, rest: str, line: _Line) -> None:
+    """"a)", "(b)", "i.": a point of the current list, or a lettered sub-item of the current item."""
+    parser.lettered.append(label)
+    if parser.in_list_context() or parser.current is None:
+        parser.bullet(rest, line)
+        return
+    base = parser.current
+    if base.ref and base.parent_ref and re.search(r"\([a-z]+\)$", base.ref):
+        base = parser.by_ref.get(base.parent_ref) or base  # "(b)" after "(a)" sits under the same item
+    ref = f"{base.ref}({label})" if base.ref else None
+    kind = Kind.RECOMMENDATION if base.kind is Kind.CAUSE_OF_CONCERN else base.kind
+    lettered_before = parser.lettered[:]
+    parser.start(ref, kind, rest, line, base)
+    parser.lettered = lettered_before
+
+
+def _finish(parser: _Parser) -> None:
+    """Fill in each item's addressee and deadline, tidy its text and flag what a person must check."""
+    result = parser.result
+    for item in parser.items:
+        item.text = item.text.strip()
+        item.bullets = [b.strip() for b in item.bullets if b.strip()]
+        if not item.text and item.bullets:
+            item.text, item.bullets = item.bullets[0], item.bullets[1:]
+        if not item.text:
+            parser.warn("An item has a reference but no text", None, item.ref)
+            item.flags.append("No text was found for this item")
+        if item.ref is None:
+            item.flags.append("The text gives no reference: add one")
+        read_deadline(item, parser.published)
+        if item.kind is not Kind.CAUSE_OF_CONCERN:
+            item.addressed_to = find_addressee(item.text, item.deadline_text)
+            if item.addressed_to is None:
+                item.flags.append("The text does not say who should act: check 'addressed to'")
+        result.items.append(item)
+    if not result.items:
+        result.warnings.insert(0, ParseWarning("No recommendations, areas for improvement or causes of concern were found"))
