@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
 
+from tracker.cli.schema import needs_schema
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.services import DomainError, seed
@@ -19,7 +19,7 @@ from tracker.services import users as user_service
 @click.option("--demo", is_flag=True, help="Also load the demonstration inspection, tracking and users.")
 @click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Read seed files from this folder instead of seed_data/.")
-@with_appcontext
+@needs_schema(upgradable=True)
 def seed_command(demo: bool, root: Path | None) -> None:
     """Load the reference data (forces, themes) and, with --demo, the demonstration data.
 
@@ -42,7 +42,7 @@ def seed_command(demo: bool, root: Path | None) -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--force", "force_slugs", multiple=True, help="A force the user belongs to (repeat for more).")
 @click.password_option(help="The password (asked for when not given).")
-@with_appcontext
+@needs_schema()
 def create_user_command(email: str, name: str, role: str, force_slugs: tuple[str, ...], password: str) -> None:
     """Create a user with a role and membership of one or more forces."""
     forces = []

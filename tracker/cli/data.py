@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 import yaml
-from flask.cli import with_appcontext
 
 from tracker.cli import generate
 from tracker.cli.options import parse_date
+from tracker.cli.schema import needs_schema
 from tracker.db import db
 from tracker.domain import importer
 from tracker.services import DomainError, save, seed
@@ -27,7 +27,7 @@ from tracker.services.seed import SeedError
 @click.option("--inspection", "slug", help="The inspection to add the recommendations to (its slug).")
 @click.option("--dry-run", is_flag=True, help="Only show what was read; save nothing.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@with_appcontext
+@needs_schema()
 def import_report_command(file: Path, slug: str | None, dry_run: bool, fmt: str) -> None:
     """Read the recommendations of a report (.txt, .docx or .pdf), print them, and save them.
 
@@ -99,7 +99,7 @@ def _print_items(result: importer.ParseResult) -> None:
                    "plain text, which import-report reads back.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of the screen.")
-@with_appcontext
+@needs_schema()
 def export_inspection_command(slug: str, fmt: str, output: Path | None) -> None:
     """Write an inspection and its recommendations in the shape of seed_data/inspections/*.yaml (or as text)."""
     inspection = inspection_service.get_inspection(slug)
@@ -137,7 +137,7 @@ _BlockDumper.add_representer(str, _represent_str)
 @click.command("import-inspection")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", help="Import under this slug instead of the file's own.")
-@with_appcontext
+@needs_schema()
 def import_inspection_command(file: Path, slug: str | None) -> None:
     """Create an inspection from a file in the shape of seed_data/inspections/*.yaml (YAML or JSON)."""
     try:
@@ -155,7 +155,7 @@ def import_inspection_command(file: Path, slug: str | None) -> None:
               show_default=True, help="national: 43 forces, 600 inspections; force: one OPCC (cumbria), 60; tiny: tests.")
 @click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="The random seed: same seed, same rows.")
 @click.option("--end", callback=parse_date, help="The last day of the ten years (YYYY-MM-DD); today by default.")
-@with_appcontext
+@needs_schema()
 def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -> None:
     """Fill an empty database with synthetic data at national (or one force's) scale, for benchmarks.
 

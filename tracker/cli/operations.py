@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from tracker.cli import backup
 from tracker.cli.options import parse_date
+from tracker.cli.schema import needs_schema
 from tracker.documents.pdf import PdfRenderError
 from tracker.documents.response import render_response_pdf
 from tracker.services import inspections as inspection_service
@@ -28,7 +29,7 @@ OVERDUE_FIELDS = ["type", "force", "inspection", "ref", "title", "owner", "statu
 @click.option("--as-of", "as_of", callback=parse_date, help="The date to judge by (YYYY-MM-DD); today by default.")
 @click.option("--force", "force_slug", help="Only this force (its slug, e.g. cumbria).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@with_appcontext
+@needs_schema()
 def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> None:
     """List the recommendations, actions and statutory responses overdue on a date."""
     as_of = as_of or date.today()
@@ -82,7 +83,7 @@ def _print_table(items, as_of: date) -> None:
 @click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF file to write.")
 @click.option("--draft", is_flag=True, help="Render the current data as a draft, instead of the latest published version.")
 @click.option("--internal", is_flag=True, help="With --draft: include the items marked not for publication.")
-@with_appcontext
+@needs_schema()
 def render_response_command(force_slug: str, inspection_slug: str, output: Path, draft: bool, internal: bool) -> None:
     """Write a statutory response as PDF: the latest published version, or with --draft the current data."""
     response = response_service.get_response(force_slug, inspection_slug)
@@ -111,7 +112,7 @@ def render_response_command(force_slug: str, inspection_slug: str, output: Path,
 
 @click.command("send-reminders")
 @click.option("--today", "today", callback=parse_date, help="Run as if on this date (YYYY-MM-DD); today by default.")
-@with_appcontext
+@needs_schema()
 def send_reminders_command(today: date | None) -> None:
     """Email owners 30, 7 and 1 days before a due date and when it passes, and the weekly digest.
 
@@ -128,7 +129,7 @@ def send_reminders_command(today: date | None) -> None:
 
 @click.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-@with_appcontext
+@needs_schema()
 def backup_command(dest: Path) -> None:
     """Back up the database, published PDFs and evidence files into the new folder DEST.
 
