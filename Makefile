@@ -39,10 +39,7 @@ lock: ## Regenerate requirements.lock from the virtual environment
 # --- the two commands -------------------------------------------------------------------------
 
 run: db ## Serve the demonstration on http://127.0.0.1:5000 (SQLite in instance/)
-	$(FLASK) seed --demo
-	@echo
-	@echo "Demonstration users (email, password, role) - for this demonstration only:"
-	@cat instance/demo-passwords.txt
+	$(FLASK) seed --demo --show-passwords
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

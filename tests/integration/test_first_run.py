@@ -6,9 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from tests.scratch_db import cheap_password_hashing, dispose, make_install, scratch_database
 from tracker.cli import COMMANDS
+from tracker.db import db
+from tracker.services import seed
+from tracker.services import users as user_service
 
 # Each command with the arguments it needs to get as far as the database. A command added to
 # tracker.cli.COMMANDS without an entry here fails test_every_command_is_listed_here.
@@ -79,3 +83,68 @@ def test_seed_upgrade_migrates_then_seeds(empty_install):
     assert "43 forces" in result.output
     assert runner.invoke(args=["overdue", "--force", "cumbria"]).exit_code == 0
 
+
+
+def _printed_passwords(output: str) -> list[tuple[str, str, str]]:
+    """The (email, password, role) lines `seed --show-passwords` printed."""
+    return [tuple(line.split("\t")) for line in output.splitlines() if line.count("\t") == 2]
+
+
+def _drop_every_table(app) -> None:
+    """Delete the database's contents, as deleting instance/tracker.sqlite does."""
+    with app.app_context():
+        db.session.remove()
+        meta = sa.MetaData()
+        meta.reflect(db.engine)
+        meta.drop_all(db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+
+
+def _signs_in(app, email: str, password: str) -> bool:
+    client = app.test_client()
+    client.post("/sign-in", data={"email": email, "password": password})
+    return "Sign out" in client.get("/").get_data(as_text=True)
+
+
+def test_make_run_twice_with_the_database_deleted_between_prints_only_working_passwords(tmp_path, monkeypatch):
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(instance))
+    make_run = ["seed", "--upgrade", "--demo", "--show-passwords"]
+    with scratch_database(tmp_path) as url, scratch_database(tmp_path) as other_url, cheap_password_hashing():
+        app = make_install(url, instance, migrate=False)
+        app.config["WTF_CSRF_ENABLED"] = False
+        first = _printed_passwords(app.test_cli_runner().invoke(args=make_run).output)
+        # Another database seeded with the same instance folder (a scratch or benchmark one).
+        other = make_install(other_url, instance, migrate=False)
+        other_users = _printed_passwords(other.test_cli_runner().invoke(args=make_run).output)
+        dispose(other)
+        _drop_every_table(app)
+
+        result = app.test_cli_runner().invoke(args=make_run)
+
+        second = _printed_passwords(result.output)
+        assert result.exit_code == 0, result.output
+        assert sorted(email for email, _, _ in second) == sorted(email for email, _, _ in first)
+        assert len(second) == 4 and not set(second) & set(first) and not set(second) & set(other_users)
+        assert all(_signs_in(app, email, password) for email, password, _ in second)
+        assert not any(_signs_in(app, email, password) for email, password, _ in first)
+        assert len(list((instance / seed.PASSWORDS_DIR).glob("*.txt"))) == 2  # one file per database
+        dispose(app)
+
+
+def test_a_password_changed_since_is_no_longer_printed(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
+    with scratch_database(tmp_path) as url, cheap_password_hashing():
+        app = make_install(url, tmp_path / "instance")
+        with app.app_context():
+            user = user_service.get_user_by_email("viewer@tracker.example")
+            user_service.set_password(user, "a new password of the user's own")
+            db.session.commit()
+
+        result = app.test_cli_runner().invoke(args=["seed", "--demo", "--show-passwords"])
+
+        printed = [email for email, _, _ in _printed_passwords(result.output)]
+        assert len(printed) == 3 and "viewer@tracker.example" not in printed
+        dispose(app)

@@ -17,22 +17,31 @@ from tracker.services import users as user_service
 
 @click.command("seed")
 @click.option("--demo", is_flag=True, help="Also load the demonstration inspection, tracking and users.")
+@click.option("--show-passwords", is_flag=True,
+              help="Print the demonstration users of this database whose passwords are known (make run).")
 @click.option("--path", "root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Read seed files from this folder instead of seed_data/.")
 @needs_schema(upgradable=True)
-def seed_command(demo: bool, root: Path | None) -> None:
+def seed_command(demo: bool, show_passwords: bool, root: Path | None) -> None:
     """Load the reference data (forces, themes) and, with --demo, the demonstration data.
 
     Safe to run again: records that exist are left as they are. A malformed file loads nothing.
     """
+    instance_path = Path(current_app.instance_path)
     try:
-        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=Path(current_app.instance_path))
+        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=instance_path)
     except seed.SeedError as exc:
         raise click.ClickException(f"Seed data refused, nothing loaded: {exc}") from None
     counts = seed.count_rows()
     click.echo("Loaded: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
     if passwords:
-        click.echo(f"New demonstration users' passwords are in {Path(current_app.instance_path) / 'demo-passwords.txt'}")
+        click.echo(f"New demonstration users' passwords are in {seed.passwords_file(instance_path)}")
+    if show_passwords:
+        users = seed.demo_passwords(instance_path)
+        click.echo("\nDemonstration users (email, password, role) - for this demonstration only:" if users
+                   else "\nNo demonstration user's password is known for this database.")
+        for line in users:
+            click.echo("\t".join(line))
 
 
 

@@ -10,6 +10,7 @@ found by their natural keys and only created when missing, so edits made in the 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -440,15 +441,52 @@ def _load_users(items: list[UserIn], forces: dict[str, Force]) -> dict[str, str]
     return passwords
 
 
+PASSWORDS_DIR = "demo-passwords"
+
+
+def passwords_file(instance_path: Path) -> Path:
+    """The demonstration passwords of the database the session is bound to: one file per database,
+    named after it, so that seeding a scratch or benchmark database never touches `make run`'s."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        database = Path(url.database or "memory").resolve()
+        name = database.relative_to(instance_path.resolve()) if database.is_relative_to(instance_path.resolve()) else database
+        name = f"sqlite-{name}"
+    else:
+        name = f"{url.get_backend_name()}-{url.host}-{url.port or ''}-{url.database}"
+    return instance_path / PASSWORDS_DIR / (re.sub(r"[^A-Za-z0-9._]+", "-", name).strip("-") + ".txt")
+
+
+def demo_passwords(instance_path: Path) -> list[tuple[str, str, str]]:
+    """The demonstration users of this database whose password in its file still signs them in:
+    (email, password, role), in the file's order. Users deleted, re-created or whose password was
+    changed since are left out."""
+    path = passwords_file(instance_path)
+    if not path.exists():
+        return []
+    working = []
+    for line in path.read_text().splitlines():
+        email, password, _role = line.split("\t")
+        user = user_service.get_user_by_email(email)
+        if user is not None and user_service.password_matches(user, password):
+            working.append((email, password, user.role.value))
+    return working
+
+
 def _write_passwords(instance_path: Path, passwords: dict[str, str]) -> None:
-    """Add new demonstration passwords to instance/demo-passwords.txt, readable by the owner only."""
-    path = instance_path / "demo-passwords.txt"
-    instance_path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a") as f:
-        for email, password in passwords.items():
-            user = user_service.get_user_by_email(email)
-            f.write(f"{email}\t{password}\t{user.role.value}\n")
+    """Write this database's passwords file afresh: the users made now with their new passwords,
+    and those of the file that still work; readable by the owner only."""
+    path = passwords_file(instance_path)
+    lines = [(e, p, r) for e, p, r in demo_passwords(instance_path) if e not in passwords]
+    lines += [(email, password, user_service.get_user_by_email(email).role.value) for email, password in passwords.items()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.writelines(f"{email}\t{password}\t{role}\n" for email, password, role in lines)
+    draft.replace(path)
+    # The one file of earlier versions, appended to by every database seeded: stale by design.
+    (instance_path / "demo-passwords.txt").unlink(missing_ok=True)
 
 
 def seed_database(root: Path = SEED_DIR, demo: bool = False, instance_path: Path | None = None) -> dict[str, str]:
@@ -461,7 +499,7 @@ def seed_database(root: Path = SEED_DIR, demo: bool = False, instance_path: Path
         db.session.rollback()
         raise
     # Written only once the users exist, so the file never names a user that is not there.
-    if passwords and instance_path is not None:
+    if demo and instance_path is not None:
         _write_passwords(instance_path, passwords)
     return passwords
 
