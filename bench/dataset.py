@@ -38,7 +38,7 @@ def _schema_revision() -> str:
 def _generator_hash() -> str:
     """A short hash of the generator's and the migrations' source: a change to either makes a new data set
     (the head's name alone misses a migration chained in below it at a merge)."""
-    digest = hashlib.sha1((ROOT / "tracker" / "generate.py").read_bytes())
+    digest = hashlib.sha1((ROOT / "tracker" / "cli" / "generate.py").read_bytes())
     for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:8]
