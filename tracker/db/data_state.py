@@ -49,9 +49,17 @@ def _bump_in(session: Session) -> None:
         session.info[_BUMPED] = True
 
 
+# Records no cached page is built from: writing them (an API token's last use, on every API request
+# at most once a minute) must not empty every worker's page cache.
+NOT_CACHED = (models.ApiToken,)
+
+
 def _bump_after_flush(session, flush_context):
-    """A flush that wrote something changes the token (the audit rows of the same flush do not count)."""
-    if session.new or session.deleted or any(session.is_modified(obj, include_collections=False) for obj in session.dirty):
+    """A flush that wrote something changes the token (the audit rows of the same flush, and records
+    no page is built from, do not count)."""
+    if (any(not isinstance(obj, NOT_CACHED) for obj in (*session.new, *session.deleted))
+            or any(not isinstance(obj, NOT_CACHED) and session.is_modified(obj, include_collections=False)
+                   for obj in session.dirty)):
         _bump_in(session)
 
 

@@ -10,10 +10,11 @@ from tracker.models.inspections import Inspection, InspectionForce, Recommendati
 from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationPreference, SentReminder
 from tracker.models.records import AuditEvent, DataState
 from tracker.models.responses import PublishedVersion, StatutoryResponse
+from tracker.models.tokens import ApiToken
 from tracker.models.tracking import Action, EvidenceFile, ProgressUpdate, Tracking
 
 __all__ = [
-    "Action", "AuditEvent", "Base", "DataState", "EvidenceFile", "Force", "Inspection", "InspectionForce",
+    "Action", "ApiToken", "AuditEvent", "Base", "DataState", "EvidenceFile", "Force", "Inspection", "InspectionForce",
     "MeetingPack", "MeetingPackItem", "NotificationPreference", "ProgressUpdate", "PublishedVersion",
     "Recommendation", "SentReminder", "Session", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
     "User", "VersionedMixin", "db", "enum_column", "recommendation_themes", "user_forces", "utcnow",
