@@ -34,6 +34,8 @@ SKIPPED: dict[str, str] = {}
 GOALS = [
     ("dashboard, one force (today)", "dashboard_one_force_today", "median_ms", 25, "ms"),
     ("dashboard, all forces (today)", "dashboard_all_forces_today", "median_ms", 250, "ms"),
+    ("API overdue view, one force (today)", "api_overdue_one_force_today", "median_ms", 50, "ms"),
+    ("API overdue view, one force (past date)", "api_overdue_one_force_past", "median_ms", 50, "ms"),
     ("SQL queries per page", "*", "queries", 12, "queries"),
     ("seed response PDF, warm", "response_pdf_seed_warm", "median_ms", 300, "ms"),
     ("25-recommendation response PDF, warm", "response_pdf_25_warm", "median_ms", 1000, "ms"),

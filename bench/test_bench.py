@@ -16,6 +16,9 @@ from bench import dataset
 from bench.conftest import PAST, count_queries, record, skip
 from tracker.db import db
 from tracker.models import Force, Inspection, Recommendation, StatutoryResponse
+from tracker.services import save
+from tracker.services import tokens as token_service
+from tracker.services import users as user_service
 from tracker.web.caching import cache
 
 pytestmark = pytest.mark.bench
@@ -169,3 +172,37 @@ def test_meeting_pack(benchmark, bench_app, client_one):
     queries = count_queries(bench_app, lambda: _get(client_one, "/meeting-pack"))
     benchmark.pedantic(_get, args=(client_one, "/meeting-pack"), rounds=3, iterations=1, warmup_rounds=1)
     record("meeting_pack", benchmark, queries=queries)
+
+
+def _api_token(app, email: str) -> str:
+    """A personal access token of a benchmark user (a new one each run: only its hash is kept)."""
+    with app.app_context():
+        user = user_service.get_user_by_email(email)
+        _, secret = token_service.create_token(user, "benchmark", 30)
+        save()
+    return secret
+
+
+@pytest.mark.parametrize("who", ["one_force", "all_forces"])
+@pytest.mark.parametrize("when", ["today", "past"])
+def test_api_overdue(benchmark, bench_app, who, when):
+    """`GET /api/v1/overdue` with a token: the dashboard's query, a page of 100 rows as JSON (the API keeps
+    no page cache, so every call is computed)."""
+    if not _has_route(bench_app, "/api/v1/overdue"):
+        skip(f"api_overdue_{who}_{when}", "no /api/v1/overdue route on this branch")
+    secret = _api_token(bench_app, dataset.USERS["one" if who == "one_force" else "all"])
+    client = bench_app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = "/api/v1/overdue" if when == "today" else f"/api/v1/overdue?as_of={PAST.isoformat()}"
+
+    def get():
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        return response
+
+    get()  # warm: the token's last use written, the filter choices cached
+    sizes = []
+    queries = count_queries(bench_app, lambda: sizes.append(len(get().data)))
+    items = len(get().get_json()["data"])
+    benchmark.pedantic(get, rounds=15 if who == "one_force" else 5, iterations=1)
+    record(f"api_overdue_{who}_{when}", benchmark, queries=queries, bytes=sizes[0], items=items, url=url)

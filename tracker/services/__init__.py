@@ -8,12 +8,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.db import audit, data_state, db, is_database_busy, read_transactions
+from tracker.db import audit, data_state, db, is_database_busy, read_transactions, write_transactions
 from tracker.domain.errors import ConflictError, DomainError, stale_write_conflict
 
 __all__ = [
     "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "get_by_id", "is_database_busy",
-    "read_transactions", "refresh", "rollback", "save", "set_actor",
+    "read_transactions", "refresh", "rollback", "save", "set_actor", "write_transactions",
 ]
 
 

@@ -68,6 +68,15 @@ def _security_headers(response):
     return response
 
 
+def act_as(user: User | None) -> None:
+    """Make `user` the request's current_user (None: nobody), whatever the session cookie says.
+
+    For requests that authenticate otherwise than by the cookie (the data API's tokens): Flask-Login
+    keeps the request's user in g._login_user, which current_user reads.
+    """
+    g._login_user = user if user is not None else login_manager.anonymous_user()
+
+
 def user_force_ids(user=None) -> list[int]:
     """The ids of the forces the user belongs to."""
     user = user or current_user

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.services import is_database_busy, read_transactions, rollback
+from tracker.web.json_errors import error_response, wants_json
 
 MESSAGES = {
     400: ("Sorry, there is a problem with that request", "Check what you entered and try again."),
@@ -29,6 +30,8 @@ def init_app(app) -> None:
 
 def _render(code: int):
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
+    if wants_json():  # the data API answers in JSON, never a page
+        return error_response(code, title), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
