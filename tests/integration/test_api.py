@@ -174,7 +174,7 @@ def test_pages_hold_every_item_once_with_links_and_totals(cumbria_token):
     ("/api/v1/trackings?force=lancashire", "force"), ("/api/v1/trackings?status=lost", "status"),
     ("/api/v1/trackings?inspection=no-such-report", "inspection"), ("/api/v1/actions?tracking=abc", "tracking"),
     ("/api/v1/inspections?type=novel", "type"), ("/api/v1/inspections?year=21", "year"),
-    ("/api/v1/statutory-responses?force=%00", "force"),
+    ("/api/v1/statutory-responses?force=%00", "force"), ("/api/v1/actions?inspection=a%00b", "inspection"),
     ("/api/v1/overdue?as_of=31/02/2022", "as_of"), ("/api/v1/overdue?force=lancashire", "force"),
     ("/api/v1/overdue?window=soon", "window"), ("/api/v1/overdue?sort=colour", "sort"),
     ("/api/v1/overdue?theme=%F0%9F%92%A5", "theme"), ("/api/v1/overdue?per_page=0", "per_page"),
@@ -188,7 +188,7 @@ def test_unknown_addresses_and_methods_answer_in_json(cumbria_token):
     client = app_client()
     headers = {"Authorization": f"Bearer {cumbria_token}"}
     for url, status in (("/api/v1/nothing-here", 404), ("/api/v1/trackings/99999999999", 404),
-                        ("/api/v1/inspections/no-such-report", 404),
+                        ("/api/v1/inspections/no-such-report", 404), ("/api/v1/inspections/a%00b", 404),
                         ("/api/v1/inspections/no-such-report/recommendations", 404)):
         response = client.get(url, headers=headers)
         assert response.status_code == status and response.get_json()["error"]["status"] == status

@@ -52,8 +52,15 @@ def inspections(force_ids: list[int], page: int, per_page: int, *, year: int | N
     return Page(found[(page - 1) * per_page: page * per_page], len(found))
 
 
+def _usable(slug: str) -> bool:
+    """Whether a slug from an address can name anything (PostgreSQL refuses text holding a NUL)."""
+    return 0 < len(slug) <= 200 and "\x00" not in slug
+
+
 def inspection(slug: str) -> Inspection | None:
     """The inspection with this slug, or None."""
+    if not _usable(slug):
+        return None
     return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
 
 
@@ -158,5 +165,7 @@ def statutory_response(response_id: int, force_ids: list[int]) -> StatutoryRespo
 
 def force_id_of(slug: str, force_ids: list[int]) -> int | None:
     """The id of one of these forces by its slug, or None (also for a force not among them)."""
+    if not _usable(slug):
+        return None
     found = db.session.scalar(sa.select(Force.id).where(Force.slug == slug))
     return found if found in force_ids else None
