@@ -61,6 +61,10 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Inspection {self.slug}>"
 
+    def left_out(self, force_id: int) -> InspectionForce | None:
+        """The force's scope row when it is out of this inspection's scope (with the reason), else None."""
+        return next((row for row in self.scope if row.force_id == force_id and not row.in_scope), None)
+
 
 class InspectionForce(db.Model):
     """A force an inspection concerns, or one left out of a national report with the reason."""

@@ -32,6 +32,7 @@ from tracker.models import (
     Action,
     Force,
     Inspection,
+    InspectionForce,
     ProgressUpdate,
     Recommendation,
     StatutoryResponse,
@@ -125,6 +126,17 @@ def _union():
     return sa.union_all(tracking, action, response).subquery("items")
 
 
+def in_scope(inspection_id, force_id):
+    """The item's force is in the scope of its inspection. A force taken out of scope (with its
+    reason) keeps its records, but owes nothing for that inspection: no response is due and nothing
+    is chased or counted. One NOT IN over the few out-of-scope pairs, which both databases build
+    once per query (a hashed subplan, an ephemeral index), so the (force, closed date, due date,
+    inspection) indexes still serve the rest of the query."""
+    return sa.tuple_(inspection_id, force_id).not_in(
+        sa.select(InspectionForce.inspection_id, InspectionForce.force_id).where(InspectionForce.in_scope.is_(False))
+    )
+
+
 # Open on the as-of date means one of two disjoint things: not closed, or closed after it. The counts
 # read each part from its own range of the (force, closed date, due date, inspection) indexes.
 OPEN_PARTS = ("not_closed", "closed_later")
@@ -146,6 +158,7 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
     conds = [
         u.c.force_id.in_(f.force_ids),
         _open_on(u, f.as_of, open_part),
+        in_scope(u.c.inspection_id, u.c.force_id),
     ]
     if published_filter:
         # Inspections published after the as-of date did not exist then.
@@ -480,7 +493,8 @@ def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
     u = _union()
     q = (
         _row_select(u)
-        .where(u.c.force_id.in_(force_ids), u.c.closed_on > after, u.c.closed_on <= as_of)
+        .where(u.c.force_id.in_(force_ids), u.c.closed_on > after, u.c.closed_on <= as_of,
+               in_scope(u.c.inspection_id, u.c.force_id))
         .order_by(u.c.closed_on, u.c.type, u.c.id)
     )
     return [

@@ -24,7 +24,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, get_by_id
-from tracker.services.overdue import ItemFilter, Row, closed_items, list_items, owners
+from tracker.services.overdue import ItemFilter, Row, closed_items, in_scope, list_items, owners
 
 # --- progress at a glance -------------------------------------------------------------------------
 
@@ -78,7 +78,8 @@ def progress(force_ids, as_of: date, by: str) -> list[Progress]:
         .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
         .join(Inspection, Recommendation.inspection_id == Inspection.id)
         .join(Force, Tracking.force_id == Force.id)
-        .where(Tracking.force_id.in_(force_ids), Inspection.published_on <= as_of)
+        .where(Tracking.force_id.in_(force_ids), Inspection.published_on <= as_of,
+               in_scope(Tracking.inspection_id, Tracking.force_id))
         .group_by(*group)
         .order_by(group[1])
     )
