@@ -129,11 +129,18 @@ def _union():
 def in_scope(inspection_id, force_id):
     """The item's force is in the scope of its inspection. A force taken out of scope (with its
     reason) keeps its records, but owes nothing for that inspection: no response is due and nothing
-    is chased or counted. One NOT IN over the few out-of-scope pairs, which both databases build
-    once per query (a hashed subplan, an ephemeral index), so the (force, closed date, due date,
-    inspection) indexes still serve the rest of the query."""
-    return sa.tuple_(inspection_id, force_id).not_in(
-        sa.select(InspectionForce.inspection_id, InspectionForce.force_id).where(InspectionForce.in_scope.is_(False))
+    is chased or counted.
+
+    One filter over the few out-of-scope (inspection, force) pairs, each list built once per query
+    (SQLite's ephemeral index, PostgreSQL's hashed subplan), so the (force, closed date, due date,
+    inspection) indexes still serve the rest. Most rows are settled by their inspection alone (one
+    with no force left out), which costs a third of testing the pair (measured at national scale).
+    """
+    left_out = InspectionForce.in_scope.is_(False)
+    return sa.or_(
+        inspection_id.not_in(sa.select(InspectionForce.inspection_id).where(left_out)),
+        sa.tuple_(inspection_id, force_id).not_in(
+            sa.select(InspectionForce.inspection_id, InspectionForce.force_id).where(left_out)),
     )
 
 
@@ -158,7 +165,6 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
     conds = [
         u.c.force_id.in_(f.force_ids),
         _open_on(u, f.as_of, open_part),
-        in_scope(u.c.inspection_id, u.c.force_id),
     ]
     if published_filter:
         # Inspections published after the as-of date did not exist then.
@@ -181,6 +187,7 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
         conds.append(u.c.status == f.status)
     if window:
         conds.append(_window(u, f.window, f.as_of))
+    conds.append(in_scope(u.c.inspection_id, u.c.force_id))  # last: SQLite tests the cheap terms first
     return conds
 
 
@@ -335,8 +342,8 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
                     sa.func.sum(sa.case((soon, 1), else_=0)).label("due_soon"),
                     sa.func.sum(sa.case((in_window, 1), else_=0)).label("in_window"),
                 )
-                .where(*_branch_where(c, f, published_filter, window=False, open_part=open_part),
-                       sa.or_(overdue, soon, in_window))
+                .where(sa.or_(overdue, soon, in_window),
+                       *_branch_where(c, f, published_filter, window=False, open_part=open_part))
             )
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
     for item_type, overdue, due_soon, in_window in db.session.execute(sa.union_all(*parts)):
