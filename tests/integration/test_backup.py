@@ -159,10 +159,10 @@ def test_a_backup_taken_during_writes_restores_every_row_and_file_of_one_moment(
     # the moment where a file could be missed if the order were wrong.
     copy_files = backup_module._copy_files
 
-    def copy_files_after_more_writes(dest):
+    def copy_files_after_more_writes(dest, progress):
         """Let the writer commit more before the files are copied."""
         writer.wait_for(writer.committed + WRITES_DURING_BACKUP)
-        return copy_files(dest)
+        return copy_files(dest, progress)
 
     monkeypatch.setattr(backup_module, "_copy_files", copy_files_after_more_writes)
     writer.start()

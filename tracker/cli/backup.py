@@ -35,6 +35,7 @@ from flask import current_app
 from sqlalchemy.engine import URL
 
 from tracker.db import db
+from tracker.domain.progress import Progress, quiet
 
 MANIFEST = "manifest.json"
 FORMAT = "tracker-backup"
@@ -184,17 +185,18 @@ def _backup_postgresql(target: Path) -> tuple[dict[str, int], str | None, list]:
     return counts  # (counts, revision, referenced files), as read in pg_dump's snapshot
 
 
-def _copy_files(dest: Path) -> dict[str, dict]:
+def _copy_files(dest: Path, progress: Progress) -> dict[str, dict]:
     """Copy the published PDFs and evidence files into the backup; return their hashes by path."""
     files = {}
-    for area, folder in _area_dirs().items():
-        for path in _files_under(folder):
-            relative = Path("files") / area / path.relative_to(folder)
-            files[relative.as_posix()] = _copy_hashed(path, dest / relative)
+    todo = [(area, folder, path) for area, folder in _area_dirs().items() for path in _files_under(folder)]
+    for done, (area, folder, path) in enumerate(todo, 1):
+        relative = Path("files") / area / path.relative_to(folder)
+        files[relative.as_posix()] = _copy_hashed(path, dest / relative)
+        progress("Copying the files", done, len(todo))
     return files
 
 
-def backup(dest: Path) -> dict:
+def backup(dest: Path, progress: Progress = quiet) -> dict:
     """Take a backup of the install into the new folder `dest`; return its manifest."""
     dest = Path(dest)
     if dest.exists() and any(dest.iterdir()):
@@ -205,9 +207,10 @@ def backup(dest: Path) -> dict:
     started = datetime.now(UTC)
     database_file = DATABASE_FILES[dialect]
     copy = _backup_sqlite if dialect == "sqlite" else _backup_postgresql
+    progress("Copying the database")
     counts, revision, referenced = copy(dest / database_file)
     files = {database_file: {"sha256": sha256_of(dest / database_file), "size": (dest / database_file).stat().st_size}}
-    files.update(_copy_files(dest))
+    files.update(_copy_files(dest, progress))
     problems = []
     for area, name, sha in referenced:
         entry = files.get((Path("files") / area / name).as_posix())
@@ -246,11 +249,12 @@ def read_manifest(src: Path) -> dict:
     return manifest
 
 
-def verify(src: Path, manifest: dict) -> None:
+def verify(src: Path, manifest: dict, progress: Progress = quiet) -> None:
     """Check that every file the manifest lists is in the backup, unchanged."""
     src = Path(src)
     bad = []
-    for relative, entry in manifest["files"].items():
+    for done, (relative, entry) in enumerate(manifest["files"].items(), 1):
+        progress("Checking the backup's files", done, len(manifest["files"]))
         if Path(relative).is_absolute() or ".." in Path(relative).parts:
             raise BackupError(f"The manifest names {relative!r}, outside the backup: nothing was restored")
         path = src / relative
@@ -315,11 +319,11 @@ def _clear(folder: Path) -> None:
                 child.unlink()
 
 
-def restore(src: Path, force: bool = False) -> dict:
+def restore(src: Path, force: bool = False, progress: Progress = quiet) -> dict:
     """Restore the backup in `src` into this install (empty, unless `force`); return its manifest."""
     src = Path(src)
     manifest = read_manifest(src)
-    verify(src, manifest)
+    verify(src, manifest, progress)
     dialect = _dialect()
     if manifest["database"]["dialect"] != dialect:
         raise BackupError(f"This backup holds a {manifest['database']['dialect']} database and this install runs on "
@@ -331,6 +335,7 @@ def restore(src: Path, force: bool = False) -> dict:
     db.session.remove()
     db.engine.dispose()
     backup_file = src / manifest["database"]["file"]
+    progress("Restoring the database")
     if dialect == "sqlite":
         _restore_sqlite(backup_file)
     else:
@@ -342,16 +347,17 @@ def restore(src: Path, force: bool = False) -> dict:
             _clear(folder)
         folder.mkdir(parents=True, exist_ok=True)
     dirs = _area_dirs()
-    for relative, entry in manifest["files"].items():
+    files = [(relative, entry) for relative, entry in manifest["files"].items() if Path(relative).parts[0] == "files"]
+    for done, (relative, entry) in enumerate(files, 1):
+        progress("Restoring the files", done, len(files))
         parts = Path(relative).parts
-        if parts[0] != "files":
-            continue
         if parts[1] not in dirs or ".." in parts:
             raise BackupError(f"{relative}: not a file area this install knows")
         copied = _copy_hashed(src / relative, dirs[parts[1]].joinpath(*parts[2:]))
         if copied["sha256"] != entry["sha256"]:
             raise BackupError(f"{relative} changed while it was restored")
 
+    progress("Checking the restored database")
     with db.engine.connect() as connection:
         counts, revision, _ = _counts_and_revision(lambda sql: connection.exec_driver_sql(sql).fetchall())
     if counts != manifest["database"]["row_counts"] or revision != manifest["database"]["schema_revision"]:

@@ -13,6 +13,7 @@ import yaml
 
 from tracker.cli import generate
 from tracker.cli.options import parse_date
+from tracker.cli.progress import TerminalProgress
 from tracker.cli.schema import needs_schema
 from tracker.db import db
 from tracker.domain import importer
@@ -45,7 +46,8 @@ def import_report_command(file: Path, slug: str | None, dry_run: bool, fmt: str)
         if file.stat().st_size > importer.MAX_FILE_BYTES:
             raise importer.ImportFileError(
                 f"The file must be smaller than {importer.MAX_FILE_BYTES // (1024 * 1024)} MB")
-        text, file_warnings = importer.read_file_bytes(file.name, file.read_bytes())
+        with TerminalProgress() as progress:
+            text, file_warnings = importer.read_file_bytes(file.name, file.read_bytes(), progress)
         result = importer.parse_text(text, inspection.published_on if inspection else None)
     except importer.ImportFileError as exc:
         raise click.ClickException(f"{file}: {exc.message}. Nothing saved.") from None
@@ -168,7 +170,8 @@ def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -
         seed.seed_database(seed.SEED_DIR, demo=False)
         db.session.remove()
         cpu = time.process_time()
-        counts, seconds = generate.run(db.engine, scale_name, seed_number, end)
+        with TerminalProgress() as progress:
+            counts, seconds = generate.run(db.engine, scale_name, seed_number, end, progress)
         cpu = time.process_time() - cpu
     except generate.GenerateError as exc:
         raise click.ClickException(str(exc)) from None

@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from tracker.db import data_state
 from tracker.domain.deadlines import Rag, parse_deadline, statutory_response_deadline
+from tracker.domain.progress import Progress, quiet
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, TrackingStatus, needs_explanation
 from tracker.models import (
     Action,
@@ -177,6 +178,7 @@ class Plan:
         first_ids = first_ids or {}
         self.next_id = {t.name: first_ids.get(t.name, 1) for t in TABLES}
         self.buffers: dict[str, list[dict]] = {t.name: [] for t in TABLES}
+        self.inspections_done = 0
 
     def _id(self, table: str) -> int:
         """Take the next id of a table."""
@@ -193,6 +195,7 @@ class Plan:
         national = set(rng.sample(range(scale.inspections), round(scale.inspections * scale.national_share)))
         for number, published in enumerate(days, 1):
             self._inspection(number, published, number - 1 in national)
+            self.inspections_done = number
             if max(len(b) for b in self.buffers.values()) >= CHUNK:
                 yield self._take()
         yield self._take()
@@ -413,7 +416,7 @@ def check_empty(connection: sa.Connection) -> None:
             )
 
 
-def generate(connection: sa.Connection, scale: Scale, seed: int, end: date) -> dict[str, int]:
+def generate(connection: sa.Connection, scale: Scale, seed: int, end: date, progress: Progress = quiet) -> dict[str, int]:
     """Write a whole data set through `connection` (forces must exist); return the rows written by table."""
     check_empty(connection)
     query = sa.select(Force.id, Force.slug, Force.name).order_by(Force.slug)
@@ -436,6 +439,7 @@ def generate(connection: sa.Connection, scale: Scale, seed: int, end: date) -> d
             for i in range(0, len(rows), CHUNK):
                 connection.execute(table.insert(), rows[i:i + CHUNK])
             counts[table.name] += len(rows)
+        progress("Generating inspections", plan.inspections_done, scale.inspections)
     _advance_sequences(connection)
     return counts
 
@@ -479,7 +483,8 @@ def vacuum_analyze(engine: sa.Engine) -> None:
             connection.exec_driver_sql("RESET synchronous_commit")  # the connection goes back to the pool
 
 
-def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) -> tuple[dict[str, int], float]:
+def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None,
+        progress: Progress = quiet) -> tuple[dict[str, int], float]:
     """Generate a data set in one transaction, then (on PostgreSQL) vacuum and analyze what it wrote;
     return the row counts and the seconds it took."""
     started = time.perf_counter()
@@ -488,7 +493,10 @@ def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None) 
             # The commit is flushed before it returns, even where the server commits asynchronously:
             # until it is, vacuum_analyze's VACUUM marks no page all-visible.
             connection.exec_driver_sql("SET LOCAL synchronous_commit TO on")
-        counts = generate(connection, SCALES[scale_name], seed, end or date.today())
+        counts = generate(connection, SCALES[scale_name], seed, end or date.today(), progress)
         data_state.bump(connection)  # bulk inserts go around the session's listeners
+        progress("Committing")
+    if engine.dialect.name == "postgresql":
+        progress("Vacuuming and analyzing the tables")
     vacuum_analyze(engine)
     return counts, time.perf_counter() - started

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 
 from tracker.cli import backup
 from tracker.cli.options import parse_date
+from tracker.cli.progress import TerminalProgress
 from tracker.cli.schema import needs_schema
 from tracker.documents.pdf import PdfRenderError
 from tracker.documents.response import render_response_pdf
@@ -119,7 +120,8 @@ def send_reminders_command(today: date | None) -> None:
     Run it daily (cron or a systemd timer). Each reminder is sent once only; one the SMTP server
     did not accept is sent by the next run.
     """
-    report = reminders.run(today or date.today(), current_app.config)
+    with TerminalProgress() as progress:
+        report = reminders.run(today or date.today(), current_app.config, progress)
     click.echo(f"Sent {report.sent}, already sent {report.already_sent}, failed {report.failed}, "
                f"no recipient {report.no_recipient}, opted out {report.opted_out}.")
     for error in report.errors[:20]:
@@ -138,7 +140,8 @@ def backup_command(dest: Path) -> None:
     every file, the row counts and the schema revision.
     """
     try:
-        manifest = backup.backup(dest)
+        with TerminalProgress() as progress:
+            manifest = backup.backup(dest, progress)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(manifest["database"]["row_counts"].values())
@@ -160,7 +163,8 @@ def restore_command(src: Path, force: bool) -> None:
     file hashes again afterwards. Stop the app while restoring.
     """
     try:
-        manifest = backup.restore(src, force=force)
+        with TerminalProgress() as progress:
+            manifest = backup.restore(src, force=force, progress=progress)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(manifest["database"]["row_counts"].values())

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from tracker.db import db, write_transactions
 from tracker.domain.deadlines import DUE_SOON_DAYS
 from tracker.domain.formatting import govuk_date, govuk_date_short, plural
+from tracker.domain.progress import Progress, quiet
 from tracker.domain.statuses import Role
 from tracker.models import Action, Force, NotificationPreference, SentReminder, User, user_forces
 from tracker.services.overdue import ITEM_TYPES, ItemFilter, Row, list_items
@@ -199,7 +200,7 @@ def digests(today: date, base_url: str, weekday: int, report: RunReport) -> list
     return out
 
 
-def send_all(messages: list[Outgoing], config: dict, report: RunReport) -> None:
+def send_all(messages: list[Outgoing], config: dict, report: RunReport, progress: Progress = quiet) -> None:
     """Send each message over one SMTP connection; record each one the server accepted, at once."""
     if not messages:
         return
@@ -211,6 +212,7 @@ def send_all(messages: list[Outgoing], config: dict, report: RunReport) -> None:
         return
     try:
         for index, message in enumerate(messages):
+            progress("Sending", index + 1, len(messages))
             email = EmailMessage()
             email["From"] = config["MAIL_SENDER"]
             email["To"] = message.recipient
@@ -239,17 +241,20 @@ def send_all(messages: list[Outgoing], config: dict, report: RunReport) -> None:
             pass
 
 
-def run(today: date, config: dict) -> RunReport:
+def run(today: date, config: dict, progress: Progress = quiet) -> RunReport:
     """Send every reminder and digest owed on `today` that has not been sent."""
     report = RunReport()
     base_url = config.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
     weekday = int(config.get("TRACKER_DIGEST_WEEKDAY", 0))
-    messages = due_reminders(today, base_url, report) + digests(today, base_url, weekday, report)
+    progress("Finding the reminders owed")
+    messages = due_reminders(today, base_url, report)
+    progress("Writing the digests")
+    messages += digests(today, base_url, weekday, report)
     # End the reading transaction before sending: on SQLite a write inside it would fail with
     # "database is locked" if the app saved anything meanwhile (an email sent, but not recorded).
     db.session.rollback()
     with write_transactions():  # each record of a sent email takes the write lock as it begins
-        send_all(messages, config, report)
+        send_all(messages, config, report, progress)
     return report
 
 

@@ -7,6 +7,7 @@ import zipfile
 
 from tracker.domain.importer.results import MAX_TEXT_CHARS, ImportFileError, ParseWarning
 from tracker.domain.importer.shapes import BULLET
+from tracker.domain.progress import Progress, quiet
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # an uploaded file: the app's upload limit (TRACKER_MAX_UPLOAD_BYTES) by default
 MAX_PDF_PAGES = 600
@@ -14,7 +15,7 @@ MAX_DOCX_UNZIPPED_BYTES = 60 * 1024 * 1024  # guards against a zip bomb dressed 
 ACCEPTED_EXTENSIONS = (".txt", ".docx", ".pdf")
 
 
-def read_file_bytes(filename: str, data: bytes) -> tuple[str, list[ParseWarning]]:
+def read_file_bytes(filename: str, data: bytes, progress: Progress = quiet) -> tuple[str, list[ParseWarning]]:
     """Turn an uploaded .txt, .docx or .pdf into text; raise ImportFileError with a clear message."""
     name = (filename or "").lower()
     extension = next((ext for ext in ACCEPTED_EXTENSIONS if name.endswith(ext)), None)
@@ -31,7 +32,7 @@ def read_file_bytes(filename: str, data: bytes) -> tuple[str, list[ParseWarning]
     elif extension == ".docx":
         text, warnings = _read_docx(data)
     else:
-        text, warnings = _read_pdf(data)
+        text, warnings = _read_pdf(data, progress)
     if len(text) > MAX_TEXT_CHARS:
         raise ImportFileError(
             f"The file holds too much text to read ({len(text):,} characters; the most is {MAX_TEXT_CHARS:,}). "
@@ -116,7 +117,7 @@ def _read_docx(data: bytes) -> tuple[str, list[ParseWarning]]:
     return "\n".join(lines), warnings
 
 
-def _read_pdf(data: bytes) -> tuple[str, list[ParseWarning]]:
+def _read_pdf(data: bytes, progress: Progress = quiet) -> tuple[str, list[ParseWarning]]:
     """Read the text layer of a PDF, page by page; refuse a scan or a locked file clearly."""
     if not data.lstrip()[:5] == b"%PDF-":
         raise ImportFileError("The selected file is not a PDF that can be opened: it may be damaged")
@@ -130,7 +131,10 @@ def _read_pdf(data: bytes) -> tuple[str, list[ParseWarning]]:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise ImportFileError(f"The selected PDF has more than {MAX_PDF_PAGES} pages: upload the "
                                   "recommendations section only")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            progress("Reading the PDF's pages", len(pages), len(reader.pages))
     except ImportFileError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
