@@ -1,5 +1,7 @@
 """Signing in: right and wrong passwords, the lockout, CSRF, safe redirects, security headers."""
 
+import pytest
+
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_user
 from tracker.db import db
 from tracker.web.views.auth import sign_in_delay
@@ -67,10 +69,22 @@ def test_a_sign_in_without_its_csrf_token_is_refused(csrf_app):
     assert post_sign_in(client, user.email, TEST_PASSWORD, csrf_token=token).status_code == 302
 
 
-def test_next_goes_only_to_this_site(app, client):
+@pytest.mark.parametrize("next_", [
+    "https://evil.example/", "//evil.example", "/%09/evil.example", "/%0a/evil.example", "/%0d%0a/evil.example",
+    "%5C%5Cevil.example", "/%5Cevil.example", "/%5C/evil.example", "%2F%2Fevil.example", "/%E3%80%80/evil.example",
+    "javascript:alert(1)", "/%00/evil.example", "/ /evil.example", "/%0D%0ASet-Cookie:%20x=1",
+])
+def test_next_goes_only_to_this_site(app, next_):
+    client = app.test_client()
     user = make_user()
-    response = client.post("/sign-in?next=https://evil.example/", data={"email": user.email, "password": TEST_PASSWORD})
-    assert response.headers["Location"] == "/"
+    response = client.post(f"/sign-in?next={next_}", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_next_follows_a_path_on_this_site(app, client):
+    user = make_user()
+    response = client.post("/sign-in?next=/inspections/%3Fyear%3D2021", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.headers["Location"] == "/inspections/?year=2021"
 
 
 def test_security_headers(client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -53,13 +54,19 @@ def sign_in():
             register_sign_in(user)
             save()
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a 'next' address on this site, never an outside one."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+# A path on this site: a slash, then only the characters an address's path and query are written
+# in. No whitespace or control characters (browsers drop a tab or newline, so "/\t/evil" becomes
+# "//evil"), no backslash (read as a slash), nothing outside ASCII.
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?#]*")
+
+
+def safe_next(target: str | None) -> str:
+    """The 'next' address to go to after signing in, if it is a path on this site; else the home page."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return url_for("main.index")
 
