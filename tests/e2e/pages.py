@@ -4,7 +4,8 @@ ONE list, so that each branch adds its own pages here: (name, path, role). A pat
 demonstration records by placeholder: {tracking} (Cumbria's tracking of recommendation 4),
 {action} (its first action), {rec} (recommendation 4.1), {user} (the demonstration viewer),
 {evidence} (an evidence file the journey test attached, when it has run).
-Roles are the demonstration users' roles: admin, editor, reviewer, viewer (all in Cumbria).
+Roles are the demonstration users' roles: admin (every force), editor, reviewer, viewer (Cumbria).
+The national report is shared by every force, so its forms are the administrator's.
 """
 
 PAGES: list[tuple[str, str, str | None]] = [
@@ -14,10 +15,12 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("inspection", "/inspections/vawg-2021", "editor"),
     ("inspection as viewer", "/inspections/vawg-2021", "viewer"),
     ("inspection history", "/inspections/vawg-2021/history", "editor"),
+    ("inspection as administrator", "/inspections/vawg-2021", "admin"),
+    ("a force's part of an inspection", "/inspections/vawg-2021/scope/cumbria", "editor"),
     ("add inspection", "/inspections/new", "editor"),
-    ("edit inspection", "/inspections/vawg-2021/edit", "editor"),
-    ("add recommendation", "/inspections/vawg-2021/recommendations/new", "editor"),
-    ("edit recommendation", "/recommendations/{rec}/edit", "editor"),
+    ("edit inspection", "/inspections/vawg-2021/edit", "admin"),
+    ("add recommendation", "/inspections/vawg-2021/recommendations/new", "admin"),
+    ("edit recommendation", "/recommendations/{rec}/edit", "admin"),
     ("tracking", "/tracking/{tracking}", "editor"),
     ("tracking as reviewer", "/tracking/{tracking}", "reviewer"),
     ("tracking as viewer", "/tracking/{tracking}", "viewer"),
@@ -51,8 +54,8 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("progress", "/progress?as_of=2022-04-01", "reviewer"),
     ("calendar feed settings", "/settings/calendar", "reviewer"),
     ("email settings", "/settings/notifications", "viewer"),
-    ("recommendation themes", "/recommendations/{rec}/themes", "editor"),
+    ("recommendation themes", "/recommendations/{rec}/themes", "admin"),
     ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
     # Importing recommendations (issue 6)
-    ("import recommendations", "/inspections/vawg-2021/import", "editor"),
+    ("import recommendations", "/inspections/vawg-2021/import", "admin"),
 ]

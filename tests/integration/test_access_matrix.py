@@ -10,7 +10,7 @@ from tests.page_check import get_page
 from tracker.domain.statuses import Role
 
 A, E, R, V = Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER
-EVERYONE, EDITORS, ADMINS = {A, E, R, V}, {A, E}, {A}
+EVERYONE, EDITORS, ADMINS, NOBODY = {A, E, R, V}, {A, E}, {A}, set()
 
 # (path, roles that may open it, whether it belongs to a force)
 PAGES = [
@@ -19,9 +19,10 @@ PAGES = [
     ("/inspections/vawg-2021", EVERYONE, False),
     ("/inspections/vawg-2021/history", EVERYONE, False),
     ("/inspections/new", EDITORS, False),
-    ("/inspections/vawg-2021/edit", EDITORS, False),
-    ("/inspections/vawg-2021/recommendations/new", EDITORS, False),
-    ("/recommendations/{rec}/edit", EDITORS, False),
+    # A national report is shared: one force's editors and administrators do not change it.
+    ("/inspections/vawg-2021/edit", NOBODY, False),
+    ("/inspections/vawg-2021/recommendations/new", NOBODY, False),
+    ("/recommendations/{rec}/edit", NOBODY, False),
     ("/tracking/{tracking}", EVERYONE, True),
     ("/tracking/{tracking}/edit", {A, E, R}, True),
     ("/tracking/{tracking}/history", EVERYONE, True),

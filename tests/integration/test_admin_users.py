@@ -31,7 +31,7 @@ def test_only_administrators_manage_users(as_role, role):
 
 
 def test_an_administrator_creates_edits_and_resets_a_user(as_role):
-    client = as_role(Role.ADMIN)
+    client = as_role(Role.ADMIN, ("cumbria", "lancashire"))
     assert 'href="/admin/users"' in get_page(client, "/admin/users")
     get_page(client, "/admin/users/new")
     assert client.post("/admin/users/new", data=user_form()).status_code == 302
@@ -65,7 +65,7 @@ def test_user_form_refusals_keep_what_was_typed(as_role):
 
 
 def test_the_edit_form_shows_the_users_forces_ticked(as_role):
-    client = as_role(Role.ADMIN)
+    client = as_role(Role.ADMIN, ("cumbria", "lancashire"))
     user = make_user(Role.VIEWER, ("lancashire",), email="ticked.forces@test.example")
     page = get_page(client, f"/admin/users/{user.id}/edit")
     lancashire, cumbria = get_force("lancashire").id, get_force("cumbria").id

@@ -17,6 +17,7 @@ from tracker.domain.statuses import Role
 from tracker.models import Recommendation, Tracking
 
 URL = "/inspections/stalking-2024/import"
+BOTH = ("cumbria", "lancashire")  # the forces make_inspection's inspection concerns
 CONFIRM = "/inspections/stalking-2024/import/confirm"
 
 
@@ -98,8 +99,10 @@ def preview(client, text=SEED_001_SECTION):
     (None, (), 302),  # signed out: to the sign-in page
     (Role.VIEWER, ("cumbria",), 403),
     (Role.REVIEWER, ("cumbria",), 403),
-    (Role.EDITOR, ("cumbria",), 200),
-    (Role.ADMIN, (), 200),
+    (Role.EDITOR, ("cumbria",), 403),  # the inspection also concerns Lancashire: its items are shared
+    (Role.EDITOR, BOTH, 200),
+    (Role.ADMIN, BOTH, 200),
+    (Role.SERVICE_ADMIN, (), 200),
 ])
 def test_the_page_is_for_editors_and_admins_only(app, as_role, client, role, forces, status):
     make_inspection()
@@ -121,7 +124,7 @@ def test_an_inspection_that_does_not_exist_answers_404(app, as_role):
 def test_the_preview_shows_what_was_read_and_saves_nothing(app, as_role):
     make_inspection()
     before = count(Recommendation)
-    html = preview(as_role(Role.EDITOR))
+    html = preview(as_role(Role.EDITOR, BOTH))
     assert_well_formed(html)
     assert "Check the recommendations before importing them" in html
     assert count(Recommendation) == before
@@ -138,7 +141,7 @@ def test_the_preview_shows_what_was_read_and_saves_nothing(app, as_role):
 
 def test_confirming_saves_every_item_in_one_go_with_tracking(app, as_role):
     inspection = make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client))
     response = client.post(CONFIRM, data=fields)
     assert response.status_code == 302
@@ -157,7 +160,7 @@ def test_confirming_saves_every_item_in_one_go_with_tracking(app, as_role):
 
 def test_edits_in_the_preview_are_what_is_saved(app, as_role):
     inspection = make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client))
     fields["items-0-addressed_to"] = ["The Home Office"]
     fields["items-0-ref"] = ["3a"]
@@ -187,7 +190,7 @@ def test_edits_in_the_preview_are_what_is_saved(app, as_role):
 
 def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client))
     fields["items-0-text"] = [""]
     fields["items-1-deadline-day"] = ["31"]
@@ -209,7 +212,7 @@ def test_errors_redisplay_the_preview_with_the_error_summary_and_save_nothing(ap
 
 def test_leaving_every_item_out_is_an_error_and_an_empty_confirm_starts_again(app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client))
     for n in range(4):
         fields[f"items-{n}-include"] = []
@@ -222,7 +225,7 @@ def test_leaving_every_item_out_is_an_error_and_an_empty_confirm_starts_again(ap
 
 def test_a_reference_the_inspection_already_has_is_refused(app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client))
     assert client.post(CONFIRM, data=fields).status_code == 302
     before = count(Recommendation)
@@ -234,7 +237,7 @@ def test_a_reference_the_inspection_already_has_is_refused(app, as_role):
 
 def test_a_cause_of_concern_and_its_recommendations_import_with_their_nesting(app, as_role):
     inspection = make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     fields = fields_of(preview(client, PEEL_CAUSES))
     fields["items-6-include"] = []  # the area for improvement is left out
     assert client.post(CONFIRM, data=fields).status_code == 302
@@ -247,7 +250,7 @@ def test_a_cause_of_concern_and_its_recommendations_import_with_their_nesting(ap
 
 def test_an_empty_paste_is_an_error(app, as_role):
     make_inspection()
-    response = as_role(Role.EDITOR).post(URL, data={"text": "  "})
+    response = as_role(Role.EDITOR, BOTH).post(URL, data={"text": "  "})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in html and "Paste the text of the report" in html
@@ -255,7 +258,7 @@ def test_an_empty_paste_is_an_error(app, as_role):
 
 def test_uploads_are_read_and_hostile_ones_refused_clearly(app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     ok = client.post(URL, data={"file": (io.BytesIO(SEED_001_SECTION.encode()), "recs.txt")},
                      content_type="multipart/form-data")
     assert "Check the recommendations before importing them" in ok.get_data(as_text=True)
@@ -276,7 +279,7 @@ def test_uploads_are_read_and_hostile_ones_refused_clearly(app, as_role):
 
 def test_a_paste_too_long_for_a_form_is_refused_with_the_form_and_its_message(app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     # A browser sends this form as multipart, where a text field is limited to the app's form size.
     response = client.post(URL, data={"text": "1. Forces should act now.\n" * 40_000},
                            content_type="multipart/form-data")
@@ -290,14 +293,14 @@ def test_a_paste_too_long_for_a_form_is_refused_with_the_form_and_its_message(ap
 
 def test_text_with_nothing_to_read_says_so_and_offers_no_import(app, as_role):
     make_inspection()
-    html = preview(as_role(Role.EDITOR), "Just a paragraph about the inspection.")
+    html = preview(as_role(Role.EDITOR, BOTH), "Just a paragraph about the inspection.")
     assert "No recommendations, areas for improvement or causes of concern were found" in html
     assert CONFIRM not in html
 
 
 def test_confirm_needs_the_csrf_token(csrf_app, as_role):
     make_inspection()
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.EDITOR, BOTH)
     page = client.get(URL).get_data(as_text=True)
     token = csrf_token_from(page)
     html = client.post(URL, data={"text": SEED_001_SECTION, "csrf_token": token}).get_data(as_text=True)

@@ -11,7 +11,7 @@ from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, Recommendation, StatutoryResponse, Tracking
 
-ALL_ROLES = [Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER]
+ALL_ROLES = list(Role)
 VAWG = "Police response to violence against women and girls"
 
 
@@ -30,7 +30,9 @@ def test_every_role_sees_the_list_and_the_report(as_role, role):
     assert VAWG in get_page(client, "/inspections/")
     page = get_page(client, "/inspections/vawg-2021")
     assert "Recommendation 4.1" in page and "31 March 2022" in page
-    assert ("Add a recommendation" in page) == role.can_edit
+    # The report is shared by every force: only a service administrator changes it.
+    assert ("Add a recommendation" in page) == (role is Role.SERVICE_ADMIN)
+    assert ("belongs to every one of those forces" in page) == (role in (Role.ADMIN, Role.EDITOR))
     assert ("Add an inspection" in get_page(client, "/inspections/")) == role.can_edit
 
 
@@ -86,7 +88,7 @@ def test_an_editor_adds_a_force_specific_inspection(as_role):
 
 
 def test_a_national_inspection_concerns_every_force(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     client.post("/inspections/new", data=inspection_data(title="State of policing", type="national_thematic", scope="all"))
     inspection = get_inspection("state-of-policing-2022")
     count = db.session.scalar(sa.select(sa.func.count()).select_from(StatutoryResponse).where(
@@ -111,7 +113,7 @@ def test_a_bad_inspection_form_is_redisplayed_with_errors_and_what_was_typed(as_
 
 
 def test_editing_an_inspection_moves_its_deadlines(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     inspection = get_inspection("vawg-2021")
     page = get_page(client, "/inspections/vawg-2021/edit")
     assert 'value="17"' in page and 'name="version"' in page
@@ -125,7 +127,7 @@ def test_editing_an_inspection_moves_its_deadlines(as_role):
 
 
 def test_a_stale_inspection_edit_is_refused_and_the_text_kept(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     inspection = get_inspection("vawg-2021")
     data = inspection_data(title="My new title", type="national_thematic", scope="all",
                            version=str(inspection.version - 1 if inspection.version > 1 else 999))
@@ -146,7 +148,7 @@ def rec_data(**overrides) -> dict:
 
 
 def test_an_editor_adds_a_recommendation_and_every_force_tracks_it(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     response = client.post("/inspections/vawg-2021/recommendations/new", data=rec_data())
     assert response.status_code == 302
     rec = db.session.scalar(sa.select(Recommendation).where(Recommendation.ref == "9"))
@@ -157,7 +159,7 @@ def test_an_editor_adds_a_recommendation_and_every_force_tracks_it(as_role):
 
 
 def test_checking_the_deadline_shows_the_date_read_and_saves_nothing(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     page = post_page(client, "/inspections/vawg-2021/recommendations/new",
                      rec_data(deadline_text="within six months", submit=None, check="Check the deadline"))
     assert "is read as: <strong>17 March 2022</strong>" in page
@@ -168,7 +170,7 @@ def test_checking_the_deadline_shows_the_date_read_and_saves_nothing(as_role):
 
 
 def test_a_person_overrides_the_deadline_and_who_did_it_is_kept(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     rec = get_tracking("cumbria", "4.1").recommendation
     get_page(client, f"/recommendations/{rec.id}/edit")
     data = rec_data(ref="4.1", parent_id=str(rec.parent_id), deadline_text=rec.deadline_text, text=rec.text,
@@ -176,7 +178,7 @@ def test_a_person_overrides_the_deadline_and_who_did_it_is_kept(as_role):
     assert client.post(f"/recommendations/{rec.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert str(rec.deadline_date) == "2022-06-30" and rec.deadline_overridden
-    assert rec.deadline_overridden_by.role is Role.EDITOR
+    assert rec.deadline_overridden_by.role is Role.SERVICE_ADMIN
     assert str(get_tracking("cumbria", "4.1").due_on) == "2022-06-30"
     page = get_page(client, f"/recommendations/{rec.id}/edit")
     assert "set by hand to <strong>30 June 2022</strong>" in page
@@ -187,7 +189,7 @@ def test_a_person_overrides_the_deadline_and_who_did_it_is_kept(as_role):
 
 
 def test_recommendation_refusals(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     page = post_page(client, "/inspections/vawg-2021/recommendations/new", rec_data(ref="4.1", text=" "))
     assert "Enter the text of the recommendation" in page
     page = post_page(client, "/inspections/vawg-2021/recommendations/new", rec_data(ref="4.1"))
@@ -202,16 +204,16 @@ def test_recommendation_refusals(as_role):
 
 
 def test_history_of_a_report_names_who_changed_what(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     client.post("/inspections/vawg-2021/recommendations/new", data=rec_data())
     page = get_page(client, "/inspections/vawg-2021/history")
     assert "Recommendation created" in page and "Deadline as written" in page and "By March 2023" in page
-    assert "Test Editor" in page
+    assert "Test Service administrator" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) > 0
 
 
 def test_a_form_without_its_csrf_token_is_refused(csrf_app, as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     response = client.post("/inspections/new", data=inspection_data(title="No token"))
     assert response.status_code == 400 and "Nothing was saved" in response.get_data(as_text=True)
     assert get_inspection("no-token-2022") is None
@@ -221,7 +223,7 @@ def test_a_form_without_its_csrf_token_is_refused(csrf_app, as_role):
 
 
 def test_the_edit_form_shows_the_chosen_forces_ticked(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     cumbria = db.session.scalar(sa.text("SELECT id FROM forces WHERE slug = 'cumbria'"))
     client.post("/inspections/new", data=inspection_data(forces=[str(cumbria)]))
     page = get_page(client, "/inspections/custody-services-in-cumbria-2022/edit")
@@ -246,10 +248,11 @@ def test_the_report_links_to_my_forces_responses_and_the_importer(as_role):
     editor_page = get_page(as_role(Role.EDITOR), "/inspections/vawg-2021")
     assert 'href="/responses/cumbria/vawg-2021"' in editor_page
     assert 'href="/responses/lancashire/vawg-2021"' not in editor_page
-    assert 'href="/inspections/vawg-2021/import"' in editor_page
+    assert 'href="/inspections/vawg-2021/import"' not in editor_page  # shared by every force
+    assert 'href="/inspections/vawg-2021/import"' in get_page(as_role(Role.SERVICE_ADMIN), "/inspections/vawg-2021")
     assert 'href="/inspections/vawg-2021/import"' not in get_page(as_role(Role.VIEWER), "/inspections/vawg-2021")
 
 
 def test_editors_reach_a_recommendations_themes_from_the_report(as_role):
     rec_id = db.session.scalar(sa.select(Recommendation.id).where(Recommendation.ref == "4.1"))
-    assert f'href="/recommendations/{rec_id}/themes"' in get_page(as_role(Role.EDITOR), "/inspections/vawg-2021")
+    assert f'href="/recommendations/{rec_id}/themes"' in get_page(as_role(Role.SERVICE_ADMIN), "/inspections/vawg-2021")

@@ -22,7 +22,7 @@ def test_odd_addresses(as_role, path, status):
 
 
 def test_odd_form_values(as_role):
-    client = as_role(Role.ADMIN)
+    client = as_role(Role.SERVICE_ADMIN)
     tracking = get_tracking("cumbria", "4")
     data = {"status": "nonsense", "rag_forecast": "purple", "hmicfrs_view": "x", "target_date": ["a", "b", "c"],
             "version": "not-a-number"}

@@ -43,17 +43,19 @@ def test_progress_page_draws_an_accessible_chart_and_the_same_figures_in_a_table
 
 
 def test_editors_set_themes_and_the_theme_filter_finds_them(app, as_role):
-    editor = as_role(Role.EDITOR, ("cumbria",))
+    editor, shared_editor = as_role(Role.EDITOR, ("cumbria",)), as_role(Role.SERVICE_ADMIN)
     rec = db.session.scalar(db.select(Recommendation).where(Recommendation.inspection_id == get_inspection("vawg-2021").id,
                                                             Recommendation.ref == "3.2"))
-    page = editor.get(f"/recommendations/{rec.id}/themes")
+    # The themes of a national report are shared by every force: one force's editor does not set them.
+    assert editor.get(f"/recommendations/{rec.id}/themes").status_code == 403
+    page = shared_editor.get(f"/recommendations/{rec.id}/themes")
     assert page.status_code == 200 and 'value="custody"' in page.get_data(as_text=True)
-    response = editor.post(f"/recommendations/{rec.id}/themes", data={"themes": ["custody", "vetting"]})
+    response = shared_editor.post(f"/recommendations/{rec.id}/themes", data={"themes": ["custody", "vetting"]})
     assert response.status_code == 302
     assert {t.slug for t in db.session.get(Recommendation, rec.id).themes} == {"custody", "vetting"}
     html = editor.get("/?as_of=2022-04-01&theme=custody").get_data(as_text=True)
     assert re.findall(r'data-item="recommendation-(\d+)"', html) == [str(get_tracking("cumbria", "3.2").id)]
-    bad = editor.post(f"/recommendations/{rec.id}/themes", data={"themes": ["atlantis"]})
+    bad = shared_editor.post(f"/recommendations/{rec.id}/themes", data={"themes": ["atlantis"]})
     assert bad.status_code == 200 and "Select themes from the list" in bad.get_data(as_text=True)
 
 

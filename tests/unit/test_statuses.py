@@ -46,4 +46,4 @@ def test_national_reports_concern_every_force():
 
 
 def test_only_admins_and_editors_edit():
-    assert {r for r in Role if r.can_edit} == {Role.ADMIN, Role.EDITOR}
+    assert {r for r in Role if r.can_edit} == {Role.SERVICE_ADMIN, Role.ADMIN, Role.EDITOR}

@@ -49,18 +49,25 @@ def seed_command(demo: bool, show_passwords: bool, root: Path | None) -> None:
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--force", "force_slugs", multiple=True, help="A force the user belongs to (repeat for more).")
+@click.option("--force", "force_slugs", multiple=True,
+              help="A force the user belongs to (repeat for more); a service_admin belongs to every force.")
 @click.password_option(help="The password (asked for when not given).")
 @needs_schema()
 def create_user_command(email: str, name: str, role: str, force_slugs: tuple[str, ...], password: str) -> None:
-    """Create a user with a role and membership of one or more forces."""
+    """Create a user with a role and membership of one or more forces.
+
+    The service administrator (--role service_admin), who manages every force's users and the
+    inspections shared between forces, is made here only, never on the users page.
+    """
     forces = []
     for slug in force_slugs:
         force = inspection_service.get_force(slug)
         if force is None:
             raise click.ClickException(f"No force has the slug {slug!r}")
         forces.append(force)
-    if not forces and role != Role.ADMIN.value:
+    if forces and role == Role.SERVICE_ADMIN.value:
+        raise click.ClickException("A service administrator belongs to every force: give no --force")
+    if not forces and role != Role.SERVICE_ADMIN.value:
         raise click.ClickException("Give at least one --force: users see only their forces' records")
     try:
         user_service.create_user(email, name, Role(role), forces, password)

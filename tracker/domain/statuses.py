@@ -128,6 +128,10 @@ class HmicfrsView(LabelledEnum):
 
 
 class Role(LabelledEnum):
+    """What a person may do. The reach of every role is the forces the person belongs to, except the
+    service administrator's, which is every force (an account made only from the command line)."""
+
+    SERVICE_ADMIN = "service_admin"
     ADMIN = "admin"
     EDITOR = "editor"
     REVIEWER = "reviewer"
@@ -136,16 +140,32 @@ class Role(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {
-            cls.ADMIN: "Administrator",
+            cls.SERVICE_ADMIN: "Service administrator (every force)",
+            cls.ADMIN: "Force administrator",
             cls.EDITOR: "Editor (OPCC staff)",
             cls.REVIEWER: "Reviewer (chief officer)",
             cls.VIEWER: "Viewer",
         }
 
+    @classmethod
+    def grantable(cls) -> list[Role]:
+        """The roles given on the users page; a service administrator is made from the command line."""
+        return [role for role in cls if role is not cls.SERVICE_ADMIN]
+
+    @property
+    def is_admin(self) -> bool:
+        """Force and service administrators manage users and do everything an editor does."""
+        return self in (Role.SERVICE_ADMIN, Role.ADMIN)
+
     @property
     def can_edit(self) -> bool:
         """Admins and editors change records; reviewers comment and sign off; viewers read."""
-        return self in (Role.ADMIN, Role.EDITOR)
+        return self in (Role.SERVICE_ADMIN, Role.ADMIN, Role.EDITOR)
+
+    @property
+    def can_sign_off(self) -> bool:
+        """Chief officers (and administrators) approve responses and sign actions off."""
+        return self in (Role.SERVICE_ADMIN, Role.ADMIN, Role.REVIEWER)
 
 
 def tracking_change_errors(status: TrackingStatus, no_action_reason: str | None) -> dict[str, str]:

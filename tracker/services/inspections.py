@@ -11,11 +11,13 @@ import sqlalchemy.orm  # noqa: F401
 from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.db import db
+from tracker.domain import access
 from tracker.domain.deadlines import DeadlineKind, parse_deadline, statutory_response_deadline
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
 from tracker.services import MAX_ID, DomainError, get_by_id
 from tracker.services.tracking import check_version
+from tracker.services.users import held_force_ids
 
 
 def get_inspection(slug: str) -> Inspection | None:
@@ -235,12 +237,46 @@ def _scope_forces(inspection_type: InspectionType, all_in_scope: bool, forces: l
     return forces
 
 
+def concerned_force_ids(inspection: Inspection) -> set[int]:
+    """The forces an inspection concerns: those in its scope and those left out of it with a reason."""
+    return {row.force_id for row in inspection.scope}
+
+
+def may_change_shared(user: User, inspection: Inspection) -> bool:
+    """Whether the user may change what the inspection shares between forces (text, dates, scope,
+    recommendations and their deadlines): an editor who belongs to every force it concerns."""
+    return access.may_change_shared(user.role, held_force_ids(user), concerned_force_ids(inspection))
+
+
+def _check_scope_reach(user: User | None, chosen: list[Force]) -> None:
+    """Refuse a scope beyond the user's forces (None: the command line, which may)."""
+    if user is not None and not access.holds_all(user.role, held_force_ids(user), [f.id for f in chosen]):
+        raise DomainError("Select only forces you belong to: an inspection of other forces is recorded by a "
+                          "service administrator", field="forces")
+
+
+def set_force_scope(inspection: Inspection, force: Force, in_scope: bool, reason: str | None) -> None:
+    """One force's part of a shared inspection: whether it applies to that force, and if not, why.
+
+    Records of a force taken out of scope are kept; bringing it back creates any that are missing.
+    """
+    reason = (reason or "").strip()
+    if not in_scope and not reason:
+        raise DomainError("Enter why the inspection does not apply to this force", field="exclusion_reason")
+    set_scope(inspection, [force], None if in_scope else {force: reason})
+    ensure_force_records(inspection)
+
+
 def create_inspection(title: str, published_on: date, type: InspectionType, *, url: str | None = None,
                       key_findings: str | None = None, all_in_scope: bool = True,
-                      forces: list[Force] | None = None) -> Inspection:
-    """Record a newly published inspection, its scope, and the per-force records that follow."""
+                      forces: list[Force] | None = None, by: User | None = None) -> Inspection:
+    """Record a newly published inspection, its scope, and the per-force records that follow.
+
+    `by` is the editor recording it, who may name only forces they belong to.
+    """
     if not title.strip():
         raise DomainError("Enter the title of the report", field="title")
+    _check_scope_reach(by, _scope_forces(InspectionType(type), all_in_scope, forces or []))
     inspection = Inspection(slug=slug_for(title, published_on), title=title.strip(), published_on=published_on,
                             type=InspectionType(type), url=_check_url(url),
                             key_findings=(key_findings or "").strip() or None)
@@ -252,7 +288,7 @@ def create_inspection(title: str, published_on: date, type: InspectionType, *, u
 
 def update_inspection(inspection: Inspection, submitted_version: int | None, *, title: str, published_on: date,
                       type: InspectionType, url: str | None, key_findings: str | None, all_in_scope: bool,
-                      forces: list[Force]) -> None:
+                      forces: list[Force], by: User | None = None) -> None:
     """Edit an inspection made against `submitted_version`; a new publication date moves its deadlines.
 
     Forces taken out of scope keep their records (nothing is lost) and are marked as left out.
@@ -261,6 +297,7 @@ def update_inspection(inspection: Inspection, submitted_version: int | None, *, 
     if not title.strip():
         raise DomainError("Enter the title of the report", field="title")
     chosen = _scope_forces(InspectionType(type), all_in_scope, forces)
+    _check_scope_reach(by, chosen)
     moved = published_on != inspection.published_on
     inspection.title, inspection.published_on, inspection.type = title.strip(), published_on, InspectionType(type)
     inspection.url, inspection.key_findings = _check_url(url), (key_findings or "").strip() or None

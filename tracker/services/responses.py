@@ -19,7 +19,6 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from tracker.db import audit, db
 from tracker.documents.response import render_response_body, render_response_pdf, response_trackings
 from tracker.domain.completeness import Missing, days_late, missing_items
-from tracker.domain.statuses import Role
 from tracker.models import Force, Inspection, PublishedVersion, StatutoryResponse, User, utcnow
 from tracker.services import DomainError
 from tracker.services.tracking import check_version
@@ -110,7 +109,7 @@ def update_comments(response: StatutoryResponse, submitted_version: int | None, 
 
 def approve(response: StatutoryResponse, user: User, on: date) -> None:
     """Approve the drafted response: a reviewer (or administrator) other than the person who drafted it."""
-    if user.role not in (Role.REVIEWER, Role.ADMIN):
+    if not user.role.can_sign_off:
         raise DomainError("Only a reviewer can approve a response")
     if response.drafted_on is None:
         raise DomainError("Record the date the response was drafted before it is approved")

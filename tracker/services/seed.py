@@ -329,6 +329,9 @@ def _load_forces(items: list[ForceIn]) -> dict[str, Force]:
             db.session.add(force)
             forces[item.slug] = force
     db.session.flush()
+    # A service administrator belongs to every force, including one added now.
+    for admin in db.session.scalars(sa.select(User).where(User.role == Role.SERVICE_ADMIN)):
+        admin.forces = sorted(forces.values(), key=lambda f: f.name)
     return forces
 
 

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.db import db
+from tracker.domain import access
 from tracker.domain.statuses import Role
 from tracker.models import Force, User
 from tracker.services import MAX_ID, DomainError, get_by_id
@@ -35,8 +36,37 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email: str, name: str, role: Role, forces: list[Force], password: str) -> User:
-    """Create a user; refuse a taken email address or a short password."""
+def held_force_ids(user: User) -> set[int]:
+    """The forces within a person's reach: their own, or every force for a service administrator."""
+    if user.role is Role.SERVICE_ADMIN:
+        return set(db.session.scalars(sa.select(Force.id)))
+    return {force.id for force in user.forces}
+
+
+def may_manage(actor: User, user: User) -> bool:
+    """Whether the administrator may see, change, reset or unlock this user."""
+    return access.may_manage_user(actor.role, held_force_ids(actor), user.role, [f.id for f in user.forces])
+
+
+def check_grant(actor: User | None, role: Role, forces: list[Force], current_role: Role | None = None) -> None:
+    """Refuse a role or forces the acting administrator may not give (None: the command line, which may)."""
+    if actor is None:
+        return
+    refusal = access.grant_refusal(actor.role, held_force_ids(actor), Role(role), [f.id for f in forces], current_role)
+    if refusal:
+        raise DomainError(refusal, field="role" if "administrator" in refusal else "forces")
+
+
+def create_user(email: str, name: str, role: Role, forces: list[Force], password: str, *,
+                by: User | None = None) -> User:
+    """Create a user; refuse a taken email address, a short password, or a reach the creator lacks.
+
+    `by` is the administrator creating the user on the users page; the command line passes None.
+    A service administrator belongs to every force.
+    """
+    check_grant(by, role, forces)
+    if Role(role) is Role.SERVICE_ADMIN:
+        forces = list(db.session.scalars(sa.select(Force).order_by(Force.name)))
     email = email.strip().lower()
     if get_user_by_email(email) is not None:
         raise DomainError("A user with that email address already exists", field="email")
@@ -60,17 +90,22 @@ def get_signed_in_user(user_id: int) -> User | None:
     return db.session.get(User, user_id, options=[joinedload(User.forces)])
 
 
-def list_users() -> list[User]:
-    """Return every user, by name."""
-    return list(db.session.scalars(sa.select(User).options(selectinload(User.forces)).order_by(User.name, User.email)))
+def list_users(actor: User) -> list[User]:
+    """The users this administrator manages (those whose forces are all within their reach), by name."""
+    users = db.session.scalars(sa.select(User).options(selectinload(User.forces)).order_by(User.name, User.email))
+    held = held_force_ids(actor)
+    return [u for u in users if access.may_manage_user(actor.role, held, u.role, [f.id for f in u.forces])]
 
 
-def update_user(user: User, *, name: str, role: Role, forces: list[Force], active: bool) -> None:
-    """Change a user's name, role, forces and whether they may sign in."""
+def update_user(user: User, *, name: str, role: Role, forces: list[Force], active: bool, by: User | None = None) -> None:
+    """Change a user's name, role, forces and whether they may sign in (within `by`'s reach)."""
     if not name.strip():
         raise DomainError("Enter the person's name", field="name")
     if not forces:
         raise DomainError("Select at least one force", field="forces")
+    check_grant(by, role, forces, current_role=user.role)
+    if Role(role) is Role.SERVICE_ADMIN:
+        forces = list(db.session.scalars(sa.select(Force).order_by(Force.name)))
     user.name, user.role, user.forces, user.active = name.strip(), Role(role), list(forces), active
 
 

@@ -114,8 +114,8 @@ def roles_required(*roles: Role):
     return decorator
 
 
-editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-admin_required = roles_required(Role.ADMIN)
+editor_required = roles_required(*(role for role in Role if role.can_edit))
+admin_required = roles_required(*(role for role in Role if role.is_admin))
 
 
 def register_failed_sign_in(user: User) -> None:

@@ -168,6 +168,23 @@ class InspectionForm(FlaskForm):
             raise ValidationError("Enter a web address starting with https://")
 
 
+class ForceScopeForm(FlaskForm):
+    """One force's part of a shared inspection: whether it applies to the force, and if not, why."""
+
+    applies = RadioField("Does this inspection apply to the force?", widget=GovRadioInput(),
+                         choices=as_choices([("yes", "Yes"), ("no", "No, it is left out")]),
+                         validators=[InputRequired("Select whether the inspection applies to the force")])
+    exclusion_reason = TextAreaField("Why it does not apply", widget=GovTextArea(),
+                                     description="Only when it is left out. Other forces see this reason.",
+                                     validators=[Length(max=2000, message="Reason must be 2000 characters or fewer")])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_exclusion_reason(self, field):
+        """A force left out says why."""
+        if self.applies.data == "no" and not (field.data or "").strip():
+            raise ValidationError("Enter why the inspection does not apply to the force")
+
+
 class RecommendationForm(FlaskForm):
     """Add or edit an item of a report: a recommendation, area for improvement or cause of concern."""
 

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from tracker.domain.statuses import Role
+from tracker.services import inspections as inspection_service
 from tracker.web.auth import can_edit
 
 
@@ -18,3 +19,10 @@ def require_editor() -> None:
 def is_reviewer() -> bool:
     """True for chief officers, who comment and sign off but do not edit."""
     return current_user.is_authenticated and current_user.role is Role.REVIEWER
+
+
+def require_shared_change(inspection) -> None:
+    """Answer 403 unless the user may change what the inspection shares between its forces: an
+    editor who belongs to every force it concerns, or a service administrator."""
+    if not inspection_service.may_change_shared(current_user, inspection):
+        abort(403)

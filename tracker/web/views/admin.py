@@ -1,8 +1,13 @@
-"""Administration: the users, their roles and forces, and password resets (administrators only)."""
+"""Administration: the users, their roles and forces, and password resets (administrators only).
+
+A force administrator sees and manages only the users whose forces are all within their own, and
+gives only the forces they belong to; another user answers 404, as another force's record does.
+"""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from tracker.domain.statuses import Role
 from tracker.models import User
@@ -16,20 +21,28 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _user(user_id: int) -> User:
-    """The user with this id, or 404."""
-    return service.get_user(user_id) or abort(404)
+    """The user with this id, or 404 (also when they are beyond the administrator's reach)."""
+    user = service.get_user(user_id)
+    if user is None or not service.may_manage(current_user, user):
+        abort(404)
+    return user
 
 
-def _force_choices(form: UserForm) -> None:
-    """Every force, for the checkboxes."""
-    form.forces.choices = as_choices([(f.id, f.name) for f in inspection_service.all_forces()])
+def _choices(form: UserForm, user: User | None = None) -> None:
+    """The roles the administrator gives and the forces they belong to, for the radios and checkboxes."""
+    held = service.held_force_ids(current_user)
+    form.forces.choices = as_choices([(f.id, f.name) for f in inspection_service.all_forces() if f.id in held])
+    roles = Role.grantable()
+    if user is not None and user.role is Role.SERVICE_ADMIN and current_user.role is Role.SERVICE_ADMIN:
+        roles = [Role.SERVICE_ADMIN, *roles]
+    form.role.choices = as_choices([(r.value, r.label) for r in roles])
 
 
 @bp.get("/users")
 @admin_required
 def users():
-    """Every user, with role, forces and whether they can sign in."""
-    return render_template("admin/users.html", users=service.list_users())
+    """The users this administrator manages, with role, forces and whether they can sign in."""
+    return render_template("admin/users.html", users=service.list_users(current_user))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -37,11 +50,12 @@ def users():
 def new_user():
     """Create a user with a role, forces and a first password."""
     form = UserForm()
-    _force_choices(form)
+    _choices(form)
     if form.validate_on_submit():
         with saving(form) as attempt:
             user = service.create_user(form.email.data, form.name.data.strip(), Role(form.role.data),
-                                       inspection_service.forces_by_ids(form.forces.data), form.password.data or "")
+                                       inspection_service.forces_by_ids(form.forces.data), form.password.data or "",
+                                       by=current_user)
             user.active = bool(form.active.data)
         if attempt.ok:
             flash(f"User created: {user.email}", "success")
@@ -61,11 +75,12 @@ def edit_user(user_id: int):
         form = UserForm()
         form.email.data = user.email
     del form.password
-    _force_choices(form)
+    _choices(form, user)
     if form.validate_on_submit():
         with saving(form) as attempt:
             service.update_user(user, name=form.name.data, role=Role(form.role.data),
-                                forces=inspection_service.forces_by_ids(form.forces.data), active=bool(form.active.data))
+                                forces=inspection_service.forces_by_ids(form.forces.data), active=bool(form.active.data),
+                                by=current_user)
         if attempt.ok:
             flash(f"User saved: {user.email}", "success")
             return redirect(url_for(".users"))

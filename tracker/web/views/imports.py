@@ -25,6 +25,7 @@ from tracker.services import imports as import_service
 from tracker.services import inspections as inspection_service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.saving import saving
+from tracker.web.views._helpers import require_shared_change
 
 bp = Blueprint("imports", __name__)
 
@@ -58,13 +59,15 @@ class FieldErrors:
 
 
 def _load_inspection(slug: str) -> Inspection:
-    """The inspection, or 404 if it does not exist or concerns none of the editor's forces."""
+    """The inspection, or 404 if it does not exist or concerns none of the editor's forces; 403 if the
+    editor does not belong to every force it concerns (its recommendations are shared by them all)."""
     inspection = inspection_service.get_inspection(slug)
     if inspection is None:
         abort(404)
-    if (current_user.role is not Role.ADMIN and inspection.scope
-            and not {row.force_id for row in inspection.scope} & set(user_force_ids())):
+    concerned = inspection_service.concerned_force_ids(inspection)
+    if current_user.role is not Role.SERVICE_ADMIN and concerned and not concerned & set(user_force_ids()):
         abort(404)
+    require_shared_change(inspection)
     return inspection
 
 

@@ -1,7 +1,9 @@
 """Inspections: the list, one report's page with its recommendations, and the forms to record them.
 
-Inspections are shared by every force; only editors and administrators change them. The tracking
-shown on a report's page is that of the signed-in user's own forces only.
+An inspection is shared by the forces it concerns. What they share (its facts, scope and
+recommendations with their deadlines) is changed only by an editor who belongs to every one of them
+(or a service administrator); each force's editors set whether it applies to their force. The
+tracking shown on a report's page is that of the signed-in user's own forces only.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from tracker.domain.deadlines import statutory_response_deadline
 from tracker.domain.formatting import deadline_label
 from tracker.services import history as history_service
 from tracker.services import inspections as service
-from tracker.web.auth import can_edit, editor_required, user_force_ids
-from tracker.web.forms import InspectionFilterForm, InspectionForm, RecommendationForm, as_choices
+from tracker.services import users as user_service
+from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
+from tracker.web.forms import ForceScopeForm, InspectionFilterForm, InspectionForm, RecommendationForm, as_choices
 from tracker.web.saving import saving
+from tracker.web.views._helpers import require_shared_change
 
 bp = Blueprint("inspections", __name__)
 
@@ -55,21 +59,23 @@ def index():
 def show(slug: str):
     """One report: its key facts, its recommendations as a tree, and the user's forces' tracking."""
     inspection, roots = service.get_inspection_tree(slug) or abort(404)
+    mine = set(user_force_ids())
     return render_template(
         "inspections/show.html", inspection=inspection, roots=roots,
         trackings=service.trackings_by_recommendation(inspection, user_force_ids()),
         in_scope=[row for row in inspection.scope if row.in_scope],
         left_out=[row for row in inspection.scope if not row.in_scope],
-        my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in user_force_ids()],
-        can_edit=can_edit(), statutory_due=statutory_response_deadline(inspection.published_on),
+        my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in mine],
+        my_scope=sorted((row for row in inspection.scope if row.force_id in mine), key=lambda row: row.force.name),
+        can_edit=can_edit() and service.may_change_shared(current_user, inspection), is_editor=can_edit(),
+        statutory_due=statutory_response_deadline(inspection.published_on),
     )
 
 
-def _scope_choices(form: InspectionForm) -> list:
-    """Every force, for the scope checkboxes."""
-    forces = service.all_forces()
-    form.forces.choices = as_choices([(f.id, f.name) for f in forces])
-    return forces
+def _scope_choices(form: InspectionForm) -> None:
+    """The forces the editor belongs to (every force for a service administrator), for the checkboxes."""
+    held = user_service.held_force_ids(current_user)
+    form.forces.choices = as_choices([(f.id, f.name) for f in service.all_forces() if f.id in held])
 
 
 @bp.route("/inspections/new", methods=["GET", "POST"])
@@ -83,7 +89,7 @@ def new():
             inspection = service.create_inspection(
                 form.title.data, form.published_on.data, form.type.data, url=form.url.data,
                 key_findings=form.key_findings.data, all_in_scope=form.scope.data == "all",
-                forces=service.forces_by_ids(form.forces.data or []),
+                forces=service.forces_by_ids(form.forces.data or []), by=current_user,
             )
         if attempt.ok:
             flash(f"Inspection added: {inspection.title}. Now add its recommendations.", "success")
@@ -96,6 +102,7 @@ def new():
 def edit(slug: str):
     """Edit an inspection's facts and scope (refused if someone else saved it meanwhile)."""
     inspection = _load(slug)
+    require_shared_change(inspection)
     if request.method == "GET":
         in_scope = [row.force_id for row in inspection.scope if row.in_scope]
         everyone = len(in_scope) == len(service.all_forces())
@@ -112,6 +119,7 @@ def edit(slug: str):
                 inspection, form.version.data, title=form.title.data, published_on=form.published_on.data,
                 type=form.type.data, url=form.url.data, key_findings=form.key_findings.data,
                 all_in_scope=form.scope.data == "all", forces=service.forces_by_ids(form.forces.data or []),
+                by=current_user,
             )
         if attempt.ok:
             flash("Inspection saved", "success")
@@ -164,6 +172,7 @@ def _render_recommendation_form(form, inspection, rec):
 def new_recommendation(slug: str):
     """Add a recommendation (or area for improvement, or cause of concern) to a report."""
     inspection = _load(slug)
+    require_shared_change(inspection)
     form = RecommendationForm()
     _recommendation_choices(form, inspection)
     if request.method == "POST" and form.check.data:
@@ -188,6 +197,7 @@ def edit_recommendation(rec_id: int):
     """Edit an item of a report; its written deadline is read again unless a person set the date."""
     rec = service.get_recommendation(rec_id) or abort(404)
     inspection = rec.inspection
+    require_shared_change(inspection)
     if request.method == "GET":
         form = RecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
                                   addressed_to=rec.addressed_to, text=rec.text, bullets="\n".join(rec.bullets or []),
@@ -209,6 +219,27 @@ def edit_recommendation(rec_id: int):
             flash(f"{rec.kind.label} {rec.ref} saved. {_deadline_note(rec)}", "success")
             return redirect(url_for(".show", slug=inspection.slug) + f"#rec-{rec.id}")
     return _render_recommendation_form(form, inspection, rec)
+
+
+@bp.route("/inspections/<slug>/scope/<force_slug>", methods=["GET", "POST"])
+@editor_required
+def force_scope(slug: str, force_slug: str):
+    """One force's part of a shared inspection: whether it applies to the force, and if not, why."""
+    inspection = _load(slug)
+    force = service.get_force(force_slug) or abort(404)
+    require_force(force.id)
+    row = next((row for row in inspection.scope if row.force_id == force.id), None) or abort(404)
+    if request.method == "GET":
+        form = ForceScopeForm(applies="yes" if row.in_scope else "no", exclusion_reason=row.exclusion_reason)
+    else:
+        form = ForceScopeForm()
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            service.set_force_scope(inspection, force, form.applies.data == "yes", form.exclusion_reason.data)
+        if attempt.ok:
+            flash(f"Saved whether the inspection applies to {force.name}", "success")
+            return redirect(url_for(".show", slug=inspection.slug))
+    return render_template("inspections/force_scope.html", form=form, inspection=inspection, force=force)
 
 
 @bp.get("/inspections/<slug>/history")

@@ -20,6 +20,7 @@ from tracker.services import oversight as service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
 from tracker.web.saving import saving
+from tracker.web.views._helpers import require_shared_change
 from tracker.web.views.filters import build_form, query_args, read_query
 
 bp = Blueprint("oversight", __name__)
@@ -220,8 +221,11 @@ def _recommendation_for_user(recommendation_id: int) -> Recommendation:
 @bp.route("/recommendations/<int:recommendation_id>/themes", methods=["GET", "POST"])
 @editor_required
 def recommendation_themes(recommendation_id: int):
-    """Set the themes of a recommendation, so work on one subject is seen across inspections."""
+    """Set the themes of a recommendation, so work on one subject is seen across inspections.
+
+    Themes are shared by every force the inspection concerns, like the recommendation's text."""
     rec = _recommendation_for_user(recommendation_id)
+    require_shared_change(rec.inspection)
     form = ThemesForm(data={"themes": [t.slug for t in rec.themes]} if request.method == "GET" else None)
     form.themes.choices = [(t.slug, t.name) for t in service.all_themes()]
     if form.validate_on_submit():

@@ -76,7 +76,7 @@ def show(force_slug: str, inspection_slug: str):
         copies_outstanding=completeness.copies_outstanding(response),
         today=date.today(),
         can_edit=can_edit(),
-        can_approve=current_user.role in (Role.REVIEWER, Role.ADMIN),
+        can_approve=current_user.role.can_sign_off,
         approve_form=ApproveForm(),
         publish_form=PublishForm(),
     )
@@ -141,7 +141,7 @@ def preview_pdf(force_slug: str, inspection_slug: str):
 
 
 @bp.post("/<force_slug>/<inspection_slug>/approve")
-@roles_required(Role.REVIEWER, Role.ADMIN)
+@roles_required(*(role for role in Role if role.can_sign_off))
 def approve(force_slug: str, inspection_slug: str):
     """A reviewer other than the drafter approves the response."""
     response = _load(force_slug, inspection_slug)

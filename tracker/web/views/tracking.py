@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from tracker.domain.deadlines import due_state, rag_rating
-from tracker.domain.statuses import ActionStatus, HmicfrsView, Role, TrackingStatus
+from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus
 from tracker.services import evidence as evidence_service
 from tracker.services import history as history_service
 from tracker.services import tracking as service
@@ -56,7 +56,7 @@ def show(tracking_id: int):
         inspection=tracking.recommendation.inspection, today=today,
         current_rag=rag_rating(due_state(tracking.due_on, tracking.closed_on, today)),
         can_edit=can_edit(), is_reviewer=is_reviewer(),
-        can_sign_off=current_user.role in (Role.REVIEWER, Role.ADMIN), sign_off_form=SignOffForm(),
+        can_sign_off=current_user.role.can_sign_off, sign_off_form=SignOffForm(),
     )
 
 
@@ -157,7 +157,7 @@ def edit_action(action_id: int):
 def sign_off(action_id: int):
     """A chief officer (or an administrator) signs an action off as complete."""
     action = _action(action_id)
-    if current_user.role not in (Role.REVIEWER, Role.ADMIN):
+    if not current_user.role.can_sign_off:
         abort(403)
     form = SignOffForm()
     if not form.validate_on_submit():
