@@ -63,4 +63,14 @@ def from_environment(instance_path: Path) -> dict:
         "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "SimpleCache"),
         "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 200)),
         "CACHE_DEFAULT_TIMEOUT": 3600,
+        # Signing in with the organisation's account (OpenID Connect, e.g. Microsoft Entra ID): on when
+        # an issuer and client id are set. See tracker.web.oidc and tracker.domain.identity.
+        "TRACKER_OIDC_ISSUER": os.environ.get("TRACKER_OIDC_ISSUER", "").rstrip("/"),
+        "TRACKER_OIDC_CLIENT_ID": os.environ.get("TRACKER_OIDC_CLIENT_ID", ""),
+        "TRACKER_OIDC_CLIENT_SECRET": os.environ.get("TRACKER_OIDC_CLIENT_SECRET", ""),
+        "TRACKER_OIDC_TENANT": os.environ.get("TRACKER_OIDC_TENANT", ""),
+        "TRACKER_OIDC_ROLE_MAP": os.environ.get("TRACKER_OIDC_ROLE_MAP", ""),
+        "TRACKER_OIDC_SCOPES": os.environ.get("TRACKER_OIDC_SCOPES", "openid email profile"),
+        # Email and password sign-in; "0" leaves only the organisation's account.
+        "TRACKER_LOCAL_SIGN_IN": os.environ.get("TRACKER_LOCAL_SIGN_IN", "1") != "0",
     }

@@ -54,8 +54,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The organisation's account (OpenID Connect) this user signs in with: its issuer and subject.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(500))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
 
     forces: Mapped[list[Force]] = relationship(secondary=user_forces, order_by="Force.name")
+
+    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_users_oidc_issuer_subject"),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

@@ -115,3 +115,48 @@ def set_password(user: User, password: str) -> None:
         raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+
+
+# --- organisation accounts (OpenID Connect) ---------------------------------------------------------
+
+# The password hash of a user made by their organisation's account: no password matches it.
+NO_PASSWORD = "!no-password: signs in with the organisation's account"
+
+
+def forces_by_slugs(slugs: tuple[str, ...] | list[str], every: bool = False) -> list[Force]:
+    """The forces with these slugs (or every force), by name; slugs naming no force are left out."""
+    query = sa.select(Force).order_by(Force.name)
+    if not every:
+        query = query.where(Force.slug.in_(list(slugs)))
+    return list(db.session.scalars(query))
+
+
+def user_for_account(issuer: str, subject: str, email: str) -> User | None:
+    """The user of an organisation's account: the one it signed in as before, else the one with its
+    email address (whose account it then becomes), else None."""
+    user = db.session.scalar(sa.select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject))
+    return user or get_user_by_email(email)
+
+
+def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str, name: str, role: Role,
+                    forces: list[Force]) -> User:
+    """Make the user of an organisation's account, or bring theirs up to date: the identity provider
+    decides the role and forces at every sign-in."""
+    if not forces:
+        raise DomainError("The account gives no force", field="forces")
+    name = (name or "").strip() or email
+    if user is None:
+        user = User(email=email.strip().lower(), name=name[:200], role=role, forces=list(forces),
+                    password_hash=NO_PASSWORD)
+        db.session.add(user)
+    else:
+        if user.role != role:
+            user.role = role
+        if {f.id for f in user.forces} != {f.id for f in forces}:
+            user.forces = list(forces)
+        if user.name != name[:200]:
+            user.name = name[:200]
+    if user.oidc_issuer != issuer or user.oidc_subject != subject:
+        user.oidc_issuer, user.oidc_subject = issuer, subject
+    db.session.flush()
+    return user

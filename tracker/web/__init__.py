@@ -10,7 +10,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from tracker.domain.formatting import FILTERS
-from tracker.web import api, auth, caching
+from tracker.web import api, auth, caching, oidc
 from tracker.web.views import BLUEPRINTS, errors
 
 
@@ -19,6 +19,7 @@ def init_app(app: Flask, project_root) -> None:
     init_templates(app, project_root)
     caching.cache.init_app(app)
     auth.init_app(app)
+    oidc.init_app(app)
     for blueprint in [*BLUEPRINTS, api.bp]:
         app.register_blueprint(blueprint)
     errors.init_app(app)

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import requests
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from joserfc.errors import JoseError
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired
 
 from tracker.services import save
 from tracker.services import users as user_service
+from tracker.web import oidc
 from tracker.web.auth import is_locked, register_failed_sign_in, register_sign_in
 
 bp = Blueprint("auth", __name__)
@@ -37,6 +40,10 @@ def sign_in():
     """Sign in with an email address and password; slowed and then locked after wrong passwords."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    if not oidc.local_sign_in():
+        if request.method == "POST":
+            abort(403)
+        return render_template("auth/sign_in.html", form=None, organisation=oidc.enabled())
     form = SignInForm()
     if form.validate_on_submit():
         user = user_service.get_user_by_email(form.email.data)
@@ -55,7 +62,7 @@ def sign_in():
             save()
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form, organisation=oidc.enabled())
 
 
 # A path on this site: a slash, then only the characters an address's path and query are written
@@ -78,3 +85,64 @@ def sign_out():
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+# --- the organisation's account (OpenID Connect) -------------------------------------------------------
+
+REFUSALS = {
+    "incomplete": "The sign-in with your organisation's account did not complete. Go back to the sign-in page "
+                  "and try again.",
+    "tenant": "Your account belongs to an organisation that does not use this tracker.",
+    "identity": "Your organisation's account did not say who you are (no email address).",
+    "no_role": "Your organisation's account does not give you a role in tracker or a force to work on. "
+               "Ask whoever manages access to tracker in your organisation to add you to its tracker groups.",
+    "inactive": "Your tracker account is switched off. Ask a tracker administrator to switch it on.",
+}
+
+
+def _refuse(reason: str, status: int = 403):
+    """The page that says why the account cannot sign in (nothing is made or changed)."""
+    return render_template("auth/refused.html", message=REFUSALS[reason]), status
+
+
+@bp.get("/sign-in/organisation")
+def organisation_sign_in():
+    """Send the browser to the organisation's identity provider, with a fresh state, nonce and PKCE challenge."""
+    if not oidc.enabled():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    session["sign_in_next"] = safe_next(request.args.get("next"))
+    return oidc.client().authorize_redirect(url_for("auth.organisation_callback", _external=True))
+
+
+@bp.get("/sign-in/organisation/callback")
+def organisation_callback():
+    """Where the identity provider sends the browser back: check everything, then sign in (making the
+    user at their first sign-in, or bringing their role and forces up to date)."""
+    if not oidc.enabled():
+        abort(404)
+    try:
+        token = oidc.client().authorize_access_token()
+    except (oidc.OAuthError, JoseError, requests.RequestException, ValueError, KeyError) as error:
+        current_app.logger.warning("Organisation sign-in refused: %s", error)
+        return _refuse("incomplete", 400)
+    account = oidc.read_account(token)
+    tenant = current_app.config.get("TRACKER_OIDC_TENANT")
+    if tenant and account.tenant != tenant:
+        return _refuse("tenant")
+    if not account.email or not account.subject:
+        return _refuse("identity")
+    forces = user_service.forces_by_slugs(account.grant.forces, account.grant.every_force) if account.grant else []
+    if not forces:
+        current_app.logger.info("Organisation sign-in refused: no role or force for %s", account.email)
+        return _refuse("no_role")
+    user = user_service.user_for_account(account.issuer, account.subject, account.email)
+    if user is not None and not user.active:
+        return _refuse("inactive")
+    user = user_service.sign_in_account(user, issuer=account.issuer, subject=account.subject, email=account.email,
+                                        name=account.name, role=account.grant.role, forces=forces)
+    register_sign_in(user)
+    save()
+    login_user(user)
+    return redirect(safe_next(session.pop("sign_in_next", None)))

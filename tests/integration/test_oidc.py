@@ -1,0 +1,210 @@
+"""Signing in with the organisation's account, against a real OpenID Connect provider on loopback:
+first sign-in makes the user from the role map, refusals make nothing, the IdP's changes apply at the
+next sign-in, the protocol's checks (state, nonce, PKCE, keys) hold, and local passwords can be turned off."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import sqlalchemy as sa
+from joserfc.jwk import RSAKey
+
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.oidc_provider import TENANT, running_provider
+from tests.page_check import get_page
+from tracker.db import db
+from tracker.domain.statuses import Role
+from tracker.models import User
+from tracker.web import oidc
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with running_provider() as running:
+        yield running
+
+
+@pytest.fixture
+def organisation(app, provider):
+    """The app configured for the provider (settings put back afterwards)."""
+    saved = {key: app.config.get(key) for key in provider.config()}
+    app.config.update(provider.config())
+    yield provider
+    app.config.update(saved)
+
+
+def start(client) -> str:
+    """Begin signing in: return the provider's authorisation address tracker sends the browser to."""
+    response = client.get("/sign-in/organisation")
+    assert response.status_code == 302
+    return response.headers["Location"]
+
+
+def come_back(client, callback: str):
+    """Follow the provider's redirect back to tracker."""
+    parts = urlsplit(callback)
+    return client.get(f"{parts.path}?{parts.query}")
+
+
+def sign_in_as(client, provider, sub: str, **claims):
+    """The whole journey for an account with these claims; return tracker's answer to the return."""
+    provider.set_user(sub, **claims)
+    return come_back(client, provider.consent(start(client), sub))
+
+
+def user_by_email(email: str) -> User | None:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+EDITOR = {"email": "ada.editor@cumbria.police.example", "name": "Ada Editor", "groups": ["tracker-cumbria-editors"],
+          "tid": TENANT}
+
+
+def test_the_button_shows_only_when_configured(app, client, provider):
+    assert "organisation's account" not in get_page(client, "/sign-in")
+    assert client.get("/sign-in/organisation").status_code == 404
+    app.config.update(provider.config())
+    try:
+        html = get_page(client, "/sign-in")
+        assert "Sign in with your organisation's account" in html and 'name="password"' in html
+    finally:
+        app.config.update(TRACKER_OIDC_ISSUER="", TRACKER_OIDC_CLIENT_ID="")
+
+
+def test_first_sign_in_makes_the_user_with_the_mapped_role_and_force(client, organisation):
+    response = sign_in_as(client, organisation, "ada", **EDITOR)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    user = user_by_email(EDITOR["email"])
+    assert user.role is Role.EDITOR and [f.slug for f in user.forces] == ["cumbria"] and user.name == "Ada Editor"
+    assert user.oidc_subject == "ada" and user.oidc_issuer == organisation.url
+    html = get_page(client, "/")
+    assert "Ada Editor" in html and "Cumbria" in html and "At a glance" in html
+    # No password signs in to an account made this way.
+    assert client.post("/sign-out").status_code == 302
+    client.post("/sign-in", data={"email": EDITOR["email"], "password": ""})
+    assert client.get("/").get_data(as_text=True).count("At a glance") == 0
+
+
+@pytest.mark.parametrize(("claims", "words"), [
+    ({**EDITOR, "groups": ["everyone"]}, "does not give you a role"),
+    ({**EDITOR, "groups": []}, "does not give you a role"),
+    ({**EDITOR, "tid": "another-tenant"}, "does not use this tracker"),
+    ({k: v for k, v in EDITOR.items() if k != "tid"}, "does not use this tracker"),
+    ({k: v for k, v in EDITOR.items() if k != "email"}, "did not say who you are"),
+])
+def test_an_account_the_map_or_tenant_refuses_gets_a_refusal_and_no_account(client, organisation, claims, words):
+    response = sign_in_as(client, organisation, "refused-" + words.split()[0], **claims)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "You cannot sign in to tracker" in html and words in html
+    assert user_by_email(EDITOR["email"]) is None
+    assert client.get("/").get_data(as_text=True).count("At a glance") == 0
+
+
+def test_role_and_force_changes_apply_at_the_next_sign_in(app, client, organisation):
+    sign_in_as(client, organisation, "bea", **{**EDITOR, "email": "bea@example.police.uk"})
+    client.post("/sign-out")
+    sign_in_as(client, organisation, "bea", **{**EDITOR, "email": "bea@example.police.uk",
+                                                "groups": ["tracker-lancashire-viewers"]})
+    user = user_by_email("bea@example.police.uk")
+    assert user.role is Role.VIEWER and [f.slug for f in user.forces] == ["lancashire"]
+    client.post("/sign-out")
+    sign_in_as(client, organisation, "bea", **{**EDITOR, "email": "bea@example.police.uk", "groups": [],
+                                                "roles": ["Tracker.Admin"]})
+    user = user_by_email("bea@example.police.uk")
+    assert user.role is Role.ADMIN and len(user.forces) == 43
+    # Taken out of every group: refused, and the account is left as it was (not signed in).
+    client.post("/sign-out")
+    response = sign_in_as(client, organisation, "bea", **{**EDITOR, "email": "bea@example.police.uk", "groups": []})
+    assert response.status_code == 403
+
+
+def test_a_local_account_with_the_same_email_becomes_the_organisation_account(client, organisation):
+    local = make_user(Role.VIEWER, ("lancashire",), email="cat@cumbria.police.example")
+    sign_in_as(client, organisation, "cat", **{**EDITOR, "email": "cat@cumbria.police.example"})
+    user = user_by_email("cat@cumbria.police.example")
+    assert user.id == local.id and user.role is Role.EDITOR and [f.slug for f in user.forces] == ["cumbria"]
+
+
+def test_a_deactivated_user_is_refused(client, organisation):
+    local = make_user(Role.EDITOR, ("cumbria",), email="dan@cumbria.police.example")
+    local.active = False
+    db.session.commit()
+    response = sign_in_as(client, organisation, "dan", **{**EDITOR, "email": "dan@cumbria.police.example"})
+    assert response.status_code == 403 and "switched off" in response.get_data(as_text=True)
+
+
+def test_the_request_carries_state_nonce_and_a_pkce_challenge(client, organisation):
+    query = parse_qs(urlsplit(start(client)).query)
+    assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
+    assert query["state"][0] and query["nonce"][0] and query["scope"] == ["openid email profile"]
+    assert query["redirect_uri"] == ["http://localhost/sign-in/organisation/callback"]
+
+
+def test_a_tampered_state_is_refused(client, organisation):
+    organisation.set_user("eve", **{**EDITOR, "email": "eve@cumbria.police.example"})
+    callback = organisation.consent(start(client), "eve")
+    tampered = callback.replace("state=", "state=x")
+    response = come_back(client, tampered)
+    assert response.status_code == 400 and "did not complete" in response.get_data(as_text=True)
+    assert user_by_email("eve@cumbria.police.example") is None
+    # A return from another browser's sign-in (no state in this session) is refused too.
+    other = come_back(client.application.test_client(), callback)
+    assert other.status_code == 400
+
+
+def test_a_wrong_nonce_is_refused(client, organisation):
+    organisation.set_user("fay", **{**EDITOR, "email": "fay@cumbria.police.example"})
+    callback = organisation.consent(start(client), "fay")
+    with client.session_transaction() as session:
+        for key, value in session.items():
+            if key.startswith("_state_"):
+                value["data"]["nonce"] = "not-the-nonce-sent"
+                session[key] = value
+    response = come_back(client, callback)
+    assert response.status_code == 400
+    assert user_by_email("fay@cumbria.police.example") is None
+
+
+def test_the_issuers_keys_are_kept_and_fetched_again_for_an_unknown_key(app, organisation):
+    for n in range(2):
+        client = app.test_client()
+        assert sign_in_as(client, organisation, f"gus{n}", **{**EDITOR, "email": f"gus{n}@example.police.uk"}).status_code == 302
+    fetched = organisation.hits["/jwks"]
+    assert fetched >= 1
+    client = app.test_client()
+    sign_in_as(client, organisation, "gus2", **{**EDITOR, "email": "gus2@example.police.uk"})
+    assert organisation.hits["/jwks"] == fetched  # kept, not fetched per sign-in
+    # The issuer rotates its key: the kept set no longer holds the key that signs.
+    with app.test_request_context():
+        kept = oidc.client()
+        kept.server_metadata["jwks"] = {"keys": [RSAKey.generate_key(2048, {"kid": "retired-key"}).as_dict(private=False)]}
+    response = sign_in_as(app.test_client(), organisation, "gus3", **{**EDITOR, "email": "gus3@example.police.uk"})
+    assert response.status_code == 302
+    assert organisation.hits["/jwks"] == fetched + 1
+
+
+def test_local_passwords_can_be_switched_off(app, client, organisation):
+    make_user(Role.EDITOR, ("cumbria",), email="hal@cumbria.police.example")
+    app.config["TRACKER_LOCAL_SIGN_IN"] = False
+    try:
+        html = get_page(client, "/sign-in")
+        assert "Sign in with your organisation's account" in html and 'name="password"' not in html
+        response = client.post("/sign-in", data={"email": "hal@cumbria.police.example", "password": TEST_PASSWORD})
+        assert response.status_code == 403
+        assert client.get("/").get_data(as_text=True).count("At a glance") == 0
+        assert sign_in_as(client, organisation, "hal", **{**EDITOR, "email": "hal@cumbria.police.example"}).status_code == 302
+    finally:
+        app.config["TRACKER_LOCAL_SIGN_IN"] = True
+
+
+def test_a_wrong_role_map_stops_the_app_starting():
+    from tracker import create_app
+    from tracker.domain.identity import RoleMapError
+
+    with pytest.raises(RoleMapError, match="role must be one of"):
+        create_app({"TESTING": True, "TRACKER_OIDC_ROLE_MAP": json.dumps(
+            {"rules": [{"value": "g", "role": "chief", "forces": ["cumbria"]}]})})
