@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 from tracker.domain.register import ITEM_TYPES, Row
 from tracker.domain.statuses import Kind
+from tracker.domain.text import printable
 
 COLUMNS = ["Item", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
            "Days overdue", "Last update", "Link"]
@@ -30,22 +32,42 @@ def row_values(row: Row, base_url: str) -> list:
     ]
 
 
+# What makes a spreadsheet read a cell as a formula: these first characters, in ASCII or full-width
+# (Excel folds the full-width forms), and a tab or carriage return before them.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Where a spreadsheet may start a new cell inside the text: a CSV opened where the list separator
+# is ";" (or read with another separator) splits "x;=1+1" into "x" and a formula.
+_SEPARATORS = re.compile(r"[,;\t|]")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether the text, or any part of it a separator could split off, starts (after spaces) as a formula."""
+    parts = [text, *_SEPARATORS.split(text)[1:]]
+    return any(part.startswith(_FORMULA_STARTS) or part.lstrip().startswith(_FORMULA_STARTS) for part in parts)
+
+
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: without control characters, and with a leading quote when
+    it looks like a formula."""
+    text = printable(text)
+    return "'" + text if looks_like_formula(text) else text
+
+
 def _safe_cell(value) -> str:
-    """A cell for CSV: ISO dates, and text that a spreadsheet would run as a formula defused with a quote."""
+    """A cell for CSV: ISO dates, and text made formula_safe."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    if isinstance(value, int):
+        return str(value)  # a number, not text: -3 days overdue is no formula
+    return formula_safe(str(value))
 
 
 def rows_to_csv(rows: list[Row], base_url: str) -> str:
-    """The rows as CSV text with a header row."""
+    """The rows as CSV text with a header row; every cell quoted, so no separator inside one splits it."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow([_safe_cell(v) for v in row_values(row, base_url)])
@@ -69,10 +91,14 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date) -> bytes:
         ws.column_dimensions[get_column_letter(index)].width = width
     for row in rows:
         values = row_values(row, base_url)
-        ws.append([v if not isinstance(v, str) or v[:1] not in ("=",) else "'" + v for v in values])
+        ws.append([printable(v) if isinstance(v, str) else v for v in values])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, (date, datetime)):
                 cell.number_format = "dd/mm/yyyy"
+            elif isinstance(cell.value, str) and looks_like_formula(cell.value):
+                # Text, never a formula, and kept so when edited: Excel's hidden leading quote.
+                cell.data_type = "s"
+                cell.quotePrefix = True
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(1, ws.max_row)}"
     out = io.BytesIO()
     wb.save(out)
@@ -87,7 +113,7 @@ def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> byt
     cal.add("prodid", "-//tracker//HMICFRS deadlines//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", printable(name, multiline=False))
     cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
     for row in rows:
         if row.due is None:
@@ -98,8 +124,9 @@ def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> byt
         event.add("dtstart", row.due)
         event.add("dtend", row.due + timedelta(days=1))
         ref = f" {row.ref}" if row.ref else ""
-        event.add("summary", f"Due: {ITEM_TYPES[row.type]}{ref} – {row.title} ({row.force_name})")
-        event.add("description", f"{row.inspection_title}\nOwner: {row.owner or 'not set'}\nStatus: {row.status_label}")
+        summary = f"Due: {ITEM_TYPES[row.type]}{ref} – {row.title} ({row.force_name})"
+        event.add("summary", printable(summary, multiline=False))
+        event.add("description", printable(f"{row.inspection_title}\nOwner: {row.owner or 'not set'}\nStatus: {row.status_label}"))
         event.add("url", base_url.rstrip("/") + row.url)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

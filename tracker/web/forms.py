@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import MultipleFileField
+from flask_wtf.file import FileField, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -18,6 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,10 +39,100 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 
 from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
+from tracker.domain.text import printable
+
+
+def posted_text(formdata, *, multiline=frozenset(), files=frozenset(), as_typed=frozenset()) -> MultiDict:
+    """What was posted, as text only and without control characters.
+
+    Every value loses its control characters; those named in `multiline` (text areas) keep their
+    tabs and line breaks, the others have them turned into spaces; those in `as_typed` (passwords,
+    never shown or exported) are left as they are. A file is kept only under a name in `files`,
+    and a value that is not text (a JSON number or object) is dropped.
+    """
+    cleaned = MultiDict()
+    for key, value in formdata.items(multi=True):
+        if isinstance(value, FileStorage):
+            if key in files:
+                cleaned.add(key, value)
+        elif isinstance(value, str):
+            cleaned.add(key, value if key in as_typed else printable(value, multiline=key in multiline))
+    return cleaned
+
+
+class TrackerForm(FlaskForm):
+    """Every form's base: what was posted is cleaned (posted_text) before any field reads it.
+
+    So no field sees anything but text, whatever was posted, and nothing invisible is saved.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """The posted values, cleaned by posted_text (None when nothing was posted)."""
+            try:
+                formdata = super().wrap_formdata(form, formdata)
+            except (TypeError, ValueError):  # a JSON body that is not an object of fields
+                formdata = MultiDict()
+            if formdata is None:
+                return None
+            fields = list(form._fields.values())
+            return posted_text(
+                formdata,
+                multiline={f.name for f in fields if isinstance(f, TextAreaField)},
+                files={f.name for f in fields if isinstance(f, (FileField, MultipleFileField))},
+                as_typed={f.name for f in fields if isinstance(f, PasswordField)},
+            )
+
+
+def date_from_boxes(day: str, month: str, year: str) -> date:
+    """The date three boxes give (the month as a number or a name); ValueError when it is not a real date."""
+    if not month.isdigit():
+        for fmt in ("%b", "%B"):
+            try:
+                month = str(datetime.strptime(month[:3] if fmt == "%b" else month, fmt).month)
+                break
+            except ValueError:
+                continue
+    if len(year) != 4 or len(day) > 2 or len(month) > 2:
+        raise ValueError("not a real date")
+    try:
+        return date(int(year), int(month), int(day))
+    except OverflowError:
+        raise ValueError("not a real date") from None
+
+
+class VersionField(HiddenField):
+    """The version of the record the form was opened at, which the save is checked against.
+
+    It must be there and be a whole number: a form without it would overwrite whatever anyone else
+    saved meanwhile, so a missing or malformed version refuses the save (what was typed stays).
+    """
+
+    MESSAGE = ("This form did not say which version of the record it changes, so nothing has been saved. "
+               "Copy what you typed, open the record again and make your changes there.")
+
+    def process_formdata(self, valuelist):
+        """Read the version as a whole number; anything else is an error."""
+        value = valuelist[0].strip() if valuelist else ""
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            self.data = int(value)
+        else:
+            self.data = None
+            raise ValueError(self.MESSAGE)
+
+    def pre_validate(self, form):
+        """A post with no version at all is refused too."""
+        if self.data is None and not self.process_errors:
+            raise StopValidation(self.MESSAGE)
 
 
 class GovDateField(DateField):
-    """A GOV.UK date input (day, month, year boxes) read into a date; blank boxes give None."""
+    """A GOV.UK date input (day, month, year boxes) read into a date; blank boxes give None.
+
+    Any number of boxes may arrive: anything but three filled boxes making a real date is an
+    error on the field, and one that no validator (Optional) can clear, so a half-typed date never
+    quietly clears a saved one.
+    """
 
     def __init__(self, label=None, validators=None, what: str = "the date", **kwargs):
         """A date field named `what` in its error messages ("the date the report was published")."""
@@ -63,21 +154,17 @@ class GovDateField(DateField):
         if len(parts) != 3 or not all(parts):
             self.data = None
             raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must include a day, month and year")
-        day, month, year = parts
-        if not month.isdigit():
-            for fmt in ("%b", "%B"):
-                try:
-                    month = str(datetime.strptime(month[:3] if fmt == "%b" else month, fmt).month)
-                    break
-                except ValueError:
-                    continue
         try:
-            if len(year) != 4:
-                raise ValueError
-            self.data = date(int(year), int(month), int(day))
+            self.data = date_from_boxes(*parts)
         except ValueError:
             self.data = None
             raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a real date") from None
+
+    def post_validate(self, form, validation_stopped):
+        """Keep the reading's error even when a validator (Optional) cleared the errors."""
+        for error in self.process_errors:
+            if error not in self.errors:
+                self.errors.append(error)
 
 
 class DateRequired:
@@ -120,7 +207,7 @@ def optional_choices(choices, blank: str = "Not set") -> list[SelectChoice]:
 # --- inspections --------------------------------------------------------------------------
 
 
-class InspectionFilterForm(FlaskForm):
+class InspectionFilterForm(TrackerForm):
     """The list's filters, read from the address (GET): no CSRF token needed to read."""
 
     class Meta:
@@ -136,7 +223,7 @@ class InspectionFilterForm(FlaskForm):
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
 
-class InspectionForm(FlaskForm):
+class InspectionForm(TrackerForm):
     """Add or edit an inspection report."""
 
     title = StringField("Title of the report", widget=GovTextInput(),
@@ -153,7 +240,6 @@ class InspectionForm(FlaskForm):
                        choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
-    version = HiddenField()
     submit = SubmitField("Save inspection", widget=GovSubmitInput())
 
     def validate_forces(self, field):
@@ -168,7 +254,13 @@ class InspectionForm(FlaskForm):
             raise ValidationError("Enter a web address starting with https://")
 
 
-class ForceScopeForm(FlaskForm):
+class EditInspectionForm(InspectionForm):
+    """Edit an inspection report, against the version it was opened at."""
+
+    version = VersionField()
+
+
+class ForceScopeForm(TrackerForm):
     """One force's part of a shared inspection: whether it applies to the force, and if not, why."""
 
     applies = RadioField("Does this inspection apply to the force?", widget=GovRadioInput(),
@@ -185,7 +277,7 @@ class ForceScopeForm(FlaskForm):
             raise ValidationError("Enter why the inspection does not apply to the force")
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(TrackerForm):
     """Add or edit an item of a report: a recommendation, area for improvement or cause of concern."""
 
     ref = StringField("Reference", widget=GovTextInput(), description="As the report numbers it, for example 3.2",
@@ -204,15 +296,20 @@ class RecommendationForm(FlaskForm):
     deadline_override = GovDateField("Set a different deadline", what="the deadline",
                                      description="Only if the date read from the text is wrong or missing. For example, 31 3 2022")
     clear_override = BooleanField("Use the date read from the text again", widget=GovCheckboxInput())
-    version = HiddenField()
     check = SubmitField("Check the deadline", widget=GovSubmitInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class EditRecommendationForm(RecommendationForm):
+    """Edit an item of a report, against the version it was opened at."""
+
+    version = VersionField()
 
 
 # --- tracking, actions and updates --------------------------------------------------------
 
 
-class TrackingForm(FlaskForm):
+class TrackingForm(TrackerForm):
     """Edit one force's tracking of a recommendation (editors and administrators)."""
 
     status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.choices()),
@@ -234,7 +331,7 @@ class TrackingForm(FlaskForm):
     verified_on = GovDateField("Date the OPCC verified it", what="the date it was verified")
     hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[Optional()])
     hmicfrs_view_on = GovDateField("Date of HMICFRS's view", what="the date of HMICFRS's view")
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_no_action_reason(self, field):
@@ -243,17 +340,17 @@ class TrackingForm(FlaskForm):
             raise ValidationError("Enter why no further action is needed")
 
 
-class ChiefCommentForm(FlaskForm):
+class ChiefCommentForm(TrackerForm):
     """A chief officer (reviewer) edits only the chief constable's comment."""
 
     chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
     chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
                                                      widget=GovCheckboxInput())
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save comment", widget=GovSubmitInput())
 
 
-class ActionForm(FlaskForm):
+class ActionForm(TrackerForm):
     """Add or edit an action."""
 
     title = StringField("What the action is", widget=GovTextInput(),
@@ -267,11 +364,16 @@ class ActionForm(FlaskForm):
     evidence = TextAreaField("Evidence", widget=GovTextArea(), validators=[Optional()],
                              description="What shows the action was done")
     not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
-    version = HiddenField()
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
 
-class ProgressUpdateForm(FlaskForm):
+class EditActionForm(ActionForm):
+    """Edit an action, against the version it was opened at."""
+
+    version = VersionField()
+
+
+class ProgressUpdateForm(TrackerForm):
     """Log a dated progress update, with optional evidence files."""
 
     occurred_on = GovDateField("Date", what="the date", validators=[DateRequired("Enter the date of the update")],
@@ -283,17 +385,17 @@ class ProgressUpdateForm(FlaskForm):
     submit = SubmitField("Save update", widget=GovSubmitInput())
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(TrackerForm):
     """A chief officer signs an action off as complete."""
 
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Sign off as complete", widget=GovSubmitInput())
 
 
 # --- users --------------------------------------------------------------------------------
 
 
-class UserForm(FlaskForm):
+class UserForm(TrackerForm):
     """Create or edit a user (administrators)."""
 
     email = EmailField("Email address", widget=GovTextInput(),
@@ -315,7 +417,7 @@ class UserForm(FlaskForm):
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(TrackerForm):
     """Reset a user's password (administrators)."""
 
     password = PasswordField("New password", widget=GovPasswordInput(), description="12 characters or more",

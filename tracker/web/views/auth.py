@@ -8,7 +8,6 @@ import time
 import requests
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from joserfc.errors import JoseError
 from wtforms import EmailField, PasswordField, SubmitField
@@ -18,11 +17,12 @@ from tracker.services import save
 from tracker.services import users as user_service
 from tracker.web import oidc
 from tracker.web.auth import is_locked, register_failed_sign_in, register_sign_in
+from tracker.web.forms import TrackerForm
 
 bp = Blueprint("auth", __name__)
 
 
-class SignInForm(FlaskForm):
+class SignInForm(TrackerForm):
     email = EmailField("Email address", widget=GovTextInput(), validators=[InputRequired("Enter your email address")])
     password = PasswordField("Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")])
     submit = SubmitField("Sign in", widget=GovSubmitInput())

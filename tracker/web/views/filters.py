@@ -12,7 +12,7 @@ from datetime import date
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, Theme
@@ -20,6 +20,7 @@ from tracker.services import overdue
 from tracker.services import oversight as oversight_service
 from tracker.web.auth import user_force_ids
 from tracker.web.caching import remember
+from tracker.web.forms import TrackerForm
 
 PER_PAGE_CHOICES = ("10", "25", "50", "100")
 
@@ -57,8 +58,11 @@ class FastGovSelect(GovSelect):
         return Markup(head + options + "</select>" + tail)
 
 
-class FilterForm(Form):
+class FilterForm(TrackerForm):
     """The filters, sort and page of the overdue view; read from request.args (no CSRF: a GET form)."""
+
+    class Meta:
+        csrf = False
 
     as_of = StringField("As of date", widget=GovTextInput())
     force = SelectField("Force", widget=FastGovSelect(), validate_choice=False)

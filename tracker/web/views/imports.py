@@ -11,7 +11,6 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -24,13 +23,14 @@ from tracker.models import Inspection
 from tracker.services import imports as import_service
 from tracker.services import inspections as inspection_service
 from tracker.web.auth import editor_required, user_force_ids
+from tracker.web.forms import TrackerForm, date_from_boxes, posted_text
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
 
 bp = Blueprint("imports", __name__)
 
 
-class PasteForm(FlaskForm):
+class PasteForm(TrackerForm):
     """The first step: the pasted text or an uploaded file."""
     text = TextAreaField("Paste the recommendations", widget=GovTextArea())
     file = FileField("Or upload the report", widget=GovFileInput())
@@ -174,7 +174,9 @@ def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, 
 def confirm(slug: str):
     """Save the previewed (and edited) items in one transaction, or show the preview again with errors."""
     inspection = _load_inspection(slug)
-    rows, warnings = _rows_from_form(request.form)
+    # The preview's hand-made fields are cleaned as every form's are: text only, no control characters.
+    posted = posted_text(request.form, multiline={k for k in request.form if k.endswith(("-text", "-bullets"))})
+    rows, warnings = _rows_from_form(posted)
     errors = FieldErrors()
     if not rows:
         flash("There was nothing to import: paste or upload the recommendations again")
@@ -264,7 +266,7 @@ def _date_from_parts(parts: dict, field_id: str, name: str, errors: FieldErrors)
         errors.add(f"{field_id}-day", f"The date of {name} must include a day, month and year, or be left empty")
         return False
     try:
-        return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        return date_from_boxes(parts["day"], parts["month"], parts["year"])
     except ValueError:
         errors.add(f"{field_id}-day", f"The date of {name} must be a real date")
         return False

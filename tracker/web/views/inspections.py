@@ -17,7 +17,15 @@ from tracker.services import history as history_service
 from tracker.services import inspections as service
 from tracker.services import users as user_service
 from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
-from tracker.web.forms import ForceScopeForm, InspectionFilterForm, InspectionForm, RecommendationForm, as_choices
+from tracker.web.forms import (
+    EditInspectionForm,
+    EditRecommendationForm,
+    ForceScopeForm,
+    InspectionFilterForm,
+    InspectionForm,
+    RecommendationForm,
+    as_choices,
+)
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
 
@@ -106,12 +114,12 @@ def edit(slug: str):
     if request.method == "GET":
         in_scope = [row.force_id for row in inspection.scope if row.in_scope]
         everyone = len(in_scope) == len(service.all_forces())
-        form = InspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
+        form = EditInspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
                               url=inspection.url, key_findings=inspection.key_findings,
                               scope="all" if everyone else "chosen", forces=[] if everyone else in_scope,
                               version=inspection.version)
     else:
-        form = InspectionForm()
+        form = EditInspectionForm()
     _scope_choices(form)
     if form.validate_on_submit():
         with saving(form, record=inspection) as attempt:
@@ -199,11 +207,11 @@ def edit_recommendation(rec_id: int):
     inspection = rec.inspection
     require_shared_change(inspection)
     if request.method == "GET":
-        form = RecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
+        form = EditRecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
                                   addressed_to=rec.addressed_to, text=rec.text, bullets="\n".join(rec.bullets or []),
                                   deadline_text=rec.deadline_text, version=rec.version)
     else:
-        form = RecommendationForm()
+        form = EditRecommendationForm()
     _recommendation_choices(form, inspection, rec)
     if request.method == "POST" and form.check.data:
         return _render_recommendation_form(form, inspection, rec)

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
 from markupsafe import Markup
 from wtforms import BooleanField, SelectMultipleField, SubmitField
@@ -19,6 +18,7 @@ from tracker.services import overdue, save
 from tracker.services import oversight as service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
+from tracker.web.forms import TrackerForm
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
 from tracker.web.views.filters import build_form, query_args, read_query
@@ -147,7 +147,7 @@ def calendar(token: str):
     return response
 
 
-class CalendarForm(FlaskForm):
+class CalendarForm(TrackerForm):
     """Create, regenerate or revoke the calendar address (buttons only)."""
 
     create = SubmitField("Create a calendar address", widget=GovSubmitInput())
@@ -180,7 +180,7 @@ def calendar_settings():
 # --- email preferences ----------------------------------------------------------------------------
 
 
-class NotificationForm(FlaskForm):
+class NotificationForm(TrackerForm):
     """The emails a user gets."""
 
     due_reminders = BooleanField("Reminders of my items 30, 7 and 1 days before they are due, and when they become overdue",
@@ -206,7 +206,7 @@ def notification_settings():
 # --- themes of a recommendation --------------------------------------------------------------------
 
 
-class ThemesForm(FlaskForm):
+class ThemesForm(TrackerForm):
     """The themes a recommendation carries."""
 
     themes = SelectMultipleField("Themes", widget=GovCheckboxesInput(), validate_choice=False)

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, render_template, url_for
 from markupsafe import Markup
 
 from tracker.documents.response import response_title
+from tracker.domain.text import printable
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.web.views.responses import send_version
@@ -91,10 +92,10 @@ def feed(force_slug: str):
     root.set("{http://www.w3.org/XML/1998/namespace}lang", "en-GB")
 
     def sub(parent, tag, text=None, **attrs):
-        """Add an Atom element with optional text and attributes."""
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        """Add an Atom element with optional text and attributes (without what XML does not allow)."""
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: printable(v) for k, v in attrs.items()})
         if text is not None:
-            element.text = text
+            element.text = printable(text)
         return element
 
     page_url = base + url_for("public.force_page", force_slug=force.slug)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
 from tracker.models import utcnow
 from tracker.services import tokens as service
-from tracker.web.forms import as_choices
+from tracker.web.forms import TrackerForm, as_choices
 from tracker.web.saving import saving
 
 bp = Blueprint("tokens", __name__)
 
 
-class TokenForm(FlaskForm):
+class TokenForm(TrackerForm):
     """A new token: what it is for and how long it lasts."""
 
     name = StringField("Name", widget=GovTextInput(), description="What the token is for, like ‘Power BI board report’",
@@ -28,7 +27,7 @@ class TokenForm(FlaskForm):
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(TrackerForm):
     """Revoke one token (a button only)."""
 
     submit = SubmitField("Revoke", widget=GovSubmitInput())

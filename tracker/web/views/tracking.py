@@ -19,7 +19,14 @@ from tracker.services import evidence as evidence_service
 from tracker.services import history as history_service
 from tracker.services import tracking as service
 from tracker.web.auth import can_edit, require_force
-from tracker.web.forms import ActionForm, ChiefCommentForm, ProgressUpdateForm, SignOffForm, TrackingForm
+from tracker.web.forms import (
+    ActionForm,
+    ChiefCommentForm,
+    EditActionForm,
+    ProgressUpdateForm,
+    SignOffForm,
+    TrackingForm,
+)
 from tracker.web.saving import saving
 from tracker.web.views._helpers import is_reviewer, require_editor
 
@@ -136,12 +143,12 @@ def edit_action(action_id: int):
     action = _action(action_id)
     require_editor()
     if request.method == "GET":
-        form = ActionForm(data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
+        form = EditActionForm(data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
                                 "status": action.status.value, "completed_on": action.completed_on,
                                 "evidence": action.evidence, "not_for_publication": action.not_for_publication,
                                 "version": action.version})
     else:
-        form = ActionForm()
+        form = EditActionForm()
     if form.validate_on_submit():
         with saving(form, record=action) as attempt:
             service.update_action(action, form.version.data, date.today(), status=form.status.data,
