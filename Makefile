@@ -88,9 +88,12 @@ load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk
 profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] [CACHED=1] (pyinstrument, SQL echo)
 	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
 
+eval-import: install ## How well the importer reads the real texts of tests/fixtures/import_corpus, and a 200-page PDF
+	$(PY) -m tests.import_eval
+
 # --- more ---------------------------------------------------------------------------------------
 
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock lint run test test-sqlite test-postgres serve bench load profile clean
+.PHONY: help system install db lock lint run test test-sqlite test-postgres serve bench load profile eval-import clean
