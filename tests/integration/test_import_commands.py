@@ -45,7 +45,7 @@ def test_dry_run_prints_json_in_the_documented_shape_and_saves_nothing(runner, t
                                  "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"items", "warnings"}
+    assert set(data) == {"items", "warnings", "published"}
     assert [i["ref"] for i in data["items"]] == ["3", "3.2", "4", "4.1"]
     assert data["items"][2] == {
         "ref": "4", "kind": "recommendation", "parent_ref": None, "addressed_to": "All chief constables",
@@ -220,6 +220,6 @@ def test_a_word_document_imports(runner, tmp_path):
     assert "Saved 2 items" in result.stderr
     db.session.expire_all()
     recs = {r.ref: r for r in inspection.recommendations}
-    assert recs["Recommendation 1"].addressed_to == "The Home Office"
-    assert recs["Recommendation 1"].deadline_date == date(2022, 12, 31)
-    assert recs["Recommendation 2"].bullets == ["record stalking as stalking;", "share information."]
+    assert recs["1"].addressed_to == "The Home Office"
+    assert recs["1"].deadline_date == date(2022, 12, 31)
+    assert recs["2"].bullets == ["record stalking as stalking;", "share information."]

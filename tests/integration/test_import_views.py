@@ -242,7 +242,7 @@ def test_a_cause_of_concern_and_its_recommendations_import_with_their_nesting(ap
     fields["items-6-include"] = []  # the area for improvement is left out
     assert client.post(CONFIRM, data=fields).status_code == 302
     db.session.expire_all()
-    cause = next(r for r in inspection.recommendations if r.ref == "Cause of concern 1")
+    cause = next(r for r in inspection.recommendations if r.ref == "1")
     assert len(cause.children) == 3 and all(c.ref is None for c in cause.children)
     assert len(inspection.recommendations) == 6
     assert "Area for improvement 1" not in {r.ref for r in inspection.recommendations}

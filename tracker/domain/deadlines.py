@@ -89,11 +89,13 @@ _PHRASE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(rf"\bwithin\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}{_OF_PUBLICATION}", re.IGNORECASE),
-    re.compile(r"\b(?:immediately|with\s+immediate\s+effect|as\s+a\s+matter\s+of\s+urgency)\b", re.IGNORECASE),
+    re.compile(r"\b(?:immediately|with\s+immediate\s+effect|as\s+a\s+matter\s+of\s+urgency|without\s+delay)\b",
+               re.IGNORECASE),
 ]
 
 # Used to read a phrase once it has been normalised (lower case, prefix removed).
-_IMMEDIATE = re.compile(r"^(?:immediately|immediate|with immediate effect|forthwith|now|as a matter of urgency)$")
+_IMMEDIATE = re.compile(
+    r"^(?:immediately|immediate|with immediate effect|forthwith|now|as a matter of urgency|without delay)$")
 _END_OF_YEAR = re.compile(rf"^(?:end of |close of )?(?:calendar year )?(?:the calendar year )?({_YEAR})(?: calendar year)?$")
 _END_OF_FINANCIAL_YEAR = re.compile(
     rf"^(?:end of )?(?:financial year )?(?:the )?({_YEAR})\s*[/-]\s*(\d{{2}}|{_YEAR})(?: financial year)?$"
@@ -118,6 +120,15 @@ def find_deadline_phrase(text: str | None) -> str | None:
         return None
     first = min(found, key=lambda m: m.start())
     return first.group(0).strip(" ,.;:")
+
+
+def find_deadline_phrases(text: str | None) -> list[str]:
+    """Every deadline phrase written in a text, in order: "all forces within six months; ... immediately"."""
+    if not text:
+        return []
+    text = _normalise_spaces(text)
+    found = sorted((m.start(), m.group(0).strip(" ,.;:")) for pattern in _PHRASE_PATTERNS for m in pattern.finditer(text))
+    return [phrase for _, phrase in found]
 
 
 def parse_deadline(text: str | None, published: date | None = None) -> Deadline:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tracker.domain.deadlines import find_deadline_phrase, parse_deadline
+from tracker.domain.deadlines import DeadlineKind, find_deadline_phrase, find_deadline_phrases, parse_deadline
 from tracker.domain.importer.results import ParsedItem
 
 
@@ -18,3 +18,9 @@ def read_deadline(item: ParsedItem, published: date | None) -> None:
     item.deadline = deadline.date
     if deadline.needs_a_person:
         item.flags.append(f"The deadline “{item.deadline_text}” could not be read ({deadline.reason}): set a date")
+    elif deadline.kind is DeadlineKind.IMMEDIATE and deadline.date is None:
+        item.flags.append(f"The deadline “{item.deadline_text}” runs from publication, and the publication date "
+                          "is not known: set it on the inspection")
+    others = {p.lower() for p in find_deadline_phrases(item.text)} - {item.deadline_text.lower()}
+    if others:
+        item.flags.append("The text sets more than one deadline (" + ", ".join(sorted(others)) + "): check which applies")

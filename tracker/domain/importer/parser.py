@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
-from tracker.domain.importer.addressees import find_addressee
+from tracker.domain.importer.addressees import find_addressee, is_directive
 from tracker.domain.importer.deadlines import read_deadline
+from tracker.domain.importer.layout import Line as _Line
+from tracker.domain.importer.layout import split_line
+from tracker.domain.importer.noise import is_badge, mend, remove_noise, strip_register_markup
+from tracker.domain.importer.published import find_publication_date
 from tracker.domain.importer.results import MAX_TEXT_CHARS, ImportFileError, ParsedItem, ParseResult, ParseWarning
 from tracker.domain.importer.shapes import (
+    BARE_NUMBER,
     BULLET,
     LABELLED,
     LABELS,
     LETTERED,
     NUMBERED,
     ROMAN,
+    RUN_IN_LABEL,
     SECTION_HEADING,
     SECTION_KINDS,
     plausible_ref,
@@ -37,15 +43,6 @@ from tracker.domain.importer.text import (
 from tracker.domain.statuses import Kind
 
 # --- the parser -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Line:
-    """One line of the text: its number, its words, and whether a blank line came before it."""
-
-    number: int  # 1-based, in the text as given
-    text: str
-    blank_before: bool
 
 
 class _Parser:
@@ -71,6 +68,12 @@ class _Parser:
         self.loose_from_points: list[ParsedItem] = []
         self.cause_points = 0  # the last number of a numbered list of a cause of concern's recommendations
         self.unplaced: list[_Line] = []  # a run of lines that are not part of any item
+        self.structured = False  # a heading, a labelled item or a numbered recommendation has been read
+        self.paragraph_numbers = False  # the text numbers its paragraphs ("2.1 Recommendation 1")
+        self.short: list[ParsedItem] = []  # items read from one point, row or paragraph: they end with it
+        self.last_bare_ref = 0  # a tracker's "1", "2" on lines of their own
+        self.causes_by_text: dict[str, ParsedItem] = {}  # a cause of concern repeated in several table rows
+        self.cause_recs_by_heading = False  # its recommendations follow a "Recommendations" heading
 
     # -- helpers
 
@@ -153,11 +156,12 @@ class _Parser:
         base = {"recommendations": "recommendation", "areas for improvement": "area for improvement",
                 "causes of concern": "cause of concern"}.get(word, word)
         kind = SECTION_KINDS[base]
+        self.structured = True
         self.intro = None
         self.cause_points = 0
         self.mode = "text"
         if kind is Kind.RECOMMENDATION and self.cause is not None:
-            self.in_cause_recs = True
+            self.in_cause_recs, self.cause_recs_by_heading = True, True
             self.current = None
             return
         self.cause, self.in_cause_recs = None, False
@@ -173,17 +177,20 @@ class _Parser:
     def labelled(self, m: re.Match, line: _Line) -> None:
         """"Recommendation 2: ...", "Area for improvement 3", "Cause of concern 1"."""
         kind, label = LABELS[m.group(1).lower()]
-        ref = f"{label} {m.group(2)}"
+        ref = m.group(2)  # "Recommendation 1" is reference 1 of kind recommendation
+        if ref in self.by_ref and self.by_ref[ref].kind is not kind:
+            ref = f"{label} {ref}"  # "Cause of concern 1" and "Area for improvement 1" in one text
         parent = None
         if kind is Kind.RECOMMENDATION and self.cause is not None:
             parent = self.cause
         elif "." in m.group(2):
-            parent = self.by_ref.get(f"{label} {m.group(2).rsplit('.', 1)[0]}")
+            parent = self.by_ref.get(m.group(2).rsplit(".", 1)[0])
         if kind is not Kind.RECOMMENDATION or self.cause is None:
             self.cause, self.in_cause_recs = None, False
         self.intro = None
         self.cause_points = 0
         item = self.start(ref, kind, m.group(3).strip(), line, parent)
+        self.structured = True
         if kind is Kind.CAUSE_OF_CONCERN:
             self.cause = item
 
@@ -195,7 +202,9 @@ class _Parser:
 
     def numbered(self, ref: str, rest: str, line: _Line) -> None:
         """"3. ...", "3.2: ...": a numbered item (or a numbered bullet point in a list)."""
-        if self.in_cause_recs and self.cause is not None and "." not in ref and not self.in_list_context():
+        after_points = self.mode == "bullets" and self.numbered_bullets == 0  # "11." after "•" points: the next one
+        if self.in_cause_recs and self.cause is not None and "." not in ref and (
+                not self.in_list_context() or after_points):
             self.start(ref, Kind.RECOMMENDATION, self.with_intro(rest), line, self.cause)
             return
         parent = self.parent_for(ref, line)
@@ -217,8 +226,16 @@ class _Parser:
                 self.items.remove(self.current)
                 self.current = None
             if self.intro is not None:
-                self.start(None, Kind.RECOMMENDATION, self.with_intro(text), line, self.cause)
+                self.start_short(None, Kind.RECOMMENDATION, self.with_intro(text), line, self.cause)
                 return
+            if not self.cause_recs_by_heading and (self.current is None or self.is_short(self.current)):
+                self.start_short(None, Kind.RECOMMENDATION, text, line, self.cause)  # its list of points
+                return
+        if self.cause is not None and self.current is self.cause and not self.in_cause_recs and is_directive(text):
+            # A cause of concern's points that tell the force what to do are its recommendations.
+            self.in_cause_recs, self.cause_recs_by_heading = True, False
+            self.start_short(None, Kind.RECOMMENDATION, text, line, self.cause)
+            return
         if self.loose_section and (self.current is None or (
                 any(self.current is i for i in self.loose_from_points) and not self.current.text.endswith(":"))):
             # Under "Areas for improvement", each unnumbered point is an item of its own.
@@ -230,23 +247,70 @@ class _Parser:
         self.current.bullets.append(text)
         self.mode = "bullets"
 
+    def start_short(self, ref: str | None, kind: Kind, text: str, line: _Line,
+                    parent: ParsedItem | None = None) -> ParsedItem:
+        """An item read from one point, table row or paragraph: it ends where that ends."""
+        item = self.start(ref, kind, text, line, parent)
+        self.short.append(item)
+        if kind is Kind.CAUSE_OF_CONCERN and parent is None:
+            self.cause, self.in_cause_recs = item, False
+        return item
+
+    def is_short(self, item: ParsedItem | None) -> bool:
+        """True for an item read from one point, table row or paragraph."""
+        return any(item is i for i in self.short)
+
     def start_loose(self, text: str, line: _Line, from_point: bool = False) -> None:
         """An item with no reference, from a paragraph or point under a section heading."""
-        item = self.start(None, self.section_kind, text, line)
+        item = self.start_short(None, self.section_kind, text, line) if from_point else \
+            self.start(None, self.section_kind, text, line)
         self.loose.append(item)
         if from_point:
             self.loose_from_points.append(item)
         if self.section_kind is Kind.CAUSE_OF_CONCERN:
             self.cause = item
 
+    def table_row(self, line: _Line) -> None:
+        """A tracker's row: its reference and its text, under the cause of concern of the same row."""
+        parent = self.cause
+        kind = Kind.RECOMMENDATION if parent is not None else self.section_kind
+        self.start_short(line.ref, kind, line.text, line, parent)
+        self.structured = True
+
+    def cause_from_row(self, text: str, line: _Line) -> None:
+        """"Cause of concern: ..." in a table row; a cause repeated in several rows is one item."""
+        key = " ".join(fold_quotes(text).lower().split())
+        if key in self.causes_by_text:
+            self.cause, self.in_cause_recs, self.current = self.causes_by_text[key], True, None
+            return
+        self.heading("cause of concern", line)
+        self.current.text = text
+        self.causes_by_text[key] = self.current
+        self.in_cause_recs = True
+
+    def item_ended(self, line: _Line) -> bool:
+        """True when the current short item's point, row or paragraph ended before this line."""
+        item = self.current
+        if not self.is_short(item) or self.in_list_context():
+            return False
+        return line.blank_before or (ends_sentence(_last_text(self)) and starts_with_capital(line.text))
+
     def plain(self, line: _Line) -> None:
         """A line of text that starts nothing: it continues the current item, or it is unplaced."""
+        if self.current is not None and self.mode != "ended" and self.item_ended(line):
+            self.current = None
         if self.current is not None and self.mode != "ended":
             if line.blank_before and looks_like_heading(line.text) and self.current.text:
                 self.mode = "ended"
                 self.current = None
                 self.cause, self.in_cause_recs, self.loose_section = None, False, False
                 self.unplaced.append(line)
+                return
+            if (line.blank_before and self.current is self.cause and not self.in_cause_recs
+                    and self.current.text and is_directive(line.text)):
+                # "The force should immediately:" after a cause of concern: its recommendations follow.
+                self.in_cause_recs, self.cause_recs_by_heading, self.current = True, False, None
+                self.cause_paragraph(line)
                 return
             if (line.blank_before and self.loose_section and any(self.current is i for i in self.loose)
                     and not self.in_cause_recs and not self.current.text.endswith(":")
@@ -256,30 +320,68 @@ class _Parser:
             self.add_text(line)
             return
         if self.in_cause_recs and self.cause is not None:
-            # A recommendation of the cause of concern with no number, or the introduction of a list of them.
-            if self.intro is not None and not line.blank_before:
-                self.intro = join_lines(self.intro, line.text, self.words)
-                return
-            self.intro = None
-            self.start(None, Kind.RECOMMENDATION, line.text, line, self.cause)
+            self.cause_paragraph(line)
             return
-        if self.loose_section and self.mode != "ended":
-            self.start_loose(line.text, line)
+        if self.loose_section and self.mode != "ended" and (
+                self.section_kind is Kind.CAUSE_OF_CONCERN or is_directive(line.text, needs_to=True)):
+            self.start_loose(line.text, line)  # under "Areas for improvement": an unnumbered one
+            return
+        if line.blank_before and not self.loose_section and is_directive(line.text) and not line.text.endswith("?"):
+            # A recommendation written as a paragraph of its own, with no number or heading: a register entry.
+            self.start_short(None, self.section_kind, line.text, line)
             return
         self.current = None
         self.unplaced.append(line)
 
+    def cause_paragraph(self, line: _Line) -> None:
+        """A paragraph among a cause of concern's recommendations: an introduction, a list, or one of them."""
+        text = line.text
+        if text.endswith(":") and is_directive(text):
+            self.intro, self.current = text, None  # "Within three months the force should:"
+            return
+        if self.intro is not None and not line.blank_before and self.current is None:
+            self.intro = join_lines(self.intro, text, self.words)
+            return
+        if not self.cause_recs_by_heading and self.intro is None and not is_directive(text):
+            self.current = None  # the force's progress, a comment: not a recommendation
+            self.unplaced.append(line)
+            return
+        for point in _list_points(text) if self.intro else [text]:
+            self.start_short(None, Kind.RECOMMENDATION, self.with_intro(point), line, self.cause)
+
+
+def _list_points(text: str) -> list[str]:
+    """The points of a list written as one paragraph: "take steps ...; ensure ...; and ensure ..."."""
+    points = [p.strip() for p in re.split(r";\s+(?:and\s+)?(?=[a-z])", text) if p.strip()]
+    return points if len(points) > 1 else [text]
 
 
 def parse_text(text: str, published: date | None = None) -> ParseResult:
-    """Read the recommendations out of a report's text (or its recommendations section)."""
+    """Read the recommendations out of a report's text (or its recommendations section).
+
+    `published` is the report's publication date as the inspection records it; without it, the
+    date the text states (if any) dates deadlines counted from publication.
+    """
     if len(text) > MAX_TEXT_CHARS:
         raise ImportFileError(
             f"The text is too long to read ({len(text):,} characters; the most is {MAX_TEXT_CHARS:,}). "
             "Paste or upload the recommendations section only.")
     cleaned = clean_text(text)
-    lines = cleaned.split("\n")
-    parser = _Parser(published, set(re.findall(r"[a-z]+(?:-[a-z]+)*", cleaned.lower())))
+    lines, history = strip_register_markup(cleaned.split("\n"))
+    mended = [mend(line) for line in lines]
+    lines, removed = remove_noise(mended)
+    stated = find_publication_date("\n".join(lines))
+    parser = _Parser(published or (stated.date if stated else None),
+                     set(re.findall(r"[a-z]+(?:-[a-z]+)*", cleaned.lower())))
+    result = parser.result
+    result.history, result.removed = history, removed
+    if stated is not None:
+        result.published, result.published_text = stated.date, stated.phrase
+        if published is not None and stated.date != published:
+            parser.warn(f"The text says the report was published on {stated.date:%-d %B %Y}, but the inspection "
+                        f"records {published:%-d %B %Y}: deadlines were counted from the inspection's date",
+                        None, stated.phrase)
+    parser.paragraph_numbers = any(_numbered_label(line) for line in lines if line)
     running = find_running_lines(lines)
     blank = True
     seen_running: set[str] = set()
@@ -287,28 +389,45 @@ def parse_text(text: str, published: date | None = None) -> ParseResult:
         if not raw or raw == PAGE_BREAK:
             blank = True
             continue
-        if PAGE_NUMBER.match(raw):
-            parser.result.removed.append((number, raw))
+        if PAGE_NUMBER.match(raw) and not _tracker_ref(parser, raw, mended[number:number + 1]):
+            result.removed.append((number, raw))
             continue
         if furniture_key(raw) in running:
-            parser.result.removed.append((number, raw))
+            result.removed.append((number, raw))
             seen_running.add(raw)
             continue
-        _read_line(parser, _Line(number, raw, blank))
+        for piece in split_line(number, raw, blank):
+            _read_line(parser, piece)
         blank = False
     parser.flush_unplaced()
+    result.removed.sort()
     for key in sorted({furniture_key(r) for r in seen_running}):
         example = next(r for r in seen_running if furniture_key(r) == key)
-        parser.result.warnings.append(ParseWarning(
+        result.warnings.append(ParseWarning(
             "A line repeated on several pages was removed as a running header or footer", None, shorten(example)))
     _finish(parser)
-    return parser.result
+    return result
+
+
+def _tracker_ref(parser: _Parser, line: str, following: list[str]) -> bool:
+    """A tracker's "2" above its status badge, in sequence: a reference, not a page number."""
+    return (bool(BARE_NUMBER.match(line)) and parser.structured and int(line) == parser.last_bare_ref + 1
+            and bool(following) and is_badge(following[0]))
+
+
+def _numbered_label(line: str) -> bool:
+    """True for a label after a paragraph number: "2.1 Recommendation 1"."""
+    m = NUMBERED.match(line)
+    return bool(m and LABELLED.match(fold_quotes(m.group(3))))
 
 
 def _read_line(parser: _Parser, line: _Line) -> None:
     """Send one line to the parser according to its shape."""
     text = line.text
     plain = fold_quotes(text)
+    if line.ref is not None:
+        parser.table_row(line)
+        return
     if m := SECTION_HEADING.match(plain):
         parser.heading(m.group(1), line)
         return
@@ -317,8 +436,21 @@ def _read_line(parser: _Parser, line: _Line) -> None:
         offset = len(text) - len(m.group(3))
         parser.labelled(_Relabel(m, text[offset:]), line)
         return
+    if m := RUN_IN_LABEL.match(plain):
+        _run_in_label(parser, m.group(1), text[len(text) - len(m.group(2)):], line)
+        return
+    if BARE_NUMBER.match(text) and parser.structured and int(text) == parser.last_bare_ref + 1:
+        parser.last_bare_ref = int(text)  # a tracker's "1", "2", "3" on lines of their own
+        parser.numbered(text, "", line)
+        return
     if m := NUMBERED.match(text):
         ref, rest = m.group(1), m.group(3)
+        if rest and LABELLED.match(fold_quotes(rest)):
+            _read_line(parser, replace(line, text=rest))  # "2.1 Recommendation 1": a paragraph number first
+            return
+        if parser.paragraph_numbers and rest and not parser.in_list_context():
+            parser.plain(replace(line, text=rest))  # a paragraph number in a text that numbers its paragraphs
+            return
         if rest and "." not in ref and _in_cause_list(parser) and int(ref) == parser.cause_points + 1:
             # "By 31 March 2023, the force should: 1. ...; 2. ...": the cause of concern's recommendations.
             parser.cause_points = int(ref)
@@ -332,8 +464,10 @@ def _read_line(parser: _Parser, line: _Line) -> None:
             parser.numbered_bullets = int(ref)
             parser.bullet(rest, line)
             return
-        if (not rest or starts_with_capital(rest)) and sentence_break and plausible_ref(ref):
+        if (not rest or starts_with_capital(rest)) and sentence_break and plausible_ref(ref) \
+                and _numbers_an_item(parser, ref, rest):
             parser.numbered(ref, rest, line)
+            parser.structured = True
             return
     if m := LETTERED.match(text):
         label = m.group(1) or m.group(2)
@@ -345,6 +479,25 @@ def _read_line(parser: _Parser, line: _Line) -> None:
         parser.bullet(m.group(2), line)
         return
     parser.plain(line)
+
+
+def _numbers_an_item(parser: _Parser, ref: str, rest: str) -> bool:
+    """A number starts an item under a heading, among numbered items, or when its sentence recommends.
+
+    Otherwise it numbers a paragraph of a letter, minutes or a page ("1. On 22 November ...").
+    """
+    if parser.structured or ("." in ref and ref.rsplit(".", 1)[0] in parser.by_ref):
+        return True
+    return bool(re.search(r"\b(?:should|must|recommend)", rest[:400], re.IGNORECASE))
+
+
+def _run_in_label(parser: _Parser, label: str, rest: str, line: _Line) -> None:
+    """"Cause of concern: The force ...", "Recommendations: Forces should ...": the label, then its text."""
+    if line.from_table and label.lower().startswith("cause"):
+        parser.cause_from_row(rest, line)
+        return
+    parser.heading(label, line)
+    _read_line(parser, replace(line, text=rest, blank_before=True))
 
 
 class _Relabel:
@@ -416,11 +569,20 @@ def _lettered(parser: _Parser, label: str, rest: str, line: _Line) -> None:
     parser.lettered = lettered_before
 
 
+# "In our inspections, if we identify ... we will report it as a cause of concern": a glossary's definition.
+_EXPLANATION = re.compile(r"^(?:in our inspections\b|if we (?:identify|find)\b)|\bwe will report it as\b", re.IGNORECASE)
+
+
 def _finish(parser: _Parser) -> None:
     """Fill in each item's addressee and deadline, tidy its text and flag what a person must check."""
     result = parser.result
     for item in parser.items:
         item.text = item.text.strip()
+        if item.ref is None and _EXPLANATION.search(item.text):
+            # "In our inspections, if we identify ... we will report it as a cause of concern": a glossary.
+            parser.warn("A paragraph explaining what the inspectorate does was not read as an item",
+                        _Line(item.line or 0, item.text, False))
+            continue
         item.bullets = [b.strip() for b in item.bullets if b.strip()]
         if not item.text and item.bullets:
             item.text, item.bullets = item.bullets[0], item.bullets[1:]

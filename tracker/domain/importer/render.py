@@ -44,6 +44,9 @@ def _render_item(item: ParsedItem, width: int) -> str:
     paragraphs = item.text.split("\n\n")
     if item.ref is None:
         head = _SINGULAR[item.kind] + "\n" + _wrap(paragraphs[0], width)
+    elif item.kind is Kind.CAUSE_OF_CONCERN and re.fullmatch(r"\d+(?:\.\d+)*", item.ref):
+        # Labelled, so that a cause after another cause's numbered recommendations is read as a cause.
+        head = _wrap(f"{_SINGULAR[item.kind]} {item.ref}: {paragraphs[0]}", width)
     elif re.match(r"^\d", item.ref):
         ref = item.ref
         letter = re.match(r"^(.*)\(([a-z]+)\)$", ref)

@@ -80,7 +80,13 @@ class ParseResult:
     items: list[ParsedItem] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
     removed: list[tuple[int, str]] = field(default_factory=list)
+    # The publication date the text states ("Published on: 12 December 2017") and the words stating it.
+    published: date | None = None
+    published_text: str | None = None
+    # A register entry's status history ([on]9th February 2017 [status]awaiting-review...), oldest first.
+    history: list[tuple[date, str]] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """{"items": [...], "warnings": [...]}: the command's JSON."""
-        return {"items": [i.as_json() for i in self.items], "warnings": [w.as_json() for w in self.warnings]}
+        return {"items": [i.as_json() for i in self.items], "warnings": [w.as_json() for w in self.warnings],
+                "published": self.published.isoformat() if self.published else None}
