@@ -182,12 +182,12 @@ def make_report_pdf(pages: int = PDF_PAGES) -> bytes:
     texts = [d["text"] for d in load_corpus()]
     body, page = [], 0
     while page < pages:
-        text = texts[page % len(texts)]
+        text = texts[page % len(texts)][:2400]  # as much as one page holds
         paragraphs = "".join(f"<p>{_escape(p)}</p>" for p in text.split("\n") if p.strip())
         body.append(f'<section style="break-after: page">{paragraphs}</section>')
         page += 1
     html = ("<html><head><style>@page { size: A4; margin: 2cm } body { font: 10pt sans-serif }"
-            "section { max-height: 24cm; overflow: hidden }</style></head><body>" + "".join(body) + "</body></html>")
+            "p { margin: 0 0 4pt }</style></head><body>" + "".join(body) + "</body></html>")
     return HTML(string=html).write_pdf()
 
 
@@ -197,14 +197,17 @@ def _escape(text: str) -> str:
 
 
 def time_pdf(data: bytes) -> tuple[float, int, int]:
-    """Seconds to read a PDF's text and parse it; its pages and the items read."""
+    """Seconds to read a PDF's text and parse it (the best of three); its pages and the items read."""
     from pypdf import PdfReader  # noqa: PLC0415  (a heavy library, only for this measurement)
 
     pages = len(PdfReader(io.BytesIO(data)).pages)
-    start = time.perf_counter()
-    text, _ = read_file_bytes("report.pdf", data)
-    result = parse_text(text)
-    return time.perf_counter() - start, pages, len(result.items)
+    best, items = float("inf"), 0
+    for _ in range(3):  # the machine is shared: the best of three is the time the reading takes
+        start = time.perf_counter()
+        text, _ = read_file_bytes("report.pdf", data)
+        items = len(parse_text(text).items)
+        best = min(best, time.perf_counter() - start)
+    return best, pages, items
 
 
 def main(argv: list[str] | None = None) -> int:
