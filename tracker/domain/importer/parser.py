@@ -64,16 +64,17 @@ class _Parser:
         self.numbered_bullets = 0  # how many "1.", "2." bullets the current list has had
         self.lettered: list[str] = []  # the letters/numerals of sub-items so far
         self.loose_section = False  # after "Areas for improvement": unnumbered paragraphs or points are items
-        self.loose: list[ParsedItem] = []  # items read from such paragraphs (True) or points
-        self.loose_from_points: list[ParsedItem] = []
+        self.loose: set[int] = set()  # ids of items read from such paragraphs or points
+        self.loose_from_points: set[int] = set()
         self.cause_points = 0  # the last number of a numbered list of a cause of concern's recommendations
         self.unplaced: list[_Line] = []  # a run of lines that are not part of any item
         self.structured = False  # a heading, a labelled item or a numbered recommendation has been read
         self.paragraph_numbers = False  # the text numbers its paragraphs ("2.1 Recommendation 1")
-        self.short: list[ParsedItem] = []  # items read from one point, row or paragraph: they end with it
+        self.short: set[int] = set()  # ids of items read from one point, row or paragraph: they end with it
         self.last_bare_ref = 0  # a tracker's "1", "2" on lines of their own
         self.causes_by_text: dict[str, ParsedItem] = {}  # a cause of concern repeated in several table rows
         self.cause_recs_by_heading = False  # its recommendations follow a "Recommendations" heading
+        self.intro_line: _Line | None = None  # the line of an introduction no item has used yet
 
     # -- helpers
 
@@ -194,10 +195,17 @@ class _Parser:
         if kind is Kind.CAUSE_OF_CONCERN:
             self.cause = item
 
+    def unused_intro(self) -> None:
+        """Warn about a list's introduction that no list followed."""
+        if self.intro_line is not None:
+            self.warn("An introduction to a list of recommendations was followed by no list", self.intro_line)
+            self.intro_line = None
+
     def with_intro(self, text: str) -> str:
         """Put a list's introduction ("By 31 March 2023, the force should:") before one of its items."""
         if not self.intro or not text:
             return text
+        self.intro_line = None  # used
         return f"{self.intro.rstrip(':').rstrip()} {text}"
 
     def numbered(self, ref: str, rest: str, line: _Line) -> None:
@@ -237,7 +245,7 @@ class _Parser:
             self.start_short(None, Kind.RECOMMENDATION, text, line, self.cause)
             return
         if self.loose_section and (self.current is None or (
-                any(self.current is i for i in self.loose_from_points) and not self.current.text.endswith(":"))):
+                id(self.current) in self.loose_from_points and not self.current.text.endswith(":"))):
             # Under "Areas for improvement", each unnumbered point is an item of its own.
             self.start_loose(text, line, from_point=True)
             return
@@ -251,22 +259,22 @@ class _Parser:
                     parent: ParsedItem | None = None) -> ParsedItem:
         """An item read from one point, table row or paragraph: it ends where that ends."""
         item = self.start(ref, kind, text, line, parent)
-        self.short.append(item)
+        self.short.add(id(item))
         if kind is Kind.CAUSE_OF_CONCERN and parent is None:
             self.cause, self.in_cause_recs = item, False
         return item
 
     def is_short(self, item: ParsedItem | None) -> bool:
         """True for an item read from one point, table row or paragraph."""
-        return any(item is i for i in self.short)
+        return id(item) in self.short
 
     def start_loose(self, text: str, line: _Line, from_point: bool = False) -> None:
         """An item with no reference, from a paragraph or point under a section heading."""
         item = self.start_short(None, self.section_kind, text, line) if from_point else \
             self.start(None, self.section_kind, text, line)
-        self.loose.append(item)
+        self.loose.add(id(item))
         if from_point:
-            self.loose_from_points.append(item)
+            self.loose_from_points.add(id(item))
         if self.section_kind is Kind.CAUSE_OF_CONCERN:
             self.cause = item
 
@@ -312,10 +320,13 @@ class _Parser:
                 self.in_cause_recs, self.cause_recs_by_heading, self.current = True, False, None
                 self.cause_paragraph(line)
                 return
-            if (line.blank_before and self.loose_section and any(self.current is i for i in self.loose)
+            if (self.loose_section and id(self.current) in self.loose
                     and not self.in_cause_recs and not self.current.text.endswith(":")
-                    and re.search(r"\b(?:should|must)\b", line.text)):
-                self.start_loose(line.text, line)  # the next unnumbered area for improvement
+                    and (line.blank_before and re.search(r"\b(?:should|must)\b", line.text)
+                         or starts_with_capital(line.text) and is_directive(line.text, needs_to=True))):
+                # The next unnumbered area for improvement: a paragraph, or a line of its own that
+                # tells the force what to do (one-line items are often written without a full stop).
+                self.start_loose(line.text, line)
                 return
             self.add_text(line)
             return
@@ -337,9 +348,15 @@ class _Parser:
         """A paragraph among a cause of concern's recommendations: an introduction, a list, or one of them."""
         text = line.text
         if text.endswith(":") and is_directive(text):
-            self.intro, self.current = text, None  # "Within three months the force should:"
+            self.unused_intro()
+            self.intro, self.intro_line, self.current = text, line, None  # "Within three months the force should:"
             return
-        if self.intro is not None and not line.blank_before and self.current is None:
+        if self.intro is not None and self.current is None and looks_like_heading(text):
+            self.mode, self.cause, self.in_cause_recs = "ended", None, False  # the recommendations are over
+            self.unplaced.append(line)
+            return
+        if self.intro is not None and not line.blank_before and self.current is None \
+                and not self.intro.rstrip().endswith(":"):
             self.intro = join_lines(self.intro, text, self.words)
             return
         if not self.cause_recs_by_heading and self.intro is None and not is_directive(text):
@@ -400,6 +417,7 @@ def parse_text(text: str, published: date | None = None) -> ParseResult:
             _read_line(parser, piece)
         blank = False
     parser.flush_unplaced()
+    parser.unused_intro()
     result.removed.sort()
     for key in sorted({furniture_key(r) for r in seen_running}):
         example = next(r for r in seen_running if furniture_key(r) == key)

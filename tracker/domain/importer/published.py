@@ -22,8 +22,8 @@ _DATE = (rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>
 
 _PATTERNS = [
     # A page's own header: "Published on: 12 December 2017", "Date published: 28 April 2022".
-    re.compile(rf"^\s*(?:published(?:\s+on)?|date\s+published|publication\s+date)\s*[:\-\u2013]?\s*(?:{_DATE})\s*$",
-               re.IGNORECASE | re.MULTILINE),
+    re.compile(rf"^[ \t]*(?:published(?:[ \t]+on)?|date[ \t]+published|publication[ \t]+date)[ \t]*[:\-\u2013]?[ \t]*"
+               rf"(?:{_DATE})[ \t]*$", re.IGNORECASE | re.MULTILINE),
     # "published its report <title> on <date>", "published the report ... on <date>" (within a sentence).
     # (The words between must name a report: checked in find_publication_date.)
     re.compile(rf"\bpublished\s+(?:its|the|this|our|their)\s+[^.\n]{{0,240}}?\son\s+(?:{_DATE})", re.IGNORECASE),
