@@ -93,7 +93,13 @@ def _could_be_badge(line: str) -> bool:
     if not line or len(line) > 60 or line[-1] in ".:;?!" or not line[0].isupper():
         return False
     plain = fold_quotes(line)
-    return not (SECTION_HEADING.match(plain) or LABELLED.match(plain) or line[0].isdigit()) and len(line.split()) <= 6
+    if SECTION_HEADING.match(plain) or LABELLED.match(plain) or len(line.split()) > 6 or "," in line:
+        return False
+    # A name is in Title Case ("West Mercia Police"); a line of wrapped text is not.
+    return all(w[0].isupper() or w.lower() in _NAME_SMALL_WORDS for w in line.split())
+
+
+_NAME_SMALL_WORDS = {"of", "and", "the", "for", "&", "in", "on"}
 
 
 # --- damage done by PDFs and copying -----------------------------------------------------------
