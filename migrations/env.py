@@ -96,14 +96,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a table (copy, drop, rename). With foreign keys on, the drop
+            # deletes every row pointing at the table through ON DELETE CASCADE (all users' forces,
+            # with the users table). Off while migrating (it changes only outside a transaction, so
+            # on the driver's connection), then every reference is checked before it goes back on.
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"the migrations left rows pointing at nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection, state):
+    """Turn SQLite's foreign keys on or off for this connection (outside any transaction)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={state}")
 
 
 if context.is_offline_mode():
