@@ -67,6 +67,12 @@ test-sqlite: install lint ## Run every test on SQLite only
 test-postgres: install lint ## Run every test but the browser tests on a throwaway PostgreSQL server
 	bash scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_POSTGRES_ARGS)
 
+# The fuzz test of every form runs in make test with a few hundred posts; this runs it long.
+FUZZ_POSTS ?= 20000
+
+fuzz: install ## Post generated values into every form of every POST route, FUZZ_POSTS of them (20,000): no 500
+	FUZZ_POSTS=$(FUZZ_POSTS) $(PY) -m pytest -q -s -p no:cacheprovider tests/integration/test_fuzz_forms.py
+
 # --- production ---------------------------------------------------------------------------------
 
 serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "Production")
@@ -96,4 +102,4 @@ eval-import: install ## How well the importer reads the real texts of tests/fixt
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock lint run test test-sqlite test-postgres serve bench load profile eval-import clean
+.PHONY: help system install db lock lint run test test-sqlite test-postgres fuzz serve bench load profile eval-import clean
