@@ -70,10 +70,9 @@ def _client_for(app, email: str):
     """A test client signed in as a benchmark user (the session cookie set directly)."""
     client = app.test_client()
     with app.app_context():
-        uid = dataset.user_id(email)
+        fields = dataset.signed_in_session(email)
     with client.session_transaction() as session:
-        session["_user_id"] = str(uid)
-        session["_fresh"] = True
+        session.update(fields)
     return client
 
 

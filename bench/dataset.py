@@ -166,6 +166,20 @@ def user_id(email: str) -> int:
     return user_service.get_user_by_email(email).id
 
 
+def signed_in_session(email: str) -> dict:
+    """What a benchmark user's signed-in session holds, as tracker.web.auth.start_session makes it
+    (inside an app context; gives the user a session token if they have none)."""
+    from tracker.db import db
+    from tracker.services import users as user_service
+    from tracker.web.auth import session_fields
+
+    user = user_service.get_user_by_email(email)
+    if not user.session_token:
+        user.session_token = user_service.new_session_token()
+        db.session.commit()
+    return {"_user_id": str(user.id), "_fresh": True, **session_fields(user.session_token)}
+
+
 if __name__ == "__main__":
     started = time.perf_counter()
     url, info = ensure_dataset()

@@ -38,10 +38,9 @@ def session_cookie(email: str) -> str:
     app = create_app()
     client = app.test_client()
     with app.app_context():
-        uid = dataset.user_id(email)
+        fields = dataset.signed_in_session(email)
     with client.session_transaction() as session:
-        session["_user_id"] = str(uid)
-        session["_fresh"] = True
+        session.update(fields)
     return client.get_cookie("session").value
 
 

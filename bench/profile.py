@@ -29,7 +29,7 @@ def main(target: str, who: str) -> None:
     statements: list[tuple[str, tuple, float]] = []
     with app.app_context():
         engine = db.engine
-        uid = dataset.user_id(dataset.USERS[who])
+        fields = dataset.signed_in_session(dataset.USERS[who])
 
     @event.listens_for(engine, "before_cursor_execute")
     def _start(conn, cursor, statement, parameters, context, executemany):
@@ -41,8 +41,7 @@ def main(target: str, who: str) -> None:
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(uid)
-        session["_fresh"] = True
+        session.update(fields)
 
     if target.startswith("overdue"):
         runner = app.test_cli_runner()

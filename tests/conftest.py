@@ -33,6 +33,7 @@ from tracker.domain.statuses import Role  # noqa: E402
 from tracker.models import Force, Inspection, Recommendation, Tracking, User  # noqa: E402
 from tracker.services import users as user_service  # noqa: E402
 from tracker.services.seed import seed_database  # noqa: E402
+from tracker.web.auth import session_fields  # noqa: E402
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -71,12 +72,13 @@ def _database():
 class _OwnUserClient(FlaskClient):
     """A test client whose requests find their own signed-in user.
 
-    The tests keep one app context open across requests, so Flask-Login's user cached in `g` by
-    one client's request would otherwise be seen by the next client's.
+    The tests keep one app context open across requests, so Flask-Login's user (and Flask-WTF's
+    CSRF token) cached in `g` by one client's request would otherwise be seen by the next client's.
     """
 
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF's token of the last request's session, likewise
         return super().open(*args, **kwargs)
 
 
@@ -84,7 +86,7 @@ class _OwnUserClient(FlaskClient):
 def app(_database):
     """The app, with every database change of the test rolled back afterwards."""
     app = _database
-    app.config.update(WTF_CSRF_ENABLED=False, TRACKER_SIGN_IN_DELAY_SCALE=0, PROPAGATE_EXCEPTIONS=False)
+    app.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
     app.test_client_class = _OwnUserClient
     with app.app_context():
         connection = db.engine.connect()
@@ -156,10 +158,14 @@ def make_user(role: Role = Role.EDITOR, forces: tuple[str, ...] = ("cumbria",), 
 
 
 def sign_in(client, user: User):
-    """Sign a client in as the user, without going through the form."""
+    """Sign a client in as the user, without going through the form: the session start_session makes."""
+    if not user.session_token:
+        user.session_token = user_service.new_session_token()
+        db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+        session.update(session_fields(user.session_token))
     return client
 
 

@@ -66,7 +66,6 @@ def make_install(url: str, instance: Path, *, migrate: bool = True, demo: bool =
             "SQLALCHEMY_DATABASE_URI": url,
             "TRACKER_PUBLISHED_DIR": str(instance / "published"),
             "TRACKER_EVIDENCE_DIR": str(instance / "evidence"),
-            "TRACKER_SIGN_IN_DELAY_SCALE": 0,
             "PROPAGATE_EXCEPTIONS": False,
         }
     )

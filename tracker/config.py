@@ -52,6 +52,9 @@ def from_environment(instance_path: Path) -> dict:
         # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-* headers.
         "TRACKER_PROXY_COUNT": int(os.environ.get("TRACKER_PROXY_COUNT", 0)),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # A signed-in session ends after this long without a request, and this long after it began.
+        "TRACKER_SESSION_IDLE_MINUTES": int(os.environ.get("TRACKER_SESSION_IDLE_MINUTES", 120)),
+        "TRACKER_SESSION_HOURS": int(os.environ.get("TRACKER_SESSION_HOURS", 12)),
         "MAIL_SERVER": os.environ.get("TRACKER_SMTP_HOST", "localhost"),
         "MAIL_PORT": int(os.environ.get("TRACKER_SMTP_PORT", 25)),
         "MAIL_SENDER": os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost"),

@@ -26,6 +26,7 @@ from tracker.models import Action, AuditEvent, Force, Tracking, User
 from tracker.services import ConflictError, save
 from tracker.services import tracking as tracking_service
 from tracker.services import users as user_service
+from tracker.web.auth import session_fields
 
 EDITORS = 20
 SAVES = 3  # each editor opens the form and saves this many times, whatever the outcome
@@ -49,13 +50,15 @@ def install(tmp_path_factory):
                      password_hash=first.password_hash)
                 for i in range(1, EDITORS)
             ]
+            for user in users:
+                user.session_token = user_service.new_session_token()
             db.session.add_all(users)
             action = db.session.scalar(
                 sa.select(Action).where(Action.force_id == cumbria.id).order_by(Action.id).limit(1)
             )
             assert action is not None, "the demonstration data has no Cumbria action"
             db.session.commit()
-            app.config["TEST_USER_IDS"] = [u.id for u in users]
+            app.config["TEST_USERS"] = [(u.id, u.session_token) for u in users]
             app.config["TEST_TRACKING_ID"] = action.tracking_id
             app.config["TEST_ACTION_ID"] = action.id
             db.session.remove()
@@ -174,7 +177,7 @@ def test_concurrent_service_saves_lose_no_update(install):
                 outcomes.errors.append(f"editor {index}: {type(exc).__name__}: {exc}")
             barrier.abort()
 
-    threads = [threading.Thread(target=editor, args=(i, uid)) for i, uid in enumerate(app.config["TEST_USER_IDS"])]
+    threads = [threading.Thread(target=editor, args=(i, uid)) for i, uid in enumerate(uid for uid, _ in app.config["TEST_USERS"])]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -256,9 +259,9 @@ def _set_field(fields: list[list[str]], name: str, value: str) -> None:
 class Browser:
     """A minimal browser for one signed-in user: keeps its cookies, follows no redirects."""
 
-    def __init__(self, app, base: str, user_id: int):
+    def __init__(self, app, base: str, user_id: int, session_token: str):
         # Signed in as the tests' sign_in() does it: the session cookie Flask-Login reads.
-        session = {"_user_id": str(user_id), "_fresh": True}
+        session = {"_user_id": str(user_id), "_fresh": True, **session_fields(session_token)}
         cookie = app.session_interface.get_signing_serializer(app).dumps(session)
         self.cookies = {app.config["SESSION_COOKIE_NAME"]: cookie}
         self.base = base
@@ -328,7 +331,7 @@ def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
 
     with served(app) as base:
         edit_path = rule.replace("<int:id>", str(record_id))
-        browsers = [Browser(app, base, user_id) for user_id in app.config["TEST_USER_IDS"]]
+        browsers = [Browser(app, base, user_id, token) for user_id, token in app.config["TEST_USERS"]]
 
         def editor(index: int, user_id: int) -> None:
             """Open the form, change one field, save; on a conflict reopen the form and save again."""
@@ -356,7 +359,7 @@ def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
                 barrier.abort()
 
         threads = [threading.Thread(target=editor, args=(i, uid))
-                   for i, uid in enumerate(app.config["TEST_USER_IDS"])]
+                   for i, uid in enumerate(uid for uid, _ in app.config["TEST_USERS"])]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -35,6 +35,7 @@ from tests.conftest import csrf_token_from, get_tracking, make_user, sign_in
 from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.domain.statuses import Role
+from tracker.models import utcnow
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
 
@@ -134,8 +135,8 @@ def forms_of(html: str, path: str) -> list[Form]:
 def record_ids(admin) -> dict:
     """Real ids for every int argument the URL map uses, by argument name.
 
-    Cumbria's response is made ready to approve and marked published, and the administrator who
-    reads the pages has an API token, so that the pages show every form they can (approval, the
+    Cumbria's response is made ready to approve and marked published, the user whose page is read
+    is locked, and the administrator who reads the pages has an API token, so that the pages show every form they can (approval, the
     copies sent, revoking a token): a page's forms depend on the records' state.
     """
     token, _ = token_service.create_token(admin, "Fuzz", 90)
@@ -150,6 +151,8 @@ def record_ids(admin) -> dict:
     update = next((u for a in tracking.actions for u in a.updates), None)
     evidence = next((e for a in tracking.actions for u in a.updates for e in u.evidence_files), None)
     subject = make_user(Role.VIEWER, ("cumbria",), email="fuzz.subject@test.example")
+    subject.failed_logins, subject.locked_until = 12, utcnow() + timedelta(days=1)  # so its page offers the unlock
+    db.session.commit()
     return {"response_id": response.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
             "recommendation_id": tracking.recommendation_id, "user_id": subject.id,
             "update_id": update.id if update else 1, "evidence_id": evidence.id if evidence else 1}

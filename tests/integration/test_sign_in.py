@@ -3,8 +3,6 @@
 import pytest
 
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_user
-from tracker.db import db
-from tracker.web.views.auth import sign_in_delay
 
 
 def post_sign_in(client, email, password, **extra):
@@ -41,23 +39,6 @@ def test_a_wrong_password_reshows_the_form_with_an_error_summary(app, client):
 def test_empty_fields_get_field_messages(client):
     page = post_sign_in(client, "", "").get_data(as_text=True)
     assert "Enter your email address" in page and "Enter your password" in page
-
-
-def test_repeated_wrong_passwords_are_slowed_then_locked(app, client):
-    user = make_user()
-    for _ in range(5):
-        post_sign_in(client, user.email, "wrong")
-    db.session.refresh(user)
-    assert user.locked_until is not None
-    page = post_sign_in(client, user.email, TEST_PASSWORD).get_data(as_text=True)
-    assert "locked for 15 minutes" in page
-    assert "Overdue and due soon" not in client.get("/").get_data(as_text=True)
-
-
-def test_the_delay_grows_with_each_failure():
-    delays = [sign_in_delay(n) for n in range(1, 8)]
-    assert delays[0] == 0
-    assert delays == sorted(delays) and delays[-1] == 4.0
 
 
 def test_a_sign_in_without_its_csrf_token_is_refused(csrf_app):

@@ -32,7 +32,7 @@ AUDITED = (
 # Bookkeeping columns whose changes say nothing to a reader of the history.
 IGNORED = {"created_at", "updated_at", "version"}
 # Secrets: the history says they changed, never what to.
-REDACTED = {"password_hash", "calendar_token"}
+REDACTED = {"password_hash", "calendar_token", "session_token"}
 ACTOR_KEY = "audit_actor_id"
 
 

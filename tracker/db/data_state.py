@@ -50,8 +50,8 @@ def _bump_in(session: Session) -> None:
 
 
 # Records no cached page is built from: writing them (an API token's last use, on every API request
-# at most once a minute) must not empty every worker's page cache.
-NOT_CACHED = (models.ApiToken,)
+# at most once a minute; a client address's wrong passwords) must not empty every worker's page cache.
+NOT_CACHED = (models.ApiToken, models.SignInAddress)
 
 
 def _bump_after_flush(session, flush_context):

@@ -5,7 +5,7 @@ cycle; everything is importable from here.
 """
 
 from tracker.models.base import Base, Session, TimestampMixin, VersionedMixin, db, enum_column, utcnow
-from tracker.models.forces import Force, User, user_forces
+from tracker.models.forces import Force, SignInAddress, User, user_forces
 from tracker.models.inspections import Inspection, InspectionForce, Recommendation, Theme, recommendation_themes
 from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationPreference, SentReminder
 from tracker.models.records import AuditEvent, DataState
@@ -16,6 +16,6 @@ from tracker.models.tracking import Action, EvidenceFile, ProgressUpdate, Tracki
 __all__ = [
     "Action", "ApiToken", "AuditEvent", "Base", "DataState", "EvidenceFile", "Force", "Inspection", "InspectionForce",
     "MeetingPack", "MeetingPackItem", "NotificationPreference", "ProgressUpdate", "PublishedVersion",
-    "Recommendation", "SentReminder", "Session", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
+    "Recommendation", "SentReminder", "Session", "SignInAddress", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
     "User", "VersionedMixin", "db", "enum_column", "recommendation_themes", "user_forces", "utcnow",
 ]

@@ -50,13 +50,17 @@ class User(UserMixin, TimestampMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.VIEWER)
     active: Mapped[bool] = mapped_column(default=True)
-    # Counted in the database so a lockout holds across several worker processes.
+    # Wrong passwords, counted in the database so a lock holds across every worker process: the
+    # count of the window that began at failed_logins_since, and the lock it led to.
     failed_logins: Mapped[int] = mapped_column(default=0)
+    failed_logins_since: Mapped[datetime | None] = mapped_column()
     locked_until: Mapped[datetime | None] = mapped_column()
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     # The organisation's account (OpenID Connect) this user signs in with: its issuer and subject.
     oidc_issuer: Mapped[str | None] = mapped_column(sa.String(500))
     oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # Every signed-in session carries this; a new one ends all the sessions that carry the old.
+    session_token: Mapped[str | None] = mapped_column(sa.String(64))
 
     forces: Mapped[list[Force]] = relationship(secondary=user_forces, order_by="Force.name")
 
@@ -66,5 +70,20 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
 
+    def locked_at(self, now: datetime) -> bool:
+        """Whether the account is locked after repeated wrong passwords at this time."""
+        return self.locked_until is not None and self.locked_until > now
+
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class SignInAddress(db.Model):
+    """Wrong passwords from one client address in the window that began at `since` (any accounts,
+    known or not), so one address is paused before it can lock anyone's account."""
+
+    __tablename__ = "sign_in_addresses"
+
+    address: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    since: Mapped[datetime] = mapped_column()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,12 +25,32 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def password_matches(user: User, password: str) -> bool:
-    """Check a password against the user's hash (in constant time)."""
+def password_hasher() -> PasswordHasher:
+    """The Argon2id hasher every password is hashed and checked with."""
+    return _hasher
+
+
+def hash_matches(password_hash: str, password: str) -> bool:
+    """Check a password against a hash (in constant time)."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Check a password against the user's hash (in constant time)."""
+    return hash_matches(user.password_hash, password)
+
+
+def new_session_token() -> str:
+    """A fresh secret for a user's sessions."""
+    return secrets.token_urlsafe(32)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user: each carries the old token, which no longer matches."""
+    user.session_token = new_session_token()
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -106,15 +128,20 @@ def update_user(user: User, *, name: str, role: Role, forces: list[Force], activ
     check_grant(by, role, forces, current_role=user.role)
     if Role(role) is Role.SERVICE_ADMIN:
         forces = list(db.session.scalars(sa.select(Force).order_by(Force.name)))
+    reach_changed = (Role(role) is not user.role or {f.id for f in forces} != {f.id for f in user.forces}
+                     or (user.active and not active))
     user.name, user.role, user.forces, user.active = name.strip(), Role(role), list(forces), active
+    if reach_changed:  # sessions begun with the old role or forces end
+        end_sessions(user)
 
 
 def set_password(user: User, password: str) -> None:
-    """Give a user a new password (and lift any lockout)."""
+    """Give a user a new password, lift any lock, and end every session that used the old one."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password")
     user.password_hash = hash_password(password)
-    user.failed_logins, user.locked_until = 0, None
+    user.failed_logins, user.failed_logins_since, user.locked_until = 0, None, None
+    end_sessions(user)
 
 
 # --- organisation accounts (OpenID Connect) ---------------------------------------------------------
@@ -150,6 +177,8 @@ def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str,
                     password_hash=NO_PASSWORD)
         db.session.add(user)
     else:
+        if user.role != role or {f.id for f in user.forces} != {f.id for f in forces}:
+            end_sessions(user)  # sessions begun with the old role or forces end
         if user.role != role:
             user.role = role
         if {f.id for f in user.forces} != {f.id for f in forces}:

@@ -2,21 +2,29 @@
 
 A user sees and changes only the records of the forces they belong to. A record of another force
 answers 404, the same as one that does not exist, so its existence is not disclosed.
+
+Sessions: `start_session(user)` is the one way a person is signed in (the password form, and any
+other sign-in, call it); `end_sessions(user)` ends every session of a user. A session carries the
+user's session token, checked on every request: a new token (sign-out, a password reset, a change
+of role or forces, deactivation) ends every session that holds the old one, even a copied cookie.
+A session also ends after TRACKER_SESSION_IDLE_MINUTES without a request, and
+TRACKER_SESSION_HOURS after it began, whatever happens in between.
 """
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, g, request, session
-from flask_login import LoginManager, current_user
+from flask import abort, current_app, g, request, session
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
 from tracker.domain.statuses import Role
 from tracker.models import User, utcnow
-from tracker.services import set_actor
+from tracker.services import save, set_actor
 from tracker.services import users as user_service
 
 login_manager = LoginManager()
@@ -25,9 +33,10 @@ login_manager.login_message = "Sign in to see this page"
 login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 
-# Wrong passwords: each failure past the first few is slowed, and then the account is locked.
-FAILURES_BEFORE_LOCK = 5
-LOCK_FOR = timedelta(minutes=15)
+# What a session carries beside Flask-Login's user id: the token, and when it began and was last used.
+_TOKEN, _STARTED, _SEEN = "session_token", "session_started", "session_seen"
+# The last-used time is written into the cookie at most this often, not on every request.
+_SEEN_RESOLUTION = 60
 
 
 def init_app(app) -> None:
@@ -40,8 +49,63 @@ def init_app(app) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """Load the signed-in user for Flask-Login, with the forces every page names (one query)."""
-    return user_service.get_signed_in_user(int(user_id))
+    """The signed-in user, if this session is still theirs: the token matches, the account can sign
+    in, and the session has neither lain idle too long nor outlived its lifetime. Otherwise the
+    session is emptied and the request is signed out."""
+    user = user_service.get_signed_in_user(int(user_id)) if user_id.isdigit() else None
+    now = int(utcnow().timestamp())
+    token, started, seen = session.get(_TOKEN), session.get(_STARTED), session.get(_SEEN)
+    if (user is None or not user.active or not user.session_token or not isinstance(token, str)
+            or not hmac.compare_digest(token, user.session_token)
+            or not isinstance(started, int) or not isinstance(seen, int)
+            or now - seen > _idle_limit().total_seconds() or now - started > _lifetime().total_seconds()):
+        session.clear()
+        return None
+    if now - seen >= _SEEN_RESOLUTION:
+        session[_SEEN] = now
+    return user
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(minutes=current_app.config["TRACKER_SESSION_IDLE_MINUTES"])
+
+
+def _lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["TRACKER_SESSION_HOURS"])
+
+
+def start_session(user: User) -> None:
+    """Sign the user in on this browser: a new session carrying the user's session token (made, and
+    saved, if they have none). Anything the browser's old session held is dropped first."""
+    if not user.session_token:
+        user.session_token = user_service.new_session_token()
+        save()
+    session.clear()
+    login_user(user)
+    session.update(session_fields(user.session_token))
+
+
+def session_fields(session_token: str) -> dict:
+    """What a new session carries beside Flask-Login's own keys: the user's session token and the
+    time it began (the tests sign in with these too)."""
+    now = int(utcnow().timestamp())
+    return {_TOKEN: session_token, _STARTED: now, _SEEN: now}
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, on every browser (this one too, if it is theirs), and save."""
+    user_service.end_sessions(user)
+    save()
+    if current_user.is_authenticated and current_user.id == user.id:
+        logout_user()
+        session.clear()
+
+
+def keep_own_session(user: User) -> None:
+    """After a change that ended the user's sessions (saved already): if the user is the one signed
+    in here, their current session carries on with the new token."""
+    if current_user.is_authenticated and current_user.id == user.id and user.active:
+        session[_TOKEN] = user.session_token
 
 
 def _before_request() -> None:
@@ -116,21 +180,3 @@ def roles_required(*roles: Role):
 
 editor_required = roles_required(*(role for role in Role if role.can_edit))
 admin_required = roles_required(*(role for role in Role if role.is_admin))
-
-
-def register_failed_sign_in(user: User) -> None:
-    """Count a wrong password in the database (so it holds across workers); lock after too many."""
-    user.failed_logins += 1
-    if user.failed_logins >= FAILURES_BEFORE_LOCK:
-        user.locked_until = utcnow() + LOCK_FOR
-
-
-def is_locked(user: User) -> bool:
-    """True while the account is locked after repeated wrong passwords."""
-    return user.locked_until is not None and user.locked_until > utcnow()
-
-
-def register_sign_in(user: User) -> None:
-    """A right password clears the count of failures."""
-    user.failed_logins = 0
-    user.locked_until = None

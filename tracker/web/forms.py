@@ -395,6 +395,12 @@ class SignOffForm(TrackerForm):
 # --- users --------------------------------------------------------------------------------
 
 
+class UnlockForm(TrackerForm):
+    """An administrator lifts a lock after wrong passwords (a button: only its CSRF token)."""
+
+    submit = SubmitField("Unlock the account", widget=GovSubmitInput())
+
+
 class UserForm(TrackerForm):
     """Create or edit a user (administrators)."""
 

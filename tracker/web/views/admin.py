@@ -10,11 +10,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from tracker.domain.statuses import Role
-from tracker.models import User
+from tracker.models import User, utcnow
 from tracker.services import inspections as inspection_service
+from tracker.services import save
+from tracker.services import sign_in as sign_in_service
 from tracker.services import users as service
-from tracker.web.auth import admin_required
-from tracker.web.forms import PasswordForm, UserForm, as_choices
+from tracker.web.auth import admin_required, keep_own_session
+from tracker.web.forms import PasswordForm, UnlockForm, UserForm, as_choices
 from tracker.web.saving import saving
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -42,7 +44,7 @@ def _choices(form: UserForm, user: User | None = None) -> None:
 @admin_required
 def users():
     """The users this administrator manages, with role, forces and whether they can sign in."""
-    return render_template("admin/users.html", users=service.list_users(current_user))
+    return render_template("admin/users.html", users=service.list_users(current_user), now=utcnow())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -82,9 +84,11 @@ def edit_user(user_id: int):
                                 forces=inspection_service.forces_by_ids(form.forces.data), active=bool(form.active.data),
                                 by=current_user)
         if attempt.ok:
+            keep_own_session(user)
             flash(f"User saved: {user.email}", "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),
+                           locked=user.locked_at(utcnow()))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -97,6 +101,19 @@ def reset_password(user_id: int):
         with saving(form) as attempt:
             service.set_password(user, form.password.data)
         if attempt.ok:
-            flash(f"Password reset for {user.email}", "success")
+            keep_own_session(user)
+            flash(f"Password reset for {user.email}; they are signed out everywhere", "success")
             return redirect(url_for(".users"))
     return render_template("admin/password_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@admin_required
+def unlock(user_id: int):
+    """Lift the lock that repeated wrong passwords put on an account (recorded in the audit trail)."""
+    user = _user(user_id)
+    if UnlockForm().validate_on_submit():
+        sign_in_service.unlock(user)
+        save()
+        flash(f"Account unlocked: {user.email} can sign in again", "success")
+    return redirect(url_for(".edit_user", user_id=user.id))

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import re
-import time
 
 import requests
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from joserfc.errors import JoseError
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired
 
 from tracker.services import save
+from tracker.services import sign_in as sign_in_service
 from tracker.services import users as user_service
 from tracker.web import oidc
-from tracker.web.auth import is_locked, register_failed_sign_in, register_sign_in
+from tracker.web.auth import end_sessions, start_session
 from tracker.web.forms import TrackerForm
 
 bp = Blueprint("auth", __name__)
@@ -28,16 +28,15 @@ class SignInForm(TrackerForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-def sign_in_delay(failed_logins: int) -> float:
-    """Seconds to wait before answering a wrong password: doubling from the second failure, at most 4."""
-    if failed_logins < 2:
-        return 0.0
-    return min(4.0, 0.25 * 2 ** (failed_logins - 2))
+# One answer for every failure: a wrong password, an unknown or deactivated account, a lock, a
+# paused address. Which one it was is not told.
+FAILED = ("Enter a correct email address and password. After repeated wrong passwords, signing in "
+          "is paused for 15 minutes.")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """Sign in with an email address and password; slowed and then locked after wrong passwords."""
+    """Sign in with an email address and password (see tracker.services.sign_in for the limits)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     if not oidc.local_sign_in():
@@ -46,22 +45,12 @@ def sign_in():
         return render_template("auth/sign_in.html", form=None, organisation=oidc.enabled())
     form = SignInForm()
     if form.validate_on_submit():
-        user = user_service.get_user_by_email(form.email.data)
-        if user is not None and is_locked(user):
-            form.password.errors.append(
-                "This account is locked for 15 minutes after too many wrong passwords. Try again later."
-            )
-        elif user is None or not user.active or not user_service.password_matches(user, form.password.data):
-            if user is not None:
-                register_failed_sign_in(user)
-                save()
-                time.sleep(sign_in_delay(user.failed_logins) * current_app.config.get("TRACKER_SIGN_IN_DELAY_SCALE", 1))
-            form.email.errors.append("Enter a correct email address and password")
-        else:
-            register_sign_in(user)
-            save()
-            login_user(user)
+        user = sign_in_service.attempt(form.email.data, form.password.data, request.remote_addr or "")
+        save()
+        if user is not None:
+            start_session(user)
             return redirect(safe_next(request.args.get("next")))
+        form.email.errors.append(FAILED)
     return render_template("auth/sign_in.html", form=form, organisation=oidc.enabled())
 
 
@@ -81,8 +70,9 @@ def safe_next(target: str | None) -> str:
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    """Sign out (a POST with its CSRF token, so no other site can sign a user out)."""
-    logout_user()
+    """Sign out everywhere: every session of the user ends, including any copy of this one's cookie
+    (a POST with its CSRF token, so no other site can sign a user out)."""
+    end_sessions(current_user._get_current_object())
     flash("You have signed out", "success")
     return redirect(url_for("auth.sign_in"))
 
@@ -142,7 +132,7 @@ def organisation_callback():
         return _refuse("inactive")
     user = user_service.sign_in_account(user, issuer=account.issuer, subject=account.subject, email=account.email,
                                         name=account.name, role=account.grant.role, forces=forces)
-    register_sign_in(user)
     save()
-    login_user(user)
-    return redirect(safe_next(session.pop("sign_in_next", None)))
+    target = safe_next(session.pop("sign_in_next", None))
+    start_session(user)
+    return redirect(target)
