@@ -311,3 +311,68 @@ def test_confirm_needs_the_csrf_token(csrf_app, as_role):
     assert client.post(CONFIRM, data=without).status_code == 400
     assert count(Recommendation) == before
     assert client.post(CONFIRM, data=fields).status_code == 302
+
+
+# --- likely duplicates and the publication date read ------------------------------------------------
+
+
+def test_items_the_inspection_already_holds_are_unticked_with_a_note(app, as_role):
+    inspection = make_inspection()
+    client = as_role(Role.EDITOR, BOTH)
+    fields = fields_of(preview(client, "Recommendations\n1. Forces should record stalking as stalking.\n"))
+    assert client.post(CONFIRM, data=fields).status_code == 302
+    text = ("Recommendations\n"
+            "1. Forces should train their call handlers.\n"  # the same reference as the item saved
+            "2. Forces should record stalking as stalking.\n"  # the same words
+            "3. The College of Policing should publish guidance.\n")  # new
+    html = preview(client, text)
+    assert_well_formed(html)
+    fields = fields_of(html)
+    assert "items-0-include" not in fields and "items-1-include" not in fields
+    assert fields["items-2-include"] == ["yes"]
+    assert html.count("govuk-tag--orange") == 2
+    assert "This looks like reference 1 already on the inspection (the same reference" in html
+    assert "(the same words: “Forces should record stalking as stalking.…”)" in html
+    fields["items-1-ref"] = ["2"]
+    assert client.post(CONFIRM, data=fields).status_code == 302
+    db.session.expire_all()
+    assert sorted(r.ref for r in inspection.recommendations) == ["1", "3"]
+
+
+def test_a_note_about_a_duplicate_survives_a_preview_shown_again_with_errors(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR, BOTH)
+    fields = fields_of(preview(client, "Recommendations\n1. Forces should act.\n"))
+    client.post(CONFIRM, data=fields)
+    fields = fields_of(preview(client, "Recommendations\n1. Forces should act.\n2. Forces should report.\n"))
+    fields["items-1-text"] = [""]
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This looks like reference 1 already on the inspection" in html
+    assert "items-0-include" not in fields_of(html)
+
+
+STATED = """The inspectorate published its report Police response to stalking on 17th September 2021.
+
+Recommendations
+1. Within six months, chief constables should appoint a stalking lead.
+"""
+
+
+def test_the_publication_date_read_is_shown_for_the_person_to_check(app, as_role):
+    make_inspection(published=date(2021, 9, 17))
+    html = preview(as_role(Role.EDITOR, BOTH), STATED)
+    assert_well_formed(html)
+    assert "The text says the report was published on <strong>17 September 2021</strong>" in html
+    assert "run from the inspection’s publication date, 17 September 2021" in html
+    fields = fields_of(html)
+    assert fields["published_read"] == ["2021-09-17"]
+    assert (fields["items-0-deadline-day"], fields["items-0-deadline-month"]) == (["17"], ["3"])
+
+
+def test_a_stated_date_that_differs_from_the_inspection_s_is_pointed_out(app, as_role):
+    make_inspection(published=date(2021, 9, 20))
+    html = preview(as_role(Role.EDITOR, BOTH), STATED)
+    assert "The inspection records 20 September 2021: deadlines are counted from that date" in html
+    assert fields_of(html)["items-0-deadline-day"] == ["20"]

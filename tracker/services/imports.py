@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from tracker.db import db
 from tracker.domain.importer import ParsedItem
+from tracker.domain.importer.duplicates import duplicate_of
 from tracker.models import Force, Inspection, Recommendation, Theme, User
 from tracker.services import DomainError
 from tracker.services import inspections as inspection_service
@@ -54,6 +55,24 @@ def check_items(inspection: Inspection, items: list[ParsedItem], numbers: list[i
         if item.ref is not None:
             seen.add(item.ref)
     return problems
+
+
+def likely_duplicates(inspection: Inspection, items: list[ParsedItem]) -> list[str | None]:
+    """For each item, a note when the inspection already holds it (same reference or same words), else None."""
+    existing = [(rec.ref, rec.text) for rec in inspection.recommendations]
+    notes: list[str | None] = []
+    for item in items:
+        found = duplicate_of(item.ref, item.text, existing)
+        if found is None:
+            notes.append(None)
+            continue
+        ref, text = found
+        what = f"reference {ref}" if ref else "an item with no reference"
+        reason = "the same reference" if item.ref is not None and item.ref == ref else "the same words"
+        words = " ".join(text.split()[:12])
+        notes.append(f"This looks like {what} already on the inspection ({reason}: “{words}…”), so it is not "
+                     "ticked: tick it only if it is a different item")
+    return notes
 
 
 def add_parsed_items(inspection: Inspection, items: list[ParsedItem], user: User | None = None) -> list[Recommendation]:

@@ -101,8 +101,9 @@ def start(slug: str):
                 (form.file if form.file.data else form.text).errors.append(exc.message)
             else:
                 result.warnings[:0] = warnings
-                return _preview(inspection, _rows_from_result(result), [str(w) for w in result.warnings],
-                                FieldErrors(), len(result.removed))
+                rows = _rows_from_result(result, import_service.likely_duplicates(inspection, result.items))
+                return _preview(inspection, rows, [str(w) for w in result.warnings], FieldErrors(),
+                                len(result.removed), publication=_publication_read(result))
     return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024))
 
 
@@ -141,12 +142,13 @@ def _read_submission(form: PasteForm) -> tuple[str | None, list]:
     return form.text.data, []
 
 
-def _rows_from_result(result: importer.ParseResult) -> list[dict]:
-    """The preview's rows, one per item read, as the form fields show them."""
+def _rows_from_result(result: importer.ParseResult, duplicates: list[str | None]) -> list[dict]:
+    """The preview's rows, one per item read, as the form fields show them (likely duplicates unticked)."""
     rows = []
     for number, item in enumerate(result.items):
         rows.append({
-            "number": number, "include": True, "ref": item.ref or "", "kind": item.kind.value, "parent_ref": item.parent_ref or "",
+            "number": number, "include": duplicates[number] is None, "duplicate": duplicates[number] or "",
+            "ref": item.ref or "", "kind": item.kind.value, "parent_ref": item.parent_ref or "",
             "addressed_to": item.addressed_to or "", "text": item.text, "bullets": "\n".join(item.bullets),
             "deadline_text": item.deadline_text or "", "deadline": _date_parts(item.deadline),
             "deadline_read": item.deadline.isoformat() if item.deadline else "",
@@ -162,11 +164,19 @@ def _date_parts(value: date | None) -> dict:
     return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
 
 
-def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, status: int = 200):
+def _publication_read(result: importer.ParseResult) -> dict:
+    """The publication date the text states and the words stating it, for the person to check."""
+    return {"read": result.published.isoformat() if result.published else "", "phrase": result.published_text or ""}
+
+
+def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, status: int = 200,
+             publication: dict | None = None):
     """Show the editable preview."""
+    publication = publication or {"read": "", "phrase": ""}
+    read = date.fromisoformat(publication["read"]) if publication["read"] else None
     return render_template("imports/preview.html", inspection=inspection, rows=rows, warnings=warnings,
                            form=errors, errors=errors, removed=removed, kinds=Kind.choices(),
-                           kind_labels=dict(Kind.choices())), status
+                           kind_labels=dict(Kind.choices()), publication=publication, published_read=read), status
 
 
 @bp.post("/inspections/<slug>/import/confirm")
@@ -181,20 +191,31 @@ def confirm(slug: str):
     if not rows:
         flash("There was nothing to import: paste or upload the recommendations again")
         return redirect(url_for("imports.start", slug=slug))
-    items, numbers = _items_from_rows(rows, inspection, errors)
+    publication = _publication_from_form(posted)
+    items, numbers = _items_from_rows(rows, inspection.published_on, errors)
     if not items and not errors.errors:
         errors.add(f"items-{rows[0]['number']}-include", "Select at least one item to import")
     if not errors.errors:
         for problem in import_service.check_items(inspection, items, numbers):
             errors.add(problem.field or "items-0-ref", problem.message)
     if errors.errors:
-        return _preview(inspection, rows, warnings, errors, status=400)
+        return _preview(inspection, rows, warnings, errors, status=400, publication=publication)
     with saving(show=lambda refusal: errors.add(refusal.field or "items-0-ref", refusal.message)) as attempt:
         import_service.add_parsed_items(inspection, items, current_user)
     if not attempt.ok:
-        return _preview(inspection, rows, warnings, errors, status=400)
+        return _preview(inspection, rows, warnings, errors, status=400, publication=publication)
     flash(f"{len(items)} items imported into {inspection.title}", "success")
     return redirect(_done_url(inspection))
+
+
+def _publication_from_form(form) -> dict:
+    """The publication date read from the text and its words, as the preview carried them."""
+    read = form.get("published_read", "")
+    try:
+        date.fromisoformat(read)
+    except ValueError:
+        read = ""
+    return {"read": read, "phrase": form.get("published_phrase", "")}
 
 
 def _rows_from_form(form) -> tuple[list[dict], list[str]]:
@@ -211,6 +232,7 @@ def _rows_from_form(form) -> tuple[list[dict], list[str]]:
         rows.append({
             "number": i,
             "include": form.get(f"{prefix}include") == "yes",
+            "duplicate": form.get(f"{prefix}duplicate", ""),
             "ref": form.get(f"{prefix}ref", "").strip(),
             "kind": form.get(f"{prefix}kind", ""),
             "parent_ref": form.get(f"{prefix}parent_ref", "").strip(),
@@ -226,8 +248,11 @@ def _rows_from_form(form) -> tuple[list[dict], list[str]]:
     return rows, form.getlist("warning")
 
 
-def _items_from_rows(rows: list[dict], inspection: Inspection, errors: FieldErrors):
-    """The included rows as items to save, recording each field's error; and their form numbers."""
+def _items_from_rows(rows: list[dict], published: date | None, errors: FieldErrors):
+    """The included rows as items to save, recording each field's error; and their form numbers.
+
+    `published` is the date deadlines counted from publication run from.
+    """
     items, numbers = [], []
     for row in rows:
         if not row["include"]:
@@ -245,7 +270,7 @@ def _items_from_rows(rows: list[dict], inspection: Inspection, errors: FieldErro
         read = row["deadline_read"] or None
         if entered is not False and (entered.isoformat() if entered else None) == read:
             # The person left the date as read: read it again from the deadline as now written.
-            deadline = parse_deadline(row["deadline_text"] or None, inspection.published_on).date
+            deadline = parse_deadline(row["deadline_text"] or None, published).date
         else:
             deadline = entered or None
         items.append(importer.ParsedItem(
