@@ -91,7 +91,7 @@ class Recommendation(TimestampMixin, VersionedMixin, db.Model):
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspections.id", ondelete="CASCADE"))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(default=0)  # order within the report
-    ref: Mapped[str | None] = mapped_column(sa.String(60))  # "3.2", "Recommendation 2"
+    ref: Mapped[str | None] = mapped_column(sa.String(60))  # "3.2", "T10": pages print the kind before it
     kind: Mapped[Kind] = mapped_column(enum_column(Kind), default=Kind.RECOMMENDATION)
     addressed_to: Mapped[str | None] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text)

@@ -7,9 +7,12 @@ warnings for everything it could not place: nothing is dropped silently. `read_f
 turns an uploaded .txt, .docx or .pdf into text, or raises ImportFileError with a message a
 person can act on. `render_text(items)` writes items in a format `parse_text` reads back.
 
-The family: `text` (cleaning, lines, page furniture), `shapes` (what a heading, a reference, a
-bullet looks like), `addressees`, `deadlines` (in an item's text), `parser` (one pass over the
-lines), `files` (.txt, .docx, .pdf to text), `render` (our own text format), `results`.
+The family: `text` (cleaning, lines, page furniture), `noise` (register markup, badges, what PDFs do
+to text), `layout` (table rows and points run into one line, split), `shapes` (what a heading, a
+reference, a bullet looks like), `addressees` (who must act; whether a sentence recommends),
+`deadlines` (in an item's text), `published` (the publication date the text states), `parser` (one
+pass over the lines), `files` (.txt, .docx, .pdf to text), `render` (our own text format),
+`duplicates` (items an inspection already holds), `results`.
 """
 
 from tracker.domain.importer.addressees import find_addressee

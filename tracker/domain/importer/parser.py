@@ -132,10 +132,7 @@ class _Parser:
         if "." not in ref:
             return None
         parent_ref = ref.rsplit(".", 1)[0]
-        parent = self.by_ref.get(parent_ref)
-        for label in ("Recommendation", "Cause of concern", "Area for improvement"):
-            # "Recommendation 2" then "2.1": 2.1 sits under Recommendation 2.
-            parent = parent or self.by_ref.get(f"{label} {parent_ref}")
+        parent = self.by_ref.get(parent_ref)  # "Recommendation 2" (reference 2) then "2.1": 2.1 sits under it
         if parent is None:
             labelled = re.match(r"^(\D+)\s", ref)
             if labelled:
