@@ -223,3 +223,13 @@ def test_a_word_document_imports(runner, tmp_path):
     assert recs["1"].addressed_to == "The Home Office"
     assert recs["1"].deadline_date == date(2022, 12, 31)
     assert recs["2"].bullets == ["record stalking as stalking;", "share information."]
+
+
+def test_a_dry_run_says_the_publication_date_the_text_states_and_dates_deadlines_from_it(app, tmp_path):
+    report = tmp_path / "register.txt"
+    report.write_text("The inspectorate published its report Police response to stalking on 17th September 2021.\n\n"
+                      "Recommendations\n1. Within six months, chief constables should appoint a stalking lead.\n")
+    result = app.test_cli_runner().invoke(args=["import-report", str(report), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "The text says the report was published on 2021-09-17" in result.output
+    assert "2022-03-17" in result.output

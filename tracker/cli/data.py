@@ -73,6 +73,9 @@ def import_report_command(file: Path, slug: str | None, dry_run: bool, fmt: str)
 
 def _print_items(result: importer.ParseResult) -> None:
     """Print what was read as an aligned table, then the warnings and what to check."""
+    if result.published:
+        click.echo(f"The text says the report was published on {result.published.isoformat()} "
+                   f"(“{result.published_text}”).")
     if result.items:
         rows = [["Ref", "Kind", "Under", "Addressed to", "Deadline", "Date", "Text"]]
         for item in result.items:
@@ -91,7 +94,8 @@ def _print_items(result: importer.ParseResult) -> None:
     for warning in result.warnings:
         click.echo(f"Warning: {warning}")
     if result.removed:
-        click.echo(f"{len(result.removed)} lines of page furniture (page numbers, running headers) were left out.")
+        click.echo(f"{len(result.removed)} lines of page furniture (page numbers, running headers, status badges) "
+                   "were left out.")
 
 
 @click.command("export-inspection")
