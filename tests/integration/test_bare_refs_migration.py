@@ -1,4 +1,4 @@
-"""Migration 0011: "Recommendation 1" becomes "1" where that is unambiguous within the inspection."""
+"""Migration 0012: "Recommendation 1" becomes "1" where that is unambiguous within the inspection."""
 
 import importlib.util
 from datetime import date
@@ -8,7 +8,7 @@ from tracker.db import db
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Inspection, Recommendation
 
-PATH = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0011_bare_recommendation_refs.py"
+PATH = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0012_bare_recommendation_refs.py"
 spec = importlib.util.spec_from_file_location("bare_refs_migration", PATH)
 migration = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(migration)

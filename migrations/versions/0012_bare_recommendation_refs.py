@@ -4,7 +4,7 @@ concern 1". A reference changes only where its label names the item's own kind a
 used by no other item of the inspection (nor by another label's item that would become it too).
 
 Revision ID: bare_recommendation_refs
-Revises: oidc_identities
+Revises: sessions_and_sign_in
 """
 import re
 from collections import Counter
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "bare_recommendation_refs"
-down_revision = "oidc_identities"
+down_revision = "sessions_and_sign_in"
 branch_labels = None
 depends_on = None
 
