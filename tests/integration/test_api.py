@@ -299,3 +299,16 @@ def test_recording_a_tokens_use_leaves_the_page_cache_alone(cumbria_user):
     db.session.expire_all()
     assert db.session.get(ApiToken, token.id).last_used_at is not None
     assert data_token() == before
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_every_role_reads_every_endpoint_of_its_forces_only(app, records, role):
+    """Reading is every role's: a token of any role answers as its user's pages do (own force 200,
+    another force's records 404; a service administrator belongs to every force)."""
+    token = token_for(make_user(role, ("cumbria",)))
+    client = app_client()
+    for path in EVERY_ENDPOINT:
+        api_get(client, path.format(**records), token)
+    other = token_for(make_user(role, ("lancashire",)))
+    for path in ONE_FORCE_RECORDS:
+        api_get(client, path.format(**records), other, 200 if role is Role.SERVICE_ADMIN else 404)
