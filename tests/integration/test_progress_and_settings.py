@@ -18,8 +18,8 @@ def test_progress_shares_are_exclusive_and_respect_the_date(app):
     cumbria = get_force("cumbria").id
     set_tracking_status(get_tracking("cumbria", "4.1"), TrackingStatus.COMPLETE, date(2022, 3, 20))
     db.session.commit()
-    [march] = progress([cumbria], date(2022, 3, 1), "inspection")
-    [april] = progress([cumbria], date(2022, 4, 1), "inspection")
+    [march] = [p for p in progress([cumbria], date(2022, 3, 1), "inspection") if p.key == "vawg-2021"]
+    [april] = [p for p in progress([cumbria], date(2022, 4, 1), "inspection") if p.key == "vawg-2021"]
     assert march.total == april.total
     assert april.complete == march.complete + 1
     assert april.overdue >= 1  # 3.2, due 31 March 2022

@@ -26,6 +26,8 @@ AUDITED = (
     models.ProgressUpdate,
     models.EvidenceFile,
     models.StatutoryResponse,
+    models.ClockExtension,
+    models.ClockPause,
     models.PublishedVersion,
     models.User,
 )

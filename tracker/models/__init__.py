@@ -9,12 +9,13 @@ from tracker.models.forces import Force, SignInAddress, User, user_forces
 from tracker.models.inspections import Inspection, InspectionForce, Recommendation, Theme, recommendation_themes
 from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationPreference, SentReminder
 from tracker.models.records import AuditEvent, DataState
-from tracker.models.responses import PublishedVersion, StatutoryResponse
+from tracker.models.responses import ClockExtension, ClockPause, PublishedVersion, StatutoryResponse
 from tracker.models.tokens import ApiToken
 from tracker.models.tracking import Action, EvidenceFile, ProgressUpdate, Tracking
 
 __all__ = [
-    "Action", "ApiToken", "AuditEvent", "Base", "DataState", "EvidenceFile", "Force", "Inspection", "InspectionForce",
+    "Action", "ApiToken", "AuditEvent", "Base", "ClockExtension", "ClockPause", "DataState", "EvidenceFile", "Force",
+    "Inspection", "InspectionForce",
     "MeetingPack", "MeetingPackItem", "NotificationPreference", "ProgressUpdate", "PublishedVersion",
     "Recommendation", "SentReminder", "Session", "SignInAddress", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
     "User", "VersionedMixin", "db", "enum_column", "recommendation_themes", "user_forces", "utcnow",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.domain.clocks import DEFAULT_RESPONDENT, Respondent, Source
 from tracker.domain.deadlines import DeadlineKind
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models.base import TimestampMixin, VersionedMixin, db, enum_column
@@ -37,7 +38,14 @@ class Theme(db.Model):
 
 
 class Inspection(TimestampMixin, VersionedMixin, db.Model):
-    """An HMICFRS inspection report."""
+    """A source document whose recommendations the force and its PCC must answer.
+
+    Named for the first source (an HMICFRS inspection report); `source` says which body's document
+    it is: an HMICFRS police or fire inspection, an IOPC recommendation letter or report, a coroner's
+    report to prevent future deaths, or another document. `published_on` is the day the source's
+    clock runs from: the publication day (HMICFRS), the day the recommendation was made (IOPC), the
+    date of the report (coroner); see Source.date_label.
+    """
 
     __tablename__ = "inspections"
 
@@ -48,6 +56,17 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     type: Mapped[InspectionType] = mapped_column(enum_column(InspectionType))
     url: Mapped[str | None] = mapped_column(sa.String(1000))
     key_findings: Mapped[str | None] = mapped_column(sa.Text)
+    source: Mapped[Source] = mapped_column(enum_column(Source), default=Source.HMICFRS,
+                                           server_default=Source.HMICFRS.value, index=True)
+    # Who must answer; None: the source's usual respondent (DEFAULT_RESPONDENT).
+    respondent: Mapped[Respondent | None] = mapped_column(enum_column(Respondent))
+    reference: Mapped[str | None] = mapped_column(sa.String(120))  # the IOPC's or the coroner's reference
+    coroner_area: Mapped[str | None] = mapped_column(sa.String(200))
+    deceased_name: Mapped[str | None] = mapped_column(sa.String(200))  # "the inquest into the death of ..."
+    # The date printed on a coroner's report: "within 56 days of the date of this report, namely by ...".
+    printed_due_on: Mapped[date | None] = mapped_column()
+    # For a source with no fixed period (a fire action plan, other documents): the date the OPCC set.
+    target_due_on: Mapped[date | None] = mapped_column()
 
     recommendations: Mapped[list[Recommendation]] = relationship(
         back_populates="inspection", order_by="Recommendation.position", cascade="all, delete-orphan"
@@ -64,6 +83,11 @@ class Inspection(TimestampMixin, VersionedMixin, db.Model):
     def left_out(self, force_id: int) -> InspectionForce | None:
         """The force's scope row when it is out of this inspection's scope (with the reason), else None."""
         return next((row for row in self.scope if row.force_id == force_id and not row.in_scope), None)
+
+    @property
+    def answered_by(self) -> Respondent:
+        """Who must answer: the respondent recorded, or the source's usual one."""
+        return self.respondent or DEFAULT_RESPONDENT[Source(self.source)]
 
 
 class InspectionForce(db.Model):

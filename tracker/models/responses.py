@@ -23,8 +23,11 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(sa.ForeignKey("inspections.id", ondelete="CASCADE"))
     force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))
-    # publication + 55 days, kept on the row for the overdue views (see deadlines.statutory_response_deadline).
-    due_on: Mapped[date] = mapped_column()
+    # The last day now in force, kept on the row for the overdue views: the source's clock read with its
+    # extensions and pauses (clocks.response_clock); None while judicial review proceedings run, or when
+    # the source has no fixed period and no date was set. original_due_on keeps the statutory date.
+    due_on: Mapped[date | None] = mapped_column()
+    original_due_on: Mapped[date | None] = mapped_column()
     chief_invited_on: Mapped[date | None] = mapped_column()  # s.55(4)
     chief_comments_due_on: Mapped[date | None] = mapped_column()  # the date the PCC specified
     chief_comments_received_on: Mapped[date | None] = mapped_column()
@@ -49,6 +52,12 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     sent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[sent_recorded_by_id])
     versions: Mapped[list[PublishedVersion]] = relationship(
         back_populates="response", order_by="PublishedVersion.number"
+    )
+    extensions: Mapped[list[ClockExtension]] = relationship(
+        back_populates="response", order_by="ClockExtension.id", cascade="all, delete-orphan"
+    )
+    pauses: Mapped[list[ClockPause]] = relationship(
+        back_populates="response", order_by="ClockPause.started_on", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": VersionedMixin.version}
@@ -86,3 +95,41 @@ class PublishedVersion(db.Model):
     published_by: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("response_id", "number", name="uq_published_versions_response_id_number"),)
+
+
+class ClockExtension(TimestampMixin, db.Model):
+    """An extension of a response's period, as granted: the new last day, by whom, on what application."""
+
+    __tablename__ = "clock_extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_responses.id", ondelete="CASCADE"), index=True)
+    force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))  # for the history's reach
+    new_due_on: Mapped[date] = mapped_column()
+    granted_by: Mapped[str] = mapped_column(sa.String(200))  # "the Director General", "HM Senior Coroner for ..."
+    applied_on: Mapped[date | None] = mapped_column()  # the date the application was received
+    granted_on: Mapped[date | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    response: Mapped[StatutoryResponse] = relationship(back_populates="extensions")
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class ClockPause(TimestampMixin, VersionedMixin, db.Model):
+    """Judicial review proceedings of an IOPC recommendation: the days they run extend the period."""
+
+    __tablename__ = "clock_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("statutory_responses.id", ondelete="CASCADE"), index=True)
+    force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))
+    started_on: Mapped[date] = mapped_column()
+    ended_on: Mapped[date | None] = mapped_column()  # None: still in progress
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    response: Mapped[StatutoryResponse] = relationship(back_populates="pauses")
+    recorded_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": VersionedMixin.version}

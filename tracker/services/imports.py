@@ -6,6 +6,7 @@ Plain functions that flush and never commit: the command or request that calls t
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -127,12 +128,27 @@ def export_inspection(inspection: Inspection) -> dict:
         "type": inspection.type.value,
         "url": inspection.url,
         "key_findings": inspection.key_findings,
+        **_export_source(inspection),
         "scope": scope,
         "recommendations": [_export_rec(rec) for rec in _ordered(inspection, None)],
     }
     # Checked against the schema the import reads, so an export always imports.
     InspectionIn.model_validate(data)
     return data
+
+
+def _export_source(inspection: Inspection) -> dict:
+    """The source and those of its fields that are set (an HMICFRS police inspection exports as before)."""
+    fields = {}
+    for name in inspection_service.SOURCE_FIELDS:
+        value = getattr(inspection, name)
+        if name == "source" and value == "hmicfrs":
+            continue
+        if isinstance(value, date):
+            value = value.isoformat()
+        if value is not None:
+            fields[name] = str(value)
+    return fields
 
 
 def _ordered(inspection: Inspection, parent: Recommendation | None) -> list[Recommendation]:

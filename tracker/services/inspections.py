@@ -12,10 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.db import db
 from tracker.domain import access
-from tracker.domain.deadlines import DeadlineKind, parse_deadline, statutory_response_deadline
+from tracker.domain.clocks import Respondent, Source
+from tracker.domain.deadlines import DeadlineKind, parse_deadline
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
 from tracker.services import MAX_ID, DomainError, get_by_id
+from tracker.services.clocks import new_clock, refresh_clock
 from tracker.services.tracking import check_version
 from tracker.services.users import held_force_ids
 
@@ -125,10 +127,11 @@ def ensure_force_records(inspection: Inspection) -> None:
             sa.select(StatutoryResponse.force_id).where(StatutoryResponse.inspection_id == inspection.id)
         )
     )
-    due = statutory_response_deadline(inspection.published_on)
+    clock = new_clock(inspection)
     for force_id in force_ids:
         if force_id not in have_response:
-            db.session.add(StatutoryResponse(inspection_id=inspection.id, force_id=force_id, due_on=due))
+            db.session.add(StatutoryResponse(inspection_id=inspection.id, force_id=force_id, due_on=clock.due,
+                                             original_due_on=clock.original_due))
     db.session.flush()
 
 
@@ -269,8 +272,10 @@ def set_force_scope(inspection: Inspection, force: Force, in_scope: bool, reason
 
 def create_inspection(title: str, published_on: date, type: InspectionType, *, url: str | None = None,
                       key_findings: str | None = None, all_in_scope: bool = True,
-                      forces: list[Force] | None = None, by: User | None = None) -> Inspection:
-    """Record a newly published inspection, its scope, and the per-force records that follow.
+                      forces: list[Force] | None = None, by: User | None = None, **source_fields) -> Inspection:
+    """Record a newly published inspection (or another source's document), its scope, and the per-force
+    records that follow; `source_fields` are those of set_source_fields (an HMICFRS police inspection
+    when none is given).
 
     `by` is the editor recording it, who may name only forces they belong to.
     """
@@ -280,16 +285,41 @@ def create_inspection(title: str, published_on: date, type: InspectionType, *, u
     inspection = Inspection(slug=slug_for(title, published_on), title=title.strip(), published_on=published_on,
                             type=InspectionType(type), url=_check_url(url),
                             key_findings=(key_findings or "").strip() or None)
+    set_source_fields(inspection, **source_fields)
     db.session.add(inspection)
     set_scope(inspection, _scope_forces(InspectionType(type), all_in_scope, forces or []))
     ensure_force_records(inspection)
     return inspection
 
 
+SOURCE_FIELDS = ("source", "respondent", "reference", "coroner_area", "deceased_name", "printed_due_on",
+                 "target_due_on")
+
+
+def set_source_fields(inspection: Inspection, *, source: Source | str = Source.HMICFRS,
+                      respondent: Respondent | str | None = None, reference: str | None = None,
+                      coroner_area: str | None = None, deceased_name: str | None = None,
+                      printed_due_on: date | None = None, target_due_on: date | None = None) -> None:
+    """Set which body's document this is and the fields of that source (the others are cleared)."""
+    source = Source(source)
+    inspection.source = source
+    inspection.respondent = Respondent(respondent) if respondent else None
+    inspection.reference = (reference or "").strip() or None if source in (Source.IOPC, Source.CORONER) else None
+    is_coroner = source is Source.CORONER
+    inspection.coroner_area = (coroner_area or "").strip() or None if is_coroner else None
+    inspection.deceased_name = (deceased_name or "").strip() or None if is_coroner else None
+    inspection.printed_due_on = printed_due_on if is_coroner else None
+    if printed_due_on and is_coroner and printed_due_on <= inspection.published_on:
+        raise DomainError("The date printed on the report must be after the date of the report",
+                          field="printed_due_on")
+    inspection.target_due_on = target_due_on if source in (Source.HMICFRS_FIRE, Source.OTHER) else None
+
+
 def update_inspection(inspection: Inspection, submitted_version: int | None, *, title: str, published_on: date,
                       type: InspectionType, url: str | None, key_findings: str | None, all_in_scope: bool,
-                      forces: list[Force], by: User | None = None) -> None:
-    """Edit an inspection made against `submitted_version`; a new publication date moves its deadlines.
+                      forces: list[Force], by: User | None = None, **source_fields) -> None:
+    """Edit an inspection made against `submitted_version`; a new date moves its deadlines and a new
+    source its clock (every response's date is read again, with its extensions and pauses).
 
     Forces taken out of scope keep their records (nothing is lost) and are marked as left out.
     """
@@ -301,6 +331,8 @@ def update_inspection(inspection: Inspection, submitted_version: int | None, *, 
     moved = published_on != inspection.published_on
     inspection.title, inspection.published_on, inspection.type = title.strip(), published_on, InspectionType(type)
     inspection.url, inspection.key_findings = _check_url(url), (key_findings or "").strip() or None
+    if source_fields:
+        set_source_fields(inspection, **source_fields)
     chosen_ids = {f.id for f in chosen}
     left_out = {row.force: "Taken out of scope when the inspection was edited"
                 for row in inspection.scope if row.force_id not in chosen_ids and row.in_scope}
@@ -309,12 +341,8 @@ def update_inspection(inspection: Inspection, submitted_version: int | None, *, 
         for rec in inspection.recommendations:
             apply_deadline(rec, published_on)
             refresh_due_dates(rec)
-        db.session.execute(
-            sa.update(StatutoryResponse)
-            .where(StatutoryResponse.inspection_id == inspection.id)
-            .values(due_on=statutory_response_deadline(published_on), version=StatutoryResponse.version + 1)
-            .execution_options(synchronize_session=False)
-        )
+    for response in db.session.scalars(sa.select(StatutoryResponse).where(StatutoryResponse.inspection_id == inspection.id)):
+        refresh_clock(response)
     ensure_force_records(inspection)
 
 

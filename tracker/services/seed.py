@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tracker.db import db
+from tracker.domain.clocks import Respondent, Source
 from tracker.domain.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
 from tracker.models import (
     Action,
@@ -34,6 +35,7 @@ from tracker.models import (
     Tracking,
     User,
 )
+from tracker.services import clocks as clock_service
 from tracker.services import inspections as inspection_service
 from tracker.services import tracking as tracking_service
 from tracker.services import users as user_service
@@ -110,6 +112,15 @@ class InspectionIn(Strict):
     type: InspectionType
     url: str | None = None
     key_findings: str | None = None
+    # Which body's document it is, and that source's own fields (clocks.Source; an HMICFRS police
+    # inspection when left out). `published_on` is the day the source's clock runs from.
+    source: Source = Source.HMICFRS
+    respondent: Respondent | None = None
+    reference: str | None = None
+    coroner_area: str | None = None
+    deceased_name: str | None = None
+    printed_due_on: date | None = None
+    target_due_on: date | None = None
     scope: ScopeIn
     recommendations: list[RecommendationIn] = []
 
@@ -166,6 +177,20 @@ class TrackingIn(Strict):
         return self
 
 
+class ExtensionIn(Strict):
+    new_due_on: date
+    granted_by: str = Field(min_length=1)
+    applied_on: date | None = None
+    granted_on: date | None = None
+    note: str | None = None
+
+
+class PauseIn(Strict):
+    started_on: date
+    ended_on: date | None = None
+    note: str | None = None
+
+
 class ResponseIn(Strict):
     chief_invited_on: date | None = None
     chief_comments_due_on: date | None = None
@@ -173,6 +198,8 @@ class ResponseIn(Strict):
     chief_comments: str | None = None
     pcc_comments: str | None = None
     pcc_response_to_chief: str | None = None
+    extensions: list[ExtensionIn] = []
+    pauses: list[PauseIn] = []
 
 
 class TrackingFile(Strict):
@@ -352,6 +379,8 @@ def load_inspection(item: InspectionIn, forces: dict[str, Force], themes: dict[s
     if inspection is None:
         inspection = Inspection(slug=item.slug, title=item.title, published_on=item.published_on, type=item.type,
                                 url=item.url, key_findings=(item.key_findings or "").strip() or None)
+        inspection_service.set_source_fields(
+            inspection, **item.model_dump(include=set(inspection_service.SOURCE_FIELDS)))
         db.session.add(inspection)
     existing = {rec.ref: rec for rec in inspection.recommendations}
     position = iter(range(1, 10_000))
@@ -425,10 +454,23 @@ def _load_tracking(tf: TrackingFile, forces: dict[str, Force]) -> None:
                 StatutoryResponse.inspection_id == inspection.id, StatutoryResponse.force_id == force.id
             )
         )
-        for name, value in tf.response.model_dump().items():
+        for name, value in tf.response.model_dump(exclude={"extensions", "pauses"}).items():
             if getattr(response, name) is None and value is not None:
                 setattr(response, name, value.strip() if isinstance(value, str) else value)
+        _load_clock(response, tf.response)
     db.session.flush()
+
+
+def _load_clock(response: StatutoryResponse, item: ResponseIn) -> None:
+    """Record the extensions and judicial-review pauses of a response that has none yet."""
+    if response.extensions or response.pauses:
+        return
+    for extension in item.extensions:
+        clock_service.grant_extension(response, None, **extension.model_dump())
+    for pause in item.pauses:
+        row = clock_service.start_pause(response, None, started_on=pause.started_on, note=pause.note)
+        if pause.ended_on is not None:
+            clock_service.end_pause(row, None, ended_on=pause.ended_on)
 
 
 def _load_users(items: list[UserIn], forces: dict[str, Force]) -> dict[str, str]:

@@ -1,0 +1,142 @@
+"""Sources in the register: the demonstration's IOPC, coroner and fire documents with their clocks,
+extensions and judicial-review pauses recorded and audited, a refused change leaving nothing, and
+the migration that made every existing inspection an HMICFRS police inspection."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+
+from tests.scratch_db import dispose, scratch_database
+from tracker import create_app
+from tracker.db import db
+from tracker.domain.clocks import Respondent, Source
+from tracker.domain.statuses import InspectionType
+from tracker.models import AuditEvent, ClockExtension, ClockPause, StatutoryResponse
+from tracker.services import DomainError
+from tracker.services import clocks as clock_service
+from tracker.services.inspections import create_inspection, get_force, get_inspection, update_inspection
+from tracker.services.responses import get_response
+
+
+def test_demonstration_holds_one_document_of_each_source_with_its_clock(app):
+    """The demonstration: four sources, each response due on its own rule."""
+    assert {get_inspection(slug).source for slug in (
+        "vawg-2021", "example-iopc-pursuit-2022", "example-coroner-pfd-2022", "example-fire-inspection-2022")} == {
+        Source.HMICFRS, Source.IOPC, Source.CORONER, Source.HMICFRS_FIRE}
+    vawg = get_response("cumbria", "vawg-2021")
+    assert vawg.due_on == vawg.original_due_on == date(2021, 11, 11)  # s.55(5A): 17 Sep + 55
+    iopc = get_response("cumbria", "example-iopc-pursuit-2022")
+    assert iopc.original_due_on == date(2022, 3, 6)  # para 28B(2): 10 Jan + 55
+    assert iopc.due_on == date(2022, 4, 8)  # para 28B(3): extended on an application of 1 March
+    coroner = get_response("cumbria", "example-coroner-pfd-2022")
+    assert coroner.due_on == date(2022, 4, 11)  # 56 days of 14 Feb, as printed
+    fire = get_response("essex", "example-fire-inspection-2022")
+    assert fire.original_due_on is None and fire.due_on == date(2022, 3, 31)  # no fixed period; the OPCC's date
+    assert get_inspection("example-coroner-pfd-2022").answered_by is Respondent.CHIEF_CONSTABLE
+
+
+def test_demonstration_extension_is_in_the_audit_trail(app):
+    """Extensions are audited records: their creation is in the history of the force."""
+    response = get_response("cumbria", "example-iopc-pursuit-2022")
+    [extension] = response.extensions
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "ClockExtension",
+                                                            AuditEvent.entity_id == extension.id)).all()
+    assert [e.event for e in events] == ["created"]
+    assert events[0].force_id == response.force_id
+    assert events[0].changes["new_due_on"] == [None, "2022-04-08"]
+
+
+@pytest.fixture
+def iopc_response(app):
+    """A new IOPC recommendation to Cumbria made on 1 March 2023 (due 25 April 2023)."""
+    inspection = create_inspection("IOPC recommendation on custody", date(2023, 3, 1), InspectionType.OTHER,
+                                   all_in_scope=False, forces=[get_force("cumbria")], source=Source.IOPC,
+                                   reference="2023/0001")
+    db.session.flush()
+    return db.session.scalar(sa.select(StatutoryResponse).where(StatutoryResponse.inspection_id == inspection.id))
+
+
+def test_extension_recomputes_the_date_and_keeps_the_original(iopc_response):
+    """Para 28B(3): the extended period is in force; the original date is kept."""
+    assert iopc_response.due_on == date(2023, 4, 25)
+    clock_service.grant_extension(iopc_response, None, new_due_on=date(2023, 6, 30), granted_by="Director General",
+                                  applied_on=date(2023, 4, 20))
+    assert (iopc_response.original_due_on, iopc_response.due_on) == (date(2023, 4, 25), date(2023, 6, 30))
+    names = db.session.scalars(sa.select(AuditEvent.event).where(AuditEvent.entity_type == "StatutoryResponse",
+                                                                 AuditEvent.entity_id == iopc_response.id)).all()
+    assert "extension granted" in names
+
+
+def test_late_application_is_refused_and_nothing_is_written(iopc_response):
+    """Para 28B(3): an application received after the period is refused, on its field, with no row."""
+    with pytest.raises(DomainError) as refused:
+        clock_service.grant_extension(iopc_response, None, new_due_on=date(2023, 6, 30),
+                                      granted_by="Director General", applied_on=date(2023, 4, 26))
+    assert refused.value.field == "applied_on"
+    assert iopc_response.due_on == date(2023, 4, 25)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ClockExtension)
+                             .where(ClockExtension.response_id == iopc_response.id)) == 0
+
+
+def test_pause_running_leaves_no_date_and_its_end_extends_the_period(iopc_response):
+    """Para 28B(4): no date while proceedings run; then extended by every day they ran."""
+    pause = clock_service.start_pause(iopc_response, None, started_on=date(2023, 4, 1))
+    assert iopc_response.due_on is None and iopc_response.original_due_on == date(2023, 4, 25)
+    with pytest.raises(DomainError):
+        clock_service.start_pause(iopc_response, None, started_on=date(2023, 4, 2))
+    clock_service.end_pause(pause, pause.version, ended_on=date(2023, 4, 10))
+    assert iopc_response.due_on == date(2023, 5, 5)
+    events = db.session.scalars(sa.select(AuditEvent.event).where(AuditEvent.entity_type == "ClockPause",
+                                                                  AuditEvent.entity_id == pause.id)).all()
+    assert events == ["created", "updated"]
+    assert db.session.get(ClockPause, pause.id).ended_on == date(2023, 4, 10)
+
+
+def test_a_pause_of_a_coroners_clock_is_refused(app):
+    """Only para 28B(4) pauses a clock."""
+    with pytest.raises(DomainError):
+        clock_service.start_pause(get_response("cumbria", "example-coroner-pfd-2022"), None, started_on=date(2022, 3, 1))
+
+
+def test_changing_a_documents_source_moves_its_clock(iopc_response):
+    """The date follows the source: the same day as a coroner's report is due a day later."""
+    inspection = iopc_response.inspection
+    update_inspection(inspection, inspection.version, title=inspection.title, published_on=inspection.published_on,
+                      type=inspection.type, url=None, key_findings=None, all_in_scope=False,
+                      forces=[get_force("cumbria")], source=Source.CORONER, coroner_area="Cumbria")
+    db.session.flush()
+    db.session.refresh(iopc_response)
+    assert iopc_response.due_on == date(2023, 4, 26)
+    assert inspection.reference is None and inspection.coroner_area == "Cumbria"
+
+
+def test_migration_keeps_existing_rows_as_hmicfrs_police_with_their_dates(tmp_path):
+    """Existing data migrates unchanged in meaning: HMICFRS police inspections, the same due dates."""
+    with scratch_database(tmp_path) as url:
+        install = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        try:
+            with install.app_context():
+                upgrade(revision="sessions_and_sign_in")
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text(
+                        "INSERT INTO forces (id, slug, name, area, opcc_name, commissioner_title, "
+                        "explain_areas_for_improvement, created_at, updated_at) VALUES "
+                        "(1, 'f', 'F', 'A', 'O', 'C', false, '2021-01-01', '2021-01-01')"))
+                    conn.execute(sa.text(
+                        "INSERT INTO inspections (id, slug, title, published_on, type, created_at, updated_at, version) "
+                        "VALUES (1, 'i', 'I', '2021-09-17', 'national_thematic', '2021-09-17', '2021-09-17', 1)"))
+                    conn.execute(sa.text(
+                        "INSERT INTO statutory_responses (id, inspection_id, force_id, due_on, created_at, updated_at, "
+                        "version) VALUES (1, 1, 1, '2021-11-11', '2021-09-17', '2021-09-17', 1)"))
+                upgrade()
+                with db.engine.connect() as conn:
+                    assert conn.execute(sa.text("SELECT source, respondent FROM inspections")).one() == ("hmicfrs", None)
+                    assert [str(d) for d in conn.execute(sa.text(
+                        "SELECT due_on, original_due_on FROM statutory_responses")).one()] == ["2021-11-11"] * 2
+                downgrade(revision="sessions_and_sign_in")
+                with db.engine.connect() as conn:
+                    assert str(conn.execute(sa.text("SELECT due_on FROM statutory_responses")).scalar()) == "2021-11-11"
+        finally:
+            dispose(install)
