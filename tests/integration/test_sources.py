@@ -2,6 +2,9 @@
 extensions and judicial-review pauses recorded and audited, a refused change leaving nothing, and
 the migration that made every existing inspection an HMICFRS police inspection."""
 
+import csv
+import io
+import json
 from datetime import date
 
 import pytest
@@ -12,9 +15,9 @@ from tests.scratch_db import dispose, scratch_database
 from tracker import create_app
 from tracker.db import db
 from tracker.domain.clocks import Respondent, Source
-from tracker.domain.statuses import InspectionType
+from tracker.domain.statuses import InspectionType, Role
 from tracker.models import AuditEvent, ClockExtension, ClockPause, StatutoryResponse
-from tracker.services import DomainError
+from tracker.services import DomainError, overdue
 from tracker.services import clocks as clock_service
 from tracker.services.inspections import create_inspection, get_force, get_inspection, update_inspection
 from tracker.services.responses import get_response
@@ -140,3 +143,57 @@ def test_migration_keeps_existing_rows_as_hmicfrs_police_with_their_dates(tmp_pa
                     assert str(conn.execute(sa.text("SELECT due_on FROM statutory_responses")).scalar()) == "2021-11-11"
         finally:
             dispose(install)
+
+
+# --- one register: every source on the dashboard, its exports and the overdue command ---------------
+
+
+def test_overdue_command_gives_each_item_its_source(runner):
+    """`overdue --format json`: each item has a source; the four demonstration sources are there."""
+    result = runner.invoke(args=["overdue", "--format", "json", "--as-of", "2022-04-12"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert all(item["source"] in ("hmicfrs", "hmicfrs_fire", "iopc", "coroner", "other") for item in items)
+    responses = {(i["source"], i["inspection"]): i for i in items if i["type"] == "statutory_response"
+                 and i["force"] in ("cumbria", "essex")}
+    assert responses[("iopc", "example-iopc-pursuit-2022")]["due"] == "2022-04-08"
+    assert responses[("coroner", "example-coroner-pfd-2022")]["due"] == "2022-04-11"
+    assert responses[("hmicfrs_fire", "example-fire-inspection-2022")]["due"] == "2022-03-31"
+    assert responses[("hmicfrs", "vawg-2021")]["due"] == "2021-11-11"
+    assert responses[("iopc", "example-iopc-pursuit-2022")]["title"].startswith("Response to the IOPC to ")
+
+
+def test_register_filters_by_source(app):
+    """The dashboard's query: the source filter keeps one source's rows, in the rows and the counts."""
+    cumbria = get_force("cumbria").id
+    everything = overdue.ItemFilter(as_of=date(2022, 4, 1), force_ids=(cumbria,), window="open")
+    sources = {row.source for row in overdue.list_items(everything, page=None)}
+    assert {"hmicfrs", "iopc", "coroner"} <= sources
+    coroner = overdue.ItemFilter(as_of=date(2022, 4, 1), force_ids=(cumbria,), window="open", source="coroner")
+    rows = overdue.list_items(coroner, page=None)
+    assert rows and {row.inspection for row in rows} == {"example-coroner-pfd-2022"}
+    counts = overdue.summary_counts(coroner)
+    assert counts["statutory_response"]["due_soon"] == 1  # due 11 April 2022
+    assert sum(c["in_window"] for c in counts.values()) == len(rows)
+
+
+def test_dashboard_filters_by_source_and_names_it(as_role):
+    """The dashboard page: a Source filter, the source named on each row, a bad value an error."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    html = client.get("/?as_of=2022-04-01&window=open&source=iopc").get_data(as_text=True)
+    assert '<span class="govuk-caption-s tracker-source">IOPC</span> Example: IOPC learning' in html
+    assert "tracker-source\">HMICFRS (police)</span>" not in html
+    assert "Response to the IOPC to Example" in html
+    assert '<option value="iopc" selected>' in html
+    bad = client.get("/?source=nonsense")
+    assert bad.status_code == 400 and "Select a source from the list" in bad.get_data(as_text=True)
+
+
+def test_exports_carry_the_source(as_role):
+    """CSV: a Source column naming each row's source."""
+
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    rows = list(csv.reader(io.StringIO(client.get("/export.csv?as_of=2022-04-12&window=open")
+                                       .get_data(as_text=True))))
+    column = rows[0].index("Source")
+    assert {row[column] for row in rows[1:]} >= {"HMICFRS (police)", "IOPC", "Coroner"}

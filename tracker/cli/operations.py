@@ -23,7 +23,7 @@ from tracker.services import reminders
 from tracker.services import responses as response_service
 from tracker.services.overdue import overdue_items
 
-OVERDUE_FIELDS = ["type", "force", "inspection", "ref", "title", "owner", "status", "due", "days_overdue"]
+OVERDUE_FIELDS = ["type", "source", "force", "inspection", "ref", "title", "owner", "status", "due", "days_overdue"]
 
 
 @click.command("overdue")
@@ -32,7 +32,7 @@ OVERDUE_FIELDS = ["type", "force", "inspection", "ref", "title", "owner", "statu
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @needs_schema()
 def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> None:
-    """List the recommendations, actions and statutory responses overdue on a date."""
+    """List the recommendations, actions and statutory responses (of every source) overdue on a date."""
     as_of = as_of or date.today()
     force_ids = None
     if force_slug:
@@ -67,9 +67,9 @@ def _print_table(items, as_of: date) -> None:
     if not items:
         click.echo(f"Nothing is overdue on {as_of.isoformat()}.")
         return
-    rows = [["Days", "Type", "Force", "Inspection", "Ref", "Due", "Owner", "Title"]]
+    rows = [["Days", "Type", "Source", "Force", "Inspection", "Ref", "Due", "Owner", "Title"]]
     for item in items:
-        rows.append([str(item.days_overdue), item.type, item.force, item.inspection, item.ref or "-",
+        rows.append([str(item.days_overdue), item.type, item.source, item.force, item.inspection, item.ref or "-",
                      item.due.isoformat(), item.owner or "-", item.title[:60]])
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:

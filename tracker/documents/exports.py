@@ -14,9 +14,9 @@ from tracker.domain.register import ITEM_TYPES, Row
 from tracker.domain.statuses import Kind
 from tracker.domain.text import printable
 
-COLUMNS = ["Item", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
+COLUMNS = ["Item", "Source", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
            "Days overdue", "Last update", "Link"]
-WIDTHS = [18, 26, 40, 10, 20, 60, 30, 20, 12, 12, 12, 40]
+WIDTHS = [18, 16, 26, 40, 10, 20, 60, 30, 20, 12, 12, 12, 40]
 
 
 def _kind_label(row: Row) -> str:
@@ -27,7 +27,7 @@ def _kind_label(row: Row) -> str:
 def row_values(row: Row, base_url: str) -> list:
     """One row's cells, as Python values (dates as dates, numbers as ints)."""
     return [
-        ITEM_TYPES[row.type], row.force_name, row.inspection_title, row.ref or "", _kind_label(row), row.title,
+        ITEM_TYPES[row.type], row.source_label, row.force_name, row.inspection_title, row.ref or "", _kind_label(row), row.title,
         row.owner or "", row.status_label, row.due, row.days_overdue, row.last_update, base_url.rstrip("/") + row.url,
     ]
 
@@ -126,7 +126,8 @@ def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> byt
         ref = f" {row.ref}" if row.ref else ""
         summary = f"Due: {ITEM_TYPES[row.type]}{ref} – {row.title} ({row.force_name})"
         event.add("summary", printable(summary, multiline=False))
-        event.add("description", printable(f"{row.inspection_title}\nOwner: {row.owner or 'not set'}\nStatus: {row.status_label}"))
+        event.add("description", printable(f"{row.source_label}: {row.inspection_title}\nOwner: {row.owner or 'not set'}\n"
+                                           f"Status: {row.status_label}"))
         event.add("url", base_url.rstrip("/") + row.url)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.clocks import Source
 from tracker.domain.deadlines import days_overdue, due_state, rag_rating
 from tracker.domain.statuses import ActionStatus, TrackingStatus
 
@@ -51,6 +52,7 @@ class ItemFilter:
     theme_id: int | None = None
     owner: str | None = None
     status: str | None = None
+    source: str | None = None  # clocks.Source: whose document (hmicfrs, hmicfrs_fire, iopc, coroner, other)
     window: str = "overdue"
     # Whether rows of inspections published after the as-of date must be left out; None: ask the
     # database (resolve() asks once, for the queries of one page).
@@ -86,6 +88,12 @@ class Row:
     rag_forecast: str | None
     last_update: date | None
     as_of: date
+    source: str = Source.HMICFRS.value  # whose document the item answers (clocks.Source)
+
+    @property
+    def source_label(self) -> str:
+        """The source as a column or a filter names it ("IOPC", "Coroner")."""
+        return Source(self.source).short_label
 
     @property
     def days_overdue(self) -> int:
@@ -113,6 +121,11 @@ class Row:
         if self.type == "statutory_response":
             return f"/responses/{self.force}/{self.inspection}"
         return f"/tracking/{self.tracking_id}"
+
+
+def response_title(source: str, document_title: str) -> str:
+    """The register's title of a response: the source's response document and what it answers."""
+    return f"{Source(source).response_name} to {document_title}"
 
 
 def status_label(item_type: str, status: str) -> str:

@@ -25,6 +25,7 @@ from tracker.domain.register import (  # noqa: F401  (the register's names, read
     ItemFilter,
     Row,
     publication_check_needed,
+    response_title,
     status_choices,
     status_label,
 )
@@ -173,6 +174,8 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
         conds.append(u.c.inspection_id == f.inspection_id)
     if f.inspection_type:
         conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.type == f.inspection_type)))
+    if f.source:
+        conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.source == f.source)))
     if f.item_type:
         conds.append(u.c.type == f.item_type)
     if f.kind:
@@ -245,7 +248,7 @@ def _row_select(u):
     return (
         sa.select(u, Force.slug.label("force_slug"), Force.name.label("force_name"),
                   Inspection.slug.label("inspection_slug"), Inspection.title.label("inspection_title"),
-                  Inspection.type.label("inspection_type"))
+                  Inspection.type.label("inspection_type"), Inspection.source.label("source"))
         .join(Force, u.c.force_id == Force.id)
         .join(Inspection, u.c.inspection_id == Inspection.id)
     )
@@ -392,11 +395,11 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
             type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
             inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
             inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
-            title=_short(r["title"]) if r["type"] != "statutory_response" else f"s.55 response to {r['inspection_title']}",
+            title=_short(r["title"]) if r["type"] != "statutory_response" else response_title(_value(r["source"]), r["inspection_title"]),
             owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
             rag_forecast=_value(r["rag_forecast"]),
             last_update=updates.get((r["type"], r["id"] if r["type"] == "action" else r["tracking_id"])),
-            as_of=f.as_of,
+            as_of=f.as_of, source=_value(r["source"]),
         )
         for r in records
     ]
@@ -508,8 +511,8 @@ def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
         Row(type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
             inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
             inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
-            title=_short(r["title"]) if r["type"] != "statutory_response" else f"s.55 response to {r['inspection_title']}",
+            title=_short(r["title"]) if r["type"] != "statutory_response" else response_title(_value(r["source"]), r["inspection_title"]),
             owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
-            rag_forecast=_value(r["rag_forecast"]), last_update=None, as_of=as_of)
+            rag_forecast=_value(r["rag_forecast"]), last_update=None, as_of=as_of, source=_value(r["source"]))
         for r in db.session.execute(q).mappings()
     ]

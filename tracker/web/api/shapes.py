@@ -160,6 +160,7 @@ def overdue_row(row: Row, base_url: str) -> dict:
         "inspection": row.inspection,
         "inspection_title": row.inspection_title,
         "inspection_type": row.inspection_type,
+        "source": row.source,
         "ref": row.ref,
         "kind": row.kind,
         "title": row.title,

@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 
+from tracker.domain.clocks import Source
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, Theme
 from tracker.services import overdue
@@ -68,6 +69,7 @@ class FilterForm(TrackerForm):
     force = SelectField("Force", widget=FastGovSelect(), validate_choice=False)
     inspection = SelectField("Inspection", widget=FastGovSelect(), validate_choice=False)
     inspection_type = SelectField("Inspection type", widget=FastGovSelect(), validate_choice=False)
+    source = SelectField("Source", widget=FastGovSelect(), validate_choice=False)
     type = SelectField("Item", widget=FastGovSelect(), validate_choice=False)
     kind = SelectField("Kind", widget=FastGovSelect(), validate_choice=False)
     theme = SelectField("Theme", widget=FastGovSelect(), validate_choice=False)
@@ -86,6 +88,7 @@ class FilterForm(TrackerForm):
         "force": "Select one of your forces",
         "inspection": "Select an inspection from the list",
         "inspection_type": "Select an inspection type from the list",
+        "source": "Select a source from the list",
         "type": "Select an item from the list",
         "kind": "Select a kind from the list",
         "theme": "Select a theme from the list",
@@ -135,6 +138,7 @@ def build_form(args, *, window_default: str = "overdue") -> FilterForm:
     form.force.choices = [("", "All your forces")] + choices["forces"]
     form.inspection.choices = [("", "All inspections")] + choices["inspections"]
     form.inspection_type.choices = [("", "All types")] + InspectionType.choices()
+    form.source.choices = [("", "All sources")] + [(source.value, source.short_label) for source in Source]
     form.type.choices = [("", "All items")] + list(overdue.ITEM_TYPES.items())
     form.kind.choices = [("", "All kinds")] + Kind.choices()
     form.theme.choices = [("", "All themes")] + choices["themes"]
@@ -147,7 +151,7 @@ def build_form(args, *, window_default: str = "overdue") -> FilterForm:
     for name, default in (("window", window_default), ("sort", "days"), ("order", "desc"), ("per_page", "25")):
         if not form[name].data:
             form[name].data = default
-    for name in ("force", "inspection", "inspection_type", "type", "kind", "theme", "owner", "status"):
+    for name in ("force", "inspection", "inspection_type", "source", "type", "kind", "theme", "owner", "status"):
         form[name].data = form[name].data or ""
     return form
 
@@ -172,6 +176,7 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         theme_id=theme_id,
         owner=form.owner.data or None,
         status=form.status.data or None,
+        source=form.source.data or None,
         window=form.window.data,
         check_published=overdue.publication_check_needed(form.latest_publication, as_of),
     )
