@@ -10,6 +10,7 @@ import io
 import json
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import AS_OF_APRIL, get_force, get_inspection
@@ -21,6 +22,15 @@ from tracker.services import oversight
 from tracker.services.overdue import ItemFilter, list_items, summary_counts
 
 REASON = "Cumbria Constabulary was inspected separately for this report."
+
+
+@pytest.fixture(autouse=True)
+def _only_the_vawg_inspection(app):
+    """Cumbria owes only the VAWG inspection here: the demonstration's other sources' documents
+    (an IOPC recommendation, a coroner's report) are removed for these tests (rolled back after)."""
+    for slug in ("example-iopc-pursuit-2022", "example-coroner-pfd-2022"):
+        db.session.delete(get_inspection(slug))
+    db.session.flush()
 
 
 def _set_cumbria_scope(in_scope: bool) -> None:
