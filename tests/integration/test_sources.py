@@ -121,7 +121,7 @@ def test_migration_keeps_existing_rows_as_hmicfrs_police_with_their_dates(tmp_pa
         install = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         try:
             with install.app_context():
-                upgrade(revision="sessions_and_sign_in")
+                upgrade(revision="bare_recommendation_refs")
                 with db.engine.begin() as conn:
                     conn.execute(sa.text(
                         "INSERT INTO forces (id, slug, name, area, opcc_name, commissioner_title, "
@@ -138,7 +138,7 @@ def test_migration_keeps_existing_rows_as_hmicfrs_police_with_their_dates(tmp_pa
                     assert conn.execute(sa.text("SELECT source, respondent FROM inspections")).one() == ("hmicfrs", None)
                     assert [str(d) for d in conn.execute(sa.text(
                         "SELECT due_on, original_due_on FROM statutory_responses")).one()] == ["2021-11-11"] * 2
-                downgrade(revision="sessions_and_sign_in")
+                downgrade(revision="bare_recommendation_refs")
                 with db.engine.connect() as conn:
                     assert str(conn.execute(sa.text("SELECT due_on FROM statutory_responses")).scalar()) == "2021-11-11"
         finally:

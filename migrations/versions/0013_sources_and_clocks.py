@@ -6,13 +6,13 @@ Every existing inspection is an HMICFRS police inspection (the column's default)
 response keeps its date, which is also its original date: nothing changes in meaning.
 
 Revision ID: sources_and_clocks
-Revises: sessions_and_sign_in
+Revises: bare_recommendation_refs
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "sources_and_clocks"
-down_revision = "sessions_and_sign_in"
+down_revision = "bare_recommendation_refs"
 branch_labels = None
 depends_on = None
 
