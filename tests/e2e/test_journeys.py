@@ -131,6 +131,28 @@ def test_an_editor_records_an_inspection_and_logs_progress(live_server, new_page
     assert "It should publish the review." in page.inner_text("main")
 
 
+def test_an_administrator_imports_a_register_page_with_an_item_the_inspection_holds(live_server, new_page):
+    folder = _html_folder(live_server)
+    page = new_page()
+    sign_in(page, live_server, "admin")
+    page.goto(live_server["url"] + "/inspections/vawg-2021/import")
+    page.fill("#text", "The inspectorate published its report on 17th September 2021.\n\n"
+                       "Recommendations\n3. Chief constables should review their policies.\n"
+                       "9. Within six months, forces should train their call handlers.\n"
+                       "[on]4th May 2022 [status]awaiting-review[/status][/on]\n")
+    page.click("button:has-text('Read the recommendations')")
+    page.wait_for_load_state()  # the preview, fully parsed
+    body = page.inner_text("main")
+    assert "The text says the report was published on 17 September 2021" in body
+    assert "This looks like reference 3 already on the inspection" in body
+    assert not page.is_checked("#items-0-include") and page.is_checked("#items-1-include")
+    _save(page, "import preview with a duplicate", folder, served=False)
+    assert_accessible(page, "import preview with a duplicate")
+    page.click("button:has-text('Import 2 items')")
+    page.wait_for_load_state()  # the inspection's page
+    assert "1 item imported" in page.content()
+
+
 @pytest.mark.parametrize("name, path, role", PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_is_accessible(live_server, new_page, name, path, role):
     page = new_page(role=role)

@@ -18,6 +18,7 @@ from wtforms import SubmitField, TextAreaField
 
 from tracker.domain import importer
 from tracker.domain.deadlines import parse_deadline
+from tracker.domain.formatting import plural
 from tracker.domain.statuses import Kind, Role
 from tracker.models import Inspection
 from tracker.services import imports as import_service
@@ -204,7 +205,7 @@ def confirm(slug: str):
         import_service.add_parsed_items(inspection, items, current_user)
     if not attempt.ok:
         return _preview(inspection, rows, warnings, errors, status=400, publication=publication)
-    flash(f"{len(items)} items imported into {inspection.title}", "success")
+    flash(f"{plural(len(items), 'item')} imported into {inspection.title}", "success")
     return redirect(_done_url(inspection))
 
 
