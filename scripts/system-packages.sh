@@ -13,6 +13,8 @@ need fonts-dejavu-core
 need poppler-utils
 need chromium
 need chromium-driver
+# LibreOffice Writer (headless) converts the Word copy of a response in the tests, as the PCC's office opens it.
+need libreoffice-writer-nogui
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The PostgreSQL server (initdb, pg_ctl, postgres) and its client tools (pg_dump, pg_restore) for
 # the second test pass and for backups; Debian keeps them in /usr/lib/postgresql/<version>/bin.

@@ -36,6 +36,11 @@ from tracker.web.auth import session_fields
 
 ROLES = (Role.SERVICE_ADMIN, Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
 ANON = None
+# The PCC's approver reads what a viewer reads and, alone, approves: (own, other) where it differs from a viewer.
+APPROVER_ROWS: dict[tuple[str, str], tuple[int, int]] = {
+    ("GET", "responses.approve"): (200, 404),  # the check-answers page (here: what is missing, linked)
+    ("POST", "responses.approve"): (200, 404),  # refused (nothing declared, explanations missing): the page again
+}
 
 
 @dataclass(frozen=True)
@@ -116,23 +121,37 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "tracking.action_history"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "tracking.new_update"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "tracking.new_update"): Row(EDITORS, OWN_ONLY, 302),
-    ("POST", "tracking.sign_off"): Row("400 400 403 400 403", "400 404 404 404 404", 302),  # no version: 400
+    # Signing off: a confirmation page first (no version posted: the page again); undo without a version: 400
+    ("GET", "tracking.sign_off"): Row("200 200 403 200 403", OWN_ONLY, 302),
+    ("POST", "tracking.sign_off"): Row("200 200 403 200 403", OWN_ONLY, 302),
+    ("POST", "tracking.undo_sign_off"): Row("400 400 403 400 403", "400 404 404 404 404", 302),
     ("GET", "tracking.evidence"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.show"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.version_pdf"): Row(ALL_200, OWN_ONLY, 302),
-    ("POST", "responses.approve"): Row("302 302 403 302 403", "302 404 403 404 403", 302),
-    ("GET", "responses.milestones"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("POST", "responses.milestones"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("GET", "responses.comments"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("POST", "responses.comments"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("GET", "responses.copies"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("POST", "responses.copies"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("GET", "responses.publish"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("POST", "responses.publish"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("GET", "responses.statutory_paragraph"): Row(EDITORS, "200 404 404 403 403", 302),
-    ("POST", "responses.statutory_paragraph"): Row(EDITORS, "200 404 404 403 403", 302),
+    # Approval is the PCC's approver's alone (APPROVER below); the force comes first, so another's is 404
+    ("GET", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
+    ("POST", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
+    ("GET", "responses.draft_docx"): Row(ALL_200, OWN_ONLY, 302),
+    # The response's editing pages load the response first: another force's answers 404 before any role check
+    ("GET", "responses.invite"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.invite"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.explanations"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.explanations"): Row(EDITORS, OWN_ONLY, 302),  # no versions posted: the page again
+    ("POST", "responses.ready"): Row("302 302 302 403 403", "302 404 404 404 404", 302),  # refused: what is missing
+    ("GET", "responses.start_from"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.start_from"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.milestones"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.milestones"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.publish"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.publish"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.statutory_paragraph"): Row(EDITORS, OWN_ONLY, 302),
+    ("POST", "responses.statutory_paragraph"): Row(EDITORS, OWN_ONLY, 302),
     # Users: a force administrator manages only their forces' users
     ("GET", "admin.users"): Row(ADMINS, None, 302),
     ("GET", "admin.new_user"): Row(ADMINS, None, 302),
@@ -231,7 +250,7 @@ def world(_database):
             {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionBoundSession})
         try:
             users, bearer = {}, {}
-            for role in ROLES:
+            for role in (*ROLES, Role.APPROVER):
                 user = make_user(role, ("cumbria",), email=f"matrix.{role.value}@test.example")
                 user.calendar_token = secrets.token_urlsafe(32)
                 user.session_token = secrets.token_urlsafe(32)
@@ -331,7 +350,7 @@ def test_every_route_has_a_row(world):
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])
-@pytest.mark.parametrize("who", [*ROLES, ANON], ids=lambda r: r.value if r else "signed-out")
+@pytest.mark.parametrize("who", [*ROLES, Role.APPROVER, ANON], ids=lambda r: r.value if r else "signed-out")
 def test_every_route_answers_as_the_matrix_says(world, who, method, monkeypatch):
     # PDFs drawn as a few bytes: the matrix is about who gets an answer; WeasyPrint has tests of its own.
     stub = lambda *args, **kwargs: b"%PDF-1.7 matrix\n%%EOF\n"  # noqa: E731
@@ -346,7 +365,12 @@ def test_every_route_answers_as_the_matrix_says(world, who, method, monkeypatch)
             row = MATRIX[method, rule.endpoint]
             sides = [("own", row.own)] + ([("other", row.other)] if row.other else [])
             for side, codes in sides:
-                expected = row.anon if who is None else int(codes.split()[ROLES.index(who)])
+                if who is Role.APPROVER:
+                    as_viewer = int(codes.split()[ROLES.index(Role.VIEWER)])
+                    expected = APPROVER_ROWS.get((method, rule.endpoint), (as_viewer, as_viewer))[side == "other"] \
+                        if (method, rule.endpoint) in APPROVER_ROWS else as_viewer
+                else:
+                    expected = row.anon if who is None else int(codes.split()[ROLES.index(who)])
                 status, refused_but_wrote = _ask(world, method, rule, side, who)
                 if status != expected:
                     wrong.append(f"{method} {rule.endpoint} ({side}): {status}, expected {expected}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 from uuid import uuid4
 
@@ -12,6 +13,7 @@ from flask import g
 
 from tests.conftest import csrf_token_from, sign_in
 from tests.conftest import make_user as _make_user
+from tests.integration.test_reminders import smtp  # noqa: F401  (the local SMTP server fixture)
 from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.domain.statuses import Role
@@ -80,14 +82,19 @@ def cumbria():
     return response_service.get_response("cumbria", "vawg-2021")
 
 
-def make_ready(drafter=None):
-    """Explanations written, drafted by one editor and approved by a reviewer."""
+def explained():
+    """Cumbria's response with every explanation written."""
     response = cumbria()
     for tracking in response_trackings(response):
         tracking.pcc_explanation = f"Explanation {tracking.recommendation.ref}"
-    drafter = drafter or seeded(Role.EDITOR)
-    response_service.update_milestones(response, response.version, drafter, drafted_on=date(2021, 11, 1))
-    response_service.approve(response, seeded(Role.REVIEWER), date(2021, 11, 2))
+    return response
+
+
+def make_ready(drafter=None):
+    """Explanations written, sent for approval by an editor and approved by the PCC's approver."""
+    response = explained()
+    response_service.mark_ready(response, drafter or seeded(Role.EDITOR), date(2021, 11, 1))
+    response_service.approve(response, seeded(Role.APPROVER), date(2021, 11, 2))
     db.session.commit()
     return response
 
@@ -97,28 +104,60 @@ def test_signed_out_is_sent_to_sign_in(client):
     assert client.get(PAGE).status_code == 302
 
 
-def test_response_page_shows_milestones_countdown_comments_and_missing(as_seeded):
-    """The page lists what is missing with links to the tracking pages."""
+def task_statuses(html: str) -> dict[str, str]:
+    """Each task's name and status as the task list shows them."""
+    import re
+    items = re.findall(r'<li class="govuk-task-list__item.*?</li>', html, flags=re.S)
+    out = {}
+    for item in items:
+        name = re.sub(r"<[^>]+>|\s+", " ", re.search(r'govuk-task-list__name-and-hint">(.*?)</div>', item, re.S).group(1))
+        status = re.sub(r"<[^>]+>|\s+", " ", re.search(r'govuk-task-list__status[^>]*>(.*?)</div>', item, re.S).group(1))
+        hint = re.search(r'govuk-task-list__hint[^>]*>(.*?)</div>', item, re.S)
+        name = name.replace(re.sub(r"<[^>]+>|\s+", " ", hint.group(1)), "") if hint else name
+        out[unescape(" ".join(name.split()))] = unescape(" ".join(status.split()))
+    return out
+
+
+def test_response_page_is_a_task_list_in_the_order_of_the_law(as_seeded):
+    """The tasks in the order of s.55, each with its status and a link to the page that does it."""
     page = as_seeded(Role.EDITOR).get(PAGE)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     check_html(html)
     assert "Statutory deadline 11 November 2021" in html and "days late" in html
-    assert "The Police &amp; Crime Commissioner welcomes" in html
+    assert list(task_statuses(html).items()) == [
+        ("Invite the chief constable's comments", "Not started"),
+        ("The chief constable's comments", "Completed"),
+        ("The PCC's comments", "Completed"),
+        ("Explain what is done about each recommendation", "Not started"),
+        ("Send for approval", "Cannot start yet"),
+        ("Approval by the PCC", "Cannot start yet"),
+        ("Publish the response", "Cannot start yet"),
+        ("Send copies to HMICFRS and the Home Secretary", "Cannot start yet"),
+    ]
+    assert "0 of 4 written" in html
+    for path in ("/invite", "/chief-comments", "/comments", "/explanations"):
+        assert f'href="{PAGE}{path}"' in html
     tracking_ids = [t.id for t in response_trackings(cumbria())]
     for tracking_id in tracking_ids:
-        assert f'href="/tracking/{tracking_id}"' in html
-    assert "Change the milestones" in html and "Preview the public copy as a PDF" in html
+        assert f'href="{PAGE}/explanations#explanation-{tracking_id}"' in html
+    assert "Change the dates" in html and "Preview the public copy as a PDF" in html
 
 
 def test_another_forces_response_is_404(as_role):
     """A user of another force gets 404 on every page of the response, never the data."""
     client = as_role(Role.ADMIN, ("hampshire-and-isle-of-wight",))
-    for path in [PAGE, PAGE + "/preview", PAGE + "/preview.pdf", PAGE + "/milestones", PAGE + "/comments",
-                 PAGE + "/publish", PAGE + "/copies", PAGE + "/versions/1.pdf", "/responses/cumbria/statutory-paragraph/edit"]:
+    for path in [PAGE, PAGE + "/preview", PAGE + "/preview.pdf", PAGE + "/draft.docx", PAGE + "/milestones",
+                 PAGE + "/comments", PAGE + "/invite", PAGE + "/chief-comments", PAGE + "/explanations",
+                 PAGE + "/start-from", PAGE + "/publish", PAGE + "/copies", PAGE + "/versions/1.pdf",
+                 "/responses/cumbria/statutory-paragraph/edit"]:
         assert client.get(path).status_code == 404, path
-    for path in [PAGE + "/milestones", PAGE + "/comments", PAGE + "/publish", PAGE + "/copies", PAGE + "/approve"]:
+    for path in [PAGE + "/milestones", PAGE + "/comments", PAGE + "/invite", PAGE + "/chief-comments",
+                 PAGE + "/explanations", PAGE + "/ready", PAGE + "/start-from", PAGE + "/publish", PAGE + "/copies"]:
         assert client.post(path).status_code == 404, path
+    approver = as_role(Role.APPROVER, ("hampshire-and-isle-of-wight",))
+    assert approver.get(PAGE + "/approve").status_code == 404
+    assert approver.post(PAGE + "/approve").status_code == 404
 
 
 def test_unknown_response_is_404(as_seeded):
@@ -138,25 +177,66 @@ def test_viewer_cannot_edit(as_seeded):
     viewer = as_seeded(Role.VIEWER)
     assert viewer.get(PAGE + "/milestones").status_code == 403
     assert viewer.post(PAGE + "/publish").status_code == 403
+    for path in ("/invite", "/chief-comments", "/explanations", "/start-from"):
+        assert viewer.get(PAGE + path).status_code == 403
+    for role in (Role.VIEWER, Role.REVIEWER, Role.EDITOR):
+        assert as_seeded(role).get(PAGE + "/approve").status_code == 403, role
 
 
 def test_milestones_saved(as_seeded):
-    """Valid dates are saved and the editor becomes the drafter."""
+    """Valid dates are saved."""
     client = as_seeded(Role.EDITOR)
     version = cumbria().version
     form = {"version": version, "chief_invited_on": ["20", "9", "2021"], "chief_comments_due_on": ["8", "10", "2021"],
-            "chief_comments_received_on": ["", "", ""], "drafted_on": ["1", "11", "2021"]}
+            "chief_comments_received_on": ["", "", ""]}
     assert client.post(PAGE + "/milestones", data=form).status_code == 302
     response = cumbria()
-    assert response.chief_invited_on == date(2021, 9, 20) and response.drafted_on == date(2021, 11, 1)
-    assert response.drafted_by is not None
+    assert response.chief_invited_on == date(2021, 9, 20) and response.chief_comments_due_on == date(2021, 10, 8)
+
+
+def test_the_invitation_needs_both_dates_in_order(as_seeded):
+    """s.55(4): the invitation and the date comments are asked by, the second not before the first."""
+    client = as_seeded(Role.EDITOR)
+    check_html(client.get(PAGE + "/invite").get_data(as_text=True))
+    refused = client.post(PAGE + "/invite", data={"version": cumbria().version, "chief_invited_on": ["20", "9", "2021"],
+                                                  "chief_comments_due_on": ["1", "9", "2021"]})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "on or after the date of the invitation" in html and "<title>Error:" in html
+    assert 'href="#chief_comments_due_on-day"' in html
+    check_html(html)
+    missing = client.post(PAGE + "/invite", data={"version": cumbria().version, "chief_invited_on": ["", "", ""],
+                                                  "chief_comments_due_on": ["", "", ""]})
+    assert "Enter the date the chief constable was invited" in missing.get_data(as_text=True)
+    db.session.expire_all()
+    assert cumbria().chief_invited_on is None
+    saved = client.post(PAGE + "/invite", data={"version": cumbria().version, "chief_invited_on": ["20", "9", "2021"],
+                                                "chief_comments_due_on": ["8", "10", "2021"]})
+    assert saved.status_code == 302 and saved.location.endswith(PAGE)
+    assert task_statuses(client.get(PAGE).get_data(as_text=True))["Invite the chief constable's comments"] == "Completed"
+
+
+def test_the_chief_constables_comments_page(as_seeded):
+    """Comments with the day they came, or why there are none; not both."""
+    client = as_seeded(Role.EDITOR)
+    check_html(client.get(PAGE + "/chief-comments").get_data(as_text=True))
+    both = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["1", "11", "2021"],
+                                                       "chief_comments": "Words", "chief_comments_absence": "None"})
+    assert "not both" in both.get_data(as_text=True)
+    undated = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
+                                                          "chief_comments": "Words", "chief_comments_absence": ""})
+    assert "Enter the date the chief constable&#39;s comments were received" in undated.get_data(as_text=True)
+    saved = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
+                                                        "chief_comments": "", "chief_comments_absence": "Chose not to comment"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert cumbria().chief_comments is None and cumbria().chief_comments_absence == "Chose not to comment"
 
 
 def test_milestones_invalid_date_redisplays(as_seeded):
     """An impossible date is refused with a GOV.UK message and the form again."""
     client = as_seeded(Role.EDITOR)
     form = {"version": cumbria().version, "chief_invited_on": ["31", "2", "2021"], "chief_comments_due_on": ["", "", ""],
-            "chief_comments_received_on": ["", "", ""], "drafted_on": ["", "", ""]}
+            "chief_comments_received_on": ["", "", ""]}
     page = client.post(PAGE + "/milestones", data=form)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "must be a real date" in html and "<title>Error:" in html
@@ -167,7 +247,7 @@ def test_milestones_stale_version_is_refused(as_seeded):
     """Optimistic locking: a form from an older version saves nothing."""
     client = as_seeded(Role.EDITOR)
     form = {"version": cumbria().version - 1 if cumbria().version > 1 else 999, "chief_invited_on": ["20", "9", "2021"],
-            "chief_comments_due_on": ["", "", ""], "chief_comments_received_on": ["", "", ""], "drafted_on": ["", "", ""]}
+            "chief_comments_due_on": ["", "", ""], "chief_comments_received_on": ["", "", ""]}
     page = client.post(PAGE + "/milestones", data=form)
     assert page.status_code == 200 and "Someone else saved" in page.get_data(as_text=True)
     check_html(page.get_data(as_text=True))
@@ -179,11 +259,10 @@ def test_comments_saved(as_seeded):
     """The comments form saves the texts."""
     client = as_seeded(Role.EDITOR)
     page = client.post(PAGE + "/comments", data={"version": cumbria().version, "pcc_comments": "New PCC words",
-                                                 "chief_comments": "", "chief_comments_absence": "Chose not to comment",
                                                  "pcc_response_to_chief": ""})
     assert page.status_code == 302
     response = cumbria()
-    assert response.pcc_comments == "New PCC words" and response.chief_comments is None
+    assert response.pcc_comments == "New PCC words" and response.chief_comments  # the chief's are kept
 
 
 def test_previews(as_seeded):
@@ -202,35 +281,120 @@ def test_publish_page_lists_what_is_missing(as_seeded):
     html = as_seeded(Role.EDITOR).get(PAGE + "/publish").get_data(as_text=True)
     check_html(html)
     assert "cannot be published yet" in html and "Write the PCC&#39;s explanation for recommendation 3.2" in html
+    tracking = next(t for t in response_trackings(cumbria()) if t.recommendation.ref == "3.2")
+    assert f'href="{PAGE}/explanations#explanation-{tracking.id}"' in html
 
 
-def test_publish_refused_when_incomplete_writes_nothing(as_seeded, published_dir):
-    """Publishing an incomplete response shows the list and writes nothing."""
-    response = cumbria()
-    response_service.update_milestones(response, response.version, seeded(Role.EDITOR), drafted_on=date(2021, 11, 1))
-    response_service.approve(response, seeded(Role.REVIEWER), date(2021, 11, 2))
+def test_publish_refused_when_changed_since_approval_writes_nothing(as_seeded, published_dir):
+    """An explanation blanked after approval: the approval no longer counts, the page says so, nothing is written."""
+    response = make_ready()
+    response_trackings(response)[0].pcc_explanation = None
     db.session.commit()
-    page = as_seeded(Role.EDITOR).post(PAGE + "/publish", data={"reason": ""})
+    editor = as_seeded(Role.EDITOR)
+    page = editor.post(PAGE + "/publish", data={"reason": ""})
     assert page.status_code == 200 and "cannot be published" in page.get_data(as_text=True)
     assert not published_dir.exists()
     assert cumbria().versions == []
+    html = editor.get(PAGE).get_data(as_text=True)
+    assert task_statuses(html)["Approval by the PCC"] == "New approval needed"
+    assert "Changed since it was approved: Recommendation 3" in html and "no longer counts" in html
 
 
-def test_approve_by_reviewer_through_the_page(app):
-    """A reviewer's POST approves; the drafter's is refused."""
-    drafter = make_user(Role.REVIEWER)
-    response = cumbria()
-    response_service.update_milestones(response, response.version, drafter, drafted_on=date(2021, 11, 1))
-    db.session.commit()
-    own = sign_in(app.test_client(), drafter).post(PAGE + "/approve", follow_redirects=True)
-    assert "someone other than the person who drafted" in own.get_data(as_text=True)
-    assert cumbria().approved_on is None
-    # The tests' app context outlives a request, and Flask-Login keeps the user in g: forget it.
-    g.pop("_login_user", None)
-    other = sign_in(app.test_client(), make_user(Role.REVIEWER))
-    assert other.post(PAGE + "/approve").status_code == 302
+def test_the_explanations_page_saves_every_explanation_at_once(as_seeded):
+    """Every recommendation's text and deadline, read-only, with its explanation and the chief's comment; one save."""
+    client = as_seeded(Role.EDITOR)
+    trackings = response_trackings(cumbria())
+    html = client.get(PAGE + "/explanations").get_data(as_text=True)
+    check_html(html)
+    for tracking in trackings:
+        assert f'id="explanation-{tracking.id}"' in html and f'id="chief-{tracking.id}"' in html
+        assert tracking.recommendation.text.splitlines()[0][:60].replace("'", "&#39;") in html
+    assert "By March 2022" in html or "31 March 2022" in html
+    form = {f"version-{t.id}": t.version for t in trackings}
+    form |= {f"explanation-{t.id}": f"We did {t.recommendation.ref}" for t in trackings}
+    form |= {f"chief-{t.id}": ("The chief agrees" if t.recommendation.ref == "4" else "") for t in trackings}
+    saved = client.post(PAGE + "/explanations", data=form)
+    assert saved.status_code == 302 and saved.location.endswith(PAGE)
     db.session.expire_all()
-    assert cumbria().approved_on is not None
+    after = {t.recommendation.ref: (t.pcc_explanation, t.chief_comment) for t in response_trackings(cumbria())}
+    assert after["3.2"] == ("We did 3.2", None) and after["4"] == ("We did 4", "The chief agrees")
+    statuses = task_statuses(client.get(PAGE).get_data(as_text=True))
+    assert statuses["Explain what is done about each recommendation"] == "Completed"
+    assert statuses["Send for approval"] == "Not started"
+    # A stale row refuses the whole save: nothing changes, the text typed stays on the page.
+    form[f"explanation-{trackings[0].id}"] = "Typed again"
+    refused = client.post(PAGE + "/explanations", data=form)
+    assert refused.status_code == 200 and "Someone else saved" in refused.get_data(as_text=True)
+    assert "Typed again" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert response_trackings(cumbria())[0].pcc_explanation == f"We did {trackings[0].recommendation.ref}"
+    too_long = {k: v for k, v in form.items()}
+    too_long |= {f"version-{t.id}": t.version for t in response_trackings(cumbria())}
+    too_long[f"explanation-{trackings[1].id}"] = "x" * 20_001
+    long_page = client.post(PAGE + "/explanations", data=too_long).get_data(as_text=True)
+    assert "20,000 characters or fewer" in long_page and f'href="#explanation-{trackings[1].id}"' in long_page
+    check_html(long_page)
+
+
+def test_sending_for_approval_emails_the_approvers_and_the_approver_checks_and_declares(app, as_seeded, smtp):  # noqa: F811
+    """Ready for approval records the date and who; the approvers get an email with the check-answers page;
+    without the declaration the approval is refused; with it, approved."""
+    editor = as_seeded(Role.EDITOR)
+    explained()
+    db.session.commit()
+    assert editor.post(PAGE + "/ready").status_code == 302
+    db.session.expire_all()
+    response = cumbria()
+    assert response.drafted_on == date.today() and response.drafted_by.email == "editor@tracker.example"
+    assert [m["To"] for m in smtp.messages] == ["approver@tracker.example"]
+    body = smtp.messages[0].get_payload()
+    assert "/responses/cumbria/vawg-2021/approve" in body and "Eden Editor" in body
+    g.pop("_login_user", None)
+    approver = as_seeded(Role.APPROVER)
+    page = approver.get(PAGE + "/approve").get_data(as_text=True)
+    check_html(page)
+    assert "I approve these comments on behalf of the Police and Crime Commissioner" in page
+    assert "Explanation 4.1" in page  # what will be published is on the page
+    refused = approver.post(PAGE + "/approve", data={})
+    assert "Confirm that you approve" in refused.get_data(as_text=True) and 'href="#declaration"' in refused.get_data(as_text=True)
+    assert approver.post(PAGE + "/approve", data={"declaration": "y"}).status_code == 302
+    db.session.expire_all()
+    assert cumbria().approved_by.email == "approver@tracker.example"
+    assert task_statuses(approver.get(PAGE).get_data(as_text=True))["Approval by the PCC"] == "Completed"
+
+
+def test_an_approval_refused_links_to_the_fix(app, as_seeded):
+    """Not sent for approval, or something missing: the error summary links to the page that fixes it."""
+    approver = as_seeded(Role.APPROVER)
+    html = approver.get(PAGE + "/approve").get_data(as_text=True)
+    check_html(html)
+    assert "There is a problem" in html and "Write the PCC&#39;s explanation for recommendation 3.2" in html
+    assert f'href="{PAGE}/explanations#explanation-' in html and 'name="declaration"' not in html
+    posted = approver.post(PAGE + "/approve", data={"declaration": "y"}).get_data(as_text=True)
+    assert f'href="{PAGE}/explanations#explanation-' in posted
+    db.session.expire_all()
+    assert cumbria().approved_on is None
+    explained()
+    db.session.commit()
+    html = approver.get(PAGE + "/approve").get_data(as_text=True)
+    assert "not been sent for approval" in html and f'href="{PAGE}#task-ready"' in html
+
+
+def test_publishing_a_response_first_published_outside_tracker(as_seeded, published_dir, client):
+    """The real date is accepted, recorded as such with who entered it; days late from it on the public page."""
+    make_ready()
+    editor = as_seeded(Role.EDITOR)
+    html = editor.get(PAGE + "/publish").get_data(as_text=True)
+    check_html(html)
+    assert "govuk-warning-text" in html and "Explanation 4.1" in html
+    future = editor.post(PAGE + "/publish", data={"reason": "", "published_on": ["1", "1", str(date.today().year + 1)]})
+    assert "today or in the past" in future.get_data(as_text=True)
+    page = editor.post(PAGE + "/publish", data={"reason": "", "published_on": ["14", "11", "2021"]}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "Version 1 published, 3 days after the statutory deadline" in html
+    assert "first published outside tracker; the date was entered by Eden Editor" in html
+    public = client.get("/public/cumbria").get_data(as_text=True)
+    assert "14 November 2021" in public
 
 
 def test_publish_twice_then_download_and_public_pages(app, as_seeded, published_dir, client):
@@ -281,7 +445,7 @@ def test_publish_twice_then_download_and_public_pages(app, as_seeded, published_
     copies = editor.post(PAGE + "/copies", data={"version": cumbria().version, "sent_to_hmicfrs_on": today,
                                                  "sent_to_home_secretary_on": today})
     assert copies.status_code == 302, copies.get_data(as_text=True)
-    assert "Complete" in editor.get(PAGE).get_data(as_text=True)
+    assert task_statuses(editor.get(PAGE).get_data(as_text=True))["Send copies to HMICFRS and the Home Secretary"] == "Completed"
 
 
 def test_public_pages_show_nothing_unpublished(client):
@@ -304,7 +468,9 @@ def test_statutory_paragraph_form(as_seeded):
     refused = client.post("/responses/cumbria/statutory-paragraph/edit", data={"statutory_paragraph": " "})
     assert "Enter the statutory paragraph" in refused.get_data(as_text=True)
     assert client.post("/responses/cumbria/statutory-paragraph/edit",
-                       data={"statutory_paragraph": "Our wording"}).status_code == 302
+                       data={"statutory_paragraph": "Our wording", "pcc_name": "Peter McCall"}).status_code == 302
+    db.session.expire_all()
+    assert cumbria().force.pcc_name == "Peter McCall"
 
 
 def test_forms_carry_csrf_tokens(csrf_app, as_seeded):

@@ -17,6 +17,7 @@ from tests.loopback import loopback_listener
 from tracker.db import db
 from tracker.db.audit import set_actor
 from tracker.documents.response import WITHHELD_SENTENCE, render_response_pdf, response_trackings
+from tracker.domain import response_tasks
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, PublishedVersion
 from tracker.services import DomainError, save
@@ -34,6 +35,12 @@ def seeded(role):
 def squash(text: str) -> str:
     """Collapse whitespace, so text wrapped across lines compares equal."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+def creation_date(pdf: bytes) -> str:
+    """The PDF's creation date as written (D:YYYYMMDD...)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return str(document.docinfo["/CreationDate"])
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -64,11 +71,11 @@ def complete(response) -> None:
 
 
 def drafted_and_approved(response):
-    """Record the draft by an editor and approval by a reviewer; return the editor."""
+    """Complete the response, send it for approval as an editor and approve it as the PCC's approver; return the editor."""
+    complete(response)
     editor = seeded(Role.EDITOR)
-    reviewer = seeded(Role.REVIEWER)
-    response_service.update_milestones(response, response.version, editor, drafted_on=date(2021, 11, 1))
-    response_service.approve(response, reviewer, date(2021, 11, 2))
+    response_service.mark_ready(response, editor, date(2021, 11, 1))
+    response_service.approve(response, seeded(Role.APPROVER), date(2021, 11, 2))
     db.session.flush()
     return editor
 
@@ -93,7 +100,7 @@ def test_seed_response_renders_with_every_recommendation_and_both_comments(cumbr
             assert squash(bullet) in text
     for para in (cumbria.pcc_comments + "\n" + cumbria.chief_comments).splitlines():
         assert squash(para) in text
-    assert "Cumbria Police and Crime Commissioner response to inspections of Cumbria Constabulary published by HMICFRS" in text
+    assert f"Cumbria Police and Crime Commissioner's response to {squash(cumbria.inspection.title)}" in text
     assert "section 55 of the Police Act 1996".lower() in text.lower()
     assert "section 37 of the Policing and Crime Act 2017" in text
     assert "56 days" in text
@@ -108,10 +115,10 @@ def test_seed_response_pdf_structure(cumbria):
     assert bool(root.MarkInfo.Marked)
     assert str(root.Lang) == "en-GB"
     assert bool(root.ViewerPreferences.DisplayDocTitle)
-    assert str(pdf.docinfo["/Title"]).startswith("Cumbria Police and Crime Commissioner response")
+    assert str(pdf.docinfo["/Title"]) == f"Cumbria Police and Crime Commissioner's response to {cumbria.inspection.title}"
     with pdf.open_outline() as outline:
         titles = [item.title for item in outline.root]
-        assert titles[0].startswith("Cumbria Police and Crime Commissioner response")
+        assert titles[0].startswith("Cumbria Police and Crime Commissioner's response to Police response")
         children = [child.title for child in outline.root[0].children]
     assert "Key findings" in children and "The PCC's comments" in children and "The chief constable's comments" in children
     first_page_ops = pikepdf.parse_content_stream(pdf.pages[0])
@@ -195,20 +202,29 @@ def test_marking_not_for_publication_is_audited(cumbria):
     assert event.user_id == user.id
 
 
-def test_publishing_with_a_missing_explanation_is_refused_and_writes_nothing(cumbria, published_dir):
-    """Refused with the list of what is missing; no file, no row."""
-    editor = drafted_and_approved(cumbria)
+def test_approval_with_a_missing_explanation_is_refused(cumbria):
+    """Nothing missing may be approved: the refusal lists what is missing, each with its tracking row."""
+    editor = seeded(Role.EDITOR)
     with pytest.raises(response_service.IncompleteResponse) as refused:
-        response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+        response_service.mark_ready(cumbria, editor, date(2021, 11, 1))
     assert {m.ref for m in refused.value.missing} == {"3", "3.2", "4", "4.1"}
     assert all(m.tracking_id for m in refused.value.missing)
+    assert cumbria.drafted_on is None
+
+
+def test_an_explanation_blanked_after_approval_stops_publishing_and_writes_nothing(cumbria, published_dir):
+    """The approval is of a text: a change after it (here an explanation removed) refuses publishing; no file, no row."""
+    editor = drafted_and_approved(cumbria)
+    response_trackings(cumbria)[0].pcc_explanation = None
+    with pytest.raises(DomainError, match="approve it again"):
+        response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
     assert not published_dir.exists() or list(published_dir.rglob("*")) == []
     assert db.session.scalar(sa.select(sa.func.count(PublishedVersion.id))) == 0
     assert cumbria.published_on is None
 
 
 def test_publishing_without_approval_is_refused(cumbria, published_dir):
-    """An editor cannot publish what no reviewer approved."""
+    """An editor cannot publish what the PCC did not approve."""
     complete(cumbria)
     with pytest.raises(DomainError, match="approve"):
         response_service.publish(cumbria, seeded(Role.EDITOR), published_dir, now=ON_TIME)
@@ -217,50 +233,68 @@ def test_publishing_without_approval_is_refused(cumbria, published_dir):
 
 def test_a_reviewer_cannot_publish(cumbria, published_dir):
     """Publishing is an editor's."""
-    complete(cumbria)
     drafted_and_approved(cumbria)
     with pytest.raises(DomainError, match="editor"):
         response_service.publish(cumbria, seeded(Role.REVIEWER), published_dir, now=ON_TIME)
 
 
+@pytest.mark.parametrize("role", [Role.REVIEWER, Role.EDITOR, Role.ADMIN, Role.VIEWER])
+def test_only_the_pccs_approver_approves(cumbria, role):
+    """The force's chief officers (reviewers) never approve the PCC's comments, nor editors or administrators."""
+    complete(cumbria)
+    response_service.mark_ready(cumbria, seeded(Role.EDITOR), date(2021, 11, 1))
+    with pytest.raises(DomainError, match="Only the PCC"):
+        response_service.approve(cumbria, seeded(role), date(2021, 11, 2))
+    assert cumbria.approved_on is None
+
+
 def test_the_drafter_cannot_approve(cumbria):
-    """Approval is by a reviewer other than the drafter."""
-    admin = seeded(Role.ADMIN)
-    response_service.update_milestones(cumbria, cumbria.version, admin, drafted_on=date(2021, 11, 1))
+    """An approver who sent it for approval cannot approve it too."""
+    complete(cumbria)
+    approver = seeded(Role.APPROVER)
+    cumbria.drafted_on, cumbria.drafted_by = date(2021, 11, 1), approver
     with pytest.raises(DomainError, match="someone other"):
-        response_service.approve(cumbria, admin, date(2021, 11, 2))
+        response_service.approve(cumbria, approver, date(2021, 11, 2))
 
 
-def test_an_editor_cannot_approve(cumbria):
-    """Only reviewers (and administrators) approve."""
-    response_service.update_milestones(cumbria, cumbria.version, seeded(Role.ADMIN), drafted_on=date(2021, 11, 1))
-    with pytest.raises(DomainError, match="reviewer"):
-        response_service.approve(cumbria, seeded(Role.EDITOR), date(2021, 11, 2))
+def test_approval_needs_sending_for_approval_and_the_declaration(cumbria):
+    """Not sent for approval: nothing to approve; without the declaration: refused."""
+    complete(cumbria)
+    with pytest.raises(DomainError, match="not been sent for approval"):
+        response_service.approve(cumbria, seeded(Role.APPROVER), date(2021, 11, 2))
+    response_service.mark_ready(cumbria, seeded(Role.EDITOR), date(2021, 11, 1))
+    assert cumbria.drafted_by.email == "editor@tracker.example"
+    with pytest.raises(DomainError, match="Confirm that you approve") as refused:
+        response_service.approve(cumbria, seeded(Role.APPROVER), date(2021, 11, 2), declaration=False)
+    assert refused.value.field == "declaration" and cumbria.approved_on is None
 
 
-def test_approval_needs_a_draft(cumbria):
-    """Nothing drafted: nothing to approve."""
-    with pytest.raises(DomainError, match="drafted"):
-        response_service.approve(cumbria, seeded(Role.REVIEWER), date(2021, 11, 2))
-
-
-def test_changing_the_comments_withdraws_the_approval(cumbria):
-    """An approved text changed is no longer approved."""
+def test_changing_the_comments_makes_the_approval_stop_counting(cumbria):
+    """An approved text changed is no longer approved, and the change is named; changed back, it counts again."""
     drafted_and_approved(cumbria)
+    trackings = response_trackings(cumbria)
+    assert response_tasks.approval_stands(cumbria, trackings)
+    old = cumbria.pcc_comments
     response_service.update_comments(cumbria, cumbria.version, None, pcc_comments="New words")
-    assert cumbria.approved_on is None and cumbria.approved_by is None
+    assert not response_tasks.approval_stands(cumbria, trackings)
+    assert response_tasks.changed_parts(cumbria.approved_sections, cumbria, trackings) == ["The PCC's comments"]
+    trackings[1].pcc_explanation = "Another explanation"
+    assert response_tasks.changed_parts(cumbria.approved_sections, cumbria, trackings) == [
+        "The PCC's comments", f"Recommendation {trackings[1].recommendation.ref}"]
+    response_service.update_comments(cumbria, cumbria.version, None, pcc_comments=old)
+    trackings[1].pcc_explanation = "Explanation for 3.2: the force has acted."
+    assert response_tasks.approval_stands(cumbria, trackings)
 
 
 def test_saving_the_same_comments_keeps_the_approval(cumbria):
     """No change, no withdrawal."""
     drafted_and_approved(cumbria)
     response_service.update_comments(cumbria, cumbria.version, None, pcc_comments=cumbria.pcc_comments)
-    assert cumbria.approved_on is not None
+    assert response_tasks.approval_stands(cumbria, response_trackings(cumbria))
 
 
 def test_publish_writes_once_and_a_second_publish_makes_version_2(cumbria, published_dir):
-    """Version 1 written with its hash; version 2 needs a reason and keeps version 1."""
-    complete(cumbria)
+    """Version 1 written with its hash; version 2 needs a reason, a new approval, and keeps version 1."""
     editor = drafted_and_approved(cumbria)
     v1 = response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
     save()
@@ -269,12 +303,19 @@ def test_publish_writes_once_and_a_second_publish_makes_version_2(cumbria, publi
     assert hashlib.sha256(data1).hexdigest() == v1.sha256 and v1.size == len(data1)
     assert (v1.number, v1.days_late, v1.published_by_id, v1.reason) == (1, 0, editor.id, None)
     assert cumbria.published_on == ON_TIME.date()
-    assert data1 == render_response_pdf(cumbria)  # anyone can re-derive the hash from the data
+    # anyone can re-derive the hash from the data: the creation date is the publication date, not the time of rendering
+    assert data1 == render_response_pdf(cumbria, published=(ON_TIME.date(), 1))
+    assert "(version 1)" in pdf_text(data1) and "Published on 10 November 2021" in pdf_text(data1)
+    assert creation_date(data1).startswith("D:20211110")
     assert list(published_dir.rglob("*.tmp")) == []
 
     with pytest.raises(DomainError, match="Enter why"):
         response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
     cumbria.pcc_comments += "\nA correction."
+    assert response_tasks.changed_since_publication(cumbria, response_trackings(cumbria)) == ["The PCC's comments"]
+    with pytest.raises(DomainError, match="approve it again"):
+        response_service.publish(cumbria, editor, published_dir, reason="Corrected a date", now=ON_TIME)
+    response_service.approve(cumbria, seeded(Role.APPROVER), date(2021, 11, 19))
     v2 = response_service.publish(cumbria, editor, published_dir, reason="Corrected a date", now=datetime(2021, 11, 20, 9))
     save()
     assert [v.number for v in cumbria.versions] == [1, 2]
@@ -290,10 +331,56 @@ def test_publish_writes_once_and_a_second_publish_makes_version_2(cumbria, publi
 
 def test_publishing_late_records_the_days_late(cumbria, published_dir):
     """After the statutory deadline publishing is allowed and the days late recorded."""
-    complete(cumbria)
     editor = drafted_and_approved(cumbria)
     version = response_service.publish(cumbria, editor, published_dir, now=datetime(2021, 11, 14, 9))
     assert version.days_late == 3
+
+
+def test_a_response_first_published_outside_tracker_keeps_its_real_date(cumbria, published_dir):
+    """Back-filled: the real date is the publication date, days late count from it, and who entered it is kept."""
+    editor = drafted_and_approved(cumbria)
+    now = datetime(2026, 11, 28, 10)
+    for wrong, message in [(date(2026, 12, 1), "today or in the past"), (date(2021, 9, 1), "on or after")]:
+        with pytest.raises(DomainError, match=message):
+            response_service.publish(cumbria, editor, published_dir, now=now, first_published_on=wrong)
+    assert not published_dir.exists() or list(published_dir.rglob("*.pdf")) == []
+    version = response_service.publish(cumbria, editor, published_dir, now=now, first_published_on=date(2021, 11, 14))
+    save()
+    assert cumbria.published_on == date(2021, 11, 14) and version.days_late == 3
+    assert cumbria.published_outside and cumbria.publication_entered_by.id == editor.id
+    pdf = response_service.published_path(published_dir, version).read_bytes()
+    assert "Published on 14 November 2021 (version 1)" in pdf_text(pdf)
+    assert creation_date(pdf).startswith("D:20211114")
+    cumbria.pcc_comments += " More."
+    response_service.approve(cumbria, seeded(Role.APPROVER), date(2026, 11, 28))
+    with pytest.raises(DomainError, match="only be given the first time"):
+        response_service.publish(cumbria, editor, published_dir, reason="More", now=now, first_published_on=date(2021, 11, 14))
+
+
+def test_the_published_document_names_the_pcc_and_links_the_report(cumbria, published_dir):
+    """The PCC's name and the approver are printed; the HMICFRS address is a link in the PDF."""
+    response_service.set_statutory_paragraph(cumbria.force, None, "Peter McCall")
+    editor = drafted_and_approved(cumbria)
+    version = response_service.publish(cumbria, editor, published_dir, now=ON_TIME)
+    pdf = response_service.published_path(published_dir, version).read_bytes()
+    text = pdf_text(pdf)
+    assert "Cumbria Police and Crime Commissioner, Peter McCall" in text
+    assert "Approved on behalf of the Police and Crime Commissioner by Pat Approver" in text
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        uris = [str(annot.A.URI) for page in document.pages for annot in page.get("/Annots", [])
+                if "/A" in annot and "/URI" in annot.A]
+    assert cumbria.inspection.url in uris
+
+
+def test_a_draft_has_a_neutral_placeholder_and_a_watermark(cumbria):
+    """No red 'not written' text: a grey placeholder, and a watermark image on every page (not text)."""
+    pdf = render_response_pdf(cumbria, draft=True)
+    text = pdf_text(pdf)
+    assert "No explanation has been written yet" not in text and "DRAFT" not in text
+    assert "[The PCC's explanation will appear here.]" in text
+    assert creation_date(pdf).startswith("D:2000")
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert all(page.get_images() for page in document.pages), "every page of a draft carries the watermark"
 
 
 def test_write_once_never_overwrites(tmp_path):

@@ -143,13 +143,15 @@ def _stylesheet(relative_path: str, collector: _ErrorCollector) -> CSS:
     return sheet
 
 
-def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | None = None) -> bytes:
+def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | None = None,
+               created: str | None = None) -> bytes:
     """Render an HTML document (lang="en-GB") to PDF/UA-1 bytes, the same bytes for the same input.
 
     `title` goes in the PDF's metadata and is shown as the window title. `stylesheet` is the
     print CSS in reports/ ('print/response.css'), applied without the HTML linking it (parsed once
     per thread). With `strict` (the default), any ERROR WeasyPrint logs while rendering raises
-    PdfRenderError instead of giving a PDF that silently lacks something.
+    PdfRenderError instead of giving a PDF that silently lacks something. `created` (ISO 8601,
+    UTC) is written as the creation and modification date; by default a fixed date.
     """
     collector = _ErrorCollector()
     weasy_logger = logging.getLogger("weasyprint")
@@ -166,8 +168,8 @@ def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | 
         )
         metadata = document.metadata
         metadata.title = title
-        metadata.created = FIXED_DATE
-        metadata.modified = FIXED_DATE
+        metadata.created = created or FIXED_DATE
+        metadata.modified = created or FIXED_DATE
         metadata.generator = "tracker"
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=True)
     finally:

@@ -9,6 +9,7 @@ Nothing in the document depends on the time it is rendered: the same data gives 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from flask import render_template
@@ -16,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.db import db
 from tracker.documents.pdf import asset_url, render_pdf
+from tracker.domain.addressees import addressee_phrase, for_information
 from tracker.domain.completeness import requires_explanation
 from tracker.models import Action, Recommendation, StatutoryResponse, Tracking
 
@@ -55,8 +57,8 @@ class RecommendationEntry:
 
 
 def response_title(response: StatutoryResponse) -> str:
-    """'<commissioner> response to inspections of <force> published by HMICFRS'."""
-    return f"{response.force.commissioner_title} response to inspections of {response.force.name} published by HMICFRS"
+    """'<commissioner>'s response to <the inspection>': each document names the report it answers."""
+    return f"{response.force.commissioner_title}'s response to {response.inspection.title}"
 
 
 def statutory_paragraph(force) -> str:
@@ -80,10 +82,16 @@ def response_trackings(response: StatutoryResponse) -> list[Tracking]:
     )
 
 
-def document_context(response: StatutoryResponse, public: bool = True, draft: bool = False) -> dict:
-    """Everything the document template needs; the public copy drops items not for publication."""
+def document_context(response: StatutoryResponse, public: bool = True, draft: bool = False,
+                     published: tuple[date, int] | None = None) -> dict:
+    """Everything the document template needs; the public copy drops items not for publication.
+
+    `published` is (the publication date, the version number) of the version being written; a
+    draft has none and says so. Items addressed to other bodies are listed apart, for information.
+    """
     force = response.force
-    entries = []
+    entries: list[RecommendationEntry] = []
+    for_information_entries: list[RecommendationEntry] = []
     withheld = False
     for tracking in response_trackings(response):
         rec = tracking.recommendation
@@ -102,13 +110,14 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         show_chief_comment = bool(tracking.chief_comment) and not (public and tracking.chief_comment_not_for_publication)
         if tracking.chief_comment and not show_chief_comment:
             withheld = True
-        entries.append(RecommendationEntry(
+        entry = RecommendationEntry(
             recommendation=rec,
             tracking=tracking,
             explanation_required=requires_explanation(rec.kind, rec.addressed_to, force.explain_areas_for_improvement),
             actions=actions,
             show_chief_comment=show_chief_comment,
-        ))
+        )
+        (for_information_entries if for_information(rec.addressed_to) else entries).append(entry)
     return {
         "response": response,
         "force": force,
@@ -116,6 +125,11 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         "document_title": response_title(response),
         "statutory_paragraph": statutory_paragraph(force),
         "entries": entries,
+        "for_information_entries": for_information_entries,
+        "addressee_phrase": addressee_phrase,
+        "published": published,
+        "pcc_name": (force.pcc_name or "").strip() or None,
+        "approved_by": response.approved_by.name if response.approved_by else None,
         "public": public,
         "draft": draft,
         "withheld": withheld,
@@ -124,17 +138,27 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
     }
 
 
-def render_response_html(response: StatutoryResponse, public: bool = True, draft: bool = False) -> str:
+def render_response_html(response: StatutoryResponse, public: bool = True, draft: bool = False,
+                         published: tuple[date, int] | None = None) -> str:
     """The HTML source of the PDF (print CSS, running header and footer)."""
-    return render_template("response.html", **document_context(response, public=public, draft=draft))
+    return render_template("response.html", **document_context(response, public=public, draft=draft,
+                                                                published=published))
 
 
-def render_response_body(response: StatutoryResponse, public: bool = True) -> str:
+def render_response_body(response: StatutoryResponse, public: bool = True,
+                         published: tuple[date, int] | None = None) -> str:
     """The document's body alone, as kept beside a published PDF for the public HTML copy."""
-    return render_template("_response_body.html", **document_context(response, public=public, draft=False))
+    return render_template("_response_body.html", **document_context(response, public=public, draft=False,
+                                                                       published=published))
 
 
-def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False) -> bytes:
-    """The response as a tagged PDF/UA-1 document; the same data gives the same bytes."""
-    return render_pdf(render_response_html(response, public=public, draft=draft), title=response_title(response),
-                      stylesheet=RESPONSE_CSS)
+def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False,
+                        published: tuple[date, int] | None = None) -> bytes:
+    """The response as a tagged PDF/UA-1 document; the same data gives the same bytes.
+
+    A published version's creation date is its publication date (midnight UTC), so a render
+    again gives the same bytes; a draft carries the fixed date.
+    """
+    created = f"{published[0].isoformat()}T00:00:00Z" if published else None
+    return render_pdf(render_response_html(response, public=public, draft=draft, published=published),
+                      title=response_title(response), stylesheet=RESPONSE_CSS, created=created)

@@ -13,18 +13,11 @@ Plain Python, no Flask: the rules read the records they are given and run no que
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.domain.addressees import addressed_to_force
 from tracker.domain.statuses import Kind, needs_explanation
-
-# Words in an addressee that make a recommendation the force's or the PCC's to answer.
-_FORCE_WORDS = re.compile(
-    r"\b(forces?|constabular(y|ies)|chief constables?|chief officers?|police and crime commissioners?|"
-    r"pccs?|police, fire and crime commissioners?|pfccs?|local policing bod(y|ies)|mayors?|commissioners?)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -34,13 +27,6 @@ class Missing:
     message: str
     tracking_id: int | None = None
     ref: str | None = None
-
-
-def addressed_to_force(addressed_to: str | None) -> bool:
-    """Whether a recommendation is the force's or its PCC's to answer (no addressee: yes)."""
-    if addressed_to is None or not addressed_to.strip():
-        return True
-    return bool(_FORCE_WORDS.search(addressed_to))
 
 
 def requires_explanation(kind: Kind, addressed_to: str | None, explain_areas_for_improvement: bool = False) -> bool:

@@ -72,6 +72,8 @@ class TrackingStatus(LabelledEnum):
     BEING_PROGRESSED = "being_progressed"
     COMPLETE = "complete"
     NO_FURTHER_ACTION = "no_further_action"
+    # Addressed to another body (the College of Policing, the Home Office...): the force is told, not asked.
+    FOR_INFORMATION = "for_information"
 
     @classmethod
     def _labels(cls):
@@ -80,12 +82,21 @@ class TrackingStatus(LabelledEnum):
             cls.BEING_PROGRESSED: "Being progressed",
             cls.COMPLETE: "Complete",
             cls.NO_FURTHER_ACTION: "No further action needed",
+            cls.FOR_INFORMATION: "For information",
         }
+
+    @classmethod
+    def force_choices(cls) -> list[tuple[str, str]]:
+        """The statuses a person sets: 'for information' follows from the addressee, never chosen."""
+        return [(value, label) for value, label in cls.choices() if value != cls.FOR_INFORMATION]
 
     @property
     def is_closed(self) -> bool:
-        """Complete and no-further-action items are closed: they cannot be overdue."""
-        return self in (TrackingStatus.COMPLETE, TrackingStatus.NO_FURTHER_ACTION)
+        """Complete, no-further-action and for-information items are closed: they cannot be overdue.
+
+        An item for information is closed from the day the report is published: it is another body's to act on.
+        """
+        return self in (TrackingStatus.COMPLETE, TrackingStatus.NO_FURTHER_ACTION, TrackingStatus.FOR_INFORMATION)
 
 
 class ActionStatus(LabelledEnum):
@@ -135,6 +146,7 @@ class Role(LabelledEnum):
     ADMIN = "admin"
     EDITOR = "editor"
     REVIEWER = "reviewer"
+    APPROVER = "approver"
     VIEWER = "viewer"
 
     @classmethod
@@ -144,6 +156,7 @@ class Role(LabelledEnum):
             cls.ADMIN: "Force administrator",
             cls.EDITOR: "Editor (OPCC staff)",
             cls.REVIEWER: "Reviewer (chief officer)",
+            cls.APPROVER: "Approver (the PCC or the OPCC's chief executive)",
             cls.VIEWER: "Viewer",
         }
 
@@ -159,13 +172,18 @@ class Role(LabelledEnum):
 
     @property
     def can_edit(self) -> bool:
-        """Admins and editors change records; reviewers comment and sign off; viewers read."""
+        """Admins and editors change records; reviewers comment and sign off; approvers approve; viewers read."""
         return self in (Role.SERVICE_ADMIN, Role.ADMIN, Role.EDITOR)
 
     @property
     def can_sign_off(self) -> bool:
-        """Chief officers (and administrators) approve responses and sign actions off."""
+        """Chief officers (and administrators) sign actions off."""
         return self in (Role.SERVICE_ADMIN, Role.ADMIN, Role.REVIEWER)
+
+    @property
+    def can_approve_responses(self) -> bool:
+        """Only the PCC's approvers approve the PCC's comments: never the force's own chief officers."""
+        return self is Role.APPROVER
 
 
 def tracking_change_errors(status: TrackingStatus, no_action_reason: str | None) -> dict[str, str]:

@@ -30,6 +30,8 @@ class Force(TimestampMixin, db.Model):
     area: Mapped[str] = mapped_column(sa.String(200))  # "Cumbria"
     opcc_name: Mapped[str] = mapped_column(sa.String(200))  # the office that publishes responses
     commissioner_title: Mapped[str] = mapped_column(sa.String(200))  # "Cumbria Police and Crime Commissioner"
+    # The PCC's (or mayor's) name, printed on published responses.
+    pcc_name: Mapped[str | None] = mapped_column(sa.String(200))
     # The statutory paragraph printed on responses; None means the standard wording.
     statutory_paragraph: Mapped[str | None] = mapped_column(sa.Text)
     # Whether this force explains areas for improvement as s.55(5B) requires for recommendations.

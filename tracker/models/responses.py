@@ -40,7 +40,12 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     approved_on: Mapped[date | None] = mapped_column()
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A fingerprint of each part of the text as approved (JSON): an approval counts only while they match.
+    approved_sections: Mapped[str | None] = mapped_column(sa.Text)
     published_on: Mapped[date | None] = mapped_column()
+    # First published outside tracker (back-filled): published_on is the real date, entered by this person.
+    published_outside: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    publication_entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     sent_to_hmicfrs_on: Mapped[date | None] = mapped_column()  # s.55(6)
     sent_to_home_secretary_on: Mapped[date | None] = mapped_column()
     sent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -50,6 +55,7 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     drafted_by: Mapped[User | None] = relationship(foreign_keys=[drafted_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     sent_recorded_by: Mapped[User | None] = relationship(foreign_keys=[sent_recorded_by_id])
+    publication_entered_by: Mapped[User | None] = relationship(foreign_keys=[publication_entered_by_id])
     versions: Mapped[list[PublishedVersion]] = relationship(
         back_populates="response", order_by="PublishedVersion.number"
     )
@@ -90,6 +96,8 @@ class PublishedVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str | None] = mapped_column(sa.Text)  # why it was published again
     days_late: Mapped[int] = mapped_column(default=0)
+    # A fingerprint of each part of the text as published (JSON): what changed since is read against it.
+    sections: Mapped[str | None] = mapped_column(sa.Text)
 
     response: Mapped[StatutoryResponse] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()

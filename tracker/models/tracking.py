@@ -97,6 +97,7 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
     not_for_publication: Mapped[bool] = mapped_column(default=False)
     signed_off_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     signed_off_at: Mapped[datetime | None] = mapped_column()
+    sign_off_note: Mapped[str | None] = mapped_column(sa.Text)
 
     tracking: Mapped[Tracking] = relationship(back_populates="actions")
     force: Mapped[Force] = relationship()

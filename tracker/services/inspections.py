@@ -12,9 +12,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.db import db
 from tracker.domain import access
+from tracker.domain.addressees import for_information
 from tracker.domain.clocks import Respondent, Source
 from tracker.domain.deadlines import DeadlineKind, parse_deadline
-from tracker.domain.statuses import InspectionType, Kind
+from tracker.domain.statuses import InspectionType, Kind, TrackingStatus
 from tracker.models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
 from tracker.services import MAX_ID, DomainError, get_by_id
 from tracker.services.clocks import new_clock, refresh_clock
@@ -89,6 +90,25 @@ def refresh_due_dates(recommendation: Recommendation) -> None:
         .values(due_on=recommendation.deadline_date, version=Tracking.version + 1)
         .execution_options(synchronize_session=False)
     )
+    apply_addressee(recommendation)
+
+
+def apply_addressee(recommendation: Recommendation) -> None:
+    """An item addressed only to other bodies is tracked for information; readdressed to the force, it awaits review.
+
+    Only untouched rows move: a force that has already acted on an item keeps its own status.
+    """
+    if for_information(recommendation.addressed_to):
+        before, after = TrackingStatus.AWAITING_REVIEW, TrackingStatus.FOR_INFORMATION
+        closed_on = recommendation.inspection.published_on  # closed for the force from publication: never overdue
+    else:
+        before, after, closed_on = TrackingStatus.FOR_INFORMATION, TrackingStatus.AWAITING_REVIEW, None
+    db.session.execute(
+        sa.update(Tracking)
+        .where(Tracking.recommendation_id == recommendation.id, Tracking.status == before)
+        .values(status=after, closed_on=closed_on, version=Tracking.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def set_scope(inspection: Inspection, forces: list[Force], exclusions: dict[Force, str] | None = None) -> None:
@@ -120,8 +140,11 @@ def ensure_force_records(inspection: Inspection) -> None:
     for rec in inspection.recommendations:
         for force_id in force_ids:
             if (rec.id, force_id) not in have_tracking:
-                db.session.add(Tracking(recommendation_id=rec.id, force_id=force_id, inspection_id=inspection.id,
-                                        due_on=rec.deadline_date))
+                elsewhere = for_information(rec.addressed_to)
+                db.session.add(Tracking(
+                    recommendation_id=rec.id, force_id=force_id, inspection_id=inspection.id, due_on=rec.deadline_date,
+                    status=TrackingStatus.FOR_INFORMATION if elsewhere else TrackingStatus.AWAITING_REVIEW,
+                    closed_on=inspection.published_on if elsewhere else None))
     have_response = set(
         db.session.scalars(
             sa.select(StatutoryResponse.force_id).where(StatutoryResponse.inspection_id == inspection.id)

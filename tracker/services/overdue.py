@@ -29,6 +29,7 @@ from tracker.domain.register import (  # noqa: F401  (the register's names, read
     status_choices,
     status_label,
 )
+from tracker.domain.statuses import TrackingStatus
 from tracker.models import (
     Action,
     Force,
@@ -504,7 +505,10 @@ def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
     q = (
         _row_select(u)
         .where(u.c.force_id.in_(force_ids), u.c.closed_on > after, u.c.closed_on <= as_of,
-               in_scope(u.c.inspection_id, u.c.force_id))
+               in_scope(u.c.inspection_id, u.c.force_id),
+
+               # An item addressed to another body is closed for the force from the start, not by its work.
+               u.c.status != TrackingStatus.FOR_INFORMATION.value)
         .order_by(u.c.closed_on, u.c.type, u.c.id)
     )
     return [

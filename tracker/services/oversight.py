@@ -79,7 +79,9 @@ def progress(force_ids, as_of: date, by: str) -> list[Progress]:
         .join(Inspection, Recommendation.inspection_id == Inspection.id)
         .join(Force, Tracking.force_id == Force.id)
         .where(Tracking.force_id.in_(force_ids), Inspection.published_on <= as_of,
-               in_scope(Tracking.inspection_id, Tracking.force_id))
+               in_scope(Tracking.inspection_id, Tracking.force_id),
+
+               Tracking.status != TrackingStatus.FOR_INFORMATION)  # another body's to act on: not the force's progress
         .group_by(*group)
         .order_by(group[1])
     )

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from tracker.db import audit, db
+from tracker.db import audit, db, write_transactions
 from tracker.documents.response import render_response_body, render_response_pdf, response_trackings
+from tracker.domain import response_tasks
 from tracker.domain.completeness import Missing, days_late, missing_items
-from tracker.models import Force, Inspection, PublishedVersion, StatutoryResponse, User, utcnow
+from tracker.domain.statuses import Role
+from tracker.models import Force, Inspection, PublishedVersion, SentReminder, StatutoryResponse, User, utcnow
 from tracker.services import DomainError
+from tracker.services.reminders import Outgoing, RunReport, send_all
 from tracker.services.tracking import check_version
 
 
@@ -67,8 +70,9 @@ def published_responses(force: Force) -> list[StatutoryResponse]:
     ))
 
 
-MILESTONE_FIELDS = ("chief_invited_on", "chief_comments_due_on", "chief_comments_received_on", "drafted_on")
-COMMENT_FIELDS = ("pcc_comments", "chief_comments", "chief_comments_absence", "pcc_response_to_chief")
+MILESTONE_FIELDS = ("chief_invited_on", "chief_comments_due_on", "chief_comments_received_on")
+COMMENT_FIELDS = ("pcc_comments", "pcc_response_to_chief")
+CHIEF_COMMENT_FIELDS = ("chief_comments_received_on", "chief_comments", "chief_comments_absence")
 
 
 def update_milestones(response: StatutoryResponse, submitted_version: int | None, user: User | None, **dates) -> None:
@@ -83,40 +87,145 @@ def update_milestones(response: StatutoryResponse, submitted_version: int | None
                           field="chief_comments_received_on")
     for name, value in dates.items():
         setattr(response, name, value)
-    if response.drafted_on is None:
-        response.drafted_by = None
-    elif response.drafted_by_id is None and user is not None:
-        response.drafted_by = user
 
 
 def update_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, **texts) -> None:
-    """Save the comments (PCC's, chief constable's, the PCC's response); a change withdraws an approval."""
+    """Save the comments (PCC's, chief constable's, the PCC's response); a change makes an approval stop counting."""
     check_version(response, submitted_version)
-    unknown = set(texts) - set(COMMENT_FIELDS)
+    unknown = set(texts) - set(COMMENT_FIELDS) - {"chief_comments", "chief_comments_absence"}
     if unknown:
         raise ValueError(f"not comment fields: {sorted(unknown)}")
-    changed = False
     for name, value in texts.items():
-        value = (value or "").strip() or None
-        if getattr(response, name) != value:
-            setattr(response, name, value)
-            changed = True
-    if changed and response.approved_on is not None:
-        response.approved_on = None
-        response.approved_by = None
-        audit.record(db.session, response, "approval withdrawn", {"reason": ["", "the comments changed"]})
+        setattr(response, name, (value or "").strip() or None)
 
 
-def approve(response: StatutoryResponse, user: User, on: date) -> None:
-    """Approve the drafted response: a reviewer (or administrator) other than the person who drafted it."""
-    if not user.role.can_sign_off:
-        raise DomainError("Only a reviewer can approve a response")
+def update_chief_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
+                          chief_comments_received_on: date | None, chief_comments: str | None,
+                          chief_comments_absence: str | None) -> None:
+    """Record the chief constable's comments (and the day they came), or why there are none."""
+    check_version(response, submitted_version)
+    comments = (chief_comments or "").strip() or None
+    absence = (chief_comments_absence or "").strip() or None
+    if comments and absence:
+        raise DomainError("Enter either the chief constable's comments or why there are none, not both",
+                          field="chief_comments_absence")
+    if chief_comments_received_on and response.chief_invited_on and chief_comments_received_on < response.chief_invited_on:
+        raise DomainError("The date the comments were received must be on or after the date the chief constable was invited",
+                          field="chief_comments_received_on")
+    if comments and chief_comments_received_on is None:
+        raise DomainError("Enter the date the chief constable's comments were received", field="chief_comments_received_on")
+    response.chief_comments_received_on = chief_comments_received_on if comments else None
+    response.chief_comments, response.chief_comments_absence = comments, absence
+
+
+def update_invitation(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
+                      chief_invited_on: date | None, chief_comments_due_on: date | None) -> None:
+    """Record the s.55(4) invitation: when the chief constable was invited, and the date comments are asked by."""
+    check_version(response, submitted_version)
+    if chief_invited_on is None:
+        raise DomainError("Enter the date the chief constable was invited to comment", field="chief_invited_on")
+    if chief_comments_due_on is None:
+        raise DomainError("Enter the date by which the chief constable's comments are asked",
+                          field="chief_comments_due_on")
+    if chief_comments_due_on < chief_invited_on:
+        raise DomainError("The date comments are asked by must be on or after the date of the invitation",
+                          field="chief_comments_due_on")
+    response.chief_invited_on = chief_invited_on
+    response.chief_comments_due_on = chief_comments_due_on
+
+
+def save_explanations(response: StatutoryResponse, user: User | None,
+                      entries: dict[int, tuple[int | None, str | None, str | None]]) -> int:
+    """Save the PCC's explanations, and the chief constable's comment on each, in one go; return how many changed.
+
+    `entries` maps a tracking id of the response to (the version it was opened at, explanation,
+    chief's comment). A row saved by someone else meanwhile refuses the whole save.
+    """
+    by_id = {tracking.id: tracking for tracking in response_trackings(response)}
+    changed = 0
+    for tracking_id, (version, explanation, chief_comment) in entries.items():
+        tracking = by_id.get(tracking_id)
+        if tracking is None:
+            raise DomainError("A recommendation on this page is not part of this response")
+        check_version(tracking, version)
+        explanation = (explanation or "").strip() or None
+        chief_comment = (chief_comment or "").strip() or None
+        if (tracking.pcc_explanation, tracking.chief_comment) != (explanation, chief_comment):
+            tracking.pcc_explanation, tracking.chief_comment = explanation, chief_comment
+            changed += 1
+    return changed
+
+
+def mark_ready(response: StatutoryResponse, user: User, on: date) -> None:
+    """The editor sends the drafted response for approval: nothing may be missing; the date and who are kept."""
+    if not user.role.can_edit:
+        raise DomainError("Only an editor can send the response for approval")
+    missing = missing_items(response, response_trackings(response))
+    if missing:
+        raise IncompleteResponse(missing)
+    response.drafted_on = on
+    response.drafted_by = user
+    audit.record(db.session, response, "sent for approval", {"drafted_on": [None, on.isoformat()]})
+
+
+def approvers(response: StatutoryResponse) -> list[User]:
+    """The active approvers (the PCC, the OPCC's chief executive) of the response's force."""
+    return [user for user in db.session.scalars(
+        sa.select(User).where(User.role == Role.APPROVER, User.active.is_(True)).order_by(User.id))
+        if any(force.id == response.force_id for force in user.forces)]
+
+
+def approval_request_email(response: StatutoryResponse, address: str) -> tuple[str, str]:
+    """The subject and text of the email that asks the approvers to approve (address: the check-answers page)."""
+    drafted_by = response.drafted_by.name if response.drafted_by else "The OPCC"
+    subject = f"Approve the response to {response.inspection.title}"
+    body = (f"{drafted_by} has sent the {response.force.commissioner_title}'s response to "
+            f"\"{response.inspection.title}\" for approval.\n\n"
+            f"The statutory deadline is {response.due_on.day} {response.due_on:%B %Y}.\n\n"
+            f"Check the response and approve it on behalf of the Police and Crime Commissioner:\n{address}\n")
+    return subject, body
+
+
+def email_approvers(response: StatutoryResponse, address: str, config: dict) -> RunReport:
+    """Email each approver of the force that the response waits for them, through the reminders' SMTP sending.
+
+    Each email is recorded once the server accepts it (as reminders are), keyed by the approver, the
+    response and the day it was sent for approval: sending for approval again that day sends nothing twice.
+    """
+    report = RunReport()
+    subject, body = approval_request_email(response, address)
+    kind = f"response-{response.id}"
+    sent = set(db.session.scalars(sa.select(SentReminder.item_id).where(
+        SentReminder.item_type == "approval_request", SentReminder.kind == kind,
+        SentReminder.due_on == response.drafted_on)))
+    recipients = approvers(response)
+    messages = [Outgoing("approval_request", user.id, kind, response.drafted_on, user.email, subject, body)
+                for user in recipients if user.id not in sent]
+    report.no_recipient = 0 if recipients else 1
+    db.session.rollback()  # end the reading transaction: each accepted email is committed on its own
+    with write_transactions():
+        send_all(messages, config, report)
+    return report
+
+
+def approve(response: StatutoryResponse, user: User, on: date, declaration: bool = True) -> None:
+    """The PCC's approver approves the response sent for approval, declaring it; its text is fingerprinted."""
+    if not user.role.can_approve_responses:
+        raise DomainError("Only the PCC or someone approving on the PCC's behalf can approve a response")
+    trackings = response_trackings(response)
+    missing = missing_items(response, trackings)
+    if missing:
+        raise IncompleteResponse(missing)
     if response.drafted_on is None:
-        raise DomainError("Record the date the response was drafted before it is approved")
+        raise DomainError("The response has not been sent for approval yet", field="ready")
     if response.drafted_by is not None and response.drafted_by.id == user.id:
         raise DomainError("The response must be approved by someone other than the person who drafted it")
+    if not declaration:
+        raise DomainError("Confirm that you approve these comments on behalf of the Police and Crime Commissioner",
+                          field="declaration")
     response.approved_on = on
     response.approved_by = user
+    response.approved_sections = response_tasks.dump(response_tasks.sections(response, trackings))
     audit.record(db.session, response, "approved", {"approved_on": [None, on.isoformat()]})
 
 
@@ -168,17 +277,23 @@ def check_publishable(response: StatutoryResponse, user: User) -> list[Missing]:
     """Refuse with DomainError when the user or the approval does not allow publishing; return what is missing."""
     if not user.role.can_edit:
         raise DomainError("Only an editor can publish a response")
+    trackings = response_trackings(response)
     if response.approved_on is None:
-        raise DomainError("A reviewer must approve the response before it is published")
-    return missing_items(response, response_trackings(response))
+        raise DomainError("The PCC must approve the response before it is published")
+    if not response_tasks.approval_stands(response, trackings):
+        raise DomainError("The response changed after it was approved: the PCC must approve it again")
+    return missing_items(response, trackings)
 
 
 def publish(response: StatutoryResponse, user: User, published_dir: Path, reason: str | None = None,
-            now: datetime | None = None) -> PublishedVersion:
+            now: datetime | None = None, first_published_on: date | None = None) -> PublishedVersion:
     """Publish the response as a new version: checks, render, write once, then record it.
 
-    Refused (IncompleteResponse, DomainError) before anything is written when something is
-    missing, the response is not approved, or a republication has no reason.
+    `first_published_on` is the real date of a response first published outside tracker (a
+    back-filled record): it becomes the publication date, days late are counted from it, and the
+    response records that it was so entered, and by whom. Refused (IncompleteResponse,
+    DomainError) before anything is written when something is missing, the response is not
+    approved (or changed since), a republication has no reason, or the date is impossible.
     """
     now = now or utcnow()
     missing = check_publishable(response, user)
@@ -188,14 +303,27 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
     reason = (reason or "").strip() or None
     if number > 1 and reason is None:
         raise DomainError("Enter why the response is being published again", field="reason")
-    pdf = render_response_pdf(response, public=True)
-    body = render_response_body(response, public=True)
+    if first_published_on is not None:
+        if number > 1:
+            raise DomainError("The date of first publication can only be given the first time", field="published_on")
+        if first_published_on > now.date():
+            raise DomainError("The date it was published must be today or in the past", field="published_on")
+        if first_published_on < response.inspection.published_on:
+            raise DomainError("The date it was published must be on or after the day the report was published",
+                              field="published_on")
+    published_on = response.published_on or first_published_on or now.date()
+    pdf = render_response_pdf(response, public=True, published=(published_on, number))
+    body = render_response_body(response, public=True, published=(published_on, number))
     sha256 = hashlib.sha256(pdf).hexdigest()
     filename = f"{response.force.slug}/{response.inspection.slug}-v{number}.pdf"
+    late_from = first_published_on or now.date()
     # Built unattached: nothing enters the session until the file is safely written.
     version = PublishedVersion(
         response_id=response.id, number=number, filename=filename, sha256=sha256, size=len(pdf),
-        published_at=now, published_by_id=user.id, reason=reason, days_late=days_late(response.due_on, now.date()),
+        # A back-filled version is dated by its real publication (the audit trail keeps when it was entered).
+        published_at=datetime.combine(first_published_on, time()) if first_published_on else now,
+        published_by_id=user.id, reason=reason, days_late=days_late(response.due_on, late_from),
+        sections=response_tasks.dump(response_tasks.sections(response, response_trackings(response))),
     )
     pdf_path = published_path(published_dir, version)
     write_once(pdf_path, pdf)
@@ -206,9 +334,14 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
         raise
     response.versions.append(version)
     if response.published_on is None:
-        response.published_on = now.date()
+        response.published_on = published_on
+    if first_published_on is not None:
+        response.published_outside = True
+        response.publication_entered_by = user
     audit.record(db.session, response, "published",
-                 {"version": [None, number], "sha256": [None, sha256], "days_late": [None, version.days_late]})
+                 {"version": [None, number], "sha256": [None, sha256], "days_late": [None, version.days_late],
+                  **({"first_published_outside_tracker_on": [None, first_published_on.isoformat()]}
+                     if first_published_on else {})})
     db.session.flush()
     return version
 
@@ -234,6 +367,45 @@ def record_copies_sent(response: StatutoryResponse, submitted_version: int | Non
     response.sent_recorded_by = user
 
 
-def set_statutory_paragraph(force: Force, text: str | None) -> None:
-    """Set the force's wording of the statutory paragraph (blank: the standard wording)."""
+def set_statutory_paragraph(force: Force, text: str | None, pcc_name: str | None = None) -> None:
+    """Set the force's wording of the statutory paragraph (blank: the standard wording) and the PCC's name."""
     force.statutory_paragraph = (text or "").strip() or None
+    force.pcc_name = (pcc_name or "").strip() or None
+
+
+def previous_responses(response: StatutoryResponse) -> list[StatutoryResponse]:
+    """The force's other responses that have the PCC's comments to start from, newest report first."""
+    return list(db.session.scalars(
+        sa.select(StatutoryResponse)
+        .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
+        .where(StatutoryResponse.force_id == response.force_id, StatutoryResponse.id != response.id,
+               StatutoryResponse.pcc_comments.is_not(None))
+        .options(contains_eager(StatutoryResponse.inspection))
+        .order_by(Inspection.published_on.desc(), Inspection.id.desc())
+    ))
+
+
+def _same_text(text: str) -> str:
+    """A recommendation's text for comparing: spaces and case do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def copy_from_previous(response: StatutoryResponse, source: StatutoryResponse) -> int:
+    """Start from a previous response: copy the PCC's comments, and the explanation of every recommendation
+    with the same text, into what is still blank here (nothing written is overwritten). Return how many
+    explanations were copied."""
+    if source.force_id != response.force_id or source.id == response.id:
+        raise DomainError("Select one of this force's other responses", field="source")
+    if not (response.pcc_comments or "").strip():
+        response.pcc_comments = source.pcc_comments
+    explained = {_same_text(t.recommendation.text): t.pcc_explanation
+                 for t in response_trackings(source) if (t.pcc_explanation or "").strip()}
+    copied = 0
+    for tracking in response_trackings(response):
+        explanation = explained.get(_same_text(tracking.recommendation.text))
+        if explanation and not (tracking.pcc_explanation or "").strip():
+            tracking.pcc_explanation = explanation
+            copied += 1
+    audit.record(db.session, response, "started from a previous response",
+                 {"source": [None, source.inspection.slug], "explanations_copied": [None, copied]})
+    return copied

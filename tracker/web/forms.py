@@ -312,7 +312,7 @@ class EditRecommendationForm(RecommendationForm):
 class TrackingForm(TrackerForm):
     """Edit one force's tracking of a recommendation (editors and administrators)."""
 
-    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.choices()),
+    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.force_choices()),
                         validators=[InputRequired("Select the status")])
     no_action_reason = TextAreaField("Why no further action is needed", widget=GovTextArea(), validators=[Optional()],
                                      description="Needed when the status is 'No further action needed'")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
-from wtforms import SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.web.forms import GovDateField, TrackerForm, VersionField
@@ -14,30 +14,65 @@ class MilestonesForm(TrackerForm):
     chief_invited_on = GovDateField("Date the chief constable was invited to comment", what="date the chief constable was invited to comment")
     chief_comments_due_on = GovDateField("Date the chief constable's comments are due", what="date the chief constable's comments are due")
     chief_comments_received_on = GovDateField("Date the chief constable's comments were received", what="date the chief constable's comments were received")
-    drafted_on = GovDateField("Date the PCC's comments were drafted", what="date the PCC's comments were drafted")
     submit = SubmitField("Save milestones", widget=GovSubmitInput())
+
+
+class InviteForm(TrackerForm):
+    version = VersionField()
+    chief_invited_on = GovDateField("Date the chief constable was invited to comment",
+                                    what="date the chief constable was invited to comment")
+    chief_comments_due_on = GovDateField("Date by which the chief constable's comments are asked",
+                                         what="date by which the chief constable's comments are asked")
+    submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
+
+
+class ChiefCommentsForm(TrackerForm):
+    version = VersionField()
+    chief_comments_received_on = GovDateField("Date the chief constable's comments were received",
+                                              what="date the chief constable's comments were received")
+    chief_comments = TextAreaField("The chief constable's comments", widget=GovTextArea(),
+                                   validators=[Optional(), Length(max=50_000)])
+    chief_comments_absence = TextAreaField("If there are no comments from the chief constable, say why",
+                                           widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
+    submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
 
 
 class CommentsForm(TrackerForm):
     version = VersionField()
     pcc_comments = TextAreaField("The PCC's comments on the report", widget=GovTextArea(),
                                  validators=[Optional(), Length(max=50_000)])
-    chief_comments = TextAreaField("The chief constable's comments", widget=GovTextArea(),
-                                   validators=[Optional(), Length(max=50_000)])
-    chief_comments_absence = TextAreaField("If there are no comments from the chief constable, say why",
-                                           widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
     pcc_response_to_chief = TextAreaField("The PCC's response to the chief constable's comments", widget=GovTextArea(),
                                           validators=[Optional(), Length(max=50_000)])
-    submit = SubmitField("Save comments", widget=GovSubmitInput())
+    submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
+
+
+class ExplanationsForm(TrackerForm):
+    """Only the CSRF token and the button: the explanations' fields are named by tracking row (explanations.html)."""
+
+    submit = SubmitField("Save explanations", widget=GovSubmitInput())
+
+
+class ReadyForm(TrackerForm):
+    submit = SubmitField("Send for approval", widget=GovSubmitInput())
 
 
 class ApproveForm(TrackerForm):
+    declaration = BooleanField("I approve these comments on behalf of the Police and Crime Commissioner",
+                               widget=GovCheckboxInput())
     submit = SubmitField("Approve the response", widget=GovSubmitInput())
+
+
+class CopyFromForm(TrackerForm):
+    source = RadioField("Which response do you want to start from?", widget=GovRadioInput(), choices=[],
+                        validators=[DataRequired("Select the response to start from")], validate_choice=False)
+    submit = SubmitField("Copy comments and explanations", widget=GovSubmitInput())
 
 
 class PublishForm(TrackerForm):
     reason = TextAreaField("Why is the response being published again?", widget=GovTextArea(),
                            validators=[Optional(), Length(max=5_000)])
+    published_on = GovDateField("If it was first published outside tracker, the date it was published",
+                                what="date it was published")
     submit = SubmitField("Publish the response", widget=GovSubmitInput())
 
 
@@ -49,6 +84,8 @@ class CopiesForm(TrackerForm):
 
 
 class StatutoryParagraphForm(TrackerForm):
+    pcc_name = StringField("The PCC's name, as printed on published responses", widget=GovTextInput(),
+                           validators=[Optional(), Length(max=200, message="The PCC's name must be 200 characters or fewer")])
     statutory_paragraph = TextAreaField("Statutory paragraph", widget=GovTextArea(),
                                         validators=[DataRequired("Enter the statutory paragraph"), Length(max=5_000)])
     submit = SubmitField("Save paragraph", widget=GovSubmitInput())

@@ -1,4 +1,6 @@
-"""The statutory (s.55) response pages: milestones, comments, completeness, preview, approve, publish, copies."""
+"""The statutory (s.55) response pages: the task list in the order of the law and the one page of each task
+(invitation, the chief constable's comments, the PCC's comments, every explanation on one page, sending for
+approval, the PCC's approval with its declaration, publishing, the copies sent), previews and the Word copy."""
 
 from __future__ import annotations
 
@@ -15,31 +17,41 @@ from tracker.documents.response import (
     render_response_pdf,
     response_trackings,
 )
-from tracker.domain import completeness
-from tracker.domain.statuses import Role
+from tracker.documents.word import render_response_docx
+from tracker.domain import completeness, response_tasks
+from tracker.domain.addressees import addressee_phrase, for_information
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.services import save
-from tracker.web.auth import can_edit, editor_required, require_force, roles_required, user_force_ids
+from tracker.web.auth import can_edit, require_force, user_force_ids
+from tracker.web.forms import VersionField
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
     ApproveForm,
+    ChiefCommentsForm,
     CommentsForm,
     CopiesForm,
+    CopyFromForm,
+    ExplanationsForm,
+    InviteForm,
     MilestonesForm,
     PublishForm,
+    ReadyForm,
     StatutoryParagraphForm,
 )
 
 bp = Blueprint("responses", __name__, url_prefix="/responses")
 
 
-def _load(force_slug: str, inspection_slug: str):
-    """The response, or 404 when it does not exist or belongs to a force the user is not in."""
+def _load(force_slug: str, inspection_slug: str, editors: bool = False):
+    """The response, or 404 when it does not exist or belongs to a force the user is not in; then, for an
+    editor's page, 403 to anyone else (the force is checked first, so another force's record is never disclosed)."""
     response = response_service.get_response(force_slug, inspection_slug)
     if response is None:
         abort(404)
     require_force(response.force_id)
+    if editors and not can_edit():
+        abort(403)
     return response
 
 
@@ -64,43 +76,67 @@ def index():
 @bp.get("/<force_slug>/<inspection_slug>")
 @login_required
 def show(force_slug: str, inspection_slug: str):
-    """A response's page: milestones, countdown, comments, what is missing, preview, approval, versions."""
+    """A response's page: its tasks in the order of the law, each with its status and the page that does it."""
     response = _load(force_slug, inspection_slug)
     trackings = response_trackings(response)
-    missing = completeness.missing_items(response, trackings)
     return render_template(
         "responses/show.html",
         response=response,
-        missing=missing,
-        stage=completeness.stage(response),
+        tasks=response_tasks.tasks(response, trackings),
+        missing=completeness.missing_items(response, trackings),
+        changed=response_tasks.changed_since_publication(response, trackings),
+        changed_since_approval=(response_tasks.changed_parts(response.approved_sections, response, trackings)
+                                if response.approved_on else []),
         copies_outstanding=completeness.copies_outstanding(response),
         today=date.today(),
         can_edit=can_edit(),
-        can_approve=current_user.role.can_sign_off,
-        approve_form=ApproveForm(),
-        publish_form=PublishForm(),
+        can_approve=current_user.role.can_approve_responses,
+        ready_form=ReadyForm(),
+        previous=response_service.previous_responses(response) if can_edit() else [],
     )
 
 
 @bp.route("/<force_slug>/<inspection_slug>/milestones", methods=["GET", "POST"])
-@editor_required
+@login_required
 def milestones(force_slug: str, inspection_slug: str):
-    """Edit the s.55 milestone dates (optimistic locking through the hidden version)."""
+    """Change the s.55 milestone dates together (optimistic locking through the hidden version)."""
     return _edit_response(force_slug, inspection_slug, MilestonesForm, response_service.update_milestones,
                           response_service.MILESTONE_FIELDS, "responses/milestones.html", "Milestones saved")
 
 
+@bp.route("/<force_slug>/<inspection_slug>/invite", methods=["GET", "POST"])
+@login_required
+def invite(force_slug: str, inspection_slug: str):
+    """Record the s.55(4) invitation of the chief constable's comments, and the date they are asked by."""
+    return _edit_response(force_slug, inspection_slug, InviteForm, _update_invitation,
+                          ("chief_invited_on", "chief_comments_due_on"), "responses/invite.html", "Invitation saved")
+
+
+def _update_invitation(response, version, user, **dates) -> None:
+    """The invitation's two dates, through the service."""
+    response_service.update_invitation(response, version, user, **dates)
+
+
+@bp.route("/<force_slug>/<inspection_slug>/chief-comments", methods=["GET", "POST"])
+@login_required
+def chief_comments(force_slug: str, inspection_slug: str):
+    """Record the chief constable's comments and the day they came, or why there are none."""
+    return _edit_response(force_slug, inspection_slug, ChiefCommentsForm, response_service.update_chief_comments,
+                          response_service.CHIEF_COMMENT_FIELDS, "responses/chief_comments.html",
+                          "The chief constable's comments saved")
+
+
 @bp.route("/<force_slug>/<inspection_slug>/comments", methods=["GET", "POST"])
-@editor_required
+@login_required
 def comments(force_slug: str, inspection_slug: str):
-    """Edit the PCC's and chief constable's comments and the PCC's response to them."""
+    """Write the PCC's comments and the PCC's response to the chief constable's comments."""
     return _edit_response(force_slug, inspection_slug, CommentsForm, response_service.update_comments,
-                          response_service.COMMENT_FIELDS, "responses/comments.html", "Comments saved")
+                          response_service.COMMENT_FIELDS, "responses/comments.html", "The PCC's comments saved")
 
 
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
-    """One edit form of a response: load (or 404), validate, update against the version, save, redirect."""
-    response = _load(force_slug, inspection_slug)
+    """One edit form of a response: load (or 404), validate, update against the version, save, back to the tasks."""
+    response = _load(force_slug, inspection_slug, editors=True)
     form = form_cls(obj=response if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = response.version
@@ -111,6 +147,68 @@ def _edit_response(force_slug, inspection_slug, form_cls, update, fields, templa
             flash(saved, "success")
             return redirect(_page_url(response))
     return render_template(template, response=response, form=form)
+
+
+@bp.route("/<force_slug>/<inspection_slug>/explanations", methods=["GET", "POST"])
+@login_required
+def explanations(force_slug: str, inspection_slug: str):
+    """Every recommendation's text and deadline with its explanation and the chief constable's comment: one save."""
+    response = _load(force_slug, inspection_slug, editors=True)
+    trackings = response_trackings(response)
+    form = ExplanationsForm()
+    errors: dict[int, str] = {}
+    values = {t.id: (t.version, t.pcc_explanation, t.chief_comment) for t in trackings}
+    if form.validate_on_submit():
+        values = {t.id: (request.form.get(f"version-{t.id}", type=int),
+                         request.form.get(f"explanation-{t.id}", ""), request.form.get(f"chief-{t.id}", ""))
+                  for t in trackings}
+        errors = {tid: "The explanation must be 20,000 characters or fewer"
+                  for tid, (_, explanation, _) in values.items() if len(explanation) > 20_000}
+        errors |= {tid: "The chief constable's comment must be 20,000 characters or fewer"
+                   for tid, (_, _, chief) in values.items() if len(chief) > 20_000 and tid not in errors}
+        # Each row says the version it was opened at: without it the save could overwrite someone else's.
+        errors |= {tid: VersionField.MESSAGE for tid, (version, _, _) in values.items()
+                   if version is None and tid not in errors}
+        if not errors:
+            with saving(form) as attempt:
+                changed = response_service.save_explanations(response, current_user, values)
+            if attempt.ok:
+                flash(f"Explanations saved ({changed} changed)", "success")
+                return redirect(_page_url(response))
+            trackings = response_trackings(response)  # read again: a refused save rolled back
+    afi = bool(response.force.explain_areas_for_improvement)
+    rows = [(t, completeness.requires_explanation(t.recommendation.kind, t.recommendation.addressed_to, afi))
+            for t in trackings]
+    return render_template(
+        "responses/explanations.html", response=response, form=form, values=values, errors=errors,
+        needed=[t for t, required in rows if required],
+        others=[t for t, required in rows if not required],
+        for_information=for_information, addressee_phrase=addressee_phrase,
+        error_links=[{"text": message, "href": f"#explanation-{tid}"} for tid, message in errors.items()],
+    )
+
+
+@bp.post("/<force_slug>/<inspection_slug>/ready")
+@login_required
+def ready(force_slug: str, inspection_slug: str):
+    """The editor sends the response for approval (drafted date and who), and the approvers are emailed."""
+    response = _load(force_slug, inspection_slug, editors=True)
+    if not ReadyForm().validate_on_submit():
+        abort(400)
+    with saving() as attempt:
+        response_service.mark_ready(response, current_user, date.today())
+    if attempt.ok:
+        address = url_for("responses.approve", force_slug=force_slug, inspection_slug=inspection_slug, _external=True)
+        report = response_service.email_approvers(response, address, current_app.config)
+        if report.no_recipient:
+            flash("Sent for approval. No approver of this force has an account: ask an administrator to add the PCC",
+                  "success")
+        elif report.failed:
+            current_app.logger.warning("approval request not emailed: %s", "; ".join(report.errors))
+            flash("Sent for approval, but the email to the approvers could not be sent: tell them yourself", "success")
+        else:
+            flash("Sent for approval: the approvers have been emailed", "success")
+    return redirect(_page_url(response))
 
 
 @bp.get("/<force_slug>/<inspection_slug>/preview")
@@ -140,25 +238,62 @@ def preview_pdf(force_slug: str, inspection_slug: str):
     )
 
 
-@bp.post("/<force_slug>/<inspection_slug>/approve")
-@roles_required(*(role for role in Role if role.can_sign_off))
+@bp.route("/<force_slug>/<inspection_slug>/approve", methods=["GET", "POST"])
+@login_required
 def approve(force_slug: str, inspection_slug: str):
-    """A reviewer other than the drafter approves the response."""
+    """Check your answers, then approve on behalf of the PCC (approvers only): what is missing links to its fix."""
     response = _load(force_slug, inspection_slug)
+    if not current_user.role.can_approve_responses:
+        abort(403)
     form = ApproveForm()
+    refusal_links: list[dict] = []
     if form.validate_on_submit():
-        with saving() as attempt:
-            response_service.approve(response, current_user, date.today())
+        def refused(error) -> None:
+            """Each missing thing links to the page that fixes it; other refusals go on the form."""
+            if isinstance(error, response_service.IncompleteResponse):
+                refusal_links.extend(_fix_links(response, error.missing))
+            elif error.field == "ready":
+                refusal_links.append({"text": error.message, "href": _page_url(response) + "#task-ready"})
+            else:
+                (form.declaration.errors if error.field == "declaration" else form.form_errors).append(error.message)
+
+        with saving(form, show=refused) as attempt:
+            response_service.approve(response, current_user, date.today(), bool(form.declaration.data))
         if attempt.ok:
-            flash("Response approved", "success")
-    return redirect(_page_url(response))
+            flash("Response approved on behalf of the Police and Crime Commissioner", "success")
+            return redirect(_page_url(response))
+    trackings = response_trackings(response)
+    missing = completeness.missing_items(response, trackings)
+    if request.method == "GET" and missing:
+        refusal_links = _fix_links(response, missing)
+    elif request.method == "GET" and response.drafted_on is None:
+        refusal_links = [{"text": "The response has not been sent for approval yet",
+                          "href": _page_url(response) + "#task-ready"}]
+    return render_template("responses/approve.html", form=form, error_links=refusal_links,
+                           stands=response_tasks.approval_stands(response, trackings),
+                           **document_context(response, public=True, draft=True))
+
+
+def _fix_links(response, missing) -> list[dict]:
+    """An error summary's entries: each missing thing with a link to the page that fixes it."""
+    f, i = response.force.slug, response.inspection.slug
+    links = []
+    for item in missing:
+        if item.tracking_id:
+            href = url_for("responses.explanations", force_slug=f, inspection_slug=i) + f"#explanation-{item.tracking_id}"
+        elif "chief constable" in item.message:
+            href = url_for("responses.chief_comments", force_slug=f, inspection_slug=i)
+        else:
+            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#pcc_comments"
+        links.append({"text": item.message, "href": href})
+    return links
 
 
 @bp.route("/<force_slug>/<inspection_slug>/publish", methods=["GET", "POST"])
-@editor_required
+@login_required
 def publish(force_slug: str, inspection_slug: str):
     """Publish the approved, complete response as a new version (a reason is needed from version 2)."""
-    response = _load(force_slug, inspection_slug)
+    response = _load(force_slug, inspection_slug, editors=True)
     form = PublishForm()
     missing: list = []
     if form.validate_on_submit():
@@ -170,14 +305,15 @@ def publish(force_slug: str, inspection_slug: str):
                 missing.extend(refusal.missing)
             elif version is not None:
                 response_service.discard_unrecorded(_published_dir(), version)
-            if refusal.field == "reason":
-                form.reason.errors = [refusal.message]
+            if refusal.field in ("reason", "published_on"):
+                form[refusal.field].errors = [refusal.message]
             else:
                 flash(refusal.message, "error")
 
         try:
             with saving(show=refused) as attempt:
-                version = response_service.publish(response, current_user, _published_dir(), reason=form.reason.data)
+                version = response_service.publish(response, current_user, _published_dir(), reason=form.reason.data,
+                                                   first_published_on=form.published_on.data)
         except PdfRenderError:
             current_app.logger.exception("the response could not be rendered for publishing")
             flash("The document could not be produced. Nothing has been published.", "error")
@@ -190,10 +326,13 @@ def publish(force_slug: str, inspection_slug: str):
                 late = f", {version.days_late} days after the statutory deadline" if version.days_late else ""
                 flash(f"Version {version.number} published{late}", "success")
                 return redirect(_page_url(response))
-    elif request.method == "GET":
-        missing = completeness.missing_items(response, response_trackings(response))
-    return render_template("responses/publish.html", response=response, form=form, missing=missing,
-                           republishing=bool(response.versions))
+    trackings = response_trackings(response)
+    missing = missing or completeness.missing_items(response, trackings)
+    return render_template("responses/publish.html", form=form, missing=missing,
+                           republishing=bool(response.versions),
+                           stands=response_tasks.approval_stands(response, trackings),
+                           changed=response_tasks.changed_since_publication(response, trackings),
+                           **document_context(response, public=True))
 
 
 @bp.get("/<force_slug>/<inspection_slug>/versions/<int:number>.pdf")
@@ -216,10 +355,10 @@ def send_version(response, number: int):
 
 
 @bp.route("/<force_slug>/<inspection_slug>/copies", methods=["GET", "POST"])
-@editor_required
+@login_required
 def copies(force_slug: str, inspection_slug: str):
     """Record the s.55(6) copies sent to HMICFRS and the Home Secretary."""
-    response = _load(force_slug, inspection_slug)
+    response = _load(force_slug, inspection_slug, editors=True)
     if response.published_on is None:
         flash("Publish the response before recording the copies sent", "error")
         return redirect(_page_url(response))
@@ -237,20 +376,56 @@ def copies(force_slug: str, inspection_slug: str):
 
 
 @bp.route("/<force_slug>/statutory-paragraph/edit", methods=["GET", "POST"])
-@editor_required
+@login_required
 def statutory_paragraph(force_slug: str):
-    """Edit the force's wording of the statutory paragraph printed on its responses."""
+    """Edit the force's wording of the statutory paragraph printed on its responses, and the PCC's name."""
     force = inspection_service.get_force(force_slug)
     if force is None:
         abort(404)
     require_force(force.id)
+    if not can_edit():
+        abort(403)
     form = StatutoryParagraphForm()
     if request.method == "GET":
         form.statutory_paragraph.data = force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH
+        form.pcc_name.data = force.pcc_name
     if form.validate_on_submit():
-        response_service.set_statutory_paragraph(force, form.statutory_paragraph.data)
+        response_service.set_statutory_paragraph(force, form.statutory_paragraph.data, form.pcc_name.data)
         save()
         flash("Statutory paragraph saved", "success")
         return redirect(url_for("responses.index"))
     return render_template("responses/statutory_paragraph.html", force=force, form=form)
 
+
+
+@bp.get("/<force_slug>/<inspection_slug>/draft.docx")
+@login_required
+def draft_docx(force_slug: str, inspection_slug: str):
+    """The public copy as a Word document, for the PCC's office to edit and sign off the record."""
+    response = _load(force_slug, inspection_slug)
+    return current_app.response_class(
+        render_response_docx(response), mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f'attachment; filename="{force_slug}-{inspection_slug}-draft.docx"'},
+    )
+
+
+@bp.route("/<force_slug>/<inspection_slug>/start-from", methods=["GET", "POST"])
+@login_required
+def start_from(force_slug: str, inspection_slug: str):
+    """Start from a previous response: its PCC's comments, and the explanations of recommendations with the same text."""
+    response = _load(force_slug, inspection_slug, editors=True)
+    previous = response_service.previous_responses(response)
+    form = CopyFromForm()
+    form.source.choices = [(str(r.id), f"{r.inspection.title} ({r.inspection.published_on:%Y})") for r in previous]
+    if form.validate_on_submit():
+        source = next((r for r in previous if str(r.id) == form.source.data), None)
+        if source is None:
+            form.source.errors = ["Select one of this force's other responses"]
+        else:
+            with saving(form, record=response) as attempt:
+                copied = response_service.copy_from_previous(response, source)
+            if attempt.ok:
+                flash(f"Started from the response to {source.inspection.title}: the PCC's comments and "
+                      f"{copied} explanations copied where nothing was written", "success")
+                return redirect(_page_url(response))
+    return render_template("responses/start_from.html", response=response, form=form, previous=previous)
