@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from tests.conftest import get_tracking
 from tests.page_check import get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import ActionStatus, Role
-from tracker.models import Action, AuditEvent, EvidenceFile
+from tracker.models import Action, AuditEvent, EvidenceFile, PublishedVersion, StatutoryResponse
+from tracker.services.tracking import add_action
 
 ALL_ROLES = [Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -29,8 +31,7 @@ def cumbria_4():
 def tracking_form(tracking, **overrides) -> dict:
     """A complete tracking form as the edit page would post it."""
     data = {"status": tracking.status.value, "no_action_reason": "", "lead_officer": tracking.lead_officer or "",
-            "target_date": ["", "", ""], "rag_forecast": "amber", "pcc_explanation": "The PCC explains.",
-            "chief_comment": "The chief comments.", "implemented_on": ["", "", ""], "verified_on": ["", "", ""],
+            "target_date": ["", "", ""], "rag_forecast": "amber", "implemented_on": ["", "", ""], "verified_on": ["", "", ""],
             "hmicfrs_view": "not_known", "hmicfrs_view_on": ["", "", ""], "version": str(tracking.version)}
     data.update(overrides)
     return data
@@ -116,20 +117,33 @@ def test_an_editor_edits_the_tracking_and_the_history_says_so(as_role, cumbria_4
 def test_no_further_action_needs_a_reason(as_role, cumbria_4):
     client = as_role(Role.EDITOR)
     page = post_page(client, f"/tracking/{cumbria_4.id}/edit",
-                     tracking_form(cumbria_4, status="no_further_action", pcc_explanation="Typed explanation"))
+                     tracking_form(cumbria_4, status="no_further_action", lead_officer="Typed officer"))
     assert "Error: Edit tracking" in page and "Enter why no further action is needed" in page
-    assert "Typed explanation" in page
+    assert "Typed officer" in page
+
+
+def test_the_tracking_form_keeps_the_forces_operational_fields_only(as_role, cumbria_4):
+    """The explanation and the chief's comment are written on the response's explanations page, not here."""
+    client = as_role(Role.EDITOR)
+    page = get_page(client, f"/tracking/{cumbria_4.id}/edit")
+    assert 'name="pcc_explanation"' not in page and 'name="chief_comment"' not in page
+    assert "/responses/cumbria/vawg-2021/explanations" in page
+    before = cumbria_4.pcc_explanation
+    assert client.post(f"/tracking/{cumbria_4.id}/edit",
+                       data=tracking_form(cumbria_4, pcc_explanation="Sneaked in")).status_code == 302
+    db.session.expire_all()
+    assert cumbria_4.pcc_explanation == before
 
 
 def test_a_conflicting_save_is_refused_with_the_text_kept(as_role, cumbria_4):
     editor, other = as_role(Role.EDITOR), as_role(Role.EDITOR)
-    stale = tracking_form(cumbria_4, pcc_explanation="My careful words")
+    stale = tracking_form(cumbria_4, no_action_reason="My careful words")
     assert other.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="Someone")).status_code == 302
     page = post_page(editor, f"/tracking/{cumbria_4.id}/edit", stale)
     assert "Someone else saved this record" in page and "My careful words" in page
     assert "What is saved now" in page and "Someone</dd>" in page
     db.session.expire_all()
-    assert cumbria_4.pcc_explanation != "My careful words" and cumbria_4.lead_officer == "Someone"
+    assert cumbria_4.no_action_reason != "My careful words" and cumbria_4.lead_officer == "Someone"
     assert f'value="{cumbria_4.version}"' in page  # a second, knowing save goes through
 
 
@@ -170,18 +184,57 @@ def test_a_bad_action_form_is_redisplayed(as_role, cumbria_4):
     assert 'value="Typed owner"' in page and "govuk-error-summary" in page
 
 
-def test_a_reviewer_signs_an_action_off(as_role, cumbria_4):
+def test_sign_off_is_offered_only_for_a_complete_action_with_evidence_or_a_note(as_role, cumbria_4):
+    """In progress, or complete with nothing to show: no sign-off, and a POST is refused."""
     client = as_role(Role.REVIEWER)
     action = next(a for a in cumbria_4.actions if a.status is ActionStatus.IN_PROGRESS)
-    response = client.post(f"/actions/{action.id}/sign-off", data={"version": str(action.version)})
+    page = get_page(client, f"/tracking/{cumbria_4.id}")
+    assert f'href="/actions/{action.id}/sign-off"' not in page
+    refused = post_page(client, f"/actions/{action.id}/sign-off", {"version": str(action.version), "note": ""})
+    assert "only once it is marked complete" in refused
+    bare = add_action(cumbria_4, "Nothing to show", status=ActionStatus.COMPLETE, completed_on=date(2022, 1, 5))
+    db.session.commit()
+    assert f'href="/actions/{bare.id}/sign-off"' not in get_page(client, f"/tracking/{cumbria_4.id}")
+    assert "Record the evidence, or add a progress update" in get_page(client, f"/actions/{bare.id}/sign-off")
+    db.session.expire_all()
+    assert action.signed_off_at is None and bare.signed_off_at is None
+
+
+def test_a_reviewer_signs_an_action_off_after_confirming_and_can_undo_until_publication(as_role, cumbria_4):
+    """The confirmation page shows the evidence and last update; the note is kept; undo until the next publication."""
+    client = as_role(Role.REVIEWER)
+    action = next(a for a in cumbria_4.actions if a.status is ActionStatus.IN_PROGRESS)
+    action.status, action.completed_on, action.evidence = ActionStatus.COMPLETE, date(2022, 2, 1), "Training records"
+    db.session.commit()
+    assert f'href="/actions/{action.id}/sign-off"' in get_page(client, f"/tracking/{cumbria_4.id}")
+    confirm = get_page(client, f"/actions/{action.id}/sign-off")
+    assert "Training records" in confirm and action.updates[0].text[:40] in confirm and 'name="note"' in confirm
+    response = client.post(f"/actions/{action.id}/sign-off", data={"version": str(action.version), "note": "Checked the records"})
     assert response.status_code == 302
     db.session.expire_all()
     assert action.status is ActionStatus.COMPLETE and action.signed_off_by.role is Role.REVIEWER
-    assert action.signed_off_at is not None
+    assert action.signed_off_at is not None and action.sign_off_note == "Checked the records"
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity_type == "Action",
                                                           AuditEvent.entity_id == action.id,
                                                           AuditEvent.event == "signed off"))
     assert event is not None
+    page = get_page(client, f"/tracking/{cumbria_4.id}")
+    assert "Checked the records" in page and f'action="/actions/{action.id}/sign-off/undo"' in page
+    assert as_role(Role.EDITOR).post(f"/actions/{action.id}/sign-off/undo", data={"version": str(action.version)}).status_code == 403
+    assert client.post(f"/actions/{action.id}/sign-off/undo", data={"version": str(action.version)}).status_code == 302
+    db.session.expire_all()
+    assert action.signed_off_at is None and action.sign_off_note is None and action.status is ActionStatus.COMPLETE
+    # Signed off again, then the response is published: the sign-off stands for good.
+    assert client.post(f"/actions/{action.id}/sign-off", data={"version": str(action.version), "note": ""}).status_code == 302
+    db.session.expire_all()
+    response_row = db.session.scalar(sa.select(StatutoryResponse).where(StatutoryResponse.force_id == action.force_id,
+                                                                         StatutoryResponse.inspection_id == action.inspection_id))
+    db.session.add(PublishedVersion(response_id=response_row.id, number=1, filename="x.pdf", sha256="0" * 64, size=1,
+                                    published_at=action.signed_off_at + timedelta(minutes=1)))
+    db.session.commit()
+    assert f'/actions/{action.id}/sign-off/undo' not in get_page(client, f"/tracking/{cumbria_4.id}")
+    refused = client.post(f"/actions/{action.id}/sign-off/undo", data={"version": str(action.version)}, follow_redirects=True)
+    assert "can no longer be undone" in refused.get_data(as_text=True)
     assert "signed off" in get_page(client, f"/actions/{action.id}/history")
     refused = as_role(Role.EDITOR).post(f"/actions/{action.id}/sign-off", data={})
     assert refused.status_code == 403, refused.headers.get("Location")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import datetime
 
 from docx import Document  # python-docx
@@ -112,4 +113,16 @@ def render_response_docx(response: StatutoryResponse) -> bytes:
         document.add_paragraph(context["withheld_sentence"])
     out = io.BytesIO()
     document.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _fixed_times(docx: bytes) -> bytes:
+    """The same package with every member dated 1 January 2000, so the same data gives the same bytes
+    (python-docx dates each member with the time it is written)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member.filename))
     return out.getvalue()

@@ -194,6 +194,19 @@ def tracking_change_errors(status: TrackingStatus, no_action_reason: str | None)
     return errors
 
 
+def sign_off_refusal(status: ActionStatus, evidence: str | None, has_updates: bool) -> str | None:
+    """Why a chief officer cannot sign an action off yet, or None when they can.
+
+    Signing off confirms work the force says is done: the action must be marked complete, with its
+    evidence recorded or at least one progress update (a note) to show for it.
+    """
+    if ActionStatus(status) is not ActionStatus.COMPLETE:
+        return "An action can be signed off only once it is marked complete"
+    if not (evidence or "").strip() and not has_updates:
+        return "Record the evidence, or add a progress update, before the action is signed off"
+    return None
+
+
 def needs_explanation(kind: Kind, explain_areas_for_improvement: bool = False) -> bool:
     """Whether s.55(5B) requires the PCC's explanation for an item of this kind.
 

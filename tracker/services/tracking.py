@@ -8,8 +8,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.db import audit, db
-from tracker.domain.statuses import ActionStatus, TrackingStatus, tracking_change_errors
-from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking, User, utcnow
+from tracker.domain.statuses import ActionStatus, TrackingStatus, sign_off_refusal, tracking_change_errors
+from tracker.models import (
+    Action,
+    Inspection,
+    ProgressUpdate,
+    PublishedVersion,
+    Recommendation,
+    StatutoryResponse,
+    Tracking,
+    User,
+    utcnow,
+)
 from tracker.services import MAX_ID, ConflictError, DomainError, get_by_id
 
 
@@ -161,12 +171,44 @@ def update_action(action: Action, submitted_version: int | None, on: date, *, st
     action.status = status
 
 
-def sign_off_action(action: Action, user: User, on: date, submitted_version: int | None = None) -> None:
-    """A chief officer signs an action off as complete; who and when are kept, and the trail says so."""
+def sign_off_action(action: Action, user: User, on: date, submitted_version: int | None = None,
+                    note: str | None = None) -> None:
+    """A chief officer signs off an action marked complete with its evidence (or a note); who, when and their
+    note are kept, and the trail says so."""
     check_version(action, submitted_version)
     if action.signed_off_at is not None:
         raise DomainError("This action has already been signed off", field="sign_off")
-    set_action_status(action, ActionStatus.COMPLETE, on)
+    refusal = sign_off_refusal(action.status, action.evidence, bool(action.updates))
+    if refusal:
+        raise DomainError(refusal, field="sign_off")
     action.signed_off_by = user
     action.signed_off_at = utcnow()
-    audit.record(db.session, action, "signed off", {"signed_off_by": [None, user.name]})
+    action.sign_off_note = (note or "").strip() or None
+    audit.record(db.session, action, "signed off", {"signed_off_by": [None, user.name],
+                                                    **({"note": [None, action.sign_off_note]} if action.sign_off_note else {})})
+
+
+def published_since_sign_off(action: Action) -> bool:
+    """Whether a version of the force's response to the inspection was published after the action was signed off."""
+    if action.signed_off_at is None:
+        return False
+    return bool(db.session.scalar(
+        sa.select(sa.func.count(PublishedVersion.id))
+        .join(StatutoryResponse, PublishedVersion.response_id == StatutoryResponse.id)
+        .where(StatutoryResponse.force_id == action.force_id, StatutoryResponse.inspection_id == action.inspection_id,
+               PublishedVersion.published_at >= action.signed_off_at)
+    ))
+
+
+def undo_sign_off(action: Action, user: User, submitted_version: int | None = None) -> None:
+    """Take back a sign-off, until the next publication of the response has relied on it."""
+    check_version(action, submitted_version)
+    if action.signed_off_at is None:
+        raise DomainError("This action is not signed off", field="sign_off")
+    if published_since_sign_off(action):
+        raise DomainError("The response was published after this sign-off: it can no longer be undone", field="sign_off")
+    audit.record(db.session, action, "sign-off undone", {"signed_off_by": [action.signed_off_by.name if action.signed_off_by
+                                                                           else None, None]})
+    action.signed_off_by = None
+    action.signed_off_at = None
+    action.sign_off_note = None

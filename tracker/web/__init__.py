@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from tracker.domain.addressees import addressee_phrase
 from tracker.domain.formatting import FILTERS
 from tracker.web import api, auth, caching, oidc
 from tracker.web.views import BLUEPRINTS, errors
@@ -46,3 +47,4 @@ def init_templates(app: Flask, project_root) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.filters["addressee_phrase"] = addressee_phrase

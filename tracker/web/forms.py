@@ -322,9 +322,6 @@ class TrackingForm(TrackerForm):
     rag_forecast = RadioField("Forecast RAG", widget=GovRadioInput(), default="",
                               choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
                               validators=[Optional()])
-    pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],
-                                    description="The action taken or proposed, or why no action has been or will be taken")
-    chief_comment = TextAreaField("The chief constable's comment", widget=GovTextArea(), validators=[Optional()])
     chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
                                                      widget=GovCheckboxInput())
     implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")
@@ -386,10 +383,19 @@ class ProgressUpdateForm(TrackerForm):
 
 
 class SignOffForm(TrackerForm):
-    """A chief officer signs an action off as complete."""
+    """A chief officer signs an action off as complete, with an optional note."""
 
     version = VersionField()
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5_000)],
+                         description="For example, what you checked. Kept with the sign-off.")
     submit = SubmitField("Sign off as complete", widget=GovSubmitInput())
+
+
+class UndoSignOffForm(TrackerForm):
+    """A chief officer takes a sign-off back, until the next publication of the response."""
+
+    version = VersionField()
+    submit = SubmitField("Undo the sign-off", widget=GovSubmitInput())
 
 
 # --- users --------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from tracker.domain.deadlines import due_state, rag_rating
-from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus
+from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus, sign_off_refusal
 from tracker.services import evidence as evidence_service
 from tracker.services import history as history_service
 from tracker.services import tracking as service
@@ -26,6 +26,7 @@ from tracker.web.forms import (
     ProgressUpdateForm,
     SignOffForm,
     TrackingForm,
+    UndoSignOffForm,
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import is_reviewer, require_editor
@@ -63,7 +64,8 @@ def show(tracking_id: int):
         inspection=tracking.recommendation.inspection, today=today,
         current_rag=rag_rating(due_state(tracking.due_on, tracking.closed_on, today)),
         can_edit=can_edit(), is_reviewer=is_reviewer(),
-        can_sign_off=current_user.role.can_sign_off, sign_off_form=SignOffForm(),
+        can_sign_off=current_user.role.can_sign_off, undo_form=UndoSignOffForm(),
+        sign_off_refusal=sign_off_refusal, published_since_sign_off=service.published_since_sign_off,
     )
 
 
@@ -85,6 +87,9 @@ def edit(tracking_id: int):
         form = form_cls(data=data)
     else:
         form = form_cls()
+    for_information = tracking.status is TrackingStatus.FOR_INFORMATION
+    if for_information and not reviewer_only:
+        del form.status, form.no_action_reason  # follows from the addressee: not set here
     if form.validate_on_submit():
         with saving(form, record=tracking) as attempt:
             if reviewer_only:
@@ -93,10 +98,11 @@ def edit(tracking_id: int):
                                         chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data))
             else:
                 service.update_tracking(
-                    tracking, form.version.data, date.today(), status=TrackingStatus(form.status.data),
-                    no_action_reason=form.no_action_reason.data, target_date=form.target_date.data,
+                    tracking, form.version.data, date.today(),
+                    status=None if for_information else TrackingStatus(form.status.data),
+                    no_action_reason=None if for_information else form.no_action_reason.data,
+                    target_date=form.target_date.data,
                     lead_officer=form.lead_officer.data or "", rag_forecast=form.rag_forecast.data or None,
-                    pcc_explanation=form.pcc_explanation.data or "", chief_comment=form.chief_comment.data or "",
                     chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data),
                     implemented_on=form.implemented_on.data, verified_on=form.verified_on.data,
                     hmicfrs_view=HmicfrsView(form.hmicfrs_view.data or HmicfrsView.NOT_KNOWN.value),
@@ -159,20 +165,41 @@ def edit_action(action_id: int):
     return render_template("tracking/action_form.html", form=form, tracking=action.tracking, action=action)
 
 
-@bp.post("/actions/<int:action_id>/sign-off")
+@bp.route("/actions/<int:action_id>/sign-off", methods=["GET", "POST"])
 @login_required
 def sign_off(action_id: int):
-    """A chief officer (or an administrator) signs an action off as complete."""
+    """Confirm a sign-off: the action's evidence and last update, an optional note, then sign it off (chief officers)."""
     action = _action(action_id)
     if not current_user.role.can_sign_off:
         abort(403)
     form = SignOffForm()
+    if request.method == "GET":
+        form.version.data = action.version
+    refusal = sign_off_refusal(action.status, action.evidence, bool(action.updates)) if not action.signed_off_at else None
+    if form.validate_on_submit():
+        with saving(form, record=action) as attempt:
+            service.sign_off_action(action, current_user, date.today(), form.version.data, note=form.note.data)
+        if attempt.ok:
+            flash(f"Action signed off as complete: {action.title}", "success")
+            return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
+    return render_template("tracking/sign_off.html", form=form, action=action, tracking=action.tracking,
+                           last_update=action.updates[0] if action.updates else None, refusal=refusal)
+
+
+@bp.post("/actions/<int:action_id>/sign-off/undo")
+@login_required
+def undo_sign_off(action_id: int):
+    """A chief officer takes a sign-off back, until the response has been published since."""
+    action = _action(action_id)
+    if not current_user.role.can_sign_off:
+        abort(403)
+    form = UndoSignOffForm()
     if not form.validate_on_submit():
         abort(400)
     with saving() as attempt:
-        service.sign_off_action(action, current_user, date.today(), form.version.data)
+        service.undo_sign_off(action, current_user, form.version.data)
     if attempt.ok:
-        flash(f"Action signed off as complete: {action.title}", "success")
+        flash(f"Sign-off undone: {action.title}", "success")
     return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
 
 
