@@ -77,7 +77,7 @@ def live_server():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     users = {role: (f"{role}@tracker.example", passwords[f"{role}@tracker.example"])
-             for role in ("admin", "editor", "reviewer", "viewer")}
+             for role in ("admin", "editor", "reviewer", "approver", "viewer")}
     yield {"url": f"http://127.0.0.1:{port}", "users": users, "ids": ids, "app": app, "tmp": tmp}
     server.shutdown()
     thread.join(timeout=10)

@@ -4,7 +4,7 @@ ONE list, so that each branch adds its own pages here: (name, path, role). A pat
 demonstration records by placeholder: {tracking} (Cumbria's tracking of recommendation 4),
 {action} (its first action), {rec} (recommendation 4.1), {user} (the demonstration viewer),
 {evidence} (an evidence file the journey test attached, when it has run).
-Roles are the demonstration users' roles: admin (every force), editor, reviewer, viewer (Cumbria).
+Roles are the demonstration users' roles: admin (every force), editor, reviewer, approver, viewer (Cumbria).
 The national report is shared by every force, so its forms are the administrator's.
 """
 
@@ -45,6 +45,13 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("response comments", "/responses/cumbria/vawg-2021/comments", "editor"),
     ("publish response", "/responses/cumbria/vawg-2021/publish", "editor"),
     ("statutory paragraph", "/responses/cumbria/statutory-paragraph/edit", "editor"),
+    # The response as a task list, its pages, and the PCC's approval (issue 15)
+    ("response as approver", "/responses/cumbria/vawg-2021", "approver"),
+    ("response invitation", "/responses/cumbria/vawg-2021/invite", "editor"),
+    ("response explanations", "/responses/cumbria/vawg-2021/explanations", "editor"),
+    ("response approval", "/responses/cumbria/vawg-2021/approve", "approver"),
+    ("response start from", "/responses/cumbria/vawg-2021/start-from", "editor"),
+    ("sign off an action", "/actions/{action}/sign-off", "reviewer"),
     ("public responses", "/public/cumbria", None),
     # Oversight (issue 5)
     ("dashboard", "/", "reviewer"),

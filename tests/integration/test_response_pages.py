@@ -136,7 +136,7 @@ def test_response_page_is_a_task_list_in_the_order_of_the_law(as_seeded):
         ("Send copies to HMICFRS and the Home Secretary", "Cannot start yet"),
     ]
     assert "0 of 4 written" in html
-    for path in ("/invite", "/chief-comments", "/comments", "/explanations"):
+    for path in ("/invite", "/comments#chief-comments", "/comments#pcc-comments", "/explanations"):
         assert f'href="{PAGE}{path}"' in html
     tracking_ids = [t.id for t in response_trackings(cumbria())]
     for tracking_id in tracking_ids:
@@ -148,11 +148,11 @@ def test_another_forces_response_is_404(as_role):
     """A user of another force gets 404 on every page of the response, never the data."""
     client = as_role(Role.ADMIN, ("hampshire-and-isle-of-wight",))
     for path in [PAGE, PAGE + "/preview", PAGE + "/preview.pdf", PAGE + "/draft.docx", PAGE + "/milestones",
-                 PAGE + "/comments", PAGE + "/invite", PAGE + "/chief-comments", PAGE + "/explanations",
+                 PAGE + "/comments", PAGE + "/invite", PAGE + "/explanations",
                  PAGE + "/start-from", PAGE + "/publish", PAGE + "/copies", PAGE + "/versions/1.pdf",
                  "/responses/cumbria/statutory-paragraph/edit"]:
         assert client.get(path).status_code == 404, path
-    for path in [PAGE + "/milestones", PAGE + "/comments", PAGE + "/invite", PAGE + "/chief-comments",
+    for path in [PAGE + "/milestones", PAGE + "/comments", PAGE + "/invite",
                  PAGE + "/explanations", PAGE + "/ready", PAGE + "/start-from", PAGE + "/publish", PAGE + "/copies"]:
         assert client.post(path).status_code == 404, path
     approver = as_role(Role.APPROVER, ("hampshire-and-isle-of-wight",))
@@ -177,7 +177,7 @@ def test_viewer_cannot_edit(as_seeded):
     viewer = as_seeded(Role.VIEWER)
     assert viewer.get(PAGE + "/milestones").status_code == 403
     assert viewer.post(PAGE + "/publish").status_code == 403
-    for path in ("/invite", "/chief-comments", "/explanations", "/start-from"):
+    for path in ("/invite", "/comments", "/explanations", "/start-from"):
         assert viewer.get(PAGE + path).status_code == 403
     for role in (Role.VIEWER, Role.REVIEWER, Role.EDITOR):
         assert as_seeded(role).get(PAGE + "/approve").status_code == 403, role
@@ -215,18 +215,24 @@ def test_the_invitation_needs_both_dates_in_order(as_seeded):
     assert task_statuses(client.get(PAGE).get_data(as_text=True))["Invite the chief constable's comments"] == "Completed"
 
 
-def test_the_chief_constables_comments_page(as_seeded):
-    """Comments with the day they came, or why there are none; not both."""
+def test_the_comments_page_takes_the_chief_constables_and_the_pccs(as_seeded):
+    """The chief's comments with the day they came, or why there are none (not both); the PCC's beside them."""
     client = as_seeded(Role.EDITOR)
-    check_html(client.get(PAGE + "/chief-comments").get_data(as_text=True))
-    both = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["1", "11", "2021"],
-                                                       "chief_comments": "Words", "chief_comments_absence": "None"})
+    html = client.get(PAGE + "/comments").get_data(as_text=True)
+    check_html(html)
+    assert 'id="chief-comments"' in html and 'id="pcc-comments"' in html
+    pcc = cumbria().pcc_comments
+    both = client.post(PAGE + "/comments", data={"version": cumbria().version, "chief_comments_received_on": ["1", "11", "2021"],
+                                                 "chief_comments": "Words", "chief_comments_absence": "None",
+                                                 "pcc_comments": pcc, "pcc_response_to_chief": ""})
     assert "not both" in both.get_data(as_text=True)
-    undated = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
-                                                          "chief_comments": "Words", "chief_comments_absence": ""})
+    undated = client.post(PAGE + "/comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
+                                                    "chief_comments": "Words", "chief_comments_absence": "",
+                                                    "pcc_comments": pcc, "pcc_response_to_chief": ""})
     assert "Enter the date the chief constable&#39;s comments were received" in undated.get_data(as_text=True)
-    saved = client.post(PAGE + "/chief-comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
-                                                        "chief_comments": "", "chief_comments_absence": "Chose not to comment"})
+    saved = client.post(PAGE + "/comments", data={"version": cumbria().version, "chief_comments_received_on": ["", "", ""],
+                                                  "chief_comments": "", "chief_comments_absence": "Chose not to comment",
+                                                  "pcc_comments": pcc, "pcc_response_to_chief": ""})
     assert saved.status_code == 302
     db.session.expire_all()
     assert cumbria().chief_comments is None and cumbria().chief_comments_absence == "Chose not to comment"
@@ -258,11 +264,16 @@ def test_milestones_stale_version_is_refused(as_seeded):
 def test_comments_saved(as_seeded):
     """The comments form saves the texts."""
     client = as_seeded(Role.EDITOR)
-    page = client.post(PAGE + "/comments", data={"version": cumbria().version, "pcc_comments": "New PCC words",
+    response = cumbria()
+    page = client.post(PAGE + "/comments", data={"version": response.version, "pcc_comments": "New PCC words",
+                                                 "chief_comments": response.chief_comments, "chief_comments_absence": "",
+                                                 "chief_comments_received_on": ["1", "11", "2021"],
                                                  "pcc_response_to_chief": ""})
     assert page.status_code == 302
+    db.session.expire_all()
     response = cumbria()
-    assert response.pcc_comments == "New PCC words" and response.chief_comments  # the chief's are kept
+    assert response.pcc_comments == "New PCC words" and response.chief_comments
+    assert response.chief_comments_received_on == date(2021, 11, 1)
 
 
 def test_previews(as_seeded):

@@ -71,8 +71,7 @@ def published_responses(force: Force) -> list[StatutoryResponse]:
 
 
 MILESTONE_FIELDS = ("chief_invited_on", "chief_comments_due_on", "chief_comments_received_on")
-COMMENT_FIELDS = ("pcc_comments", "pcc_response_to_chief")
-CHIEF_COMMENT_FIELDS = ("chief_comments_received_on", "chief_comments", "chief_comments_absence")
+COMMENT_FIELDS = ("chief_comments", "chief_comments_absence", "pcc_comments", "pcc_response_to_chief")
 
 
 def update_milestones(response: StatutoryResponse, submitted_version: int | None, user: User | None, **dates) -> None:
@@ -89,33 +88,30 @@ def update_milestones(response: StatutoryResponse, submitted_version: int | None
         setattr(response, name, value)
 
 
-def update_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, **texts) -> None:
-    """Save the comments (PCC's, chief constable's, the PCC's response); a change makes an approval stop counting."""
+def update_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
+                    chief_comments_received_on: date | None = None, **texts) -> None:
+    """Save the comments s.55(5) publishes together: the chief constable's (with the day they came, or why
+    there are none), the PCC's, and the PCC's response to the chief's. A change makes an approval stop counting."""
     check_version(response, submitted_version)
-    unknown = set(texts) - set(COMMENT_FIELDS) - {"chief_comments", "chief_comments_absence"}
+    unknown = set(texts) - set(COMMENT_FIELDS)
     if unknown:
         raise ValueError(f"not comment fields: {sorted(unknown)}")
-    for name, value in texts.items():
-        setattr(response, name, (value or "").strip() or None)
-
-
-def update_chief_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
-                          chief_comments_received_on: date | None, chief_comments: str | None,
-                          chief_comments_absence: str | None) -> None:
-    """Record the chief constable's comments (and the day they came), or why there are none."""
-    check_version(response, submitted_version)
-    comments = (chief_comments or "").strip() or None
-    absence = (chief_comments_absence or "").strip() or None
+    texts = {name: (value or "").strip() or None for name, value in texts.items()}
+    comments = texts.get("chief_comments", response.chief_comments)
+    absence = texts.get("chief_comments_absence", response.chief_comments_absence)
     if comments and absence:
         raise DomainError("Enter either the chief constable's comments or why there are none, not both",
                           field="chief_comments_absence")
-    if chief_comments_received_on and response.chief_invited_on and chief_comments_received_on < response.chief_invited_on:
-        raise DomainError("The date the comments were received must be on or after the date the chief constable was invited",
-                          field="chief_comments_received_on")
-    if comments and chief_comments_received_on is None:
-        raise DomainError("Enter the date the chief constable's comments were received", field="chief_comments_received_on")
-    response.chief_comments_received_on = chief_comments_received_on if comments else None
-    response.chief_comments, response.chief_comments_absence = comments, absence
+    if "chief_comments" in texts:
+        if chief_comments_received_on and response.chief_invited_on and chief_comments_received_on < response.chief_invited_on:
+            raise DomainError("The date the comments were received must be on or after the date the chief constable "
+                              "was invited", field="chief_comments_received_on")
+        if comments and chief_comments_received_on is None:
+            raise DomainError("Enter the date the chief constable's comments were received",
+                              field="chief_comments_received_on")
+        response.chief_comments_received_on = chief_comments_received_on if comments else None
+    for name, value in texts.items():
+        setattr(response, name, value)
 
 
 def update_invitation(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
@@ -406,6 +402,6 @@ def copy_from_previous(response: StatutoryResponse, source: StatutoryResponse) -
         if explanation and not (tracking.pcc_explanation or "").strip():
             tracking.pcc_explanation = explanation
             copied += 1
-    audit.record(db.session, response, "started from a previous response",
+    audit.record(db.session, response, "started from another response",
                  {"source": [None, source.inspection.slug], "explanations_copied": [None, copied]})
     return copied

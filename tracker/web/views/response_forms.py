@@ -32,7 +32,7 @@ class InviteForm(TrackerForm):
     submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
 
 
-class ChiefCommentsForm(TrackerForm):
+class CommentsForm(TrackerForm):
     version = VersionField()
     chief_comments_received_on = GovDateField("Date the chief constable's comments were received",
                                               what="date the chief constable's comments were received")
@@ -40,11 +40,6 @@ class ChiefCommentsForm(TrackerForm):
                                    validators=[Optional(), Length(max=50_000)])
     chief_comments_absence = TextAreaField("If there are no comments from the chief constable, say why",
                                            widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
-    submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
-
-
-class CommentsForm(TrackerForm):
-    version = VersionField()
     pcc_comments = TextAreaField("The PCC's comments on the report", widget=GovTextArea(),
                                  validators=[Optional(), Length(max=50_000)])
     pcc_response_to_chief = TextAreaField("The PCC's response to the chief constable's comments", widget=GovTextArea(),

@@ -28,7 +28,6 @@ from tracker.web.forms import VersionField
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
     ApproveForm,
-    ChiefCommentsForm,
     CommentsForm,
     CopiesForm,
     CopyFromForm,
@@ -117,21 +116,14 @@ def _update_invitation(response, version, user, **dates) -> None:
     response_service.update_invitation(response, version, user, **dates)
 
 
-@bp.route("/<force_slug>/<inspection_slug>/chief-comments", methods=["GET", "POST"])
-@login_required
-def chief_comments(force_slug: str, inspection_slug: str):
-    """Record the chief constable's comments and the day they came, or why there are none."""
-    return _edit_response(force_slug, inspection_slug, ChiefCommentsForm, response_service.update_chief_comments,
-                          response_service.CHIEF_COMMENT_FIELDS, "responses/chief_comments.html",
-                          "The chief constable's comments saved")
-
-
 @bp.route("/<force_slug>/<inspection_slug>/comments", methods=["GET", "POST"])
 @login_required
 def comments(force_slug: str, inspection_slug: str):
-    """Write the PCC's comments and the PCC's response to the chief constable's comments."""
+    """The comments published together (s.55(5)): the chief constable's, or why there are none; the PCC's; and
+    the PCC's response to the chief's."""
     return _edit_response(force_slug, inspection_slug, CommentsForm, response_service.update_comments,
-                          response_service.COMMENT_FIELDS, "responses/comments.html", "The PCC's comments saved")
+                          ("chief_comments_received_on", *response_service.COMMENT_FIELDS), "responses/comments.html",
+                          "Comments saved")
 
 
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
@@ -282,9 +274,9 @@ def _fix_links(response, missing) -> list[dict]:
         if item.tracking_id:
             href = url_for("responses.explanations", force_slug=f, inspection_slug=i) + f"#explanation-{item.tracking_id}"
         elif "chief constable" in item.message:
-            href = url_for("responses.chief_comments", force_slug=f, inspection_slug=i)
+            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#chief-comments"
         else:
-            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#pcc_comments"
+            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#pcc-comments"
         links.append({"text": item.message, "href": href})
     return links
 
