@@ -48,9 +48,10 @@ class CommentsForm(TrackerForm):
 
 
 class ExplanationsForm(TrackerForm):
-    """Only the CSRF token and the button: the explanations' fields are named by tracking row (explanations.html)."""
+    """Only the CSRF token and the buttons: the explanations' fields are named by tracking row (explanations.html)."""
 
     submit = SubmitField("Save explanations", widget=GovSubmitInput())
+    send = SubmitField("Save and send for approval", widget=GovSubmitInput())
 
 
 class ReadyForm(TrackerForm):

@@ -162,10 +162,15 @@ def explanations(force_slug: str, inspection_slug: str):
         errors |= {tid: VersionField.MESSAGE for tid, (version, _, _) in values.items()
                    if version is None and tid not in errors}
         if not errors:
+            send = form.send.data and response.drafted_on is None
             with saving(form) as attempt:
                 changed = response_service.save_explanations(response, current_user, values)
+                if send:  # the last task before approval done: saved and sent in one go
+                    response_service.mark_ready(response, current_user, date.today())
             if attempt.ok:
                 flash(f"Explanations saved ({changed} changed)", "success")
+                if send:
+                    _email_approvers(response)
                 return redirect(_page_url(response))
             trackings = response_trackings(response)  # read again: a refused save rolled back
     afi = bool(response.force.explain_areas_for_improvement)
@@ -176,6 +181,7 @@ def explanations(force_slug: str, inspection_slug: str):
         needed=[t for t, required in rows if required],
         others=[t for t, required in rows if not required],
         for_information=for_information, addressee_phrase=addressee_phrase,
+        can_send=response.drafted_on is None and not completeness.missing_comments(response),
         error_links=[{"text": message, "href": f"#explanation-{tid}"} for tid, message in errors.items()],
     )
 
@@ -190,17 +196,23 @@ def ready(force_slug: str, inspection_slug: str):
     with saving() as attempt:
         response_service.mark_ready(response, current_user, date.today())
     if attempt.ok:
-        address = url_for("responses.approve", force_slug=force_slug, inspection_slug=inspection_slug, _external=True)
-        report = response_service.email_approvers(response, address, current_app.config)
-        if report.no_recipient:
-            flash("Sent for approval. No approver of this force has an account: ask an administrator to add the PCC",
-                  "success")
-        elif report.failed:
-            current_app.logger.warning("approval request not emailed: %s", "; ".join(report.errors))
-            flash("Sent for approval, but the email to the approvers could not be sent: tell them yourself", "success")
-        else:
-            flash("Sent for approval: the approvers have been emailed", "success")
+        _email_approvers(response)
     return redirect(_page_url(response))
+
+
+def _email_approvers(response) -> None:
+    """Email the approvers that the response waits for them, and say whether it went."""
+    address = url_for("responses.approve", force_slug=response.force.slug, inspection_slug=response.inspection.slug,
+                      _external=True)
+    report = response_service.email_approvers(response, address, current_app.config)
+    if report.no_recipient:
+        flash("Sent for approval. No approver of this force has an account: ask an administrator to add the PCC",
+              "success")
+    elif report.failed:
+        current_app.logger.warning("approval request not emailed: %s", "; ".join(report.errors))
+        flash("Sent for approval, but the email to the approvers could not be sent: tell them yourself", "success")
+    else:
+        flash("Sent for approval: the approvers have been emailed", "success")
 
 
 @bp.get("/<force_slug>/<inspection_slug>/preview")
