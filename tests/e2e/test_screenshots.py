@@ -21,6 +21,11 @@ MAIN_PAGES = [
     ("recommendation", "/recommendations/{rec}/edit", "editor"),
     ("history", "/tracking/{tracking}/history", "editor"),
     ("users", "/admin/users", "admin"),
+    ("response-tasks", "/responses/cumbria/vawg-2021", "editor"),
+    ("response-explanations", "/responses/cumbria/vawg-2021/explanations", "editor"),
+    ("response-approval", "/responses/cumbria/vawg-2021/approve", "approver"),
+    ("response-publish", "/responses/cumbria/vawg-2021/publish", "editor"),
+    ("sign-off", "/actions/{action}/sign-off", "reviewer"),
 ]
 
 

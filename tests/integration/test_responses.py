@@ -367,9 +367,10 @@ def test_the_published_document_names_the_pcc_and_links_the_report(cumbria, publ
     assert "Cumbria Police and Crime Commissioner, Peter McCall" in text
     assert "Approved on behalf of the Police and Crime Commissioner by Pat Approver" in text
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        uris = [str(annot.A.URI) for page in document.pages for annot in page.get("/Annots", [])
-                if "/A" in annot and "/URI" in annot.A]
-    assert cumbria.inspection.url in uris
+        links = [annot for page in document.pages for annot in page.get("/Annots", [])
+                 if "/A" in annot and "/URI" in annot.A]
+        assert cumbria.inspection.url in [str(link.A.URI) for link in links]
+        assert all("/StructParent" in link for link in links), "each link is tagged (PDF/UA)"
 
 
 def test_a_draft_has_a_neutral_placeholder_and_a_watermark(cumbria):
