@@ -2,7 +2,7 @@
 back-filled publication dates, sign-off notes, and items addressed to other bodies tracked for information
 
 Revision ID: response_approval
-Revises: oidc_identities
+Revises: sources_and_clocks
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from tracker.domain.addressees import for_information
 
 revision = "response_approval"
-down_revision = "oidc_identities"
+down_revision = "sources_and_clocks"
 branch_labels = None
 depends_on = None
 
