@@ -20,7 +20,8 @@ PORTS = range(5300, 5350)
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# WCAG 2.2 A and AA, and axe's best practices (landmarks, one main, headings in order, ...).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def pytest_collection_modifyitems(items):
@@ -141,7 +142,7 @@ def sign_in(page, live_server, role: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page for WCAG 2.2 A and AA; return the violations."""
+    """Run axe-core on the page for WCAG 2.2 A and AA and the best practices; return the violations."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make install` installs it (npm ci)")
     page.add_script_tag(path=str(AXE))

@@ -126,6 +126,20 @@ class VersionField(HiddenField):
             raise StopValidation(self.MESSAGE)
 
 
+class GovRadioReveal(GovRadioInput):
+    """GOV.UK radios with conditional content: `params={"conditional": {value: html}}` puts the html
+    under that radio. GOV.UK Frontend's script hides it until the radio is chosen; without the
+    script it always shows (so the server must ignore what it holds when another radio is chosen)."""
+
+    def map_gov_params(self, field, **kwargs):
+        conditional = dict(kwargs.get("params", {}).pop("conditional", {}))
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            if item["value"] in conditional:
+                item["conditional"] = {"html": conditional[item["value"]]}
+        return params
+
+
 class GovDateField(DateField):
     """A GOV.UK date input (day, month, year boxes) read into a date; blank boxes give None.
 
@@ -236,7 +250,7 @@ class InspectionForm(TrackerForm):
     url = StringField("Web address of the report on the HMICFRS website", widget=GovTextInput(),
                       validators=[Optional(), Length(max=1000, message="Web address must be 1000 characters or fewer")])
     key_findings = TextAreaField("Key findings", widget=GovTextArea(), validators=[Optional()])
-    scope = RadioField("Which forces does it concern?", widget=GovRadioInput(),
+    scope = RadioField("Which forces does it concern?", widget=GovRadioReveal(),
                        choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
@@ -312,10 +326,10 @@ class EditRecommendationForm(RecommendationForm):
 class TrackingForm(TrackerForm):
     """Edit one force's tracking of a recommendation (editors and administrators)."""
 
-    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.choices()),
+    status = RadioField("Status", widget=GovRadioReveal(), choices=as_choices(TrackingStatus.choices()),
                         validators=[InputRequired("Select the status")])
     no_action_reason = TextAreaField("Why no further action is needed", widget=GovTextArea(), validators=[Optional()],
-                                     description="Needed when the status is 'No further action needed'")
+                                     description="Needed when the status is 'No further action needed'; ignored otherwise")
     lead_officer = StringField("Lead officer", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Lead officer must be 200 characters or fewer")])
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
