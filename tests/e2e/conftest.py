@@ -147,7 +147,19 @@ def axe_violations(page) -> list[dict]:
         pytest.fail(f"{AXE} is missing: `make install` installs it (npm ci)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    violations = []
+    for v in result["violations"]:
+        nodes = [n["target"] for n in v["nodes"] if not _known_upstream(v["id"], n["html"])]
+        if nodes:
+            violations.append({"id": v["id"], "help": v["help"], "nodes": nodes[:5]})
+    return violations
+
+
+def _known_upstream(rule: str, html: str) -> bool:
+    """GOV.UK Frontend's radios with conditional content set aria-expanded on the radio, which ARIA
+    does not list for radios; GOV.UK keeps it on purpose (screen readers announce the reveal) and
+    lists axe's complaint as a known issue (alphagov/govuk-frontend#979). Nothing else is excused."""
+    return rule == "aria-allowed-attr" and "govuk-radios__input" in html and "aria-expanded" in html
 
 
 def assert_accessible(page, name: str) -> None:

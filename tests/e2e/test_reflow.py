@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.e2e.pages import PAGES
 
@@ -30,6 +31,31 @@ TABLES = """() => [...document.querySelectorAll('table')].map(table => {
 
 @pytest.mark.parametrize("name, path, role", PAGES, ids=[p[0] for p in PAGES])
 def test_no_page_is_wider_than_a_320_pixel_screen(live_server, new_page, name, path, role):
+    _check_reflow(live_server, new_page, name, path, role)
+
+
+def test_the_published_versions_table_with_its_sha_256_reflows(live_server, new_page):
+    """The response page once published: its versions table holds each PDF's 64-character SHA-256."""
+    from tracker.db import db
+    from tracker.models import Force, PublishedVersion, StatutoryResponse
+
+    with live_server["app"].app_context():
+        response = db.session.scalar(sa.select(StatutoryResponse).join(Force).where(Force.slug == "cumbria"))
+        version = PublishedVersion(response_id=response.id, number=1, filename="cumbria/vawg-2021-v1.pdf",
+                                   sha256="9f" * 32, size=123_456)
+        db.session.add(version)
+        db.session.commit()
+        try:
+            page = _check_reflow(live_server, new_page, "response published", "/responses/cumbria/vawg-2021", "editor")
+            assert "9f" * 32 in page.inner_text("main")  # the whole hash, wrapped
+        finally:
+            db.session.delete(version)
+            db.session.commit()
+            db.session.remove()
+
+
+def _check_reflow(live_server, new_page, name: str, path: str, role: str | None):
+    """No sideways scrolling of the page at 320 px, and every table fits or scrolls in its region."""
     page = new_page(width=WIDTH, height=640, role=role)
     page.goto(live_server["url"] + path.format(**live_server["ids"]))
     folder = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
@@ -40,3 +66,4 @@ def test_no_page_is_wider_than_a_320_pixel_screen(live_server, new_page, name, p
     assert overflow <= 0, f"{name} at {WIDTH}px is {overflow}px wider than the screen"
     for table in page.evaluate(TABLES):
         assert table["fits"] or (table["focusable"] and table["labelled"] and table["role"] == "region"), (name, table)
+    return page
