@@ -24,7 +24,7 @@ def _conditional_of(html: str, value: str) -> str:
 
 
 def test_the_forces_are_under_the_forces_i_choose(as_role):
-    page = get_page(as_role(Role.EDITOR), "/inspections/new")
+    page = get_page(as_role(Role.SERVICE_ADMIN), "/inspections/new")
 
     chosen = _conditional_of(page, "chosen")
     assert chosen.count('type="checkbox"') == 43 and 'name="forces"' in chosen
@@ -32,7 +32,7 @@ def test_the_forces_are_under_the_forces_i_choose(as_role):
 
 
 def test_forces_ticked_are_ignored_when_every_force_is_chosen(as_role):
-    client = as_role(Role.EDITOR)
+    client = as_role(Role.SERVICE_ADMIN)
     response = client.post("/inspections/new", data=inspection_data(
         type="national_thematic", scope="all", forces=[str(get_force("cumbria").id)]))
     assert response.status_code == 302
@@ -45,6 +45,12 @@ def test_the_reason_is_under_no_further_action(as_role):
     page = get_page(as_role(Role.EDITOR), f"/tracking/{tracking.id}/edit")
 
     assert 'name="no_action_reason"' in _conditional_of(page, TrackingStatus.NO_FURTHER_ACTION.value)
+
+
+def test_the_reason_a_force_is_left_out_is_under_no(as_role):
+    page = get_page(as_role(Role.EDITOR), "/inspections/vawg-2021/scope/cumbria")
+
+    assert 'name="exclusion_reason"' in _conditional_of(page, "no")
 
 
 def test_a_reason_typed_and_left_behind_is_not_saved(as_role):

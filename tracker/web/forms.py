@@ -277,7 +277,7 @@ class EditInspectionForm(InspectionForm):
 class ForceScopeForm(TrackerForm):
     """One force's part of a shared inspection: whether it applies to the force, and if not, why."""
 
-    applies = RadioField("Does this inspection apply to the force?", widget=GovRadioInput(),
+    applies = RadioField("Does this inspection apply to the force?", widget=GovRadioReveal(),
                          choices=as_choices([("yes", "Yes"), ("no", "No, it is left out")]),
                          validators=[InputRequired("Select whether the inspection applies to the force")])
     exclusion_reason = TextAreaField("Why it does not apply", widget=GovTextArea(),
