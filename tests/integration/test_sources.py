@@ -260,3 +260,34 @@ def test_clock_pages_keep_to_their_force_and_role(as_role):
     assert other.get(f"/responses/pauses/{pause.id}/end").status_code == 404
     assert as_role(Role.EDITOR, ("cumbria",)).get(f"/responses/pauses/{pause.id}/end").status_code == 200
     assert as_role(Role.EDITOR, ("cumbria",)).get("/responses/pauses/99999999999/end").status_code == 404
+
+
+def _coroner_form(**changes) -> dict:
+    """The add-inspection form filled in for a coroner's report to Cumbria."""
+    cumbria = get_force("cumbria")
+    return {"source": "coroner", "title": "Report to prevent future deaths: custody checks", "published_on": ["1", "3", "2023"],
+            "type": "other", "url": "", "key_findings": "", "scope": "chosen", "forces": [str(cumbria.id)],
+            "respondent": "chief_constable", "reference": "2023-0042", "coroner_area": "Cumbria",
+            "deceased_name": "A Person", "printed_due_on": ["26", "4", "2023"], "target_due_on": ["", "", ""], **changes}
+
+
+def test_an_editor_adds_a_coroners_report_in_the_browser(as_role):
+    """The add form takes the source and its fields; the response follows the coroner's clock."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    page = client.post("/inspections/new", data=_coroner_form())
+    assert page.status_code == 302, page.get_data(as_text=True)
+    inspection = get_inspection(page.headers["Location"].rsplit("/", 1)[1])
+    assert (inspection.source, inspection.coroner_area, inspection.deceased_name) == (Source.CORONER, "Cumbria", "A Person")
+    assert get_response("cumbria", inspection.slug).due_on == date(2023, 4, 26)
+    edit = client.get(f"/inspections/{inspection.slug}/edit").get_data(as_text=True)
+    assert 'value="coroner" checked' in edit and 'value="A Person"' in edit
+
+
+def test_the_add_form_refuses_a_bad_source_and_a_printed_date_before_the_report(as_role):
+    """A value not offered, and a printed date on or before the report's, re-display with their errors."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    bad = client.post("/inspections/new", data=_coroner_form(source="nonsense")).get_data(as_text=True)
+    assert "<title>Error:" in bad
+    early = client.post("/inspections/new", data=_coroner_form(printed_due_on=["1", "3", "2023"])).get_data(as_text=True)
+    assert "<title>Error:" in early and "must be after the date of the report" in early
+    assert get_inspection("report-to-prevent-future-deaths-custody-checks-2023") is None

@@ -37,6 +37,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
+from tracker.domain.clocks import Respondent, Source
 from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 from tracker.domain.text import printable
@@ -254,7 +255,29 @@ class InspectionForm(TrackerForm):
                        choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
+    source = RadioField("Whose document is it?", widget=GovRadioInput(), choices=as_choices(Source.choices()),
+                        default=Source.HMICFRS.value, validators=[Optional()])  # none given: HMICFRS police
+    respondent = SelectField("Who must answer it", widget=GovSelect(),
+                             choices=as_choices([("", "The source's usual respondent")] + Respondent.choices()),
+                             validators=[Optional()])
+    reference = StringField("IOPC or coroner's reference", widget=GovTextInput(),
+                            validators=[Optional(), Length(max=120, message="Reference must be 120 characters or fewer")])
+    coroner_area = StringField("Coroner area", widget=GovTextInput(),
+                               validators=[Optional(), Length(max=200, message="Coroner area must be 200 characters or fewer")])
+    deceased_name = StringField("The inquest into the death of", widget=GovTextInput(),
+                                validators=[Optional(), Length(max=200, message="Name must be 200 characters or fewer")])
+    printed_due_on = GovDateField("The date printed on the coroner's report ('namely by')",
+                                  what="the date printed on the report")
+    target_due_on = GovDateField("The date the OPCC sets for its response (fire action plan, other documents)",
+                                 what="the date the OPCC sets")
     submit = SubmitField("Save inspection", widget=GovSubmitInput())
+
+    def source_fields(self) -> dict:
+        """The source and its own fields, as the inspections service takes them."""
+        return {"source": self.source.data or Source.HMICFRS.value, "respondent": self.respondent.data or None,
+                "reference": self.reference.data, "coroner_area": self.coroner_area.data,
+                "deceased_name": self.deceased_name.data, "printed_due_on": self.printed_due_on.data,
+                "target_due_on": self.target_due_on.data}
 
     def validate_forces(self, field):
         """Chosen forces need at least one force."""
