@@ -28,6 +28,7 @@ from tests.conftest import _ConnectionBoundSession, _OwnUserClient, get_force, m
 from tracker.db import db
 from tracker.domain.statuses import InspectionType, Role
 from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow
+from tracker.services import clocks as clock_service
 from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
@@ -129,6 +130,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "responses.comments"): Row(EDITORS, "200 404 404 403 403", 302),
     ("GET", "responses.copies"): Row(EDITORS, "200 404 404 403 403", 302),
     ("POST", "responses.copies"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("GET", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("GET", "responses.pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("GET", "responses.end_pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.end_pause"): Row(EDITORS, "200 404 404 403 403", 302),
     ("GET", "responses.publish"): Row(EDITORS, "200 404 404 403 403", 302),
     ("POST", "responses.publish"): Row(EDITORS, "200 404 404 403 403", 302),
     ("GET", "responses.statutory_paragraph"): Row(EDITORS, "200 404 404 403 403", 302),
@@ -210,11 +217,16 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
     evidence = evidence_service.store_file(update, "note.txt", f"evidence of {force_slug}\n".encode(), evidence_dir)
     subject = make_user(Role.VIEWER, (force_slug,), email=f"matrix.{force_slug}@test.example")
     subject.locked_until = utcnow() + timedelta(days=1)
+    iopc = inspection_service.create_inspection(
+        f"IOPC recommendation to {force.name}", date(2022, 2, 3), InspectionType.OTHER,
+        all_in_scope=False, forces=[force], source="iopc")
+    pause = clock_service.start_pause(response_service.get_response(force_slug, iopc.slug), None,
+                                      started_on=date(2022, 2, 10))
     db.session.flush()
     return {"tracking_id": tracking.id, "action_id": action.id, "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
             "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
-            "response_id": response_service.get_response(force_slug, "vawg-2021").id}
+            "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id}
 
 
 @pytest.fixture(scope="module")
