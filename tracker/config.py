@@ -43,6 +43,9 @@ def from_environment(instance_path: Path) -> dict:
         "TRACKER_PUBLISHED_DIR": str(instance_path / "published"),
         "TRACKER_EVIDENCE_DIR": str(instance_path / "evidence"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        # An uploaded report is read in a child process with these limits (tracker.services.sandbox).
+        "TRACKER_IMPORT_LIMITS": {"memory_bytes": int(os.environ.get("TRACKER_IMPORT_MEMORY_MB", 512)) * 1024 * 1024,
+                                  "seconds": int(os.environ.get("TRACKER_IMPORT_SECONDS", 30))},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Production behind https: cookies only over https, and https in generated addresses.

@@ -20,7 +20,8 @@ PORTS = range(5300, 5350)
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# WCAG 2.2 A and AA, and axe's best practices (landmarks, one main, headings in order, ...).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def pytest_collection_modifyitems(items):
@@ -141,12 +142,24 @@ def sign_in(page, live_server, role: str) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page for WCAG 2.2 A and AA; return the violations."""
+    """Run axe-core on the page for WCAG 2.2 A and AA and the best practices; return the violations."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make install` installs it (npm ci)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+    violations = []
+    for v in result["violations"]:
+        nodes = [n["target"] for n in v["nodes"] if not _known_upstream(v["id"], n["html"])]
+        if nodes:
+            violations.append({"id": v["id"], "help": v["help"], "nodes": nodes[:5]})
+    return violations
+
+
+def _known_upstream(rule: str, html: str) -> bool:
+    """GOV.UK Frontend's radios with conditional content set aria-expanded on the radio, which ARIA
+    does not list for radios; GOV.UK keeps it on purpose (screen readers announce the reveal) and
+    lists axe's complaint as a known issue (alphagov/govuk-frontend#979). Nothing else is excused."""
+    return rule == "aria-allowed-attr" and "govuk-radios__input" in html and "aria-expanded" in html
 
 
 def assert_accessible(page, name: str) -> None:

@@ -28,6 +28,7 @@ from tests.conftest import _ConnectionBoundSession, _OwnUserClient, get_force, m
 from tracker.db import db
 from tracker.domain.statuses import InspectionType, Role
 from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow
+from tracker.services import clocks as clock_service
 from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
@@ -130,11 +131,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "responses.preview"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.version_pdf"): Row(ALL_200, OWN_ONLY, 302),
-    # Approval is the PCC's approver's alone (APPROVER below); the force comes first, so another's is 404
+    # Approval is the PCC's approver's alone (APPROVER_ROWS); the force comes first, so another's is 404
     ("GET", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
     ("POST", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
     ("GET", "responses.draft_docx"): Row(ALL_200, OWN_ONLY, 302),
-    # The response's editing pages load the response first: another force's answers 404 before any role check
+    # The response's own editing pages load the response first: another force's answers 404 before any role check
     ("GET", "responses.invite"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.invite"): Row(EDITORS, OWN_ONLY, 302),
     ("GET", "responses.explanations"): Row(EDITORS, OWN_ONLY, 302),
@@ -148,6 +149,12 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
     ("GET", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
+    ("GET", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("GET", "responses.pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("GET", "responses.end_pause"): Row(EDITORS, "200 404 404 403 403", 302),
+    ("POST", "responses.end_pause"): Row(EDITORS, "200 404 404 403 403", 302),
     ("GET", "responses.publish"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.publish"): Row(EDITORS, OWN_ONLY, 302),
     ("GET", "responses.statutory_paragraph"): Row(EDITORS, OWN_ONLY, 302),
@@ -229,11 +236,16 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
     evidence = evidence_service.store_file(update, "note.txt", f"evidence of {force_slug}\n".encode(), evidence_dir)
     subject = make_user(Role.VIEWER, (force_slug,), email=f"matrix.{force_slug}@test.example")
     subject.locked_until = utcnow() + timedelta(days=1)
+    iopc = inspection_service.create_inspection(
+        f"IOPC recommendation to {force.name}", date(2022, 2, 3), InspectionType.OTHER,
+        all_in_scope=False, forces=[force], source="iopc")
+    pause = clock_service.start_pause(response_service.get_response(force_slug, iopc.slug), None,
+                                      started_on=date(2022, 2, 10))
     db.session.flush()
     return {"tracking_id": tracking.id, "action_id": action.id, "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
             "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
-            "response_id": response_service.get_response(force_slug, "vawg-2021").id}
+            "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id}
 
 
 @pytest.fixture(scope="module")
@@ -367,8 +379,7 @@ def test_every_route_answers_as_the_matrix_says(world, who, method, monkeypatch)
             for side, codes in sides:
                 if who is Role.APPROVER:
                     as_viewer = int(codes.split()[ROLES.index(Role.VIEWER)])
-                    expected = APPROVER_ROWS.get((method, rule.endpoint), (as_viewer, as_viewer))[side == "other"] \
-                        if (method, rule.endpoint) in APPROVER_ROWS else as_viewer
+                    expected = APPROVER_ROWS.get((method, rule.endpoint), (as_viewer, as_viewer))[side == "other"]
                 else:
                     expected = row.anon if who is None else int(codes.split()[ROLES.index(who)])
                 status, refused_but_wrote = _ask(world, method, rule, side, who)

@@ -36,6 +36,7 @@ from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.domain.statuses import Role
 from tracker.models import utcnow
+from tracker.services import clocks as clock_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
 
@@ -152,8 +153,11 @@ def record_ids(admin) -> dict:
     evidence = next((e for a in tracking.actions for u in a.updates for e in u.evidence_files), None)
     subject = make_user(Role.VIEWER, ("cumbria",), email="fuzz.subject@test.example")
     subject.failed_logins, subject.locked_until = 12, utcnow() + timedelta(days=1)  # so its page offers the unlock
+    # Judicial review proceedings in progress on the IOPC recommendation, so the page ending them has a form.
+    pause = clock_service.start_pause(response_service.get_response("cumbria", "example-iopc-pursuit-2022"), None,
+                                      started_on=date(2022, 2, 1))
     db.session.commit()
-    return {"response_id": response.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
+    return {"response_id": response.id, "pause_id": pause.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
             "recommendation_id": tracking.recommendation_id, "user_id": subject.id,
             "update_id": update.id if update else 1, "evidence_id": evidence.id if evidence else 1}
 

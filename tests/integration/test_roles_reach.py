@@ -197,3 +197,15 @@ def test_a_service_administrator_changes_a_shared_recommendations_deadline(as_ro
     assert client.post(f"/recommendations/{rec.id}/edit", data=data).status_code == 302
     db.session.expire_all()
     assert str(get_tracking("lancashire", "4.1").due_on) == "2030-06-01"
+
+
+def test_pages_say_who_changes_what_the_user_cannot(as_role):
+    tracking = get_tracking("cumbria", "4")
+    viewer, reviewer, editor = as_role(Role.VIEWER), as_role(Role.REVIEWER), as_role(Role.EDITOR)
+    says = "Cumbria Constabulary's editors and administrators change this tracking"
+    assert says in get_page(viewer, f"/tracking/{tracking.id}") and "reviewers (chief officers) write" in get_page(viewer, f"/tracking/{tracking.id}")
+    assert says in get_page(reviewer, f"/tracking/{tracking.id}")
+    assert says not in get_page(editor, f"/tracking/{tracking.id}")
+    says = "editors and administrators change this response"
+    assert says in get_page(viewer, "/responses/cumbria/vawg-2021")
+    assert says not in get_page(editor, "/responses/cumbria/vawg-2021")

@@ -197,3 +197,97 @@ def test_exports_carry_the_source(as_role):
                                        .get_data(as_text=True))))
     column = rows[0].index("Source")
     assert {row[column] for row in rows[1:]} >= {"HMICFRS (police)", "IOPC", "Coroner"}
+
+
+# --- the response page: the clock, extensions and judicial-review proceedings recorded in the browser ---
+
+IOPC_PAGE = "/responses/cumbria/example-iopc-pursuit-2022"
+
+
+def _boxes(day: date | None) -> list[str]:
+    """A date as the GOV.UK date input's three boxes."""
+    return [str(day.day), str(day.month), str(day.year)] if day else ["", "", ""]
+
+
+def test_response_page_shows_the_clock(as_role):
+    """The clock: its source, duty, original date, date in force and the extension granted."""
+    html = as_role(Role.EDITOR, ("cumbria",)).get(IOPC_PAGE).get_data(as_text=True)
+    assert "Police Reform Act 2002, Schedule 3, paragraphs 28A and 28B" in html
+    assert "6 March 2022" in html and "8 April 2022" in html and "the Director General of the IOPC" in html
+    assert "Record judicial review proceedings" in html
+    coroner = as_role(Role.EDITOR, ("cumbria",)).get("/responses/cumbria/example-coroner-pfd-2022").get_data(as_text=True)
+    assert "Date of the report" in coroner and "Record judicial review proceedings" not in coroner
+
+
+def test_extension_recorded_in_the_browser_and_a_refusal_shown_on_its_field(as_role):
+    """A late application is refused on its field with nothing saved; one in time moves the date."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    late = {"new_due_on": _boxes(date(2022, 6, 30)), "granted_by": "Director General",
+            "applied_on": _boxes(date(2022, 4, 9)), "granted_on": _boxes(None), "note": ""}
+    page = client.post(IOPC_PAGE + "/extension", data=late)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<title>Error:" in html and "before the end of the period" in html
+    assert get_response("cumbria", "example-iopc-pursuit-2022").due_on == date(2022, 4, 8)
+    in_time = {**late, "applied_on": _boxes(date(2022, 4, 8))}
+    assert client.post(IOPC_PAGE + "/extension", data=in_time).status_code == 302
+    assert get_response("cumbria", "example-iopc-pursuit-2022").due_on == date(2022, 6, 30)
+    missing = client.post(IOPC_PAGE + "/extension", data={**in_time, "granted_by": "", "new_due_on": _boxes(None)})
+    assert missing.status_code == 200 and "Enter the new date" in missing.get_data(as_text=True)
+
+
+def test_proceedings_started_and_ended_in_the_browser(as_role):
+    """Judicial review: no date while in progress; the end extends the period by the days they ran."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    assert client.post(IOPC_PAGE + "/pause", data={"started_on": _boxes(date(2022, 4, 1)), "note": ""}).status_code == 302
+    response = get_response("cumbria", "example-iopc-pursuit-2022")
+    assert response.due_on is None
+    assert "No date yet: judicial review proceedings are in progress" in client.get(IOPC_PAGE).get_data(as_text=True)
+    [pause] = response.pauses
+    end = f"/responses/pauses/{pause.id}/end"
+    assert client.post(end, data={"version": pause.version, "ended_on": _boxes(date(2022, 4, 10))}).status_code == 302
+    assert get_response("cumbria", "example-iopc-pursuit-2022").due_on == date(2022, 4, 18)
+
+
+def test_clock_pages_keep_to_their_force_and_role(as_role):
+    """Another force's response answers 404; a viewer cannot record; another response's pause is 404."""
+    other = as_role(Role.EDITOR, ("lancashire",))
+    assert other.get(IOPC_PAGE + "/extension").status_code == 404
+    assert other.post(IOPC_PAGE + "/pause", data={}).status_code == 404
+    assert as_role(Role.VIEWER, ("cumbria",)).get(IOPC_PAGE + "/extension").status_code == 403
+    response = get_response("cumbria", "example-iopc-pursuit-2022")
+    pause = clock_service.start_pause(response, None, started_on=date(2022, 4, 1))
+    db.session.commit()
+    assert other.get(f"/responses/pauses/{pause.id}/end").status_code == 404
+    assert as_role(Role.EDITOR, ("cumbria",)).get(f"/responses/pauses/{pause.id}/end").status_code == 200
+    assert as_role(Role.EDITOR, ("cumbria",)).get("/responses/pauses/99999999999/end").status_code == 404
+
+
+def _coroner_form(**changes) -> dict:
+    """The add-inspection form filled in for a coroner's report to Cumbria."""
+    cumbria = get_force("cumbria")
+    return {"source": "coroner", "title": "Report to prevent future deaths: custody checks", "published_on": ["1", "3", "2023"],
+            "type": "other", "url": "", "key_findings": "", "scope": "chosen", "forces": [str(cumbria.id)],
+            "respondent": "chief_constable", "reference": "2023-0042", "coroner_area": "Cumbria",
+            "deceased_name": "A Person", "printed_due_on": ["26", "4", "2023"], "target_due_on": ["", "", ""], **changes}
+
+
+def test_an_editor_adds_a_coroners_report_in_the_browser(as_role):
+    """The add form takes the source and its fields; the response follows the coroner's clock."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    page = client.post("/inspections/new", data=_coroner_form())
+    assert page.status_code == 302, page.get_data(as_text=True)
+    inspection = get_inspection(page.headers["Location"].rsplit("/", 1)[1])
+    assert (inspection.source, inspection.coroner_area, inspection.deceased_name) == (Source.CORONER, "Cumbria", "A Person")
+    assert get_response("cumbria", inspection.slug).due_on == date(2023, 4, 26)
+    edit = client.get(f"/inspections/{inspection.slug}/edit").get_data(as_text=True)
+    assert 'value="coroner" checked' in edit and 'value="A Person"' in edit
+
+
+def test_the_add_form_refuses_a_bad_source_and_a_printed_date_before_the_report(as_role):
+    """A value not offered, and a printed date on or before the report's, re-display with their errors."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    bad = client.post("/inspections/new", data=_coroner_form(source="nonsense")).get_data(as_text=True)
+    assert "<title>Error:" in bad
+    early = client.post("/inspections/new", data=_coroner_form(printed_due_on=["1", "3", "2023"])).get_data(as_text=True)
+    assert "<title>Error:" in early and "must be after the date of the report" in early
+    assert get_inspection("report-to-prevent-future-deaths-custody-checks-2023") is None

@@ -161,6 +161,22 @@ unbalanced comment with no end
     assert result.published is None
 
 
+def test_a_register_entry_s_recommendation_goes_on_with_the_list_it_introduces():
+    text = """Crime data integrity force reports (5255)
+
+The force should improve its crime recording.
+
+This should include:
+• training for call handlers;
+• audits of crime records.
+
+[on]18th November 2014 [status]awaiting-review[/status][/on]
+"""
+    (item,) = parse_text(text).items
+    assert item.text == "The force should improve its crime recording.\n\nThis should include:"
+    assert item.bullets == ["training for call handlers;", "audits of crime records."]
+
+
 # --- tables and trackers ------------------------------------------------------------------------------
 
 

@@ -14,9 +14,10 @@ from tracker.domain.register import ITEM_TYPES, Row
 from tracker.domain.statuses import Kind
 from tracker.domain.text import printable
 
-COLUMNS = ["Item", "Source", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
-           "Days overdue", "Last update", "Link"]
-WIDTHS = [18, 16, 26, 40, 10, 20, 60, 30, 20, 12, 12, 12, 40]
+# "Source" comes last, so that the columns scripts already read keep their places.
+COLUMNS = ["Item", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
+           "Days overdue", "Last update", "Link", "Source"]
+WIDTHS = [18, 26, 40, 10, 20, 60, 30, 20, 12, 12, 12, 40, 16]
 
 
 def _kind_label(row: Row) -> str:
@@ -27,8 +28,9 @@ def _kind_label(row: Row) -> str:
 def row_values(row: Row, base_url: str) -> list:
     """One row's cells, as Python values (dates as dates, numbers as ints)."""
     return [
-        ITEM_TYPES[row.type], row.source_label, row.force_name, row.inspection_title, row.ref or "", _kind_label(row), row.title,
+        ITEM_TYPES[row.type], row.force_name, row.inspection_title, row.ref or "", _kind_label(row), row.title,
         row.owner or "", row.status_label, row.due, row.days_overdue, row.last_update, base_url.rstrip("/") + row.url,
+        row.source_label,
     ]
 
 

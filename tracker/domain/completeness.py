@@ -90,6 +90,7 @@ def stage(response) -> str:
     return "Not started"
 
 
-def days_late(due_on: date, published: date) -> int:
-    """How many days after the statutory deadline a response was published (0 when on time)."""
-    return max(0, (published - due_on).days)
+def days_late(due_on: date | None, published: date) -> int:
+    """How many days after the statutory deadline a response was published (0 when on time, or when
+    the source's clock gives no date)."""
+    return max(0, (published - due_on).days) if due_on else 0

@@ -13,12 +13,35 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from tracker.db import db
-from tracker.domain.importer import ParsedItem
+from tracker.domain import importer
+from tracker.domain.importer import ImportFileError, ParsedItem, ParseResult
 from tracker.domain.importer.duplicates import duplicate_of
 from tracker.models import Force, Inspection, Recommendation, Theme, User
 from tracker.services import DomainError
 from tracker.services import inspections as inspection_service
+from tracker.services.sandbox import LimitExceeded, run_limited
 from tracker.services.seed import InspectionIn, SeedSet, _check_references, load_inspection, read_file
+
+
+def _read_and_parse(filename: str, data: bytes, published_on: date | None) -> ParseResult:
+    """An uploaded file's text read and its recommendations parsed, the file's warnings first."""
+    text, warnings = importer.read_file_bytes(filename, data)
+    result = importer.parse_text(text, published_on)
+    result.warnings[:0] = warnings
+    return result
+
+
+def read_upload(filename: str, data: bytes, published_on: date | None, **limits) -> ParseResult:
+    """Read and parse an uploaded report in a child process with memory and time limits (sandbox).
+
+    A file that cannot be read, or that meets a limit, raises ImportFileError saying why, and which
+    limit it met; `limits` may set the sandbox's memory_bytes and seconds.
+    """
+    try:
+        return run_limited(_read_and_parse, filename, data, published_on, expected=(ImportFileError,),
+                           what="Reading the selected file", **limits)
+    except LimitExceeded as exceeded:
+        raise ImportFileError(f"{exceeded.message}: upload or paste the recommendations section only") from None
 
 
 def check_items(inspection: Inspection, items: list[ParsedItem], numbers: list[int] | None = None) -> list[DomainError]:

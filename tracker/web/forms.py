@@ -37,6 +37,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
+from tracker.domain.clocks import Respondent, Source
 from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 from tracker.domain.text import printable
@@ -124,6 +125,20 @@ class VersionField(HiddenField):
         """A post with no version at all is refused too."""
         if self.data is None and not self.process_errors:
             raise StopValidation(self.MESSAGE)
+
+
+class GovRadioReveal(GovRadioInput):
+    """GOV.UK radios with conditional content: `params={"conditional": {value: html}}` puts the html
+    under that radio. GOV.UK Frontend's script hides it until the radio is chosen; without the
+    script it always shows (so the server must ignore what it holds when another radio is chosen)."""
+
+    def map_gov_params(self, field, **kwargs):
+        conditional = dict(kwargs.get("params", {}).pop("conditional", {}))
+        params = super().map_gov_params(field, **kwargs)
+        for item in params["items"]:
+            if item["value"] in conditional:
+                item["conditional"] = {"html": conditional[item["value"]]}
+        return params
 
 
 class GovDateField(DateField):
@@ -236,11 +251,33 @@ class InspectionForm(TrackerForm):
     url = StringField("Web address of the report on the HMICFRS website", widget=GovTextInput(),
                       validators=[Optional(), Length(max=1000, message="Web address must be 1000 characters or fewer")])
     key_findings = TextAreaField("Key findings", widget=GovTextArea(), validators=[Optional()])
-    scope = RadioField("Which forces does it concern?", widget=GovRadioInput(),
+    scope = RadioField("Which forces does it concern?", widget=GovRadioReveal(),
                        choices=as_choices([("all", "Every force (a national or joint inspection)"), ("chosen", "The forces I choose")]),
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
+    source = RadioField("Whose document is it?", widget=GovRadioInput(), choices=as_choices(Source.choices()),
+                        default=Source.HMICFRS.value, validators=[Optional()])  # none given: HMICFRS police
+    respondent = SelectField("Who must answer it", widget=GovSelect(),
+                             choices=as_choices([("", "The source's usual respondent")] + Respondent.choices()),
+                             validators=[Optional()])
+    reference = StringField("IOPC or coroner's reference", widget=GovTextInput(),
+                            validators=[Optional(), Length(max=120, message="Reference must be 120 characters or fewer")])
+    coroner_area = StringField("Coroner area", widget=GovTextInput(),
+                               validators=[Optional(), Length(max=200, message="Coroner area must be 200 characters or fewer")])
+    deceased_name = StringField("The inquest into the death of", widget=GovTextInput(),
+                                validators=[Optional(), Length(max=200, message="Name must be 200 characters or fewer")])
+    printed_due_on = GovDateField("The date printed on the coroner's report ('namely by')",
+                                  what="the date printed on the report")
+    target_due_on = GovDateField("The date the OPCC sets for its response (fire action plan, other documents)",
+                                 what="the date the OPCC sets")
     submit = SubmitField("Save inspection", widget=GovSubmitInput())
+
+    def source_fields(self) -> dict:
+        """The source and its own fields, as the inspections service takes them."""
+        return {"source": self.source.data or Source.HMICFRS.value, "respondent": self.respondent.data or None,
+                "reference": self.reference.data, "coroner_area": self.coroner_area.data,
+                "deceased_name": self.deceased_name.data, "printed_due_on": self.printed_due_on.data,
+                "target_due_on": self.target_due_on.data}
 
     def validate_forces(self, field):
         """Chosen forces need at least one force."""
@@ -263,7 +300,7 @@ class EditInspectionForm(InspectionForm):
 class ForceScopeForm(TrackerForm):
     """One force's part of a shared inspection: whether it applies to the force, and if not, why."""
 
-    applies = RadioField("Does this inspection apply to the force?", widget=GovRadioInput(),
+    applies = RadioField("Does this inspection apply to the force?", widget=GovRadioReveal(),
                          choices=as_choices([("yes", "Yes"), ("no", "No, it is left out")]),
                          validators=[InputRequired("Select whether the inspection applies to the force")])
     exclusion_reason = TextAreaField("Why it does not apply", widget=GovTextArea(),
@@ -312,10 +349,10 @@ class EditRecommendationForm(RecommendationForm):
 class TrackingForm(TrackerForm):
     """Edit one force's tracking of a recommendation (editors and administrators)."""
 
-    status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(TrackingStatus.force_choices()),
+    status = RadioField("Status", widget=GovRadioReveal(), choices=as_choices(TrackingStatus.force_choices()),
                         validators=[InputRequired("Select the status")])
     no_action_reason = TextAreaField("Why no further action is needed", widget=GovTextArea(), validators=[Optional()],
-                                     description="Needed when the status is 'No further action needed'")
+                                     description="Needed when the status is 'No further action needed'; ignored otherwise")
     lead_officer = StringField("Lead officer", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Lead officer must be 200 characters or fewer")])
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from tracker.domain.importer.results import MAX_TEXT_CHARS, ImportFileError, ParseWarning
 from tracker.domain.importer.shapes import BULLET
@@ -11,7 +12,11 @@ from tracker.domain.progress import Progress, quiet
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # an uploaded file: the app's upload limit (TRACKER_MAX_UPLOAD_BYTES) by default
 MAX_PDF_PAGES = 600
-MAX_DOCX_UNZIPPED_BYTES = 60 * 1024 * 1024  # guards against a zip bomb dressed as .docx
+# A Word document is read within these, counted as it is unpacked (not as its zip claims): a zip
+# bomb dressed as .docx is refused early.
+MAX_DOCX_UNZIPPED_BYTES = 40 * 1024 * 1024  # the document's XML, unpacked
+MAX_DOCX_ELEMENTS = 1_000_000
+MAX_DOCX_PARAGRAPHS = 100_000
 ACCEPTED_EXTENSIONS = (".txt", ".docx", ".pdf")
 
 
@@ -72,49 +77,118 @@ def _read_txt(data: bytes) -> tuple[str, list[ParseWarning]]:
             "check quotes and accented letters", None, None)]
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_NOT_WORD = ("The selected file is not a Word document (.docx) that can be opened: it may be damaged, "
+             "or saved in another format. Save it as .docx, .pdf or .txt and try again")
+
+
+def _too_large(limit: str) -> ImportFileError:
+    """The refusal of a Word document past one of the reading limits, naming it."""
+    return ImportFileError(f"The selected Word document is too large to read: {limit}. "
+                           "Upload or paste the recommendations section only")
+
+
 def _read_docx(data: bytes) -> tuple[str, list[ParseWarning]]:
-    """Read the paragraphs (and table cells) of a Word document, marking list paragraphs as bullet points."""
-    not_word = ("The selected file is not a Word document (.docx) that can be opened: it may be damaged, "
-                "or saved in another format. Save it as .docx, .pdf or .txt and try again")
+    """Read the paragraphs (then the table cells) of a Word document, marking list paragraphs as bullet points.
+
+    The document's XML is unpacked and parsed as a stream, within limits on the bytes unpacked,
+    the elements and the paragraphs: counted as it is read, whatever the zip's directory claims, and
+    with each element dropped once read, so a small file that unpacks to a flood of empty
+    paragraphs is refused within a moment and a few megabytes.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNZIPPED_BYTES:
-                raise ImportFileError("The selected Word document is too large to read once unpacked")
             if "word/document.xml" not in archive.namelist():
-                raise ImportFileError(not_word)
-    except zipfile.BadZipFile:
-        raise ImportFileError(not_word) from None
-    import docx  # noqa: PLC0415  (a heavy library, loaded when first used)
-    from docx.opc.exceptions import PackageNotFoundError  # noqa: PLC0415  (a heavy library, loaded when first used)
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile):
-        raise ImportFileError(not_word) from None
+                raise ImportFileError(_NOT_WORD)
+            with archive.open("word/document.xml") as member:
+                body, cells, numbered = _docx_paragraphs(member)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, RuntimeError,
+            NotImplementedError, zlib.error):
+        raise ImportFileError(_NOT_WORD) from None
     except Exception:  # lxml's XMLSyntaxError and its kin: a damaged file
-        raise ImportFileError(not_word) from None
+        raise ImportFileError(_NOT_WORD) from None
     lines: list[str] = []
-    warnings: list[ParseWarning] = []
-    numbered = False
-    for paragraph in document.paragraphs:
-        text = paragraph.text
-        style = (paragraph.style.name if paragraph.style is not None else "") or ""
-        has_numbering = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
-        if text.strip() and ("List" in style or has_numbering) and not BULLET.match(text.strip()):
-            numbered = numbered or "Number" in style or has_numbering
-            text = "• " + text
-        lines.append(text)
-        lines.append("")
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                lines.append(cell.text)
-                lines.append("")
+    for text in [*body, *cells]:
+        lines += [text, ""]
+    warnings = []
     if numbered:
         warnings.append(ParseWarning(
             "Word's automatic list numbering is not kept in the text: numbered paragraphs were read as "
             "bullet points; check the references"))
     return "\n".join(lines), warnings
+
+
+def _docx_paragraphs(member) -> tuple[list[str], list[str], bool]:
+    """The body's paragraphs, the table cells' texts, and whether any list was numbered, from document.xml."""
+    from lxml import etree  # noqa: PLC0415  (a heavy library, loaded when first used)
+
+    parser = etree.XMLPullParser(events=("start", "end"), resolve_entities=False, no_network=True,
+                                 huge_tree=False, load_dtd=False)
+    body: list[str] = []
+    cells: list[str] = []
+    cell: list[str] | None = None
+    stack: list[dict] = []  # the paragraphs open (a text box's paragraphs sit inside another's run)
+    tables = 0
+    numbered = False
+    unpacked = elements = paragraphs = 0
+    while chunk := member.read(64 * 1024):
+        unpacked += len(chunk)
+        if unpacked > MAX_DOCX_UNZIPPED_BYTES:
+            raise _too_large(f"it unpacks to more than {MAX_DOCX_UNZIPPED_BYTES // (1024 * 1024)} MB")
+        parser.feed(chunk)
+        for event, element in parser.read_events():
+            tag = element.tag
+            if event == "start":
+                elements += 1
+                if elements > MAX_DOCX_ELEMENTS:
+                    raise _too_large(f"it has more than {MAX_DOCX_ELEMENTS:,} XML elements")
+                if tag == f"{_W}p":
+                    stack.append({"parts": [], "list": False, "numbered": False})
+                elif tag == f"{_W}tbl":
+                    tables += 1
+                elif tag == f"{_W}tc" and tables == 1:
+                    cell = []
+                elif tag == f"{_W}pStyle" and stack:
+                    style = element.get(f"{_W}val") or ""
+                    stack[-1]["list"] |= "List" in style
+                    stack[-1]["numbered"] |= "Number" in style
+                elif tag == f"{_W}numPr" and stack:
+                    stack[-1]["list"] = stack[-1]["numbered"] = True
+                continue
+            if tag == f"{_W}t" and stack:
+                stack[-1]["parts"].append(element.text or "")
+            elif tag in _RUN_TEXT and stack:
+                stack[-1]["parts"].append(_RUN_TEXT[tag])
+            elif tag == f"{_W}p" and stack:
+                paragraphs += 1
+                if paragraphs > MAX_DOCX_PARAGRAPHS:
+                    raise _too_large(f"it has more than {MAX_DOCX_PARAGRAPHS:,} paragraphs")
+                paragraph = stack.pop()
+                text = "".join(paragraph["parts"])
+                if text.strip() and paragraph["list"] and not BULLET.match(text.strip()):
+                    numbered = numbered or paragraph["numbered"]
+                    text = "• " + text
+                if tables:
+                    if cell is not None:
+                        cell.append("".join(paragraph["parts"]))
+                elif stack:
+                    stack[-1]["parts"].append(text)
+                else:
+                    body.append(text)
+            elif tag == f"{_W}tc" and tables == 1 and cell is not None:
+                cells.append("\n".join(cell))
+                cell = None
+            elif tag == f"{_W}tbl":
+                tables -= 1
+            # Read: let it go, and the siblings before it, so memory stays flat however long the file.
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    parser.close()
+    return body, cells, numbered
 
 
 def _read_pdf(data: bytes, progress: Progress = quiet) -> tuple[str, list[ParseWarning]]:

@@ -298,6 +298,8 @@ class _Parser:
         item = self.current
         if not self.is_short(item) or self.in_list_context():
             return False
+        if line.blank_before and line.text.endswith(":") and not is_directive(line.text):
+            return False  # "This should include:": the item goes on with a list
         return line.blank_before or (ends_sentence(_last_text(self)) and starts_with_capital(line.text))
 
     def plain(self, line: _Line) -> None:

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 
 from tracker.domain.clocks import Source
+from tracker.domain.formatting import govuk_date
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, Theme
 from tracker.services import overdue
@@ -189,6 +190,26 @@ def query_args(form: FilterForm, **changes) -> dict:
     args = {name: field.data for name, field in form._fields.items() if field.data not in (None, "")}
     args.update(changes)
     return {k: v for k, v in args.items() if v not in (None, "")}
+
+
+# The fields that narrow the view (sort, order and paging only arrange it).
+FILTERS = ("as_of", "force", "inspection", "inspection_type", "type", "kind", "theme", "owner", "status", "window")
+
+
+def chosen_filters(form: FilterForm, *, window_default: str = "overdue") -> list[tuple[str, dict]]:
+    """The filters chosen, each in words ("Force: Cumbria Constabulary") with the query arguments of
+    the same view without it: the removable tags of the MOJ filter pattern."""
+    tags = []
+    for name in FILTERS:
+        field, value = form[name], form[name].data
+        if not value or (name == "window" and value == window_default):
+            continue
+        if name == "as_of":
+            words = f"As of {govuk_date(parse_as_of(value))}"
+        else:
+            words = f"{field.label.text}: {dict((str(v), label) for v, label in field.choices).get(str(value), value)}"
+        tags.append((words, query_args(form, **{name: None, "page": None})))
+    return tags
 
 
 def signed_in_user_id() -> int | None:

@@ -94,17 +94,11 @@ def start(slug: str):
             return _too_large(inspection)
     form = PasteForm()
     if form.validate_on_submit():
-        text, warnings = _read_submission(form)
-        if text is not None:
-            try:
-                result = importer.parse_text(text, inspection.published_on)
-            except importer.ImportFileError as exc:
-                (form.file if form.file.data else form.text).errors.append(exc.message)
-            else:
-                result.warnings[:0] = warnings
-                rows = _rows_from_result(result, import_service.likely_duplicates(inspection, result.items))
-                return _preview(inspection, rows, [str(w) for w in result.warnings], FieldErrors(),
-                                len(result.removed), publication=_publication_read(result))
+        result = _read_submission(form, inspection)
+        if result is not None:
+            rows = _rows_from_result(result, import_service.likely_duplicates(inspection, result.items))
+            return _preview(inspection, rows, [str(w) for w in result.warnings], FieldErrors(),
+                            len(result.removed), publication=_publication_read(result))
     return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024))
 
 
@@ -124,23 +118,32 @@ def _too_large(inspection: Inspection):
     return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024)), 413
 
 
-def _read_submission(form: PasteForm) -> tuple[str | None, list]:
-    """The text to read (pasted, or from the uploaded file), or None with the form's errors set."""
+def _read_submission(form: PasteForm, inspection: Inspection) -> importer.ParseResult | None:
+    """What the pasted text or the uploaded file holds, or None with the form's errors set.
+
+    An uploaded file is read in a child process with memory and time limits (import_service.read_upload);
+    a refusal, naming the limit it met, goes on the file field and the form keeps the rest.
+    """
     upload = form.file.data
     pasted = (form.text.data or "").strip()
     if upload and upload.filename:
         if pasted:
             form.text.errors.append("Paste text or choose a file, not both")
-            return None, []
+            return None
         try:
-            return importer.read_file_bytes(upload.filename, upload.read(importer.MAX_FILE_BYTES + 1))
+            return import_service.read_upload(upload.filename, upload.read(importer.MAX_FILE_BYTES + 1),
+                                              inspection.published_on, **current_app.config.get("TRACKER_IMPORT_LIMITS", {}))
         except importer.ImportFileError as exc:
             form.file.errors.append(exc.message)
-            return None, []
+            return None
     if not pasted:
         form.text.errors.append("Paste the text of the report's recommendations, or choose a file to upload")
-        return None, []
-    return form.text.data, []
+        return None
+    try:
+        return importer.parse_text(form.text.data, inspection.published_on)
+    except importer.ImportFileError as exc:
+        form.text.errors.append(exc.message)
+        return None
 
 
 def _rows_from_result(result: importer.ParseResult, duplicates: list[str | None]) -> list[dict]:

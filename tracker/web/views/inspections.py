@@ -97,7 +97,7 @@ def new():
             inspection = service.create_inspection(
                 form.title.data, form.published_on.data, form.type.data, url=form.url.data,
                 key_findings=form.key_findings.data, all_in_scope=form.scope.data == "all",
-                forces=service.forces_by_ids(form.forces.data or []), by=current_user,
+                forces=service.forces_by_ids(form.forces.data or []), by=current_user, **form.source_fields(),
             )
         if attempt.ok:
             flash(f"Inspection added: {inspection.title}. Now add its recommendations.", "success")
@@ -117,7 +117,11 @@ def edit(slug: str):
         form = EditInspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
                               url=inspection.url, key_findings=inspection.key_findings,
                               scope="all" if everyone else "chosen", forces=[] if everyone else in_scope,
-                              version=inspection.version)
+                              version=inspection.version, source=inspection.source.value,
+                              respondent=inspection.respondent.value if inspection.respondent else "",
+                              reference=inspection.reference, coroner_area=inspection.coroner_area,
+                              deceased_name=inspection.deceased_name, printed_due_on=inspection.printed_due_on,
+                              target_due_on=inspection.target_due_on)
     else:
         form = EditInspectionForm()
     _scope_choices(form)
@@ -127,7 +131,7 @@ def edit(slug: str):
                 inspection, form.version.data, title=form.title.data, published_on=form.published_on.data,
                 type=form.type.data, url=form.url.data, key_findings=form.key_findings.data,
                 all_in_scope=form.scope.data == "all", forces=service.forces_by_ids(form.forces.data or []),
-                by=current_user,
+                by=current_user, **form.source_fields(),
             )
         if attempt.ok:
             flash("Inspection saved", "success")

@@ -21,7 +21,7 @@ from tracker.web.caching import remember
 from tracker.web.forms import TrackerForm
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
-from tracker.web.views.filters import build_form, query_args, read_query
+from tracker.web.views.filters import build_form, chosen_filters, query_args, read_query
 
 bp = Blueprint("oversight", __name__)
 
@@ -62,7 +62,7 @@ def _dashboard_content(form, query) -> str:
             form, sort=column, page=None,
             order="asc" if query.sort == column and query.descending else "desc")),
         page_url=lambda n: url_for("main.index", **query_args(form, page=n)),
-        export_args=query_args(form, page=None, per_page=None),
+        export_args=query_args(form, page=None, per_page=None), chosen_filters=chosen_filters(form),
         item_types=overdue.ITEM_TYPES, windows=overdue.WINDOWS, sorts=overdue.SORTS, today=today(),
     )
 

@@ -91,3 +91,26 @@ class StatutoryParagraphForm(TrackerForm):
     statutory_paragraph = TextAreaField("Statutory paragraph", widget=GovTextArea(),
                                         validators=[DataRequired("Enter the statutory paragraph"), Length(max=5_000)])
     submit = SubmitField("Save paragraph", widget=GovSubmitInput())
+
+
+class ExtensionForm(TrackerForm):
+    new_due_on = GovDateField("New date by which the response is due", what="new date by which the response is due")
+    granted_by = StringField("Who granted the extension", widget=GovTextInput(),
+                             validators=[Optional(), Length(max=200)])
+    applied_on = GovDateField("Date the application for an extension was received",
+                              what="date the application was received")
+    granted_on = GovDateField("Date the extension was granted", what="date the extension was granted")
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
+    submit = SubmitField("Record the extension", widget=GovSubmitInput())
+
+
+class PauseForm(TrackerForm):
+    started_on = GovDateField("Date the judicial review proceedings started", what="date the proceedings started")
+    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
+    submit = SubmitField("Record the proceedings", widget=GovSubmitInput())
+
+
+class EndPauseForm(TrackerForm):
+    version = VersionField()
+    ended_on = GovDateField("Date the judicial review proceedings ended", what="date the proceedings ended")
+    submit = SubmitField("Record the end of the proceedings", widget=GovSubmitInput())

@@ -20,10 +20,12 @@ from tracker.documents.response import (
 from tracker.documents.word import render_response_docx
 from tracker.domain import completeness, response_tasks
 from tracker.domain.addressees import addressee_phrase, for_information
+from tracker.models import ClockPause
+from tracker.services import clocks as clock_service
+from tracker.services import get_by_id, save
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
-from tracker.services import save
-from tracker.web.auth import can_edit, require_force, user_force_ids
+from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
 from tracker.web.forms import VersionField
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
@@ -31,9 +33,12 @@ from tracker.web.views.response_forms import (
     CommentsForm,
     CopiesForm,
     CopyFromForm,
+    EndPauseForm,
     ExplanationsForm,
+    ExtensionForm,
     InviteForm,
     MilestonesForm,
+    PauseForm,
     PublishForm,
     ReadyForm,
     StatutoryParagraphForm,
@@ -92,6 +97,8 @@ def show(force_slug: str, inspection_slug: str):
         can_approve=current_user.role.can_approve_responses,
         ready_form=ReadyForm(),
         previous=response_service.previous_responses(response) if can_edit() else [],
+        clock=clock_service.clock_of(response),
+        source=clock_service.source_of(response),
     )
 
 
@@ -213,6 +220,63 @@ def _email_approvers(response) -> None:
         flash("Sent for approval, but the email to the approvers could not be sent: tell them yourself", "success")
     else:
         flash("Sent for approval: the approvers have been emailed", "success")
+
+
+@bp.route("/<force_slug>/<inspection_slug>/extension", methods=["GET", "POST"])
+@editor_required
+def extension(force_slug: str, inspection_slug: str):
+    """Record an extension of the response's period: the new date, who granted it, on what application."""
+    response = _load(force_slug, inspection_slug)
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        with saving(form, record=response) as attempt:
+            clock_service.grant_extension(response, current_user, new_due_on=form.new_due_on.data,
+                                          granted_by=form.granted_by.data, applied_on=form.applied_on.data,
+                                          granted_on=form.granted_on.data, note=form.note.data)
+        if attempt.ok:
+            flash("Extension recorded", "success")
+            return redirect(_page_url(response) + "#clock")
+    return render_template("responses/clock_form.html", response=response, form=form,
+                           heading="Record an extension", fields=("new_due_on", "granted_by", "applied_on",
+                                                                  "granted_on", "note"))
+
+
+@bp.route("/<force_slug>/<inspection_slug>/pause", methods=["GET", "POST"])
+@editor_required
+def pause(force_slug: str, inspection_slug: str):
+    """Record judicial review proceedings started: the period runs on by every day they last."""
+    response = _load(force_slug, inspection_slug)
+    form = PauseForm()
+    if form.validate_on_submit():
+        with saving(form, record=response) as attempt:
+            clock_service.start_pause(response, current_user, started_on=form.started_on.data, note=form.note.data)
+        if attempt.ok:
+            flash("Judicial review proceedings recorded", "success")
+            return redirect(_page_url(response) + "#clock")
+    return render_template("responses/clock_form.html", response=response, form=form,
+                           heading="Record judicial review proceedings", fields=("started_on", "note"))
+
+
+@bp.route("/pauses/<int:pause_id>/end", methods=["GET", "POST"])
+@editor_required
+def end_pause(pause_id: int):
+    """Record the day judicial review proceedings ended."""
+    pause = get_by_id(ClockPause, pause_id)
+    if pause is None:
+        abort(404)
+    require_force(pause.force_id)
+    response = pause.response
+    form = EndPauseForm()
+    if request.method == "GET":
+        form.version.data = pause.version
+    if form.validate_on_submit():
+        with saving(form, record=pause) as attempt:
+            clock_service.end_pause(pause, form.version.data, ended_on=form.ended_on.data)
+        if attempt.ok:
+            flash("The end of the proceedings is recorded", "success")
+            return redirect(_page_url(response) + "#clock")
+    return render_template("responses/clock_form.html", response=response, form=form,
+                           heading="Record the end of the judicial review proceedings", fields=("ended_on",))
 
 
 @bp.get("/<force_slug>/<inspection_slug>/preview")
