@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 from flask import g
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,8 +35,8 @@ from hypothesis import strategies as st
 from tests.conftest import csrf_token_from, get_tracking, make_user, sign_in
 from tracker.db import db
 from tracker.documents.response import response_trackings
-from tracker.domain.statuses import Role
-from tracker.models import utcnow
+from tracker.domain.statuses import ActionStatus, Role
+from tracker.models import StatutoryResponse, utcnow
 from tracker.services import clocks as clock_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
@@ -193,11 +194,44 @@ def discover_forms(app, client, ids: dict) -> dict[str, Form]:
                 "2. Forces should also do that, with:\n- a first point\n- a second point\n"})
     for form in forms_of(preview.get_data(as_text=True), f"/inspections/{SLUGS['slug']}/import"):
         found.setdefault(form.action.split("?")[0], form)
+    for _page, form in _forms_in_other_states(app, client):
+        found.setdefault(form.action.split("?")[0], form)
     adapter = app.url_map.bind("localhost")
     covered = {adapter.match(action, method="POST")[0] for action in found}
     posted = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
     assert posted <= covered, f"POST routes with no form on any page: {sorted(posted - covered)}"
     return found
+
+
+def _forms_in_other_states(app, client):
+    """The forms a response's pages show only in another state or to another role: sending for approval
+    (before it is sent), the PCC's approval (to an approver), publishing (once approved), starting from a
+    previous response (when there is one) and undoing a sign-off (once signed off)."""
+    response = response_service.get_response("cumbria", SLUGS["slug"])
+    page = f"/responses/cumbria/{SLUGS['slug']}"
+    drafted = response.drafted_on, response.drafted_by
+    response.drafted_on = response.drafted_by = None
+    db.session.commit()
+    yield from ((page, form) for form in forms_of(client.get(page).get_data(as_text=True), page))
+    response.drafted_on, response.drafted_by = drafted
+    response.published_on = None
+    db.session.commit()
+    approver = sign_in(app.test_client(), make_user(Role.APPROVER, ("cumbria",)))
+    g.pop("_login_user", None)
+    yield from ((page, form) for form in forms_of(approver.get(page + "/approve").get_data(as_text=True), page + "/approve"))
+    g.pop("_login_user", None)
+    response_service.approve(response, make_user(Role.APPROVER, ("cumbria",)), date(2021, 11, 2))
+    other = response_service.get_response("cumbria", "vawg-2021")
+    for candidate in db.session.scalars(sa.select(StatutoryResponse).where(StatutoryResponse.force_id == other.force_id,
+                                                                           StatutoryResponse.id != other.id)):
+        candidate.pcc_comments = "Earlier comments"
+    tracking = get_tracking("cumbria", "4")
+    action = tracking.actions[0]
+    action.status, action.completed_on, action.evidence = ActionStatus.COMPLETE, date(2022, 1, 1), "Evidence"
+    action.signed_off_at, action.signed_off_by = utcnow(), make_user(Role.REVIEWER, ("cumbria",))
+    db.session.commit()
+    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}"):
+        yield from ((path, form) for form in forms_of(client.get(path).get_data(as_text=True), path))
 
 
 # --- generated values ----------------------------------------------------------------------------
