@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tracker needs when they are missing: Pango for WeasyPrint, fonts to
-# embed in PDFs, poppler-utils to look at PDFs, Chromium and its driver for the browser tests, and
-# the PostgreSQL server for the second test pass. Does nothing when all are present.
+# embed in PDFs, poppler-utils to look at PDFs, LibreOffice Calc to open the exports as a person
+# would, Chromium and its driver for the browser tests, and the PostgreSQL server for the second
+# test pass. Does nothing when all are present.
 set -euo pipefail
 
 missing=()
@@ -13,6 +14,8 @@ need fonts-dejavu-core
 need poppler-utils
 need chromium
 need chromium-driver
+# LibreOffice Calc (headless) opens the exports in a test, as a board member's spreadsheet would.
+need libreoffice-calc-nogui
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The PostgreSQL server (initdb, pg_ctl, postgres) and its client tools (pg_dump, pg_restore) for
 # the second test pass and for backups; Debian keeps them in /usr/lib/postgresql/<version>/bin.

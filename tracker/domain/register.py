@@ -145,3 +145,28 @@ def status_choices() -> list[tuple[str, str]]:
     for value, label in TrackingStatus.choices() + ActionStatus.choices() + list(RESPONSE_STATUSES.items()):
         seen.setdefault(value, label)
     return list(seen.items())
+
+
+@dataclass(frozen=True)
+class RowDetails:
+    """What a board's export shows of a row beyond the dashboard's columns: the item's full text, its
+    lead officer and the PCC's explanation, its latest update, and the date it was first due."""
+
+    text: str
+    lead_officer: str | None = None
+    pcc_explanation: str | None = None
+    latest_update: str | None = None
+    latest_update_on: date | None = None
+    original_due: date | None = None
+
+
+def revised_due(row: Row, details: RowDetails | None) -> date | None:
+    """The date in force when it differs from the date first set (a revised date), else None."""
+    if details is None or row.due is None or details.original_due is None or row.due == details.original_due:
+        return None
+    return row.due
+
+
+def full_text(text: str, bullets: list[str] | None = None) -> str:
+    """A recommendation's words as one text: its sentence, then each point of its list on a line."""
+    return "\n".join([text.strip(), *(f"• {b.strip()}" for b in bullets or [] if b.strip())])

@@ -244,7 +244,7 @@ def send_all(messages: list[Outgoing], config: dict, report: RunReport, progress
 def run(today: date, config: dict, progress: Progress = quiet) -> RunReport:
     """Send every reminder and digest owed on `today` that has not been sent."""
     report = RunReport()
-    base_url = config.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    base_url = config.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
     weekday = int(config.get("TRACKER_DIGEST_WEEKDAY", 0))
     progress("Finding the reminders owed")
     messages = due_reminders(today, base_url, report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
 from markupsafe import Markup
@@ -14,13 +14,13 @@ from wtforms import BooleanField, SelectMultipleField, SubmitField
 from tracker.documents import exports
 from tracker.documents.pdf import asset_url, render_pdf
 from tracker.models import Force, Recommendation, utcnow
-from tracker.services import overdue, save
+from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
 from tracker.web.forms import TrackerForm
 from tracker.web.saving import saving
-from tracker.web.views._helpers import require_shared_change
+from tracker.web.views._helpers import require_shared_change, site_url
 from tracker.web.views.filters import build_form, chosen_filters, query_args, read_query
 
 bp = Blueprint("oversight", __name__)
@@ -90,7 +90,7 @@ def export_csv():
     if error:
         return error
     query, rows = result
-    body = exports.rows_to_csv(rows, current_app.config["TRACKER_BASE_URL"])
+    body = exports.rows_to_csv(rows, site_url(), row_details.details(rows, query.filter.as_of))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{_filename(query, "csv")}"'})
 
@@ -103,7 +103,8 @@ def export_xlsx():
     if error:
         return error
     query, rows = result
-    body = exports.rows_to_xlsx(rows, current_app.config["TRACKER_BASE_URL"], query.filter.as_of)
+    body = exports.rows_to_xlsx(rows, site_url(), query.filter.as_of,
+                                row_details.details(rows, query.filter.as_of))
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
         "Content-Disposition": f'attachment; filename="{_filename(query, "xlsx")}"'})
 
@@ -140,7 +141,7 @@ def calendar(token: str):
     force_ids = tuple(f.id for f in user.forces)
     rows = overdue.list_items(overdue.ItemFilter(as_of=today(), force_ids=force_ids, window="open"),
                               sort="due", descending=False, page=None) if force_ids else []
-    body = exports.rows_to_ics(rows, current_app.config["TRACKER_BASE_URL"], f"tracker deadlines – {user.name}", utcnow())
+    body = exports.rows_to_ics(rows, site_url(), f"tracker deadlines – {user.name}", utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="tracker-deadlines.ics"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -173,7 +174,7 @@ def calendar_settings():
         return redirect(url_for("oversight.calendar_settings"))
     feed_url = None
     if current_user.calendar_token:
-        feed_url = current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for("oversight.calendar", token=current_user.calendar_token)
+        feed_url = site_url() + url_for("oversight.calendar", token=current_user.calendar_token)
     return render_template("oversight/calendar_settings.html", form=form, feed_url=feed_url)
 
 

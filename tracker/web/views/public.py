@@ -17,6 +17,7 @@ from tracker.documents.response import response_title
 from tracker.domain.text import printable
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
+from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
 
 bp = Blueprint("public", __name__, url_prefix="/public")
@@ -80,7 +81,7 @@ def version_pdf(force_slug: str, inspection_slug: str, number: int):
 def feed(force_slug: str):
     """An Atom feed of the force's published responses, one entry per published version."""
     force = _force_or_404(force_slug)
-    base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
+    base = site_url()
     # Kept in a name: the versions find their responses (and inspections) in the session while they live.
     responses = response_service.published_responses(force)
     versions = sorted(
