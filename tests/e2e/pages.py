@@ -46,6 +46,15 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("publish response", "/responses/cumbria/vawg-2021/publish", "editor"),
     ("statutory paragraph", "/responses/cumbria/statutory-paragraph/edit", "editor"),
     ("public responses", "/public/cumbria", None),
+    # The OPCC's public face (issue 17)
+    ("public index", "/public/", None),
+    ("public accessibility statement", "/public/cumbria/accessibility", None),
+    ("public accessibility statement of every force", "/public/accessibility", None),
+    ("public privacy notice", "/public/cumbria/privacy", None),
+    ("public contact", "/public/cumbria/contact", None),
+    ("public contact of every force", "/public/contact", None),
+    ("public details of the forces", "/admin/forces", "admin"),
+    ("public details form", "/admin/forces/cumbria/public-details", "admin"),
     # Oversight (issue 5)
     ("dashboard", "/", "reviewer"),
     ("dashboard as of 1 April 2022", "/?as_of=2022-04-01", "viewer"),

@@ -21,6 +21,9 @@ MAIN_PAGES = [
     ("recommendation", "/recommendations/{rec}/edit", "editor"),
     ("history", "/tracking/{tracking}/history", "editor"),
     ("users", "/admin/users", "admin"),
+    ("public-force", "/public/cumbria", None),
+    ("public-accessibility", "/public/cumbria/accessibility", None),
+    ("public-details", "/admin/forces/cumbria/public-details", "admin"),
 ]
 
 

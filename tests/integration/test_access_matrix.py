@@ -71,6 +71,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "public.response_page"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.version_pdf"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.feed"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.index"): Row(ALL_200, None, 200),
+    ("GET", "public.accessibility"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.privacy"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.contact"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.deadlines"): Row(ALL_200, ALL_200, 200),
     ("GET", "oversight.calendar"): Row(ALL_200, "404 404 404 404 404", 200),  # own: the user's secret address
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),
@@ -149,6 +154,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.unlock"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
+    # Each office's public details: its own administrators (and the service administrator)
+    ("GET", "admin.forces"): Row(ADMINS, None, 302),
+    ("GET", "admin.public_details"): Row(ADMINS, "200 404 403 403 403", 302),
+    ("POST", "admin.public_details"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
     # The data API: a personal access token, never the cookie (signed out: no token)
     ("GET", "api.openapi"): Row(ALL_200, None, 200),
     ("GET", "api.inspections"): Row(ALL_200, None, 401),

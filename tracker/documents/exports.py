@@ -1,4 +1,5 @@
-"""The overdue view as files: CSV, an Excel workbook (openpyxl) and an iCalendar feed (icalendar).
+"""The overdue view as files: CSV, an Excel workbook (openpyxl) and an iCalendar feed (icalendar); and
+a calendar of any dated events (the public calendar of responses due).
 
 Plain functions from rows to bytes; no Flask.
 """
@@ -9,6 +10,7 @@ import csv
 import io
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from tracker.domain.register import ITEM_TYPES, Row, RowDetails, revised_due
@@ -159,8 +161,19 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date,
     return out.getvalue()
 
 
-def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> bytes:
-    """Deadlines as an iCalendar feed: one all-day event per item with a due date."""
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One all-day event of a calendar feed."""
+
+    uid: str
+    day: date
+    summary: str
+    description: str
+    url: str
+
+
+def events_to_ics(events: list[CalendarEvent], name: str, now: datetime) -> bytes:
+    """All-day events as an iCalendar feed that calendar applications fetch again twice a day."""
     from icalendar import Calendar, Event  # noqa: PLC0415  (a heavy library, loaded when first used)
 
     cal = Calendar()
@@ -169,20 +182,28 @@ def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> byt
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", printable(name, multiline=False))
     cal.add("refresh-interval", timedelta(hours=12), parameters={"VALUE": "DURATION"})
-    for row in rows:
-        if row.due is None:
-            continue
+    for item in events:
         event = Event()
-        event.add("uid", f"{row.type}-{row.id}@tracker")
+        event.add("uid", item.uid)
         event.add("dtstamp", now)
-        event.add("dtstart", row.due)
-        event.add("dtend", row.due + timedelta(days=1))
-        ref = f" {row.ref}" if row.ref else ""
-        summary = f"Due: {ITEM_TYPES[row.type]}{ref} – {row.title} ({row.force_name})"
-        event.add("summary", printable(summary, multiline=False))
-        event.add("description", printable(f"{row.source_label}: {row.inspection_title}\nOwner: {row.owner or 'not set'}\n"
-                                           f"Status: {row.status_label}"))
-        event.add("url", base_url.rstrip("/") + row.url)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("summary", printable(item.summary, multiline=False))
+        event.add("description", printable(item.description))
+        event.add("url", item.url)
         event.add("transp", "TRANSPARENT")
         cal.add_component(event)
     return cal.to_ical()
+
+
+def rows_to_ics(rows: list[Row], base_url: str, name: str, now: datetime) -> bytes:
+    """Deadlines as an iCalendar feed: one all-day event per item with a due date."""
+    events = [
+        CalendarEvent(
+            uid=f"{row.type}-{row.id}@tracker", day=row.due,
+            summary=f"Due: {ITEM_TYPES[row.type]}{f' {row.ref}' if row.ref else ''} – {row.title} ({row.force_name})",
+            description=f"{row.source_label}: {row.inspection_title}\nOwner: {row.owner or 'not set'}\nStatus: {row.status_label}",
+            url=base_url.rstrip("/") + row.url)
+        for row in rows if row.due is not None
+    ]
+    return events_to_ics(events, name, now)

@@ -460,6 +460,44 @@ class UserForm(TrackerForm):
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
 
 
+class PublicDetailsForm(TrackerForm):
+    """The office's public face: its website address and how the public reach it (administrators)."""
+
+    opcc_website = StringField("Website address", widget=GovTextInput(),
+                               description="The office's own website, for example https://www.example-pcc.gov.uk",
+                               validators=[Optional(), Length(max=500, message="Website address must be 500 characters or fewer")])
+    opcc_email = StringField("Email address", widget=GovTextInput(),
+                             description="Where the public write, for example to ask for a document in another format",
+                             validators=[Optional(), Length(max=320, message="Email address must be 320 characters or fewer")])
+    opcc_phone = StringField("Telephone number", widget=GovTextInput(),
+                             validators=[Optional(), Length(max=50, message="Telephone number must be 50 characters or fewer")])
+    opcc_address = TextAreaField("Postal address", widget=GovTextArea(),
+                                 validators=[Optional(), Length(max=1_000, message="Postal address must be 1,000 characters or fewer")])
+    submit = SubmitField("Save details", widget=GovSubmitInput())
+
+    def validate_opcc_website(self, field):
+        """A web address of a site: https:// (or http://), a host name with a dot, no spaces."""
+        value = (field.data or "").strip()
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if value and (scheme.lower() not in ("https", "http") or " " in value or "." not in host
+                      or host.startswith(".") or host.endswith(".")):
+            raise ValidationError("Enter a website address in the correct format, like https://www.example.gov.uk")
+
+    def validate_opcc_email(self, field):
+        """A plausible email address."""
+        value = (field.data or "").strip()
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+            raise ValidationError("Enter an email address in the correct format, like name@example.com")
+
+    def validate_opcc_phone(self, field):
+        """Digits, spaces, brackets, hyphens and a leading plus: what a telephone number is written with."""
+        value = (field.data or "").strip()
+        if value and (not any(c.isdigit() for c in value)
+                      or any(not (c.isdigit() or c in " ()-+") for c in value) or "+" in value[1:]):
+            raise ValidationError("Enter a telephone number, like 01234 567 890 or +44 1234 567 890")
+
+
 class PasswordForm(TrackerForm):
     """Reset a user's password (administrators)."""
 

@@ -1,4 +1,6 @@
-"""The public pages (no sign-in): each force's published responses, their PDFs and an Atom feed.
+"""The public pages (no sign-in): an index of forces, each force's published responses, their PDFs,
+an Atom feed and a calendar of the responses still due; the accessibility statement, privacy notice
+and contact page. The header names the office and links to its own website, never to the staff side.
 
 Only published versions are reachable here: a response with no published version answers 404,
 and the HTML shown is the copy stored when the version was published, not the current draft.
@@ -8,14 +10,19 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 from markupsafe import Markup
 
+from tracker.documents import exports
+from tracker.documents.exports import CalendarEvent
 from tracker.documents.response import response_title
 from tracker.domain.text import printable
+from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
+from tracker.services import public as public_service
 from tracker.services import responses as response_service
 from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
@@ -24,6 +31,23 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_EPOCH = "2000-01-01T00:00:00Z"
+# When the accessibility statement was prepared and these pages last tested: change it on review.
+STATEMENT_PREPARED = date(2026, 11, 28)
+
+
+def today() -> date:
+    """Today's date (one place, so tests can fix the clock)."""
+    return date.today()
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """The full address of a public page, for people to copy into an app."""
+    return current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"public_url": _public_url}
 
 
 def _force_or_404(force_slug: str):
@@ -47,6 +71,59 @@ def _published_dir() -> Path:
     return Path(current_app.config["TRACKER_PUBLISHED_DIR"])
 
 
+@bp.get("/")
+def index():
+    """Every force with published responses, with its office and how many it has published."""
+    return render_template("public/index.html", forces=public_service.forces_with_published_responses())
+
+
+def _optional_force(force_slug: str | None):
+    """The force named (404 when there is none of that name), or None for the pages of every force."""
+    return None if force_slug is None else _force_or_404(force_slug)
+
+
+@bp.get("/accessibility", defaults={"force_slug": None})
+@bp.get("/<force_slug>/accessibility")
+def accessibility(force_slug: str | None):
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require."""
+    return render_template("public/accessibility.html", force=_optional_force(force_slug),
+                           statement_prepared=STATEMENT_PREPARED)
+
+
+@bp.get("/privacy", defaults={"force_slug": None})
+@bp.get("/<force_slug>/privacy")
+def privacy(force_slug: str | None):
+    """What these pages record about the people who read them (nothing about who they are)."""
+    return render_template("public/privacy.html", force=_optional_force(force_slug))
+
+
+@bp.get("/contact", defaults={"force_slug": None})
+@bp.get("/<force_slug>/contact")
+def contact(force_slug: str | None):
+    """How to reach the office (or, without a force, every office with published responses)."""
+    force = _optional_force(force_slug)
+    offices = [force] if force else [f for f, _ in public_service.forces_with_published_responses()]
+    return render_template("public/contact.html", force=force, offices=offices)
+
+
+@bp.get("/<force_slug>/deadlines.ics")
+def deadlines(force_slug: str):
+    """The dates the force's responses not yet published are due, as an iCalendar feed."""
+    force = _force_or_404(force_slug)
+    events = [
+        CalendarEvent(uid=f"response-{r.id}@tracker", day=r.due_on,
+                      summary=f"Response due: {r.inspection.title}",
+                      description=f"The date by which {force.commissioner_title} must publish the response to "
+                                  f"'{r.inspection.title}'.",
+                      url=_public_url("public.force_page", force_slug=force.slug))
+        for r in public_service.upcoming_deadlines(force, today())
+    ]
+    body = exports.events_to_ics(events, f"{force.opcc_name}: responses due", utcnow())
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{force.slug}-responses-due.ics"'
+    return response
+
+
 @bp.get("/<force_slug>")
 def force_page(force_slug: str):
     """'HMICFRS reports and responses': the force's published responses by year, with PDFs and report links."""
@@ -55,7 +132,8 @@ def force_page(force_slug: str):
     ordered = sorted(responses, key=lambda r: (r.versions[-1].published_at, r.id), reverse=True)
     by_year = [(year, list(items)) for year, items in
                itertools.groupby(ordered, key=lambda r: r.versions[-1].published_at.year)]
-    return render_template("public/force.html", force=force, by_year=by_year)
+    return render_template("public/force.html", force=force, by_year=by_year,
+                           upcoming=public_service.upcoming_deadlines(force, today()))
 
 
 @bp.get("/<force_slug>/<inspection_slug>")
