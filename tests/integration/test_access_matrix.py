@@ -80,7 +80,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),
     ("GET", "oversight.export_xlsx"): Row(ALL_200, None, 302),
-    ("GET", "oversight.meeting_pack"): Row("400 200 200 200 200", None, 302),  # every force: choose one
+    ("GET", "oversight.meeting_pack"): Row(ALL_200, None, 302),  # the form: nothing made or recorded
+    ("POST", "oversight.make_meeting_pack"): Row("400 200 200 200 200", None, 302),  # every force: choose one
     ("GET", "oversight.progress"): Row(ALL_200, None, 302),
     ("GET", "oversight.calendar_settings"): Row(ALL_200, None, 302),
     ("POST", "oversight.calendar_settings"): Row("302 302 302 302 302", None, 302),

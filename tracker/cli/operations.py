@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -18,6 +18,7 @@ from tracker.cli.progress import TerminalProgress
 from tracker.cli.schema import needs_schema
 from tracker.documents.pdf import PdfRenderError
 from tracker.documents.response import render_response_pdf
+from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
 from tracker.services import reminders
 from tracker.services import responses as response_service
@@ -150,6 +151,17 @@ def backup_command(dest: Path) -> None:
     for problem in manifest["problems"]:
         click.echo(f"Warning: {problem}", err=True)
 
+
+
+@click.command("sweep-evidence")
+@click.option("--older-than-hours", "hours", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Leave files younger than this: their saves may still be running.")
+@needs_schema()
+def sweep_evidence_command(hours: float) -> None:
+    """Remove evidence files no saved progress update names (a worker killed between writing a file
+    and saving its row leaves one). Run it daily beside send-reminders."""
+    removed = evidence_service.sweep_orphans(current_app.config["TRACKER_EVIDENCE_DIR"], timedelta(hours=hours))
+    click.echo(f"Removed {len(removed)} evidence files that no progress update names")
 
 
 @click.command("restore")

@@ -252,8 +252,21 @@ def _pack_force(form, query) -> Force | None:
 @bp.get("/meeting-pack")
 @login_required
 def meeting_pack():
-    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (?format=html for the page)."""
+    """The meeting pack's form, filled in from the address (the dashboard's link carries its filters).
+
+    Nothing is made or recorded here: a pack is recorded (to compare the next one with) only when
+    the form is posted, so no other site's page can make one by linking to this address.
+    """
     form = build_form(request.args, window_default="open")
+    status = 200 if read_query(form, today()) is not None else 400
+    return render_template("oversight/meeting_pack_form.html", form=form), status
+
+
+@bp.post("/meeting-pack")
+@login_required
+def make_meeting_pack():
+    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (format=html for the page)."""
+    form = build_form(request.form, window_default="open")
     query = read_query(form, today())
     force = _pack_force(form, query) if query else None
     if query is None or force is None:
@@ -265,7 +278,7 @@ def meeting_pack():
     title = f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}"
     filename = f"meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"
     save()
-    if request.args.get("format") == "html":
+    if request.form.get("format") == "html":
         return html
     body = render_pdf(html, title=title, stylesheet="print/meeting_pack.css")
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})

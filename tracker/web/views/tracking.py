@@ -193,6 +193,7 @@ def new_update(action_id: int):
                 if upload and upload.filename:
                     evidence_service.store_file(update, upload.filename, upload.read(),
                                                 current_app.config["TRACKER_EVIDENCE_DIR"])
+        evidence_service.discard_unrecorded()  # a refused save leaves none of its files behind
         if attempt.ok:
             flash("Progress update added", "success")
             return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
@@ -210,7 +211,8 @@ def evidence(evidence_id: int):
     path = evidence_service.path_of(record, current_app.config["TRACKER_EVIDENCE_DIR"])
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=record.content_type, as_attachment=True,
+    # The type without its parameters: the charset of a text file is added once, by send_file.
+    response = send_file(path, mimetype=record.content_type.split(";")[0].strip(), as_attachment=True,
                          download_name=evidence_service.display_name(record.filename), max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
