@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.conftest import _ConnectionBoundSession, _OwnUserClient, get_force, make_user
+from tests.conftest import _ConnectionBoundSession, _OwnUserClient
+from tests.factories import get_force, make_user
 from tracker.db import db
 from tracker.domain.statuses import InspectionType, Role
 from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow

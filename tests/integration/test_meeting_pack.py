@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from pdfminer.high_level import extract_text
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db
 from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import Role, TrackingStatus

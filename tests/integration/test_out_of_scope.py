@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import AS_OF_APRIL, get_force, get_inspection
+from tests.factories import get_force, get_inspection
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Action, StatutoryResponse, Tracking
@@ -22,6 +22,8 @@ from tracker.services import oversight
 from tracker.services.overdue import ItemFilter, list_items, summary_counts
 
 REASON = "Cumbria Constabulary was inspected separately for this report."
+
+AS_OF_APRIL = date(2022, 4, 1)
 
 
 @pytest.fixture(autouse=True)
