@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -209,6 +210,27 @@ class NotBlank:
             raise StopValidation(self.message)
 
 
+def form_for(form_cls, record, **fields):
+    """The form of an edit page: on a GET filled from the record (`Form(obj=record)`: each field from
+    the attribute of its name) and from `fields`, the values of fields the record holds otherwise; on a
+    POST from what was sent only, so that a field left out of the post never takes the record's value
+    (its version above all)."""
+    if request.method == "POST":
+        return form_cls()
+    form = form_cls(obj=record)
+    for name, value in fields.items():
+        form[name].process(None, value)
+    return form
+
+
+class BlankableRadioField(RadioField):
+    """Radios whose blank choice ("") stands for None: a record's None shows that choice checked."""
+
+    def process_data(self, value):
+        """Read None as the blank choice."""
+        super().process_data("" if value is None else value)
+
+
 def as_choices(pairs) -> list[SelectChoice]:
     """WTForms' choice objects from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
@@ -356,7 +378,7 @@ class TrackingForm(TrackerForm):
     lead_officer = StringField("Lead officer", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Lead officer must be 200 characters or fewer")])
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
-    rag_forecast = RadioField("Forecast RAG", widget=GovRadioInput(), default="",
+    rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
                               choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
                               validators=[Optional()])
     pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],

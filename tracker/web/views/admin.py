@@ -7,7 +7,7 @@ gives only the forces they belong to; another user answers 404, as another force
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.domain.statuses import Role
@@ -18,7 +18,7 @@ from tracker.services import save
 from tracker.services import sign_in as sign_in_service
 from tracker.services import users as service
 from tracker.web.auth import admin_required, keep_own_session
-from tracker.web.forms import PasswordForm, PublicDetailsForm, UnlockForm, UserForm, as_choices
+from tracker.web.forms import PasswordForm, PublicDetailsForm, UnlockForm, UserForm, as_choices, form_for
 from tracker.web.saving import saving
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -72,12 +72,8 @@ def new_user():
 def edit_user(user_id: int):
     """Change a user's name, role, forces and whether they can sign in."""
     user = _user(user_id)
-    if request.method == "GET":
-        form = UserForm(data={"email": user.email, "name": user.name, "role": user.role.value,
-                              "forces": [f.id for f in user.forces], "active": user.active})
-    else:
-        form = UserForm()
-        form.email.data = user.email
+    form = form_for(UserForm, user, forces=[f.id for f in user.forces])
+    form.email.data = user.email  # shown, never changed here
     del form.password
     _choices(form, user)
     if form.validate_on_submit():
@@ -145,7 +141,7 @@ def forces():
 def public_details(force_slug: str):
     """Set the office's website address and contact details, shown on the force's public pages."""
     force = _held_force(force_slug)
-    form = PublicDetailsForm(obj=force if request.method == "GET" else None)
+    form = form_for(PublicDetailsForm, force)
     if form.validate_on_submit():
         with saving(form) as attempt:
             public_service.set_public_details(force, **{name: form[name].data for name in public_service.PUBLIC_DETAILS})

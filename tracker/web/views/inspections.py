@@ -25,6 +25,7 @@ from tracker.web.forms import (
     InspectionForm,
     RecommendationForm,
     as_choices,
+    form_for,
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
@@ -111,19 +112,10 @@ def edit(slug: str):
     """Edit an inspection's facts and scope (refused if someone else saved it meanwhile)."""
     inspection = _load(slug)
     require_shared_change(inspection)
-    if request.method == "GET":
-        in_scope = [row.force_id for row in inspection.scope if row.in_scope]
-        everyone = len(in_scope) == len(service.all_forces())
-        form = EditInspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
-                              url=inspection.url, key_findings=inspection.key_findings,
-                              scope="all" if everyone else "chosen", forces=[] if everyone else in_scope,
-                              version=inspection.version, source=inspection.source.value,
-                              respondent=inspection.respondent.value if inspection.respondent else "",
-                              reference=inspection.reference, coroner_area=inspection.coroner_area,
-                              deceased_name=inspection.deceased_name, printed_due_on=inspection.printed_due_on,
-                              target_due_on=inspection.target_due_on)
-    else:
-        form = EditInspectionForm()
+    in_scope = [row.force_id for row in inspection.scope if row.in_scope]
+    everyone = len(in_scope) == len(service.all_forces())
+    form = form_for(EditInspectionForm, inspection, scope="all" if everyone else "chosen",
+                    forces=[] if everyone else in_scope, respondent=inspection.respondent or "")
     _scope_choices(form)
     if form.validate_on_submit():
         with saving(form, record=inspection) as attempt:
@@ -210,12 +202,8 @@ def edit_recommendation(rec_id: int):
     rec = service.get_recommendation(rec_id) or abort(404)
     inspection = rec.inspection
     require_shared_change(inspection)
-    if request.method == "GET":
-        form = EditRecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
-                                  addressed_to=rec.addressed_to, text=rec.text, bullets="\n".join(rec.bullets or []),
-                                  deadline_text=rec.deadline_text, version=rec.version)
-    else:
-        form = EditRecommendationForm()
+    form = form_for(EditRecommendationForm, rec, parent_id=str(rec.parent_id or ""),
+                    bullets="\n".join(rec.bullets or []))
     _recommendation_choices(form, inspection, rec)
     if request.method == "POST" and form.check.data:
         return _render_recommendation_form(form, inspection, rec)

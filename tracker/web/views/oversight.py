@@ -18,7 +18,7 @@ from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
-from tracker.web.forms import TrackerForm
+from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change, site_url
 from tracker.web.views.filters import build_form, chosen_filters, query_args, read_query
@@ -195,7 +195,7 @@ class NotificationForm(TrackerForm):
 def notification_settings():
     """See and change which reminder emails the user gets."""
     pref = service.preferences(current_user.id)
-    form = NotificationForm(data={"due_reminders": pref.due_reminders, "weekly_digest": pref.weekly_digest})
+    form = form_for(NotificationForm, pref)
     if form.validate_on_submit():
         service.set_preferences(current_user.id, due_reminders=form.due_reminders.data, weekly_digest=form.weekly_digest.data)
         save()
@@ -227,7 +227,7 @@ def recommendation_themes(recommendation_id: int):
     Themes are shared by every force the inspection concerns, like the recommendation's text."""
     rec = _recommendation_for_user(recommendation_id)
     require_shared_change(rec.inspection)
-    form = ThemesForm(data={"themes": [t.slug for t in rec.themes]} if request.method == "GET" else None)
+    form = form_for(ThemesForm, rec, themes=[t.slug for t in rec.themes])
     form.themes.choices = [(t.slug, t.name) for t in service.all_themes()]
     if form.validate_on_submit():
         with saving(form) as attempt:

@@ -23,6 +23,7 @@ from tracker.services import get_by_id, save
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.web.auth import can_edit, editor_required, require_force, roles_required, user_force_ids
+from tracker.web.forms import form_for
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
     ApproveForm,
@@ -108,9 +109,7 @@ def comments(force_slug: str, inspection_slug: str):
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
     """One edit form of a response: load (or 404), validate, update against the version, save, redirect."""
     response = _load(force_slug, inspection_slug)
-    form = form_cls(obj=response if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = response.version
+    form = form_for(form_cls, response)
     if form.validate_on_submit():
         with saving(form, record=response) as attempt:
             update(response, form.version.data, current_user, **{name: form[name].data for name in fields})
@@ -287,9 +286,7 @@ def copies(force_slug: str, inspection_slug: str):
     if response.published_on is None:
         flash("Publish the response before recording the copies sent", "error")
         return redirect(_page_url(response))
-    form = CopiesForm(obj=response if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = response.version
+    form = form_for(CopiesForm, response)
     if form.validate_on_submit():
         with saving(form, record=response) as attempt:
             response_service.record_copies_sent(response, form.version.data, current_user,
@@ -308,9 +305,8 @@ def statutory_paragraph(force_slug: str):
     if force is None:
         abort(404)
     require_force(force.id)
-    form = StatutoryParagraphForm()
-    if request.method == "GET":
-        form.statutory_paragraph.data = force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH
+    form = form_for(StatutoryParagraphForm, force,
+                    statutory_paragraph=force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH)
     if form.validate_on_submit():
         response_service.set_statutory_paragraph(force, form.statutory_paragraph.data)
         save()

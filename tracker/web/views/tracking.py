@@ -26,6 +26,7 @@ from tracker.web.forms import (
     ProgressUpdateForm,
     SignOffForm,
     TrackingForm,
+    form_for,
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import is_reviewer, require_editor
@@ -76,15 +77,7 @@ def edit(tracking_id: int):
         abort(403)
     reviewer_only = not can_edit()
     conflict = False
-    form_cls = ChiefCommentForm if reviewer_only else TrackingForm
-    if request.method == "GET":
-        data = {name: getattr(tracking, name) for name in form_cls().data if hasattr(tracking, name)}
-        for name in ("status", "rag_forecast", "hmicfrs_view"):
-            if name in data:
-                data[name] = data[name].value if data[name] is not None else ""
-        form = form_cls(data=data)
-    else:
-        form = form_cls()
+    form = form_for(ChiefCommentForm if reviewer_only else TrackingForm, tracking)
     if form.validate_on_submit():
         with saving(form, record=tracking) as attempt:
             if reviewer_only:
@@ -142,13 +135,7 @@ def edit_action(action_id: int):
     """Edit an action (refused if someone else saved it meanwhile)."""
     action = _action(action_id)
     require_editor()
-    if request.method == "GET":
-        form = EditActionForm(data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
-                                "status": action.status.value, "completed_on": action.completed_on,
-                                "evidence": action.evidence, "not_for_publication": action.not_for_publication,
-                                "version": action.version})
-    else:
-        form = EditActionForm()
+    form = form_for(EditActionForm, action)
     if form.validate_on_submit():
         with saving(form, record=action) as attempt:
             service.update_action(action, form.version.data, date.today(), status=form.status.data,
