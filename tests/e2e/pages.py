@@ -36,7 +36,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("edit user", "/admin/users/{user}/edit", "admin"),
     ("reset password", "/admin/users/{user}/password", "admin"),
     ("not found", "/tracking/999999", "editor"),
-    # Statutory responses (issue 4)
+    # Statutory responses
     ("responses", "/responses/", "viewer"),
     ("response", "/responses/cumbria/vawg-2021", "editor"),
     ("response as reviewer", "/responses/cumbria/vawg-2021", "reviewer"),
@@ -46,7 +46,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("publish response", "/responses/cumbria/vawg-2021/publish", "editor"),
     ("statutory paragraph", "/responses/cumbria/statutory-paragraph/edit", "editor"),
     ("public responses", "/public/cumbria", None),
-    # The OPCC's public face (issue 17)
+    # The OPCC's public face
     ("public index", "/public/", None),
     ("public accessibility statement", "/public/cumbria/accessibility", None),
     ("public accessibility statement of every force", "/public/accessibility", None),
@@ -55,7 +55,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("public contact of every force", "/public/contact", None),
     ("public details of the forces", "/admin/forces", "admin"),
     ("public details form", "/admin/forces/cumbria/public-details", "admin"),
-    # Oversight (issue 5)
+    # Oversight
     ("dashboard", "/", "reviewer"),
     ("dashboard as of 1 April 2022", "/?as_of=2022-04-01", "viewer"),
     ("dashboard filtered and sorted", "/?as_of=2022-04-01&window=open&theme=vawg&sort=owner&order=asc&per_page=10", "editor"),
@@ -67,6 +67,6 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("API tokens", "/settings/api-tokens", "viewer"),
     ("recommendation themes", "/recommendations/{rec}/themes", "admin"),
     ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
-    # Importing recommendations (issue 6)
+    # Importing recommendations
     ("import recommendations", "/inspections/vawg-2021/import", "admin"),
 ]

@@ -43,8 +43,8 @@ def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> Non
         force_ids = [force.id]
     items = overdue_items(as_of, force_ids)
     if fmt == "json":
-        # One item per line: readable, and written by json's C encoder (indent= makes it use the
-        # pure-Python one, which took longer than the query for every force's items).
+        # One item per line: readable, and written by json's C encoder (indent= would make it use the
+        # much slower pure-Python one).
         click.echo("[\n" + ",\n".join(json.dumps(_fields(item)) for item in items) + ("\n]" if items else "]"))
     elif fmt == "csv":
         writer = csv.DictWriter(sys.stdout, fieldnames=OVERDUE_FIELDS, lineterminator="\n")
@@ -56,8 +56,8 @@ def overdue_command(as_of: date | None, force_slug: str | None, fmt: str) -> Non
 
 
 def _fields(item) -> dict:
-    """The fields scripts rely on, read straight from the item (dataclasses.asdict deep-copies every
-    field and was 40% of the command's time for every force's items at national scale)."""
+    """The fields scripts rely on, read straight from the item (dataclasses.asdict would deep-copy
+    every field)."""
     data = {k: getattr(item, k) for k in OVERDUE_FIELDS}
     data["due"] = item.due.isoformat()
     return data

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -256,8 +256,3 @@ def run(today: date, config: dict, progress: Progress = quiet) -> RunReport:
     with write_transactions():  # each record of a sent email takes the write lock as it begins
         send_all(messages, config, report, progress)
     return report
-
-
-def next_digest_day(today: date, weekday: int) -> date:
-    """The next day (today included) the weekly digest goes out."""
-    return today + timedelta(days=(weekday - today.weekday()) % 7)

@@ -98,7 +98,7 @@ def add_progress_update(action: Action, occurred_on: date, text: str, author: Us
     return update
 
 
-# --- the pages' data access (issue 3) ------------------------------------------------------
+# --- the pages' data access -------------------------------------------------------------
 
 
 def get_tracking(tracking_id: int) -> Tracking | None:

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
@@ -42,8 +41,8 @@ def parse_as_of(text: str | None) -> date | None:
 
 class FastGovSelect(GovSelect):
     """A GOV.UK select whose options are written here: the macro draws the label, hint, error and the
-    select itself, with no items (its loop over options cost about 20 ms for the 600 inspections, and
-    a millisecond or two over the dashboard's other selects, all drawn on every computed page)."""
+    select itself, with no items (its loop over options is slow with hundreds of inspections, and the
+    selects are drawn on every computed page)."""
 
     def __call__(self, field, **kwargs):
         """Render the select with no items through the macro, then put the options in."""
@@ -210,8 +209,3 @@ def chosen_filters(form: FilterForm, *, window_default: str = "overdue") -> list
             words = f"{field.label.text}: {dict((str(v), label) for v, label in field.choices).get(str(value), value)}"
         tags.append((words, query_args(form, **{name: None, "page": None})))
     return tags
-
-
-def signed_in_user_id() -> int | None:
-    """The signed-in user's id (for records of who made a pack)."""
-    return current_user.id if current_user.is_authenticated else None
