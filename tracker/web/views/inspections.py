@@ -146,6 +146,13 @@ def _parent_of(form: RecommendationForm):
     return service.get_recommendation(int(value)) if value and str(value).isdigit() else None
 
 
+def _recommendation_fields(form: RecommendationForm) -> dict:
+    """The item's fields from the form, as adding and updating an item take them."""
+    return {"ref": form.ref.data, "kind": form.kind.data, "text": form.text.data,
+            "addressed_to": form.addressed_to.data, "bullets": service.clean_bullets(form.bullets.data),
+            "parent": _parent_of(form), "deadline_text": form.deadline_text.data}
+
+
 def _save_recommendation_deadline(form: RecommendationForm, rec) -> None:
     """Apply the person's own date, or go back to the read one, as the form asks."""
     if form.deadline_override.data is not None:
@@ -183,11 +190,7 @@ def new_recommendation(slug: str):
         return _render_recommendation_form(form, inspection, None)
     if form.validate_on_submit():
         with saving(form) as attempt:
-            rec = service.add_recommendation(
-                inspection, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
-                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
-                parent=_parent_of(form), deadline_text=form.deadline_text.data,
-            )
+            rec = service.add_recommendation(inspection, **_recommendation_fields(form))
             _save_recommendation_deadline(form, rec)
         if attempt.ok:
             flash(f"{rec.kind.label} {rec.ref} added. {_deadline_note(rec)}", "success")
@@ -209,11 +212,7 @@ def edit_recommendation(rec_id: int):
         return _render_recommendation_form(form, inspection, rec)
     if form.validate_on_submit():
         with saving(form, record=rec) as attempt:
-            service.update_recommendation(
-                rec, form.version.data, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
-                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
-                parent=_parent_of(form), deadline_text=form.deadline_text.data,
-            )
+            service.update_recommendation(rec, form.version.data, **_recommendation_fields(form))
             _save_recommendation_deadline(form, rec)
         if attempt.ok:
             flash(f"{rec.kind.label} {rec.ref} saved. {_deadline_note(rec)}", "success")

@@ -67,46 +67,32 @@ def _dashboard_content(form, query) -> str:
     )
 
 
-def _all_rows():
-    """Every row of the filtered view (all pages), or None with the error page's response."""
+def _download(extension: str, mimetype: str, write):
+    """The filtered view, every page of it, as a file: `write(rows, base_url, as_of, details)` gives its
+    bytes; a bad filter answers the dashboard with its errors (400). Named like overdue-items-2022-04-01.csv."""
     form = build_form(request.args)
     query = read_query(form, today())
     if query is None:
-        return None, (render_template("oversight/dashboard.html", form=form, query=None), 400)
+        return render_template("oversight/dashboard.html", form=form, query=None), 400
     rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=None)
-    return (query, rows), None
-
-
-def _filename(query, extension: str) -> str:
-    """A download's file name: overdue-2022-04-01.csv."""
-    return f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
+    body = write(rows, site_url(), query.filter.as_of, row_details.details(rows, query.filter.as_of))
+    filename = f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv():
     """The filtered view, every page of it, as CSV."""
-    result, error = _all_rows()
-    if error:
-        return error
-    query, rows = result
-    body = exports.rows_to_csv(rows, site_url(), row_details.details(rows, query.filter.as_of))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(query, "csv")}"'})
+    return _download("csv", "text/csv",
+                     lambda rows, base_url, _as_of, details: exports.rows_to_csv(rows, base_url, details))
 
 
 @bp.get("/export.xlsx")
 @login_required
 def export_xlsx():
     """The filtered view, every page of it, as an Excel workbook with real dates and numbers."""
-    result, error = _all_rows()
-    if error:
-        return error
-    query, rows = result
-    body = exports.rows_to_xlsx(rows, site_url(), query.filter.as_of,
-                                row_details.details(rows, query.filter.as_of))
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(query, "xlsx")}"'})
+    return _download("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.rows_to_xlsx)
 
 
 # --- progress at a glance -------------------------------------------------------------------------
