@@ -63,7 +63,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("progress", "/progress?as_of=2022-04-01", "reviewer"),
     ("calendar feed settings", "/settings/calendar", "reviewer"),
     ("email settings", "/settings/notifications", "viewer"),
-    # The data API's tokens (issue 18)
+    # The data API's tokens
     ("API tokens", "/settings/api-tokens", "viewer"),
     ("recommendation themes", "/recommendations/{rec}/themes", "admin"),
     ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
