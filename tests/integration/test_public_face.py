@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import get_force
+from tests.factories import get_force
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import PublishedVersion
