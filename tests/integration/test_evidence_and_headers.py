@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.services import evidence as evidence_service
