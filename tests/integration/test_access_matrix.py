@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "public.privacy"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.contact"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.deadlines"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.progress_csv"): Row(ALL_200, ALL_200, 200),
     ("GET", "oversight.calendar"): Row(ALL_200, "404 404 404 404 404", 200),  # own: the user's secret address
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),

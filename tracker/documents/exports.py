@@ -161,6 +161,22 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date,
     return out.getvalue()
 
 
+PROGRESS_COLUMNS = ["Reference", "Kind", "Recommendation", "Status", "Completed on", "Latest public update",
+                    "Date of the update", "As of"]
+
+
+def progress_to_csv(rows: list, as_of: date) -> str:
+    """Progress since publication (services.public.PublicProgress rows) as CSV, every cell quoted and
+    guarded against formulas as the overdue exports are."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(PROGRESS_COLUMNS)
+    for row in rows:
+        writer.writerow([_safe_cell(v) for v in (row.ref, row.kind, row.text, row.status, row.completed_on,
+                                                 row.update_text, row.update_on, as_of)])
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class CalendarEvent:
     """One all-day event of a calendar feed."""

@@ -126,6 +126,8 @@ class ProgressUpdate(TimestampMixin, db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     not_for_publication: Mapped[bool] = mapped_column(default=False)
+    # Chosen to show on the public page of the published response, as progress since publication.
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

@@ -439,6 +439,8 @@ class ProgressUpdateForm(TrackerForm):
                                description="For example, 8 12 2021")
     text = TextAreaField("What was done", widget=GovTextArea(), validators=[NotBlank("Enter what was done")])
     not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
+    public = BooleanField("Publish this update on the public page of the published response", widget=GovCheckboxInput(),
+                          description="Members of the public and the Police and Crime Panel see it as progress since publication")
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
                               description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
     submit = SubmitField("Save update", widget=GovSubmitInput())

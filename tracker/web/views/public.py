@@ -146,7 +146,20 @@ def response_page(force_slug: str, inspection_slug: str):
         abort(404)
     return render_template("public/response.html", response=response, latest=latest,
                            document_title=response_title(response),
-                           body=Markup(body))  # our own rendering, escaped when it was published
+                           body=Markup(body),  # our own rendering, escaped when it was published
+                           progress=public_service.progress_since_publication(response), as_of=today())
+
+
+@bp.get("/<force_slug>/<inspection_slug>/progress.csv")
+def progress_csv(force_slug: str, inspection_slug: str):
+    """Progress since publication, as on the response's public page, as a CSV file."""
+    response = _published_or_404(force_slug, inspection_slug)
+    as_of = today()
+    body = exports.progress_to_csv(public_service.progress_since_publication(response), as_of)
+    answer = current_app.response_class(body, mimetype="text/csv")
+    answer.headers["Content-Disposition"] = (
+        f'attachment; filename="{force_slug}-{inspection_slug}-progress-{as_of.isoformat()}.csv"')
+    return answer
 
 
 @bp.get("/<force_slug>/<inspection_slug>/v<int:number>.pdf")
