@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from tracker.db import db
 from tracker.documents.response import render_response_pdf, response_trackings
 from tracker.domain import completeness
+from tracker.models import PublishedVersion
 from tracker.services import responses as response_service
 from tracker.services.users import get_user_by_email
 
@@ -95,3 +96,29 @@ def test_an_iopc_response_letter_publishes_as_a_version(app, published_dir):
     assert (version.number, version.days_late) == (1, 0)  # due 8 April 2022 after the extension
     assert response_service.published_path(published_dir, version).read_bytes()[:5] == b"%PDF-"
     assert completeness.stage(response) == "Complete"
+
+
+def test_the_public_page_lists_every_source_and_filters_by_one(app, client, published_dir):
+    """/public/<force>: responses of every source, a link per source, ?source= keeps one; an unknown one is 404."""
+    app.config["TRACKER_PUBLISHED_DIR"], old = str(published_dir), app.config["TRACKER_PUBLISHED_DIR"]
+    try:
+        response = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
+        editor, reviewer = get_user_by_email("editor@tracker.example"), get_user_by_email("reviewer@tracker.example")
+        response_service.update_milestones(response, response.version, editor, drafted_on=date(2022, 4, 1))
+        response_service.approve(response, reviewer, date(2022, 4, 2))
+        for tracking in response_trackings(response):
+            tracking.pcc_explanation = "Training given."
+        response_service.publish(response, editor, published_dir, now=datetime(2022, 4, 4, 9))
+        vawg = response_service.get_response("cumbria", "vawg-2021")
+        vawg.versions.append(PublishedVersion(number=1, filename="cumbria/vawg-2021-v1.pdf", sha256="0" * 64, size=10,
+                                              published_at=datetime(2021, 11, 3, 9)))
+        db.session.commit()
+        page = client.get("/public/cumbria").get_data(as_text=True)
+        assert "Response to Example: IOPC learning" in page and "Response to Police response to violence" in page
+        assert 'href="/public/cumbria?source=iopc"' in page
+        iopc = client.get("/public/cumbria?source=iopc").get_data(as_text=True)
+        assert "Response to Example: IOPC learning" in iopc and "Response to Police response to violence" not in iopc
+        assert client.get("/public/cumbria?source=coroner").status_code == 404
+        assert client.get("/public/cumbria?source=<b>").status_code == 404
+    finally:
+        app.config["TRACKER_PUBLISHED_DIR"] = old

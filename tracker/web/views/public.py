@@ -13,12 +13,13 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from tracker.documents import exports
 from tracker.documents.exports import CalendarEvent
 from tracker.documents.response import response_title
+from tracker.domain.clocks import Source
 from tracker.domain.text import printable
 from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
@@ -129,10 +130,16 @@ def force_page(force_slug: str):
     """'HMICFRS reports and responses': the force's published responses by year, with PDFs and report links."""
     force = _force_or_404(force_slug)
     responses = response_service.published_responses(force)
+    sources = sorted({Source(r.inspection.source) for r in responses}, key=list(Source).index)
+    chosen = request.args.get("source") or None
+    if chosen is not None:  # ?source=iopc: one source's responses; a source not published here names nothing
+        if chosen not in {s.value for s in sources}:
+            abort(404)
+        responses = [r for r in responses if r.inspection.source == chosen]
     ordered = sorted(responses, key=lambda r: (r.versions[-1].published_at, r.id), reverse=True)
     by_year = [(year, list(items)) for year, items in
                itertools.groupby(ordered, key=lambda r: r.versions[-1].published_at.year)]
-    return render_template("public/force.html", force=force, by_year=by_year,
+    return render_template("public/force.html", force=force, by_year=by_year, sources=sources, chosen=chosen,
                            upcoming=public_service.upcoming_deadlines(force, today()))
 
 
