@@ -7,7 +7,7 @@ import csv
 import io
 from datetime import date
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tests.integration.test_public_face import publish, published_dir  # noqa: F401  (a fixture)
 from tracker.db import db
 from tracker.domain.statuses import Role, TrackingStatus
