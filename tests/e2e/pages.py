@@ -61,6 +61,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("dashboard filtered and sorted", "/?as_of=2022-04-01&window=open&theme=vawg&sort=owner&order=asc&per_page=10", "editor"),
     ("dashboard with wrong filters", "/?as_of=banana&sort=nope", "viewer"),
     ("dashboard of a typed date and a grouped status", "/?as_of=1+April+2022&window=open&status=action%3Ain_progress", "viewer"),
+    ("dashboard with the reviewer's queue", "/?as_of=2022-04-01", "reviewer"),
     ("progress", "/progress?as_of=2022-04-01", "reviewer"),
     ("calendar feed settings", "/settings/calendar", "reviewer"),
     ("email settings", "/settings/notifications", "viewer"),

@@ -13,6 +13,7 @@ import pytest
 
 MAIN_PAGES = [
     ("dashboard", "/?as_of=2022-04-01", "editor"),
+    ("dashboard-reviewer", "/?as_of=2022-04-01", "reviewer"),
     ("inspections", "/inspections/", "editor"),
     ("inspection", "/inspections/vawg-2021", "editor"),
     ("tracking", "/tracking/{tracking}", "editor"),

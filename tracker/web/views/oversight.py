@@ -16,6 +16,7 @@ from tracker.documents.pdf import asset_url, render_pdf
 from tracker.models import Force, Recommendation, utcnow
 from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
+from tracker.services import queue as review_queue
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
 from tracker.web.forms import TrackerForm, form_for
@@ -36,15 +37,31 @@ def dashboard():
 
     The content below the layout is the same for every user of the same forces, for the same query
     and day: it is cached until the data changes (tracker.caching), and only the layout (name,
-    sign-out form, messages) is drawn for each request.
+    sign-out form, messages) is drawn for each request, with what waits for this user (the
+    reviewer's queue).
     """
     form = build_form(request.args)
     query = read_query(form, today())
+    queue = _queue_html()
     if query is None:
-        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
+        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue), 400
     parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
     body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
-    return render_template("oversight/dashboard.html", body=Markup(body))
+    return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
+
+
+def _queue_html() -> Markup:
+    """What waits for this user, drawn once per user and state of the data (nothing for those who do
+    not sign off)."""
+    if not current_user.role.can_sign_off:
+        return Markup("")
+    force_ids = tuple(user_force_ids())
+
+    def draw() -> str:
+        queue = review_queue.reviewer_queue(current_user, force_ids)
+        return render_template("oversight/_queue.html", queue=queue) if queue.total else ""
+
+    return Markup(remember("reviewer-queue", (current_user.id, current_user.role.value, force_ids), draw))
 
 
 def _dashboard_content(form, query) -> str:
