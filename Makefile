@@ -34,7 +34,7 @@ db: install ## Create or upgrade the database to the latest migration
 	$(FLASK) db upgrade
 
 lock: ## Regenerate requirements.lock from the virtual environment
-	(head -2 requirements.lock; $(PY) -m pip freeze --exclude-editable) > requirements.lock.new && mv requirements.lock.new requirements.lock
+	(head -2 requirements.lock; $(PY) -m pip freeze --all --exclude-editable | grep -v '^pip==') > requirements.lock.new && mv requirements.lock.new requirements.lock
 
 # --- the two commands -------------------------------------------------------------------------
 

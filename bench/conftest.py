@@ -113,7 +113,7 @@ def skip(name: str, reason: str) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Print the measured figures beside the issue's goals, and write them to bench/results/."""
+    """Print the measured figures beside the goals, and write them to bench/results/."""
     if not FIGURES and not SKIPPED:
         return
     write = terminalreporter.write_line

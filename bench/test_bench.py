@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from bench import dataset
 from bench.conftest import PAST, count_queries, record, skip
 from tracker.db import db
+from tracker.documents.response import render_response_pdf
 from tracker.models import Force, Inspection, Recommendation, StatutoryResponse
 from tracker.services import save
 from tracker.services import tokens as token_service
@@ -22,12 +23,6 @@ from tracker.services import users as user_service
 from tracker.web.caching import cache
 
 pytestmark = pytest.mark.bench
-
-
-def _has_route(app, *rules: str) -> bool:
-    """True when the app serves one of these URL rules."""
-    have = {r.rule for r in app.url_map.iter_rules()}
-    return any(rule in have for rule in rules)
 
 
 def _clear_cache(app) -> None:
@@ -81,9 +76,7 @@ def _national_inspection(max_recs: int | None = None) -> Inspection:
 
 
 def test_inspection_page(benchmark, bench_app, client_all):
-    """A national inspection's page with every force's status (issue 3's route)."""
-    if not _has_route(bench_app, "/inspections/<slug>", "/inspections/<string:slug>"):
-        skip("inspection_page", "no /inspections/<slug> route on this branch (issue 3 adds it)")
+    """A national inspection's page with every force's status."""
     with bench_app.app_context():
         slug = _national_inspection().slug
     url = f"/inspections/{slug}"
@@ -134,12 +127,8 @@ with app.app_context():
 
 @pytest.mark.parametrize("which", ["seed", "25"])
 def test_response_pdf(benchmark, bench_app, which):
-    """The statutory response PDF: first render in a new process, then warm (issue 4's renderer)."""
+    """The statutory response PDF: first render in a new process, then warm."""
     name = f"response_pdf_{which}"
-    try:
-        from tracker.documents.response import render_response_pdf
-    except ImportError:
-        skip(f"{name}_warm", "tracker.documents.render_response_pdf is absent on this branch (issue 4 adds it)")
     with bench_app.app_context():
         inspection = (db.session.scalar(sa.select(Inspection).where(Inspection.slug == "vawg-2021"))
                       if which == "seed" else _national_inspection(25))
@@ -165,9 +154,7 @@ def test_response_pdf(benchmark, bench_app, which):
 
 
 def test_meeting_pack(benchmark, bench_app, client_one):
-    """The meeting pack PDF of one force's overdue items (issue 5's route)."""
-    if not _has_route(bench_app, "/meeting-pack"):
-        skip("meeting_pack", "no /meeting-pack route on this branch (issue 5 adds it)")
+    """The meeting pack PDF of one force's overdue items."""
     _clear_cache(bench_app)  # the filter's choices are cached: count what a pack after a write runs
     queries = count_queries(bench_app, lambda: _get(client_one, "/meeting-pack"))
     benchmark.pedantic(_get, args=(client_one, "/meeting-pack"), rounds=3, iterations=1, warmup_rounds=1)
@@ -188,8 +175,6 @@ def _api_token(app, email: str) -> str:
 def test_api_overdue(benchmark, bench_app, who, when):
     """`GET /api/v1/overdue` with a token: the dashboard's query, a page of 100 rows as JSON (the API keeps
     no page cache, so every call is computed)."""
-    if not _has_route(bench_app, "/api/v1/overdue"):
-        skip(f"api_overdue_{who}_{when}", "no /api/v1/overdue route on this branch")
     secret = _api_token(bench_app, dataset.USERS["one" if who == "one_force" else "all"])
     client = bench_app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}

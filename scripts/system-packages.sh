@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages tracker needs when they are missing: Pango for WeasyPrint, fonts to
-# embed in PDFs, poppler-utils to look at PDFs, Chromium and its driver for the browser tests, and
-# the PostgreSQL server for the second test pass. Does nothing when all are present.
+# embed in PDFs, poppler-utils to look at PDFs, LibreOffice Calc to open the exports as a person
+# would, Chromium and its driver for the browser tests, and the PostgreSQL server for the second
+# test pass. Does nothing when all are present.
 set -euo pipefail
 
 missing=()
@@ -15,6 +16,8 @@ need chromium
 need chromium-driver
 # LibreOffice Writer (headless) converts the Word copy of a response in the tests, as the PCC's office opens it.
 need libreoffice-writer-nogui
+# LibreOffice Calc (headless) opens the exports in a test, as a board member's spreadsheet would.
+need libreoffice-calc-nogui
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The PostgreSQL server (initdb, pg_ctl, postgres) and its client tools (pg_dump, pg_restore) for
 # the second test pass and for backups; Debian keeps them in /usr/lib/postgresql/<version>/bin.

@@ -1,5 +1,6 @@
-"""Shared fixtures: the app on a migrated database holding the seed data, a client, a CLI runner,
-signed-in clients per role, and factories for test records.
+"""The fixtures every folder of tests uses: the app on a migrated database holding the seed data,
+with every test's changes rolled back. Each folder's conftest.py holds its own fixtures; test data
+comes from tests/factories.py, pages are read with tests/page_check.py.
 
 The database is created once per test run by the migrations (so they are tested too) and loaded
 with the demonstration data; every test then runs inside a transaction that is rolled back.
@@ -9,33 +10,44 @@ Set TRACKER_TEST_DATABASE_URL to run the same tests on another database (Postgre
 from __future__ import annotations
 
 import os
-import re
+import shutil
 import tempfile
-from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
-_TMP = Path(tempfile.mkdtemp(prefix="tracker-tests-"))
-os.environ["TRACKER_INSTANCE_PATH"] = str(_TMP / "instance")
-os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret-key-not-for-production")
-os.environ["TRACKER_DATABASE_URL"] = os.environ.get("TRACKER_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.sqlite'}")
+from tracker import create_app
+from tracker.db import Session as TrackerSession
+from tracker.db import db
+from tracker.services.seed import seed_database
 
-import sqlalchemy as sa  # noqa: E402
-from flask import g  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+_ENVIRONMENT = ("TRACKER_INSTANCE_PATH", "TRACKER_SECRET_KEY", "TRACKER_DATABASE_URL")
 
-from tracker import create_app  # noqa: E402
-from tracker.db import Session as TrackerSession  # noqa: E402
-from tracker.db import db  # noqa: E402
-from tracker.domain.statuses import Role  # noqa: E402
-from tracker.models import Force, Inspection, Recommendation, Tracking, User  # noqa: E402
-from tracker.services import users as user_service  # noqa: E402
-from tracker.services.seed import seed_database  # noqa: E402
-from tracker.web.auth import session_fields  # noqa: E402
 
-TEST_PASSWORD = "correct horse battery staple"
+def pytest_configure(config):
+    """The tests' environment, before any app is made: an instance folder and a SQLite database in a
+    temporary folder (or TRACKER_TEST_DATABASE_URL), and a secret key."""
+    config._tracker_saved_environment = {name: os.environ.get(name) for name in _ENVIRONMENT}
+    config._tracker_tmp = Path(tempfile.mkdtemp(prefix="tracker-tests-"))
+    os.environ["TRACKER_INSTANCE_PATH"] = str(config._tracker_tmp / "instance")
+    os.environ.setdefault("TRACKER_SECRET_KEY", "test-secret-key-not-for-production")
+    os.environ["TRACKER_DATABASE_URL"] = os.environ.get("TRACKER_TEST_DATABASE_URL",
+                                                        f"sqlite:///{config._tracker_tmp / 'test.sqlite'}")
+
+
+def pytest_unconfigure(config):
+    """Put the environment back and remove the temporary folder."""
+    for name, value in getattr(config, "_tracker_saved_environment", {}).items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if tmp := getattr(config, "_tracker_tmp", None):
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class _ConnectionBoundSession(TrackerSession):
@@ -103,90 +115,3 @@ def app(_database):
             db.session = original
             transaction.rollback()
             connection.close()
-
-
-@pytest.fixture
-def client(app):
-    """A test client, signed out."""
-    return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    """A CLI runner for `flask --app tracker` commands."""
-    return app.test_cli_runner()
-
-
-@pytest.fixture
-def csrf_app(app):
-    """The app with CSRF protection on, as in production."""
-    app.config["WTF_CSRF_ENABLED"] = True
-    yield app
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-def get_force(slug: str) -> Force:
-    """Return a seeded force by slug."""
-    return db.session.scalar(sa.select(Force).where(Force.slug == slug))
-
-
-def get_inspection(slug: str) -> Inspection:
-    """Return a seeded inspection by slug."""
-    return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
-
-
-def get_tracking(force_slug: str, ref: str, inspection_slug: str = "vawg-2021") -> Tracking:
-    """Return a force's tracking of a recommendation of an inspection."""
-    return db.session.scalar(
-        sa.select(Tracking)
-        .join(Recommendation)
-        .join(Inspection)
-        .join(Force, Tracking.force_id == Force.id)
-        .where(Force.slug == force_slug, Recommendation.ref == ref, Inspection.slug == inspection_slug)
-    )
-
-
-_user_counter = iter(range(1, 1_000_000))
-
-
-def make_user(role: Role = Role.EDITOR, forces: tuple[str, ...] = ("cumbria",), email: str | None = None) -> User:
-    """Create a user of a role in some forces, with TEST_PASSWORD."""
-    email = email or f"{role.value}{next(_user_counter)}@test.example"
-    user = user_service.create_user(email, f"Test {role.label}", role, [get_force(s) for s in forces], TEST_PASSWORD)
-    db.session.commit()
-    return user
-
-
-def sign_in(client, user: User):
-    """Sign a client in as the user, without going through the form: the session start_session makes."""
-    if not user.session_token:
-        user.session_token = user_service.new_session_token()
-        db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-        session.update(session_fields(user.session_token))
-    return client
-
-
-@pytest.fixture
-def as_role(app):
-    """Return a function giving a client signed in as a new user of a role (and forces)."""
-
-    def make(role: Role = Role.EDITOR, forces: tuple[str, ...] = ("cumbria",)):
-        return sign_in(app.test_client(), make_user(role, forces))
-
-    return make
-
-
-def csrf_token_from(html: str) -> str:
-    """Pull the CSRF token out of a page's form."""
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html
-    )
-    assert match, "the page has no CSRF token"
-    return match.group(1)
-
-
-AS_OF_APRIL = date(2022, 4, 1)
-AS_OF_MARCH = date(2022, 3, 1)

@@ -30,7 +30,7 @@ from tracker.db import db
 from tracker.services import users as user_service
 from tracker.services.seed import seed_database
 
-# Ports for servers the tests start (issue 7's range; the PostgreSQL test server uses 5740-5749).
+# Ports for servers the tests start (the PostgreSQL test server uses 5740-5749).
 TEST_PORTS = range(5700, 5740)
 
 

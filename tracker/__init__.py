@@ -8,14 +8,16 @@ from pathlib import Path
 from flask import Flask
 
 from tracker import cli, db, web
+from tracker._files import CHECKOUT, in_checkout
 from tracker.config import from_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = CHECKOUT  # the repository, when the app runs from a checkout
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: configuration, proxies, database, the web layer and the commands, in that order."""
-    instance_path = os.environ.get("TRACKER_INSTANCE_PATH", str(PROJECT_ROOT / "instance"))
+    # The instance folder: instance/ in a checkout; installed, Flask's default (<prefix>/var/tracker-instance).
+    instance_path = os.environ.get("TRACKER_INSTANCE_PATH") or (str(CHECKOUT / "instance") if in_checkout() else None)
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_mapping(from_environment(Path(app.instance_path)))
     if test_config:
@@ -23,7 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_proxy(app)
     db.init_app(app)
-    web.init_app(app, PROJECT_ROOT)
+    web.init_app(app)
     cli.init_app(app)
     return app
 

@@ -61,7 +61,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_SERVER": os.environ.get("TRACKER_SMTP_HOST", "localhost"),
         "MAIL_PORT": int(os.environ.get("TRACKER_SMTP_PORT", 25)),
         "MAIL_SENDER": os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost"),
-        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        # The address links in exports, feeds and emails point to. Unset, pages and files point to the
+        # address the user is on, and emails (sent from the command line) to http://127.0.0.1:5000.
+        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", ""),
         # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
         "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
         # Pages built from the data are cached per worker process until the data changes

@@ -49,6 +49,7 @@ def live_server():
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
+    from tests.factories import get_tracking
     from tracker import create_app
     from tracker.db import db
     from tracker.models import Action, Recommendation, User
@@ -63,8 +64,6 @@ def live_server():
     with app.app_context():
         upgrade()
         passwords = seed_database(demo=True)
-        from tests.conftest import get_tracking
-
         tracking = get_tracking("cumbria", "4")
         ids = {
             "tracking": tracking.id,

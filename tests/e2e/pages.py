@@ -36,7 +36,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("edit user", "/admin/users/{user}/edit", "admin"),
     ("reset password", "/admin/users/{user}/password", "admin"),
     ("not found", "/tracking/999999", "editor"),
-    # Statutory responses (issue 4)
+    # Statutory responses
     ("responses", "/responses/", "viewer"),
     ("response", "/responses/cumbria/vawg-2021", "editor"),
     ("response as reviewer", "/responses/cumbria/vawg-2021", "reviewer"),
@@ -53,18 +53,29 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("response start from", "/responses/cumbria/vawg-2021/start-from", "editor"),
     ("sign off an action", "/actions/{action}/sign-off", "reviewer"),
     ("public responses", "/public/cumbria", None),
-    # Oversight (issue 5)
+    # The OPCC's public face
+    ("public index", "/public/", None),
+    ("public accessibility statement", "/public/cumbria/accessibility", None),
+    ("public accessibility statement of every force", "/public/accessibility", None),
+    ("public privacy notice", "/public/cumbria/privacy", None),
+    ("public contact", "/public/cumbria/contact", None),
+    ("public contact of every force", "/public/contact", None),
+    ("public details of the forces", "/admin/forces", "admin"),
+    ("public details form", "/admin/forces/cumbria/public-details", "admin"),
+    # Oversight
     ("dashboard", "/", "reviewer"),
     ("dashboard as of 1 April 2022", "/?as_of=2022-04-01", "viewer"),
     ("dashboard filtered and sorted", "/?as_of=2022-04-01&window=open&theme=vawg&sort=owner&order=asc&per_page=10", "editor"),
     ("dashboard with wrong filters", "/?as_of=banana&sort=nope", "viewer"),
+    ("dashboard of a typed date and a grouped status", "/?as_of=1+April+2022&window=open&status=action%3Ain_progress", "viewer"),
+    ("dashboard with the reviewer's queue", "/?as_of=2022-04-01", "reviewer"),
     ("progress", "/progress?as_of=2022-04-01", "reviewer"),
     ("calendar feed settings", "/settings/calendar", "reviewer"),
     ("email settings", "/settings/notifications", "viewer"),
-    # The data API's tokens (issue 18)
+    # The data API's tokens
     ("API tokens", "/settings/api-tokens", "viewer"),
     ("recommendation themes", "/recommendations/{rec}/themes", "admin"),
     ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
-    # Importing recommendations (issue 6)
+    # Importing recommendations
     ("import recommendations", "/inspections/vawg-2021/import", "admin"),
 ]

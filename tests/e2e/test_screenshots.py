@@ -13,6 +13,7 @@ import pytest
 
 MAIN_PAGES = [
     ("dashboard", "/?as_of=2022-04-01", "editor"),
+    ("dashboard-reviewer", "/?as_of=2022-04-01", "reviewer"),
     ("inspections", "/inspections/", "editor"),
     ("inspection", "/inspections/vawg-2021", "editor"),
     ("tracking", "/tracking/{tracking}", "editor"),
@@ -26,6 +27,9 @@ MAIN_PAGES = [
     ("response-approval", "/responses/cumbria/vawg-2021/approve", "approver"),
     ("response-publish", "/responses/cumbria/vawg-2021/publish", "editor"),
     ("sign-off", "/actions/{action}/sign-off", "reviewer"),
+    ("public-force", "/public/cumbria", None),
+    ("public-accessibility", "/public/cumbria/accessibility", None),
+    ("public-details", "/admin/forces/cumbria/public-details", "admin"),
 ]
 
 

@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.conftest import _ConnectionBoundSession, _OwnUserClient, get_force, make_user
+from tests.conftest import _ConnectionBoundSession, _OwnUserClient
+from tests.factories import get_force, make_user
 from tracker.db import db
 from tracker.domain.statuses import InspectionType, Role
 from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow
@@ -76,11 +77,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "public.response_page"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.version_pdf"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.feed"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.index"): Row(ALL_200, None, 200),
+    ("GET", "public.accessibility"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.privacy"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.contact"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.deadlines"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.progress_csv"): Row(ALL_200, ALL_200, 200),
     ("GET", "oversight.calendar"): Row(ALL_200, "404 404 404 404 404", 200),  # own: the user's secret address
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),
     ("GET", "oversight.export_xlsx"): Row(ALL_200, None, 302),
-    ("GET", "oversight.meeting_pack"): Row("400 200 200 200 200", None, 302),  # every force: choose one
+    ("GET", "oversight.meeting_pack"): Row(ALL_200, None, 302),  # the form: nothing made or recorded
+    ("POST", "oversight.make_meeting_pack"): Row("400 200 200 200 200", None, 302),  # every force: choose one
     ("GET", "oversight.progress"): Row(ALL_200, None, 302),
     ("GET", "oversight.calendar_settings"): Row(ALL_200, None, 302),
     ("POST", "oversight.calendar_settings"): Row("302 302 302 302 302", None, 302),
@@ -168,6 +176,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.unlock"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
+    # Each office's public details: its own administrators (and the service administrator)
+    ("GET", "admin.forces"): Row(ADMINS, None, 302),
+    ("GET", "admin.public_details"): Row(ADMINS, "200 404 403 403 403", 302),
+    ("POST", "admin.public_details"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
     # The data API: a personal access token, never the cookie (signed out: no token)
     ("GET", "api.openapi"): Row(ALL_200, None, 200),
     ("GET", "api.inspections"): Row(ALL_200, None, 401),

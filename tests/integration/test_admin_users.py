@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, get_force, make_user
+from tests.factories import TEST_PASSWORD, get_force, make_user
 from tests.page_check import get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import Role

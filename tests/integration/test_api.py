@@ -13,7 +13,7 @@ from flask import current_app
 from openapi_spec_validator import validate
 
 from tests.api_check import SPEC, api_get, check_answer
-from tests.conftest import get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import ApiToken, StatutoryResponse, utcnow

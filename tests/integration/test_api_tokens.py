@@ -8,8 +8,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.api_check import api_get
-from tests.conftest import csrf_token_from, make_user, sign_in
-from tests.page_check import get_page, post_page
+from tests.factories import make_user, sign_in
+from tests.page_check import csrf_token, get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import ApiToken, utcnow
@@ -78,7 +78,7 @@ def test_the_tokens_page_needs_sign_in_and_csrf(csrf_app):
     client = sign_in(csrf_app.test_client(), user)
     assert client.post("/settings/api-tokens", data={"name": "x", "expires": "30"}).status_code == 400
     html = get_page(client, "/settings/api-tokens")
-    client.post("/settings/api-tokens", data={"name": "x", "expires": "30", "csrf_token": csrf_token_from(html)})
+    client.post("/settings/api-tokens", data={"name": "x", "expires": "30", "csrf_token": csrf_token(html)})
     [token] = tokens_of(user)
     assert client.post(f"/settings/api-tokens/{token.id}/revoke").status_code == 400
     assert tokens_of(user)[0].revoked_at is None

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import get_tracking, make_user
+from tests.factories import get_tracking, make_user
 from tracker.db import audit, db
 from tracker.db.audit import AuditTrailIsAppendOnly
 from tracker.models import AuditEvent

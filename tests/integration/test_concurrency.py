@@ -7,11 +7,9 @@ database the run uses (SQLite, or PostgreSQL in the second pass of `make test`).
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
@@ -19,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import sqlalchemy as sa
 
+from tests.page_check import Form, forms
 from tests.scratch_db import cheap_password_hashing, dispose, make_install, scratch_database, served
 from tracker.db import audit, db, write_transactions
 from tracker.domain.statuses import Role
@@ -188,74 +187,6 @@ def test_concurrent_service_saves_lose_no_update(install):
 # --- through the served app's forms -----------------------------------------------------------
 
 
-class FormReader(HTMLParser):
-    """Collect what a browser would submit from each form of a page: every input, select and
-    textarea, as (name, value) pairs in page order (a date is three inputs of one name)."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._select: int | None = None  # index of the open select's pair
-        self._select_chosen = False
-        self._textarea: int | None = None
-
-    def _add(self, name: str, value: str) -> int:
-        """Add a pair to the current form; return its index."""
-        self.forms[-1]["fields"].append([name, value])
-        return len(self.forms[-1]["fields"]) - 1
-
-    def handle_starttag(self, tag, attrs):
-        """Start a form, or record a field of the current one."""
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action"), "method": (attrs.get("method") or "get").lower(),
-                               "fields": []})
-            return
-        if not self.forms:
-            return
-        if tag == "option" and self._select is not None:
-            pair = self.forms[-1]["fields"][self._select]
-            if "selected" in attrs or (not self._select_chosen and pair[1] is None):
-                pair[1] = attrs.get("value", "")
-                self._select_chosen = self._select_chosen or "selected" in attrs
-            return
-        if "name" not in attrs:
-            return
-        name = attrs["name"]
-        if tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self._add(name, attrs.get("value", "on"))
-            elif kind not in ("submit", "button", "file", "image", "reset"):
-                self._add(name, attrs.get("value", ""))
-        elif tag == "select":
-            self._select, self._select_chosen = self._add(name, None), False
-        elif tag == "textarea":
-            self._textarea = self._add(name, "")
-
-    def handle_endtag(self, tag):
-        """Close a select or textarea."""
-        if tag == "select":
-            if self._select is not None and self.forms[-1]["fields"][self._select][1] is None:
-                self.forms[-1]["fields"][self._select][1] = ""
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        """A textarea's text is its value."""
-        if self._textarea is not None and self.forms:
-            self.forms[-1]["fields"][self._textarea][1] += data
-
-
-def _set_field(fields: list[list[str]], name: str, value: str) -> None:
-    """Change a single-valued field of a form's pairs."""
-    matching = [pair for pair in fields if pair[0] == name]
-    assert len(matching) == 1, f"the form has {len(matching)} fields named {name!r}"
-    matching[0][1] = value
-
-
 class Browser:
     """A minimal browser for one signed-in user: keeps its cookies, follows no redirects."""
 
@@ -290,35 +221,17 @@ class Browser:
 CONFLICT_WORDS = "Someone else saved"
 
 
-def _edit_form(browser: Browser, path: str) -> tuple[str, list]:
-    """GET an edit page and return its form's action and fields (the form holding `version`)."""
+def _edit_form(browser: Browser, path: str) -> Form:
+    """GET an edit page and return its form (the one holding `version`)."""
     status, html = browser.request("GET", path)
     assert status == 200, f"{path} answered {status}"
-    reader = FormReader()
-    reader.feed(html)
-    forms = [f for f in reader.forms if any(name == "version" for name, _ in f["fields"]) and f["method"] == "post"]
-    assert forms, f"{path} has no POST form with a version field"
-    return forms[0]["action"] or path, forms[0]["fields"]
+    editing = [f for f in forms(html) if f.values("version") and f.method == "post"]
+    assert editing, f"{path} has no POST form with a version field"
+    return editing[0]
 
 
-def _routes() -> set[str]:
-    """The URL rules the app serves, each id parameter named `id` (`/tracking/<int:id>/edit`)."""
-    from tracker import create_app
-
-    return {re.sub(r"<int:\w+>", "<int:id>", rule.rule) for rule in create_app({"TESTING": True}).url_map.iter_rules()}
-
-
-_ROUTES = _routes()
-
-
-def _form_case(rule: str, field_name: str):
-    """A case of the HTTP test, skipped (saying why) while its form is not built (issue 3 builds it)."""
-    return pytest.param(rule, field_name, id=rule, marks=pytest.mark.skipif(
-        rule not in _ROUTES, reason=f"{rule} does not exist yet (issue 3's edit form); it runs once merged"))
-
-
-@pytest.mark.parametrize("rule, field_name", [_form_case("/tracking/<int:id>/edit", "lead_officer"),
-                                              _form_case("/actions/<int:id>/edit", "owner")])
+@pytest.mark.parametrize("rule, field_name", [("/tracking/<int:id>/edit", "lead_officer"),
+                                              ("/actions/<int:id>/edit", "owner")])
 def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
     """20 signed-in browsers open the same edit form, change it, and save at once, over HTTP."""
     app = install
@@ -337,14 +250,14 @@ def test_concurrent_form_saves_lose_no_update(install, rule, field_name):
             """Open the form, change one field, save; on a conflict reopen the form and save again."""
             try:
                 for attempt in range(SAVES):
-                    action, fields = _edit_form(browsers[index], edit_path)
+                    form = _edit_form(browsers[index], edit_path)
                     if attempt == 0:
                         barrier.wait()
                     value = f"editor {index} attempt {attempt}"
-                    _set_field(fields, field_name, value)
-                    if any(name == "pcc_explanation" for name, _ in fields):
-                        _set_field(fields, "pcc_explanation", f"Explained by {value}")
-                    status, body = browsers[index].request("POST", action, fields)
+                    form.set(field_name, value)
+                    if form.values("pcc_explanation"):
+                        form.set("pcc_explanation", f"Explained by {value}")
+                    status, body = browsers[index].request("POST", form.action or edit_path, form.fields)
                     if status in (302, 303):
                         with outcomes.lock:
                             outcomes.landed.append((user_id, value))

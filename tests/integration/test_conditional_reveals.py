@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import get_force, get_inspection, get_tracking
+from tests.factories import get_force, get_inspection, get_tracking
 from tests.integration.test_inspection_pages import inspection_data
 from tests.integration.test_tracking_pages import tracking_form
 from tests.page_check import get_page

@@ -7,15 +7,11 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
+from tests.page_check import item_keys as rows_of
 from tracker.db import db
 from tracker.domain.statuses import Role, TrackingStatus
 from tracker.services.tracking import set_tracking_status
-
-
-def rows_of(html: str) -> list[str]:
-    """The data-item keys of the table rows, in order."""
-    return re.findall(r'data-item="([a-z_]+-\d+)"', html)
 
 
 def count(html: str, key: str) -> int:
@@ -141,7 +137,7 @@ def test_a_user_of_no_force_sees_an_empty_dashboard(as_role):
 
 @pytest.mark.parametrize("window", ["overdue", "7", "30", "90", "open"])
 def test_the_windows_total_counted_with_the_summary_matches_a_plain_count(app, window):
-    from tests.conftest import get_force
+    from tests.factories import get_force
     from tracker.services import overdue
 
     f = overdue.ItemFilter(as_of=date(2022, 3, 15), force_ids=(get_force("cumbria").id, get_force("lancashire").id), window=window)
@@ -156,7 +152,7 @@ def test_the_windows_total_counted_with_the_summary_matches_a_plain_count(app, w
 def test_pages_sorted_by_due_date_are_slices_of_the_whole_list(app, sort, descending, as_of, window):
     """The page query reads only rows due up to the page's last due date: every page (ties on a due date
     across a page break included) is the same as the slice of the whole sorted list."""
-    from tests.conftest import get_force
+    from tests.factories import get_force
     from tracker.services import overdue
 
     forces = tuple(get_force(s).id for s in ("cumbria", "lancashire", "leicestershire", "hampshire-and-isle-of-wight"))
@@ -173,7 +169,7 @@ def test_pages_sorted_by_due_date_are_slices_of_the_whole_list(app, sort, descen
 def test_an_inspection_published_after_the_as_of_date_is_left_out(app, cumbria):
     """Its items did not exist yet: not even among the open ones. Adding it also changes the cached
     latest publication date the dashboard decides this by."""
-    from tests.conftest import get_force
+    from tests.factories import get_force
     from tracker.models import Inspection, Recommendation, Tracking
 
     cumbria.get("/?as_of=2022-04-01&window=open")  # fills the cache before the inspection exists
@@ -199,7 +195,7 @@ def test_the_summary_counts_match_the_open_rows_not_closed_and_closed_later_alik
     overdue and due-soon rows of the whole open list, counted by hand."""
     from datetime import timedelta
 
-    from tests.conftest import get_force
+    from tests.factories import get_force
     from tracker.domain.deadlines import DUE_SOON_DAYS
     from tracker.services import overdue
 

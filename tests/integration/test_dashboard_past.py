@@ -3,13 +3,13 @@ it count as open; and the inspection copied onto tracking rows and actions, whic
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import get_force
+from tests.factories import get_force
+from tests.page_check import item_keys as rows_of
 from tracker.db import db
 from tracker.domain.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
 from tracker.models import Action, Inspection, Recommendation, Tracking
@@ -19,11 +19,6 @@ from tracker.services.tracking import add_action, set_action_status, set_target_
 
 BEFORE = date(2022, 4, 1)  # the late inspection is not published yet
 AFTER = date(2022, 6, 10)  # both are published; the early one's items are closed
-
-
-def rows_of(html: str) -> list[str]:
-    """The data-item keys of the table rows, in order."""
-    return re.findall(r'data-item="([a-z_]+-\d+)"', html)
 
 
 def _inspection(slug: str, published: date, due: date, action_due: date, closed: date | None = None):

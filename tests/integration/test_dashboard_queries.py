@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.conftest import get_force
+from tests.factories import get_force
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db, is_database_busy, read_transactions, wants_write_lock, write_transactions
 from tracker.models import Force, Tracking
 from tracker.services import ConflictError

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.conftest import get_force, get_inspection, get_tracking
+from tests.factories import get_force, get_inspection, get_tracking
 from tracker.db import db
 from tracker.documents.response import document_context
 from tracker.documents.word import render_response_docx

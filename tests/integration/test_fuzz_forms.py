@@ -24,7 +24,6 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -32,7 +31,8 @@ from flask import g
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import csrf_token_from, get_tracking, make_user, sign_in
+from tests.factories import get_tracking, make_user, sign_in
+from tests.page_check import csrf_token, soup
 from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.domain.statuses import ActionStatus, Role
@@ -41,7 +41,7 @@ from tracker.services import clocks as clock_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
 
-FUZZ_POSTS_DEFAULT = 180
+FUZZ_POSTS_DEFAULT = 210  # two posts into each form as each role: a few seconds
 POSTS = int(os.environ.get("FUZZ_POSTS", FUZZ_POSTS_DEFAULT))
 ROLES = [Role.EDITOR, Role.ADMIN, Role.SERVICE_ADMIN]
 
@@ -71,64 +71,40 @@ class Form:
     fields: dict[str, Field] = field(default_factory=dict)
 
 
-class _FormReader(HTMLParser):
-    """Read every <form method="post"> of a page."""
-
-    def __init__(self, page_path: str):
-        super().__init__(convert_charrefs=True)
-        self.page_path = page_path
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: tuple[str, bool] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v or "") for k, v in attrs}
-        if tag == "form":
-            self._form = Form(a.get("action") or self.page_path) if a.get("method", "").lower() == "post" else None
-            if self._form:
-                self.forms.append(self._form)
-            return
-        form, name = self._form, a.get("name")
-        if form is None:
-            return
-        if tag == "option" and self._select:
-            form.fields[self._select[0]].values.append(a.get("value", ""))
-        if not name:
-            return
-        fields = form.fields
-        if tag == "textarea":
-            fields[name] = Field("textarea")
-        elif tag == "select":
-            fields[name] = Field("multi" if "multiple" in a else "choice")
-            self._select = (name, "multiple" in a)
-        elif tag in ("input", "button"):
-            kind = a.get("type", "text" if tag == "input" else "submit").lower()
-            if kind in ("radio", "checkbox"):
-                entry = fields.setdefault(name, Field("choice" if kind == "radio" else "multi"))
-                entry.values.append(a.get("value", "on"))
-            elif kind == "file":
-                fields[name] = Field("file")
-            elif kind == "submit":
-                fields.setdefault(name, Field("submit")).values.append(a.get("value", ""))
-            elif name in fields and fields[name].kind in ("text", "date"):
-                # The GOV.UK date input names its day, month and year boxes alike.
-                fields[name].kind = "date"
-                fields[name].boxes += 1
-            else:
-                fields[name] = Field("text", [a.get("value", "")])
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-
-
 def forms_of(html: str, path: str) -> list[Form]:
-    """The post forms of a page at `path`."""
-    reader = _FormReader(path)
-    reader.feed(html)
-    return reader.forms
+    """The post forms of a page at `path`, each field with the values its page offers."""
+    found = []
+    for element in soup(html).find_all("form"):
+        if (element.get("method") or "").lower() != "post":
+            continue
+        form = Form(element.get("action") or path)
+        fields = form.fields
+        for control in element.find_all(["input", "button", "select", "textarea"]):
+            name = control.get("name")
+            if not name:
+                continue
+            if control.name == "textarea":
+                fields[name] = Field("textarea")
+            elif control.name == "select":
+                fields[name] = Field("multi" if control.has_attr("multiple") else "choice",
+                                     [option.get("value", "") for option in control.find_all("option")])
+            else:
+                kind = (control.get("type") or ("text" if control.name == "input" else "submit")).lower()
+                if kind in ("radio", "checkbox"):
+                    entry = fields.setdefault(name, Field("choice" if kind == "radio" else "multi"))
+                    entry.values.append(control.get("value", "on"))
+                elif kind == "file":
+                    fields[name] = Field("file")
+                elif kind == "submit":
+                    fields.setdefault(name, Field("submit")).values.append(control.get("value", ""))
+                elif name in fields and fields[name].kind in ("text", "date"):
+                    # The GOV.UK date input names its day, month and year boxes alike.
+                    fields[name].kind = "date"
+                    fields[name].boxes += 1
+                else:
+                    fields[name] = Field("text", [control.get("value", "")])
+        found.append(form)
+    return found
 
 
 # --- finding every form of the app ---------------------------------------------------------------
@@ -309,7 +285,7 @@ def _token(client, path: str) -> str:
     clients: it is dropped first, so this client's own session makes the token.
     """
     g.pop("csrf_token", None)
-    return csrf_token_from(client.get(path).get_data(as_text=True))
+    return csrf_token(client.get(path).get_data(as_text=True))
 
 
 @pytest.fixture
@@ -355,13 +331,16 @@ def test_no_post_into_any_form_gives_a_server_error(csrf_app, rendering_stubbed)
         if action in ("/sign-out", "/sign-in"):  # start the next post as before: signed in, or not
             start(current["role"])
         answers[current["role"].value, action].add(response.status_code)
+        current["posts"] = current.get("posts", 0) + 1
+        if current["posts"] % 1000 == 0:  # a long run (make fuzz) says how far it is
+            print(f"fuzz: {current['posts']} posts, none answered 500", flush=True)
         assert response.status_code < 500, (current["role"], action, data, response.get_data(as_text=True)[:2000])
 
     for role in ROLES:
         start(role)
         for current["form"] in forms:  # each form gets its share of the posts
             post()
-    posts = sum(1 for _ in answers)
-    print(f"\nfuzz: {len(forms)} forms, {len(ROLES)} roles, up to {POSTS} posts:",
+    covered = len(answers)
+    print(f"\nfuzz: {current.get('posts', 0)} posts into {len(forms)} forms as {len(ROLES)} roles, none answered 500:",
           {f"{role} {action}": sorted(codes) for (role, action), codes in sorted(answers.items())})
-    assert posts == len(forms) * len(ROLES), "every form was posted into as every role"
+    assert covered == len(forms) * len(ROLES), "every form was posted into as every role"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tests.page_check import get_page
 from tracker.domain.statuses import Role
 

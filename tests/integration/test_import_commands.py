@@ -6,23 +6,11 @@ from datetime import date
 import sqlalchemy as sa
 import yaml
 
-from tests.conftest import get_force, get_inspection
+from tests.factories import get_force, get_inspection, make_inspection
 from tests.unit.test_importer import SEED_001_SECTION
 from tracker.db import db
-from tracker.domain.statuses import InspectionType
-from tracker.models import Inspection, Recommendation, StatutoryResponse, Tracking
+from tracker.models import Recommendation, StatutoryResponse, Tracking
 from tracker.services import inspections as inspection_service
-
-
-def make_inspection(slug="stalking-2024", forces=("cumbria", "lancashire"), published=date(2021, 9, 17)):
-    """A new inspection with no recommendations, concerning some forces."""
-    inspection = Inspection(slug=slug, title="Police response to stalking", published_on=published,
-                            type=InspectionType.NATIONAL_THEMATIC)
-    db.session.add(inspection)
-    inspection_service.set_scope(inspection, [get_force(s) for s in forces])
-    inspection_service.ensure_force_records(inspection)
-    db.session.commit()
-    return inspection
 
 
 def count(model) -> int:

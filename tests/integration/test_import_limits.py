@@ -11,7 +11,7 @@ import zipfile
 
 import pytest
 
-from tests.conftest import csrf_token_from
+from tests.page_check import csrf_token
 from tracker.domain.importer import ImportFileError, read_file_bytes
 from tracker.domain.importer.files import MAX_DOCX_ELEMENTS, MAX_DOCX_PARAGRAPHS
 from tracker.domain.statuses import Role
@@ -150,7 +150,7 @@ def test_a_limit_met_while_reading_an_upload_says_which(monkeypatch):
 def _upload(client, name: str, data: bytes):
     page = client.get("/inspections/vawg-2021/import")
     return client.post("/inspections/vawg-2021/import", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "text": "",
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "text": "",
         "file": (io.BytesIO(data), name)})
 
 

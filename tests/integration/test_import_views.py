@@ -1,15 +1,14 @@
 """The import page: paste or upload, an editable preview that saves nothing, confirm to save all."""
 
 import io
-import re
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token_from
-from tests.integration.test_import_commands import count, make_inspection
+from tests.factories import make_inspection
+from tests.integration.test_import_commands import count
+from tests.page_check import csrf_token, forms, ids, soup
 from tests.unit.test_import_files import _blank_pdf
 from tests.unit.test_importer import PEEL_CAUSES, SEED_001_SECTION
 from tracker.db import db
@@ -21,71 +20,26 @@ BOTH = ("cumbria", "lancashire")  # the forces make_inspection's inspection conc
 CONFIRM = "/inspections/stalking-2024/import/confirm"
 
 
-class _Fields(HTMLParser):
-    """Collects what a browser would submit from the page's form(s)."""
-
-    def __init__(self):
-        """Nothing collected yet."""
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self.ids: list[str] = []
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        """Collect an input's value, a textarea or select's name, and every id."""
-        a = dict(attrs)
-        if "id" in a:
-            self.ids.append(a["id"])
-        if tag == "input" and a.get("name"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            if a.get("type") in ("submit", "file"):
-                return
-            self.fields.append((a["name"], a.get("value", "")))
-        elif tag == "textarea":
-            self._textarea = [a["name"], ""]
-        elif tag == "select":
-            self._select = a["name"]
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
-
-    def handle_data(self, data):
-        """Collect a textarea's text."""
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        """Finish a textarea or select."""
-        if tag == "textarea" and self._textarea is not None:
-            value = self._textarea[1]
-            self.fields.append((self._textarea[0], value[1:] if value.startswith("\n") else value))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-
 def fields_of(html: str) -> dict:
-    """The form's fields as a browser would submit them (a dict of lists)."""
-    parser = _Fields()
-    parser.feed(html)
+    """The page's forms' fields as a browser would submit them (a dict of lists)."""
     out: dict[str, list[str]] = {}
-    for name, value in parser.fields:
-        out.setdefault(name, []).append(value)
+    for form in forms(html):
+        for name, value in form.fields:
+            out.setdefault(name, []).append(value)
     return out
 
 
 def assert_well_formed(html: str) -> None:
     """The page has a title, no duplicate ids, and every label, description and link inside it has its target."""
-    parser = _Fields()
-    parser.feed(html)
-    duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
+    found = ids(html)
+    duplicates = {i for i in found if found.count(i) > 1}
     assert not duplicates, duplicates
-    assert "<title>" in html
-    ids = set(parser.ids)
-    targets = set(re.findall(r'\bfor="([^"]+)"', html)) | set(re.findall(r'href="#([^"]+)"', html))
-    targets |= {x for v in re.findall(r'aria-describedby="([^"]+)"', html) for x in v.split()}
-    assert targets <= ids | {"main-content"}, targets - ids
+    page = soup(html)
+    assert page.title is not None
+    targets = {label["for"] for label in page.find_all(attrs={"for": True})}
+    targets |= {link["href"][1:] for link in page.find_all(href=True) if link["href"].startswith("#")}
+    targets |= {x for element in page.find_all(attrs={"aria-describedby": True}) for x in element["aria-describedby"].split()}
+    assert targets <= set(found) | {"main-content"}, targets - set(found)
 
 
 def preview(client, text=SEED_001_SECTION):
@@ -302,7 +256,7 @@ def test_confirm_needs_the_csrf_token(csrf_app, as_role):
     make_inspection()
     client = as_role(Role.EDITOR, BOTH)
     page = client.get(URL).get_data(as_text=True)
-    token = csrf_token_from(page)
+    token = csrf_token(page)
     html = client.post(URL, data={"text": SEED_001_SECTION, "csrf_token": token}).get_data(as_text=True)
     fields = fields_of(html)
     assert fields["csrf_token"]

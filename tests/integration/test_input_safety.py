@@ -15,7 +15,7 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from tests.conftest import get_inspection, get_tracking
+from tests.factories import get_inspection, get_tracking
 from tracker.db import db
 from tracker.documents.exports import formula_safe, rows_to_csv
 from tracker.domain.statuses import Role

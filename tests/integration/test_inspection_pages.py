@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token_from, get_inspection, get_tracking
-from tests.page_check import get_page, post_page
+from tests.factories import get_inspection, get_tracking
+from tests.page_check import csrf_token, get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, Recommendation, StatutoryResponse, Tracking
@@ -217,7 +217,7 @@ def test_a_form_without_its_csrf_token_is_refused(csrf_app, as_role):
     response = client.post("/inspections/new", data=inspection_data(title="No token"))
     assert response.status_code == 400 and "Nothing was saved" in response.get_data(as_text=True)
     assert get_inspection("no-token-2022") is None
-    token = csrf_token_from(get_page(client, "/inspections/new"))
+    token = csrf_token(get_page(client, "/inspections/new"))
     response = client.post("/inspections/new", data=inspection_data(title="With token", scope="all", csrf_token=token))
     assert response.status_code == 302
 

@@ -9,12 +9,17 @@ from datetime import date
 import sqlalchemy as sa
 from pdfminer.high_level import extract_text
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db
 from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import Role, TrackingStatus
 from tracker.models import MeetingPack, MeetingPackItem
 from tracker.services.tracking import set_tracking_status
+
+
+def make_pack(client, query: str):
+    """Post the meeting pack's form with these fields (as_of=...&force=...&format=html)."""
+    return client.post("/meeting-pack", data=dict(pair.split("=", 1) for pair in query.split("&")))
 
 
 def section(html: str, heading: str) -> str:
@@ -28,13 +33,13 @@ def test_the_pack_compares_with_the_previous_one(app, as_role):
     client = as_role(Role.REVIEWER, ("cumbria",))
     get_tracking("cumbria", "3.2").rag_forecast = Rag.AMBER
     db.session.commit()
-    first = client.get("/meeting-pack?as_of=2022-03-01&format=html").get_data(as_text=True)
+    first = make_pack(client, "as_of=2022-03-01&format=html").get_data(as_text=True)
     assert "This is the first pack" in first
     # 3.2 and 4.1 are due within 30 days on 1 March: in the pack, not overdue.
     assert "3.2" in first and "4.1" in first
     set_tracking_status(get_tracking("cumbria", "4.1"), TrackingStatus.COMPLETE, date(2022, 3, 20))
     db.session.commit()
-    second = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
+    second = make_pack(client, "as_of=2022-04-01&format=html").get_data(as_text=True)
     assert "Compared with the pack as of 1 March 2022" in second
     newly_overdue = section(second, "Newly overdue")
     assert "Recommendation 3.2" in newly_overdue and "Recommendation 4.1" not in newly_overdue
@@ -48,7 +53,7 @@ def test_the_pack_compares_with_the_previous_one(app, as_role):
                                                  MeetingPackItem.state).where(MeetingPackItem.pack_id == packs[1].id)).all())
     assert states[f"recommendation-{get_tracking('cumbria', '3.2').id}"] == "overdue"
     # Making the same pack again replaces it rather than adding another.
-    again = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
+    again = make_pack(client, "as_of=2022-04-01&format=html").get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack)) == 2
     # ... and still compares with the earlier pack, not with the one it replaces.
     assert "Compared with the pack as of 1 March 2022" in again
@@ -60,12 +65,12 @@ def test_a_pack_compared_with_an_earlier_one_runs_a_fixed_few_queries(app, as_ro
     from tracker.web.caching import cache
 
     client = as_role(Role.REVIEWER, ("cumbria",))
-    client.get("/meeting-pack?as_of=2022-03-01&format=html")
-    client.get("/meeting-pack?as_of=2022-04-01&format=html")
+    make_pack(client, "as_of=2022-03-01&format=html")
+    make_pack(client, "as_of=2022-04-01&format=html")
     db.session.expunge_all()  # as a fresh request: nothing loaded, nothing cached (as after a write)
     cache.clear()
     with counting_queries() as statements:
-        assert client.get("/meeting-pack?as_of=2022-04-01&format=html").status_code == 200
+        assert make_pack(client, "as_of=2022-04-01&format=html").status_code == 200
     queries = [s for s in statements if not re.match(r"(SAVEPOINT|RELEASE|ROLLBACK TO)", s)]
     # The goal is 12, with the BEGIN that SQLite's requests add (the tests' savepoints replace it).
     assert len(queries) <= 11, queries
@@ -76,13 +81,13 @@ def test_an_open_item_with_no_date_is_flagged(app, as_role):
     t = get_tracking("cumbria", "3.2")
     t.due_on = None
     db.session.commit()
-    html = client.get("/meeting-pack?as_of=2022-04-01&format=html").get_data(as_text=True)
+    html = make_pack(client, "as_of=2022-04-01&format=html").get_data(as_text=True)
     assert '<strong class="flag">No date</strong>' in html and "with no date" in html
 
 
 def test_the_pack_is_a_pdf(app, as_role):
     client = as_role(Role.REVIEWER, ("cumbria",))
-    response = client.get("/meeting-pack?as_of=2022-04-01")
+    response = make_pack(client, "as_of=2022-04-01")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
     text = extract_text(io.BytesIO(response.data))
@@ -92,10 +97,10 @@ def test_the_pack_is_a_pdf(app, as_role):
 
 def test_a_pack_needs_one_force(as_role):
     client = as_role(Role.VIEWER, ("cumbria", "lancashire"))
-    response = client.get("/meeting-pack?as_of=2022-04-01")
+    response = make_pack(client, "as_of=2022-04-01")
     assert response.status_code == 400 and "Select the force whose governance board" in response.get_data(as_text=True)
-    assert client.get("/meeting-pack?as_of=2022-04-01&force=lancashire&format=html").status_code == 200
-    assert client.get("/meeting-pack?as_of=2022-04-01&force=avon-and-somerset").status_code == 400
+    assert make_pack(client, "as_of=2022-04-01&force=lancashire&format=html").status_code == 200
+    assert make_pack(client, "as_of=2022-04-01&force=avon-and-somerset").status_code == 400
 
 
 def test_long_unbroken_text_stays_inside_the_page(app, as_role):
@@ -110,7 +115,7 @@ def test_long_unbroken_text_stays_inside_the_page(app, as_role):
     # As long as the columns allow (title 300, owner 200 characters), with no place to break a line.
     add_action(tracking, "Unbroken" + "x" * 292, owner="Owner" + "y" * 195)
     db.session.commit()
-    response = client.get("/meeting-pack?as_of=2022-04-01")
+    response = make_pack(client, "as_of=2022-04-01")
     assert response.status_code == 200
     pages = list(extract_pages(io.BytesIO(response.data)))
     text = "".join(e.get_text() for page in pages for e in page if isinstance(e, LTTextContainer))
@@ -119,3 +124,20 @@ def test_long_unbroken_text_stays_inside_the_page(app, as_role):
         for element in page:
             if isinstance(element, LTTextContainer):
                 assert element.x0 >= 28 and element.x1 <= page.width - 28, (element.get_text()[:60], element.bbox)
+
+
+def test_opening_the_pack_address_records_nothing(csrf_app, as_role):
+    """A GET (a link, or another site's page) shows the form and records no pack; the pack is made by a POST
+    with the form's CSRF token."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    packs = db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack))
+    page = client.get("/meeting-pack?as_of=2022-04-01&force=cumbria")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'method="post"' in html and 'name="csrf_token"' in html
+    assert 'value="2022-04-01"' in html
+    assert client.post("/meeting-pack", data={"as_of": "2022-04-01"}).status_code == 400  # no CSRF token
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack)) == packs
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    made = client.post("/meeting-pack", data={"as_of": "2022-04-01", "csrf_token": token, "format": "html"})
+    assert made.status_code == 200 and "Items by owner" in made.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MeetingPack)) == packs + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tests.page_check import get_page
 from tracker.domain.statuses import Role
 

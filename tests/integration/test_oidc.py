@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from joserfc.jwk import RSAKey
 
-from tests.conftest import TEST_PASSWORD, make_user
+from tests.factories import TEST_PASSWORD, make_user
 from tests.oidc_provider import TENANT, running_provider
 from tests.page_check import get_page
 from tracker.db import db

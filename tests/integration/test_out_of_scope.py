@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import AS_OF_APRIL, get_force, get_inspection
+from tests.factories import get_force, get_inspection
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Action, StatutoryResponse, Tracking
@@ -22,6 +22,8 @@ from tracker.services import oversight
 from tracker.services.overdue import ItemFilter, list_items, summary_counts
 
 REASON = "Cumbria Constabulary was inspected separately for this report."
+
+AS_OF_APRIL = date(2022, 4, 1)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +51,7 @@ def _what_cumbria_owes(runner, client) -> dict:
     export = client.get("/export.csv?as_of=2022-04-01&window=open&force=cumbria")
     assert export.status_code == 200
     pack = oversight.build_pack(cumbria, AS_OF_APRIL, None)
-    pack_html = client.get("/meeting-pack?as_of=2022-04-01&force=cumbria&format=html").get_data(as_text=True)
+    pack_html = client.post("/meeting-pack", data={"as_of": "2022-04-01", "force": "cumbria", "format": "html"}).get_data(as_text=True)
     return {
         "overdue": sorted((i["type"], i["ref"] or "") for i in json.loads(result.output)),
         "counts": {t: c["overdue"] for t, c in counts.items()},

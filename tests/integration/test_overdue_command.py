@@ -5,7 +5,7 @@ import io
 import json
 from datetime import date
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db
 from tracker.domain.statuses import TrackingStatus
 from tracker.services.tracking import set_tracking_status

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tests.conftest import get_force, make_user, sign_in
+from tests.factories import get_force, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
 from tracker.db import db
 from tracker.domain.statuses import Role

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from xml.etree import ElementTree
 
-from tests.conftest import get_force, get_inspection, get_tracking
+from tests.factories import get_force, get_inspection, get_tracking
 from tracker.db import db
 from tracker.domain.statuses import Role, TrackingStatus
 from tracker.models import NotificationPreference, Recommendation

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from tests.conftest import get_force, get_tracking, make_user
+from tests.factories import get_force, get_tracking, make_user
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Action, NotificationPreference, SentReminder

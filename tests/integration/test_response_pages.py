@@ -5,15 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 from html import unescape
-from html.parser import HTMLParser
-from uuid import uuid4
 
 import pytest
 from flask import g
 
-from tests.conftest import csrf_token_from, sign_in
-from tests.conftest import make_user as _make_user
+from tests.factories import sign_in
 from tests.integration.test_reminders import smtp  # noqa: F401  (the local SMTP server fixture)
+from tests.page_check import check_html, csrf_token
 from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.domain.statuses import Role
@@ -33,39 +31,6 @@ def seeded(role):
 def as_seeded(app):
     """A client signed in as the demonstration user of a role."""
     return lambda role: sign_in(app.test_client(), seeded(role))
-
-
-def make_user(role, forces=("cumbria",)):
-    """A user with a unique email (tests.conftest and pytest's conftest keep separate counters)."""
-    return _make_user(role, forces, email=f"{role.value}-{uuid4().hex[:10]}@responses.test")
-
-
-
-class _Ids(HTMLParser):
-    """Collect ids and the title of a page."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids, self.title, self._in_title = [], "", False
-
-    def handle_starttag(self, tag, attrs):
-        self._in_title = tag == "title"
-        self.ids += [v for k, v in attrs if k == "id"]
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-
-    def handle_endtag(self, tag):
-        self._in_title = False
-
-
-def check_html(html: str) -> None:
-    """The page parses, has a title and no duplicate ids."""
-    parser = _Ids()
-    parser.feed(html)
-    assert parser.title.strip()
-    assert len(parser.ids) == len(set(parser.ids)), [i for i in parser.ids if parser.ids.count(i) > 1]
 
 
 @pytest.fixture
@@ -488,7 +453,7 @@ def test_forms_carry_csrf_tokens(csrf_app, as_seeded):
     """With CSRF on, the forms carry a token and a POST without one is refused."""
     client = as_seeded(Role.EDITOR)
     html = client.get(PAGE + "/milestones").get_data(as_text=True)
-    assert csrf_token_from(html)
+    assert csrf_token(html)
     assert client.post(PAGE + "/milestones", data={"version": "1"}).status_code == 400
 
 

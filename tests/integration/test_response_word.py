@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from tests.conftest import get_force
+from tests.factories import get_force
 from tracker.db import db
 from tracker.documents.response import response_trackings
 from tracker.documents.word import render_response_docx

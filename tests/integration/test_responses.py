@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from tests.conftest import get_force
+from tests.factories import get_force
 from tests.loopback import loopback_listener
 from tracker.db import db
 from tracker.db.audit import set_actor

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.conftest import TEST_PASSWORD, get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.factories import TEST_PASSWORD, get_force, get_inspection, get_tracking, make_user, sign_in
 from tests.page_check import get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import Role

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import get_force, get_inspection, get_tracking
+from tests.factories import get_force, get_inspection, get_tracking
 from tracker.db import db
 from tracker.domain.deadlines import DeadlineKind
 from tracker.models import AuditEvent, Force, Recommendation, StatutoryResponse

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import TEST_PASSWORD, csrf_token_from, get_force, make_user
-from tests.page_check import get_page
+from tests.factories import TEST_PASSWORD, get_force, make_user
+from tests.page_check import csrf_token, get_page
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, SignInAddress, User, utcnow
@@ -231,11 +231,11 @@ def test_an_administrator_unlocks_an_account_and_it_is_audited(csrf_app, as_role
     assert "This account is locked" in page and "Unlock the account" in page
     assert admin.post(f"/admin/users/{user.id}/unlock").status_code == 400  # no CSRF token
     other = as_role(Role.ADMIN, ("lancashire",))
-    token = csrf_token_from(get_page(other, "/admin/users"))
+    token = csrf_token(get_page(other, "/admin/users"))
     assert other.post(f"/admin/users/{user.id}/unlock", data={"csrf_token": token}).status_code == 404
     db.session.refresh(user)
     assert user.locked_at(utcnow())
-    token = csrf_token_from(page)
+    token = csrf_token(page)
     assert admin.post(f"/admin/users/{user.id}/unlock", data={"csrf_token": token}).status_code == 302
     db.session.refresh(user)
     assert not user.locked_at(utcnow()) and user.failed_logins == 0

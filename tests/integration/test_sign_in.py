@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, csrf_token_from, make_user
+from tests.factories import TEST_PASSWORD, make_user
+from tests.page_check import csrf_token
 
 
 def post_sign_in(client, email, password, **extra):
@@ -46,7 +47,7 @@ def test_a_sign_in_without_its_csrf_token_is_refused(csrf_app):
     user = make_user()
     response = post_sign_in(client, user.email, TEST_PASSWORD)
     assert response.status_code == 400
-    token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
     assert post_sign_in(client, user.email, TEST_PASSWORD, csrf_token=token).status_code == 302
 
 

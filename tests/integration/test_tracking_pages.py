@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tests.page_check import get_page, post_page
 from tracker.db import db
 from tracker.domain.statuses import ActionStatus, Role
@@ -297,7 +297,7 @@ def test_an_update_needs_its_text_and_date(as_role, cumbria_4):
 
 
 def test_tracking_forms_without_their_csrf_token_are_refused(csrf_app, as_role, cumbria_4):
-    from tests.conftest import csrf_token_from
+    from tests.page_check import csrf_token
 
     editor, reviewer = as_role(Role.EDITOR), as_role(Role.REVIEWER)
     action = cumbria_4.actions[1]
@@ -307,7 +307,7 @@ def test_tracking_forms_without_their_csrf_token_are_refused(csrf_app, as_role, 
     assert reviewer.post(f"/actions/{action.id}/sign-off", data={"version": str(action.version)}).status_code == 400
     db.session.expire_all()
     assert cumbria_4.lead_officer != "X" and action.signed_off_at is None
-    token = csrf_token_from(get_page(editor, f"/tracking/{cumbria_4.id}/edit"))
+    token = csrf_token(get_page(editor, f"/tracking/{cumbria_4.id}/edit"))
     response = editor.post(f"/tracking/{cumbria_4.id}/edit", data=tracking_form(cumbria_4, lead_officer="X", csrf_token=token))
     assert response.status_code == 302
 

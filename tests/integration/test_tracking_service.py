@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import get_tracking
+from tests.factories import get_tracking
 from tracker.db import db
 from tracker.domain.statuses import TrackingStatus
 from tracker.services import ConflictError, DomainError, save

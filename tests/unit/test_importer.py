@@ -22,7 +22,8 @@ from tracker.domain.statuses import Kind
 from tracker.services.seed import InspectionIn, read_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_001 = Path("/work/shared/seeds/001_7f4d7a04c10742d7.txt")
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # the shared seed documents, kept with the tests
+SEED_001 = SEEDS / "001_7f4d7a04c10742d7.txt"
 PUBLISHED = date(2021, 9, 17)
 
 R, AFI, COC = Kind.RECOMMENDATION, Kind.AREA_FOR_IMPROVEMENT, Kind.CAUSE_OF_CONCERN
@@ -97,7 +98,6 @@ def test_the_recommendations_section_of_seed_001_parses_to_exactly_the_seed_data
     assert item(result, "4.1").text.endswith("\n\nThis should include:")
 
 
-@pytest.mark.skipif(not SEED_001.exists(), reason="the shared seeds are not on this machine")
 def test_the_whole_of_seed_001_gives_the_same_items_and_reports_the_rest():
     result = parse_text(SEED_001.read_text(encoding="utf-8"), PUBLISHED)
     _assert_matches_seed_data(result)
@@ -184,10 +184,7 @@ Within three months, the force should:
 @pytest.mark.parametrize("name", ["000_a1066437c58b95b3.txt", "002_748b5f2519757995.txt",
                                   "003_e602a3cba29c9865.txt", "004_90eeddbdbe7b93d6.txt"])
 def test_documents_without_recommendations_read_none_and_report_their_text(name):
-    path = SEED_001.parent / name
-    if not path.exists():
-        pytest.skip("the shared seeds are not on this machine")
-    result = parse_text(path.read_text(encoding="utf-8"))
+    result = parse_text((SEEDS / name).read_text(encoding="utf-8"))
     assert result.items == []
     assert result.warnings[0].message.startswith("No recommendations")
     assert any(w.line == 1 for w in result.warnings)

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tracker.domain.formatting import read_date
 from tracker.services.reminders import stage
-from tracker.web.views.filters import parse_as_of
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
 
@@ -29,13 +29,13 @@ def test_stages_only_move_forward_as_days_pass(due):
 
 @given(dates)
 def test_as_of_dates_read_iso_and_day_month_year(day):
-    assert parse_as_of(day.isoformat()) == day
-    assert parse_as_of(f"{day.day}/{day.month}/{day.year}") == day
+    assert read_date(day.isoformat()) == day
+    assert read_date(f"{day.day}/{day.month}/{day.year}") == day
 
 
 def test_as_of_dates_refuse_what_is_not_a_real_date():
     for text in ("2022-02-30", "1 April", "banana", "31/31/2022", "2022-4", ""):
-        assert parse_as_of(text) is None
+        assert read_date(text) is None
 
 
 def test_the_publication_date_is_checked_only_when_a_report_came_out_after_the_as_of_date():

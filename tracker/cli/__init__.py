@@ -21,6 +21,7 @@ COMMANDS = (
     operations.send_reminders_command,
     operations.backup_command,
     operations.restore_command,
+    operations.sweep_evidence_command,
 )
 
 

@@ -6,17 +6,16 @@ through `tracker.db.db`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
 
+from tracker._files import folder
 from tracker.db import audit, data_state, engine
 from tracker.db.engine import is_database_busy, read_transactions, wants_write_lock, write_transactions
 from tracker.models.base import Session, db
 
-MIGRATIONS = Path(__file__).resolve().parent.parent.parent / "migrations"
+MIGRATIONS = folder("migrations")
 migrate = Migrate(render_as_batch=True, compare_type=True)
 
 __all__ = [

@@ -30,7 +30,9 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+from tracker._files import folder
+
+REPORTS_DIR = folder("reports")
 ASSET_SCHEME = "tracker-asset"
 # Only these kinds of file are served from reports/: never templates or anything else there.
 ASSET_TYPES = {

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from tracker.db import db
 from tracker.documents.pdf import asset_url, render_pdf
 from tracker.domain.addressees import addressee_phrase, for_information
+from tracker.domain.clocks import Source
 from tracker.domain.completeness import requires_explanation
 from tracker.models import Action, Recommendation, StatutoryResponse, Tracking
 
@@ -56,13 +57,60 @@ class RecommendationEntry:
     show_chief_comment: bool = True
 
 
+# The statutory paragraph of the other sources' documents (the s.55 one may be worded by each force).
+SOURCE_PARAGRAPHS = {
+    Source.IOPC: (
+        "Paragraph 28B of Schedule 3 to the Police Reform Act 2002 requires a person to whom the Independent "
+        "Office for Police Conduct makes a recommendation to provide the Director General with a response in "
+        "writing stating what action the person has taken or proposes to take in response to the "
+        "recommendation, or why the person has not taken, or does not propose to take, any action in response, "
+        "before the end of the period of 56 days beginning with the day on which the recommendation was made, or "
+        "of any extended period. The Director General publishes the response."
+    ),
+    Source.CORONER: (
+        "Paragraph 7 of Schedule 5 to the Coroners and Justice Act 2009 requires a person to whom a senior "
+        "coroner makes a report to prevent future deaths to give the senior coroner a written response to it; a "
+        "copy of the report, and of the response, is sent to the Chief Coroner (regulations 28 and 29 of the "
+        "Coroners (Investigations) Regulations 2013). This response answers each matter of concern in turn."
+    ),
+    Source.HMICFRS_FIRE: (
+        "The Fire and Rescue National Framework for England (2018) expects the fire and rescue authority to "
+        "publish an action plan on the recommendations of His Majesty's Inspectorate of Constabulary and Fire & "
+        "Rescue Services and to keep it up to date. This plan sets out the action taken or planned for each."
+    ),
+    Source.OTHER: "This response sets out the action taken or planned for each recommendation of the report.",
+}
+# The heading of each item's answer in the document, by source.
+ANSWER_HEADINGS = {
+    Source.HMICFRS: "The PCC's explanation",
+    Source.IOPC: "The response",
+    Source.CORONER: "The response",
+    Source.HMICFRS_FIRE: "Action planned",
+    Source.OTHER: "The response",
+}
+
+
 def response_title(response: StatutoryResponse) -> str:
-    """'<commissioner>'s response to <the inspection>': each document names the report it answers."""
-    return f"{response.force.commissioner_title}'s response to {response.inspection.title}"
+    """The document's title, by source: '<commissioner> response to inspections of <force> published by
+    HMICFRS' for an s.55 response; for another source its response document and its respondent."""
+    force, source = response.force, Source(response.inspection.source)
+    if source is Source.HMICFRS:
+        # Each document names the report it answers.
+        return f"{force.commissioner_title}'s response to {response.inspection.title}"
+    who = response.inspection.answered_by
+    if source is Source.HMICFRS_FIRE:
+        return f"Action plan on HMICFRS's inspection of fire and rescue services in {force.area}"
+    if source is Source.IOPC:
+        return f"{force.name}: response to the IOPC's recommendations ({who.label.lower()})"
+    if source is Source.CORONER:
+        return f"{force.name}: response to the coroner's report to prevent future deaths ({who.label.lower()})"
+    return f"{force.name}: response to {response.inspection.title}"
 
 
-def statutory_paragraph(force) -> str:
-    """The force's own wording of the statutory paragraph, or the standard wording."""
+def statutory_paragraph(force, source: Source = Source.HMICFRS) -> str:
+    """The force's own wording of the s.55 paragraph (or the standard wording); another source's own paragraph."""
+    if source is not Source.HMICFRS:
+        return SOURCE_PARAGRAPHS[source]
     return (force.statutory_paragraph or "").strip() or DEFAULT_STATUTORY_PARAGRAPH
 
 
@@ -90,6 +138,7 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
     draft has none and says so. Items addressed to other bodies are listed apart, for information.
     """
     force = response.force
+    source = Source(response.inspection.source)
     entries: list[RecommendationEntry] = []
     for_information_entries: list[RecommendationEntry] = []
     withheld = False
@@ -113,7 +162,8 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         entry = RecommendationEntry(
             recommendation=rec,
             tracking=tracking,
-            explanation_required=requires_explanation(rec.kind, rec.addressed_to, force.explain_areas_for_improvement),
+            explanation_required=(requires_explanation(rec.kind, rec.addressed_to, force.explain_areas_for_improvement)
+                                  if source is Source.HMICFRS else rec.kind != "area_for_improvement"),
             actions=actions,
             show_chief_comment=show_chief_comment,
         )
@@ -123,7 +173,9 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         "force": force,
         "inspection": response.inspection,
         "document_title": response_title(response),
-        "statutory_paragraph": statutory_paragraph(force),
+        "statutory_paragraph": statutory_paragraph(force, source),
+        "source": source,
+        "answer_heading": ANSWER_HEADINGS[source],
         "entries": entries,
         "for_information_entries": for_information_entries,
         "addressee_phrase": addressee_phrase,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker.domain.addressees import addressed_to_force
+from tracker.domain.clocks import Source
 from tracker.domain.statuses import Kind, needs_explanation
 
 
@@ -60,15 +61,54 @@ def missing_comments(response) -> list[Missing]:
     return missing
 
 
+# What each other source's response must give for every item, in the words of its duty.
+ANSWER_NAMES = {
+    # Police Reform Act 2002 Sch 3 para 28B(1): "what action the person has taken or proposes to take in
+    # response to the recommendation, or ... why the person has not taken, or does not propose to take, any action".
+    Source.IOPC: "what action has been or will be taken, or why none",
+    # Coroners and Justice Act 2009 Sch 5 para 7(2): "a written response to it"; the report's matters of concern.
+    Source.CORONER: "the response to the matter of concern",
+    # The Fire and Rescue National Framework 2018, chapter 7: an action plan on the recommendations.
+    Source.HMICFRS_FIRE: "the action planned",
+    Source.OTHER: "the response",
+}
+
+
+def source_of(response) -> Source:
+    """The source of the document a response answers (a response given without one is an s.55 response)."""
+    inspection = getattr(response, "inspection", None)
+    return Source(inspection.source) if inspection is not None else Source.HMICFRS
+
+
+def missing_answers(trackings, source: Source) -> list[Missing]:
+    """For a source other than HMICFRS's police inspections: every recommendation (and matter of
+    concern) the document makes of the force needs its answer, whoever the item names (the document
+    was sent to the force); areas for improvement are answered where the force writes one."""
+    missing = []
+    for tracking in trackings:
+        rec = tracking.recommendation
+        if Kind(rec.kind) is not Kind.AREA_FOR_IMPROVEMENT and _blank(tracking.pcc_explanation):
+            label = Kind(rec.kind).label.lower() + (f" {rec.ref}" if rec.ref else "")
+            missing.append(Missing(f"Write {ANSWER_NAMES[source]} for {label}", tracking_id=tracking.id, ref=rec.ref))
+    return missing
+
+
 def missing_items(response, trackings) -> list[Missing]:
-    """Everything missing before the response can be published: comments first, then explanations in report order."""
-    explain_afis = bool(response.force.explain_areas_for_improvement)
+    """Everything missing before the response can be published, by its source's duty: for an s.55
+    response, comments first, then explanations in report order; for another source, an answer to
+    every recommendation in report order."""
     ordered = sorted(trackings, key=lambda t: (t.recommendation.position, t.recommendation.id))
+    source = source_of(response)
+    if source is not Source.HMICFRS:
+        return missing_answers(ordered, source)
+    explain_afis = bool(response.force.explain_areas_for_improvement)
     return missing_comments(response) + missing_explanations(ordered, explain_afis)
 
 
 def copies_outstanding(response) -> list[str]:
-    """Who has not yet been recorded as sent the published comments (s.55(6))."""
+    """Who has not yet been recorded as sent the published comments (s.55(6)); none for other sources."""
+    if source_of(response) is not Source.HMICFRS:
+        return []
     outstanding = []
     if response.sent_to_hmicfrs_on is None:
         outstanding.append("HMICFRS")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from tracker.domain.deadlines import DeadlineKind, days_until
@@ -13,6 +14,34 @@ def govuk_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec")), start=1) for name in names}
+_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", re.ASCII)
+_WORDS = re.compile(_WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})", re.ASCII)
+
+
+def read_date(text: str | None) -> date | None:
+    """A date as people type it, day before month as in the UK: "1 April 2022" (the form pages print,
+    with or without the weekday, "Apr", "1st"), "1/4/2022", "01.04.2022", "1-4-2022" or "2022-04-01".
+    None when it is not one of those or not a real date; a year must have four digits, so that no
+    century is guessed."""
+    text = " ".join((text or "").split()).lower()
+    try:
+        if m := _ISO.fullmatch(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _NUMERIC.fullmatch(text):
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        if (m := _WORDS.fullmatch(text)) and m[2] in _MONTHS:
+            return date(int(m[3]), _MONTHS[m[2]], int(m[1]))
+    except ValueError:
+        return None
+    return None
 
 
 def govuk_date_short(value: date | None) -> str:

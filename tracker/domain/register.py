@@ -145,3 +145,51 @@ def status_choices() -> list[tuple[str, str]]:
     for value, label in TrackingStatus.choices() + ActionStatus.choices() + list(RESPONSE_STATUSES.items()):
         seen.setdefault(value, label)
     return list(seen.items())
+
+
+@dataclass(frozen=True)
+class RowDetails:
+    """What a board's export shows of a row beyond the dashboard's columns: the item's full text, its
+    lead officer and the PCC's explanation, its latest update, and the date it was first due."""
+
+    text: str
+    lead_officer: str | None = None
+    pcc_explanation: str | None = None
+    latest_update: str | None = None
+    latest_update_on: date | None = None
+    original_due: date | None = None
+
+
+def revised_due(row: Row, details: RowDetails | None) -> date | None:
+    """The date in force when it differs from the date first set (a revised date), else None."""
+    if details is None or row.due is None or details.original_due is None or row.due == details.original_due:
+        return None
+    return row.due
+
+
+def full_text(text: str, bullets: list[str] | None = None) -> str:
+    """A recommendation's words as one text: its sentence, then each point of its list on a line."""
+    return "\n".join([text.strip(), *(f"• {b.strip()}" for b in bullets or [] if b.strip())])
+
+
+STATUS_GROUPS = {"recommendation": "Recommendations", "action": "Actions", "statutory_response": "Statutory responses"}
+
+
+def status_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The status filter's choices, grouped by the kind of item they belong to; each value names its
+    kind ("action:complete"), since a recommendation and an action can both be "Complete"."""
+    statuses = {"recommendation": TrackingStatus.choices(), "action": ActionStatus.choices(),
+                "statutory_response": list(RESPONSE_STATUSES.items())}
+    return [(STATUS_GROUPS[kind], [(f"{kind}:{value}", label) for value, label in choices])
+            for kind, choices in statuses.items()]
+
+
+def read_status(value: str) -> tuple[str | None, str] | None:
+    """A status filter's value as (kind of item, status): "action:complete" is an action's; a plain
+    status ("complete", as older addresses and the API have it) is of any kind (None). None when it
+    is no status of that kind."""
+    kind, _, status = value.rpartition(":")
+    if kind:
+        known = {v for _group, choices in status_groups() for v, _label in choices}
+        return (kind, status) if value in known else None
+    return (None, status) if status in dict(status_choices()) else None

@@ -32,6 +32,12 @@ class Force(TimestampMixin, db.Model):
     commissioner_title: Mapped[str] = mapped_column(sa.String(200))  # "Cumbria Police and Crime Commissioner"
     # The PCC's (or mayor's) name, printed on published responses.
     pcc_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # The office's public face, set by its administrators: the public pages name the office, link to
+    # its own website and say how to reach it (for another format of a document, for example).
+    opcc_website: Mapped[str | None] = mapped_column(sa.String(500))
+    opcc_email: Mapped[str | None] = mapped_column(sa.String(320))
+    opcc_phone: Mapped[str | None] = mapped_column(sa.String(50))
+    opcc_address: Mapped[str | None] = mapped_column(sa.Text)
     # The statutory paragraph printed on responses; None means the standard wording.
     statutory_paragraph: Mapped[str | None] = mapped_column(sa.Text)
     # Whether this force explains areas for improvement as s.55(5B) requires for recommendations.

@@ -62,8 +62,7 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("recommendation_id", "force_id", name="uq_trackings_recommendation_id_force_id"),
         # Closed date included so "open on the as-of date" is judged in the index, without reading
-        # the (mostly closed) rows; the inspection too, for "published by the as-of date": see bench/
-        # and the issue-8 figures.
+        # the (mostly closed) rows; the inspection too, for "published by the as-of date" (see bench/).
         sa.Index("ix_trackings_force_id_due_on_closed_on_inspection_id", "force_id", "due_on", "closed_on",
                  "inspection_id"),
         # The closed date first: the counts read the open rows, and those closed after the as-of date,
@@ -128,6 +127,8 @@ class ProgressUpdate(TimestampMixin, db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     not_for_publication: Mapped[bool] = mapped_column(default=False)
+    # Chosen to show on the public page of the published response, as progress since publication.
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

@@ -9,15 +9,20 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from tracker.db import db
 from tracker.models import EvidenceFile, ProgressUpdate
 from tracker.services import DomainError, get_by_id
 
 MAX_BYTES = 10 * 1024 * 1024
+_WRITTEN = "evidence_written"  # the session's list of files written in its transaction
 
 
 @dataclass(frozen=True)
@@ -89,10 +94,54 @@ def store_file(update: ProgressUpdate, filename: str, data: bytes, evidence_dir:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
+        # Written before the commit, so that no saved row ever names a missing file; if the save is
+        # refused, discard_unrecorded takes it away again (and sweep_orphans, after a crash).
+        db.session.info.setdefault(_WRITTEN, []).append(path)
     record = EvidenceFile(update=update, filename=display_name(filename), stored_name=digest,
                           content_type=kind.content_type, size=len(data), sha256=digest)
     db.session.add(record)
     return record
+
+
+def _referenced(names: list[str]) -> set[str]:
+    """Which of these stored names a saved evidence row names."""
+    found: set[str] = set()
+    for start in range(0, len(names), 500):
+        found.update(db.session.scalars(sa.select(EvidenceFile.stored_name)
+                                        .where(EvidenceFile.stored_name.in_(names[start:start + 500]))))
+    return found
+
+
+def discard_unrecorded() -> list[Path]:
+    """After a save (kept or refused): remove the files it wrote that no saved row names; return them.
+
+    Called once the transaction is over, so a refused save leaves no file behind it.
+    """
+    written = db.session.info.pop(_WRITTEN, [])
+    kept = _referenced([path.name for path in written]) if written else set()
+    removed = [path for path in written if path.name not in kept]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def sweep_orphans(evidence_dir: str | Path, older_than: timedelta = timedelta(hours=1)) -> list[Path]:
+    """Remove the files no saved row names, and half-written ones, older than `older_than`; return them.
+
+    A worker killed between writing a file and committing its row leaves such a file. The age keeps
+    the sweep off the files of saves still in progress.
+    """
+    folder = Path(evidence_dir)
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    old = [path for path in folder.iterdir() if path.is_file() and path.stat().st_mtime < cutoff
+           and (re.fullmatch(r"[0-9a-f]{64}", path.name) or path.name.endswith(".tmp"))]
+    kept = _referenced([path.name for path in old])
+    removed = [path for path in old if path.name not in kept]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
 
 
 def get_evidence(evidence_id: int) -> EvidenceFile | None:

@@ -158,7 +158,7 @@ def ensure_force_records(inspection: Inspection) -> None:
     db.session.flush()
 
 
-# --- the pages' data access (issue 3) ------------------------------------------------------
+# --- the pages' data access -------------------------------------------------------------
 
 
 def list_inspections(force_ids: list[int], *, year: int | None = None, type: str | None = None,
@@ -254,7 +254,7 @@ def _check_url(url: str | None) -> str | None:
     return url
 
 
-def _scope_forces(inspection_type: InspectionType, all_in_scope: bool, forces: list[Force]) -> list[Force]:
+def _scope_forces(all_in_scope: bool, forces: list[Force]) -> list[Force]:
     """The forces in scope: every force, or those chosen (at least one)."""
     if all_in_scope:
         return all_forces()
@@ -304,13 +304,14 @@ def create_inspection(title: str, published_on: date, type: InspectionType, *, u
     """
     if not title.strip():
         raise DomainError("Enter the title of the report", field="title")
-    _check_scope_reach(by, _scope_forces(InspectionType(type), all_in_scope, forces or []))
+    chosen = _scope_forces(all_in_scope, forces or [])
+    _check_scope_reach(by, chosen)
     inspection = Inspection(slug=slug_for(title, published_on), title=title.strip(), published_on=published_on,
                             type=InspectionType(type), url=_check_url(url),
                             key_findings=(key_findings or "").strip() or None)
     set_source_fields(inspection, **source_fields)
     db.session.add(inspection)
-    set_scope(inspection, _scope_forces(InspectionType(type), all_in_scope, forces or []))
+    set_scope(inspection, chosen)
     ensure_force_records(inspection)
     return inspection
 
@@ -349,7 +350,7 @@ def update_inspection(inspection: Inspection, submitted_version: int | None, *, 
     check_version(inspection, submitted_version)
     if not title.strip():
         raise DomainError("Enter the title of the report", field="title")
-    chosen = _scope_forces(InspectionType(type), all_in_scope, forces)
+    chosen = _scope_forces(all_in_scope, forces)
     _check_scope_reach(by, chosen)
     moved = published_on != inspection.published_on
     inspection.title, inspection.published_on, inspection.type = title.strip(), published_on, InspectionType(type)

@@ -8,12 +8,13 @@ inspection published after it is left out, so past dates answer truthfully.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from sqlalchemy.sql.util import find_tables
 
 from tracker.db import db
 from tracker.domain.deadlines import DUE_SOON_DAYS
@@ -65,67 +66,87 @@ def resolve(f: ItemFilter) -> ItemFilter:
     return replace(f, check_published=publication_check_needed(latest, f.as_of))
 
 
+def _text(column):
+    """An enum column read as its string value, the same in every branch of the union."""
+    return sa.type_coerce(column, sa.String)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of item: the table whose rows are the items, and the joins that reach the tables its
+    other columns read, in order (a column of a later table needs the joins before it too)."""
+
+    type: str
+    table: type
+    joins: tuple[tuple[type, sa.ColumnElement[bool]], ...] = ()
+
+
+@dataclass(frozen=True)
+class Copied:
+    """A value read through a join in the union's rows, and from its copy on the item's own row in the
+    counts (which join nothing they can do without)."""
+
+    joined: sa.ColumnElement
+    on_row: sa.ColumnElement
+
+
+KINDS = (
+    Kind("recommendation", Tracking, ((Recommendation, Tracking.recommendation_id == Recommendation.id),)),
+    Kind("action", Action, ((Tracking, Action.tracking_id == Tracking.id),
+                            (Recommendation, Tracking.recommendation_id == Recommendation.id))),
+    Kind("statutory_response", StatutoryResponse, ((Force, StatutoryResponse.force_id == Force.id),)),
+)
+
+# Every column of the union but its type, declared once: its value in each kind of item, in the order
+# of KINDS (None: the kind has none, NULL in the union). The union reads the inspection through the
+# recommendation, so that one inspection's rows are found from its recommendations.
+COLUMNS: dict[str, tuple] = {
+    "id": (Tracking.id, Action.id, StatutoryResponse.id),
+    "tracking_id": (Tracking.id, Action.tracking_id, None),
+    "force_id": (Tracking.force_id, Action.force_id, StatutoryResponse.force_id),
+    "recommendation_id": (Recommendation.id, Recommendation.id, None),
+    "inspection_id": (Copied(Recommendation.inspection_id, Tracking.inspection_id),
+                      Copied(Recommendation.inspection_id, Action.inspection_id), StatutoryResponse.inspection_id),
+    "ref": (Recommendation.ref, Recommendation.ref, None),
+    "kind": (_text(Recommendation.kind), _text(Recommendation.kind), None),
+    "title": (Recommendation.text, sa.cast(Action.title, sa.Text), sa.cast(sa.literal("s.55 response"), sa.Text)),
+    "owner": (Tracking.lead_officer, Action.owner, Force.commissioner_title),
+    "status": (_text(Tracking.status), _text(Action.status),
+               sa.case((StatutoryResponse.published_on.is_(None), "not_published"), else_="published")),
+    "due_on": (Tracking.due_on, Action.due_on, StatutoryResponse.due_on),
+    "closed_on": (Tracking.closed_on, Action.completed_on, StatutoryResponse.published_on),
+    "rag_forecast": (_text(Tracking.rag_forecast), _text(Tracking.rag_forecast), None),
+}
+
+
+def _columns(kind_index: int, names, *, joined: bool = True) -> SimpleNamespace:
+    """Some columns of one kind of item, by the union's names (its type as a constant); `joined=False`
+    reads the copies on the item's own row (Copied)."""
+    values = {name: COLUMNS[name][kind_index] for name in names}
+    values = {name: (value.joined if joined else value.on_row) if isinstance(value, Copied) else value
+              for name, value in values.items()}
+    return SimpleNamespace(type=sa.literal_column(f"'{KINDS[kind_index].type}'"), **values)
+
+
+def _from(kind: Kind, columns: SimpleNamespace) -> sa.Select:
+    """A select from the kind's table, joined to the tables the columns read and to none other."""
+    read = {table for value in vars(columns).values() if value is not None
+            for table in find_tables(value.expression, check_columns=True)}
+    needed = [i for i, (model, _on) in enumerate(kind.joins) if model.__table__ in read]
+    q = sa.select().select_from(kind.table)
+    for model, on in kind.joins[:max(needed) + 1] if needed else ():
+        q = q.join(model, on)
+    return q
+
+
 def _union():
     """The three kinds of item as one selectable with the same columns."""
-    tracking = (
-        sa.select(
-            sa.literal_column("'recommendation'").label("type"),
-            Tracking.id.label("id"),
-            Tracking.id.label("tracking_id"),
-            Tracking.force_id.label("force_id"),
-            Recommendation.id.label("recommendation_id"),
-            Recommendation.inspection_id.label("inspection_id"),
-            Recommendation.ref.label("ref"),
-            sa.type_coerce(Recommendation.kind, sa.String).label("kind"),
-            Recommendation.text.label("title"),
-            Tracking.lead_officer.label("owner"),
-            sa.type_coerce(Tracking.status, sa.String).label("status"),
-            Tracking.due_on.label("due_on"),
-            Tracking.closed_on.label("closed_on"),
-            sa.type_coerce(Tracking.rag_forecast, sa.String).label("rag_forecast"),
-        )
-        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-    )
-    action = (
-        sa.select(
-            sa.literal_column("'action'").label("type"),
-            Action.id,
-            Action.tracking_id,
-            Action.force_id,
-            Recommendation.id,
-            Recommendation.inspection_id,
-            Recommendation.ref,
-            sa.type_coerce(Recommendation.kind, sa.String),
-            sa.cast(Action.title, sa.Text),
-            Action.owner,
-            sa.type_coerce(Action.status, sa.String),
-            Action.due_on,
-            Action.completed_on,
-            sa.type_coerce(Tracking.rag_forecast, sa.String),
-        )
-        .join(Tracking, Action.tracking_id == Tracking.id)
-        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-    )
-    response = (
-        sa.select(
-            sa.literal_column("'statutory_response'").label("type"),
-            StatutoryResponse.id,
-            sa.null(),
-            StatutoryResponse.force_id,
-            sa.null(),
-            StatutoryResponse.inspection_id,
-            sa.null(),
-            sa.null(),
-            sa.cast(sa.literal("s.55 response"), sa.Text),
-            Force.commissioner_title,
-            sa.case((StatutoryResponse.published_on.is_(None), "not_published"), else_="published"),
-            StatutoryResponse.due_on,
-            StatutoryResponse.published_on,
-            sa.null(),
-        )
-        .join(Force, StatutoryResponse.force_id == Force.id)
-    )
-    return sa.union_all(tracking, action, response).subquery("items")
+    branches = []
+    for index, kind in enumerate(KINDS):
+        c = _columns(index, COLUMNS)
+        branches.append(_from(kind, c).add_columns(
+            *(sa.null().label(name) if value is None else value.label(name) for name, value in vars(c).items())))
+    return sa.union_all(*branches).subquery("items")
 
 
 def in_scope(inspection_id, force_id):
@@ -269,34 +290,15 @@ def _counting_branches(f: ItemFilter) -> list:
 
     Each is (type, columns, select-from) where columns has the union's column names.
     """
-    needs_rec = _needs_recommendation(f)
-    branches = []
-    rec_cols = dict(recommendation_id=Recommendation.id,
-                    kind=sa.type_coerce(Recommendation.kind, sa.String)) if needs_rec else {}
-    tracking_from = sa.select().select_from(Tracking)
-    if needs_rec:
-        tracking_from = tracking_from.join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-    branches.append(("recommendation", SimpleNamespace(
-        type=sa.literal("recommendation"), id=Tracking.id, force_id=Tracking.force_id, owner=Tracking.lead_officer,
-        status=sa.type_coerce(Tracking.status, sa.String), due_on=Tracking.due_on, closed_on=Tracking.closed_on,
-        inspection_id=Tracking.inspection_id, **rec_cols), tracking_from))
-    action_from = sa.select().select_from(Action)
-    if needs_rec:
-        action_from = (action_from.join(Tracking, Action.tracking_id == Tracking.id)
-                       .join(Recommendation, Tracking.recommendation_id == Recommendation.id))
-    branches.append(("action", SimpleNamespace(
-        type=sa.literal("action"), id=Action.id, force_id=Action.force_id, owner=Action.owner,
-        status=sa.type_coerce(Action.status, sa.String), due_on=Action.due_on, closed_on=Action.completed_on,
-        inspection_id=Action.inspection_id, **rec_cols), action_from))
-    response_from = sa.select().select_from(StatutoryResponse)
+    names = ["id", "force_id", "inspection_id", "status", "due_on", "closed_on"]
     if f.owner:
-        response_from = response_from.join(Force, StatutoryResponse.force_id == Force.id)
-    branches.append(("statutory_response", SimpleNamespace(
-        type=sa.literal("statutory_response"), id=StatutoryResponse.id, force_id=StatutoryResponse.force_id,
-        owner=Force.commissioner_title,
-        status=sa.case((StatutoryResponse.published_on.is_(None), "not_published"), else_="published"),
-        due_on=StatutoryResponse.due_on, closed_on=StatutoryResponse.published_on,
-        inspection_id=StatutoryResponse.inspection_id, recommendation_id=None, kind=None), response_from))
+        names.append("owner")
+    if _needs_recommendation(f):
+        names += ["recommendation_id", "kind"]
+    branches = []
+    for index, kind in enumerate(KINDS):
+        c = _columns(index, names, joined=False)
+        branches.append((kind.type, c, _from(kind, c)))
     return branches
 
 
@@ -391,19 +393,21 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
         [r["tracking_id"] for r in records if r["type"] == "recommendation"],
         f.as_of,
     ) if with_last_update else {}
-    return [
-        Row(
-            type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
-            inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
-            inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
-            title=_short(r["title"]) if r["type"] != "statutory_response" else response_title(_value(r["source"]), r["inspection_title"]),
-            owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
-            rag_forecast=_value(r["rag_forecast"]),
-            last_update=updates.get((r["type"], r["id"] if r["type"] == "action" else r["tracking_id"])),
-            as_of=f.as_of, source=_value(r["source"]),
-        )
-        for r in records
-    ]
+    return [_row(r, f.as_of, updates.get((r["type"], r["id"] if r["type"] == "action" else r["tracking_id"])))
+            for r in records]
+
+
+def _row(r, as_of: date, last_update: date | None) -> Row:
+    """A Row from a row of _row_select."""
+    return Row(
+        type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
+        inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
+        inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
+        title=(_short(r["title"]) if r["type"] != "statutory_response"
+               else response_title(_value(r["source"]), r["inspection_title"])),
+        owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
+        rag_forecast=_value(r["rag_forecast"]), last_update=last_update, as_of=as_of, source=_value(r["source"]),
+    )
 
 
 def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: int) -> date | None:
@@ -468,7 +472,7 @@ def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
 @cache
 def _owners_statement() -> sa.Select:
     """The owners query, built once: only the forces (an expanding parameter) change, and building
-    and keying this recursive statement took longer than running it."""
+    and keying this recursive statement costs more than running it."""
     force_ids = sa.bindparam("force_ids", expanding=True)
     q = sa.union(
         _distinct_per_force(Tracking.__table__, "lead_officer", force_ids, "tracking_owners"),
@@ -511,12 +515,4 @@ def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
                u.c.status != TrackingStatus.FOR_INFORMATION.value)
         .order_by(u.c.closed_on, u.c.type, u.c.id)
     )
-    return [
-        Row(type=r["type"], id=r["id"], tracking_id=r["tracking_id"], force=r["force_slug"], force_name=r["force_name"],
-            inspection=r["inspection_slug"], inspection_title=r["inspection_title"],
-            inspection_type=_value(r["inspection_type"]), ref=r["ref"], kind=_value(r["kind"]),
-            title=_short(r["title"]) if r["type"] != "statutory_response" else response_title(_value(r["source"]), r["inspection_title"]),
-            owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
-            rag_forecast=_value(r["rag_forecast"]), last_update=None, as_of=as_of, source=_value(r["source"]))
-        for r in db.session.execute(q).mappings()
-    ]
+    return [_row(r, as_of, None) for r in db.session.execute(q).mappings()]

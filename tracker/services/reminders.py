@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -244,7 +244,7 @@ def send_all(messages: list[Outgoing], config: dict, report: RunReport, progress
 def run(today: date, config: dict, progress: Progress = quiet) -> RunReport:
     """Send every reminder and digest owed on `today` that has not been sent."""
     report = RunReport()
-    base_url = config.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+    base_url = config.get("TRACKER_BASE_URL") or "http://127.0.0.1:5000"
     weekday = int(config.get("TRACKER_DIGEST_WEEKDAY", 0))
     progress("Finding the reminders owed")
     messages = due_reminders(today, base_url, report)
@@ -256,8 +256,3 @@ def run(today: date, config: dict, progress: Progress = quiet) -> RunReport:
     with write_transactions():  # each record of a sent email takes the write lock as it begins
         send_all(messages, config, report, progress)
     return report
-
-
-def next_digest_day(today: date, weekday: int) -> date:
-    """The next day (today included) the weekly digest goes out."""
-    return today + timedelta(days=(weekday - today.weekday()) % 7)

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tracker._files import folder
 from tracker.db import db
 from tracker.domain.clocks import Respondent, Source
 from tracker.domain.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
@@ -40,7 +41,7 @@ from tracker.services import inspections as inspection_service
 from tracker.services import tracking as tracking_service
 from tracker.services import users as user_service
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "seed_data"
+SEED_DIR = folder("seed_data")
 
 
 class SeedError(Exception):

@@ -98,17 +98,19 @@ def set_action_status(action: Action, status: ActionStatus, on: date) -> None:
 
 
 def add_progress_update(action: Action, occurred_on: date, text: str, author: User | None = None,
-                        not_for_publication: bool = False) -> ProgressUpdate:
-    """Log a dated progress update on an action."""
+                        not_for_publication: bool = False, public: bool = False) -> ProgressUpdate:
+    """Log a dated progress update on an action (on the public page only when `public`)."""
     if not text.strip():
         raise DomainError("Enter what was done", field="text")
+    if public and (not_for_publication or action.not_for_publication):
+        raise DomainError("An update not for publication cannot be published on the public page", field="public")
     update = ProgressUpdate(action=action, occurred_on=occurred_on, text=text.strip(), author=author,
-                            not_for_publication=not_for_publication)
+                            not_for_publication=not_for_publication, public=public)
     db.session.add(update)
     return update
 
 
-# --- the pages' data access (issue 3) ------------------------------------------------------
+# --- the pages' data access -------------------------------------------------------------
 
 
 def get_tracking(tracking_id: int) -> Tracking | None:

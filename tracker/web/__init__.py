@@ -9,15 +9,16 @@ from __future__ import annotations
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+from tracker._files import folder
 from tracker.domain.addressees import addressee_phrase
 from tracker.domain.formatting import FILTERS
 from tracker.web import api, auth, caching, oidc
 from tracker.web.views import BLUEPRINTS, errors
 
 
-def init_app(app: Flask, project_root) -> None:
+def init_app(app: Flask) -> None:
     """Templates, the page cache, sign-in and security headers, the pages and the error pages."""
-    init_templates(app, project_root)
+    init_templates(app)
     caching.cache.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)
@@ -26,7 +27,7 @@ def init_app(app: Flask, project_root) -> None:
     errors.init_app(app)
 
 
-def init_templates(app: Flask, project_root) -> None:
+def init_templates(app: Flask) -> None:
     """Load pages from templates/, documents from reports/, and the GOV.UK macros; register the formatters.
 
     Jinja's StrictUndefined is not used: the GOV.UK macros read optional parameters that are
@@ -34,8 +35,8 @@ def init_templates(app: Flask, project_root) -> None:
     """
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(project_root / "templates")),
-            FileSystemLoader(str(project_root / "reports")),
+            FileSystemLoader(str(folder("templates"))),
+            FileSystemLoader(str(folder("reports"))),
             PrefixLoader(
                 {
                     "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),

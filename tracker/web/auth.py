@@ -125,6 +125,8 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # behind HTTPS (TRACKER_SECURE_COOKIES=1): HTTPS only, a year
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Signed-in pages are never stored by browsers or proxies. Read from the session cookie, not the
     # user record: after a commit that would load the record again just to say so.
     if not request.path.startswith("/static/") and session.get("_user_id"):

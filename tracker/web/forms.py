@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -209,6 +210,27 @@ class NotBlank:
             raise StopValidation(self.message)
 
 
+def form_for(form_cls, record, **fields):
+    """The form of an edit page: on a GET filled from the record (`Form(obj=record)`: each field from
+    the attribute of its name) and from `fields`, the values of fields the record holds otherwise; on a
+    POST from what was sent only, so that a field left out of the post never takes the record's value
+    (its version above all)."""
+    if request.method == "POST":
+        return form_cls()
+    form = form_cls(obj=record)
+    for name, value in fields.items():
+        form[name].process(None, value)
+    return form
+
+
+class BlankableRadioField(RadioField):
+    """Radios whose blank choice ("") stands for None: a record's None shows that choice checked."""
+
+    def process_data(self, value):
+        """Read None as the blank choice."""
+        super().process_data("" if value is None else value)
+
+
 def as_choices(pairs) -> list[SelectChoice]:
     """WTForms' choice objects from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
@@ -356,7 +378,7 @@ class TrackingForm(TrackerForm):
     lead_officer = StringField("Lead officer", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Lead officer must be 200 characters or fewer")])
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
-    rag_forecast = RadioField("Forecast RAG", widget=GovRadioInput(), default="",
+    rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
                               choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
                               validators=[Optional()])
     chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
@@ -414,6 +436,8 @@ class ProgressUpdateForm(TrackerForm):
                                description="For example, 8 12 2021")
     text = TextAreaField("What was done", widget=GovTextArea(), validators=[NotBlank("Enter what was done")])
     not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
+    public = BooleanField("Publish this update on the public page of the published response", widget=GovCheckboxInput(),
+                          description="Members of the public and the Police and Crime Panel see it as progress since publication")
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
                               description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
     submit = SubmitField("Save update", widget=GovSubmitInput())
@@ -464,6 +488,44 @@ class UserForm(TrackerForm):
         value = (field.data or "").strip()
         if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
             raise ValidationError("Enter an email address in the correct format, like name@example.com")
+
+
+class PublicDetailsForm(TrackerForm):
+    """The office's public face: its website address and how the public reach it (administrators)."""
+
+    opcc_website = StringField("Website address", widget=GovTextInput(),
+                               description="The office's own website, for example https://www.example-pcc.gov.uk",
+                               validators=[Optional(), Length(max=500, message="Website address must be 500 characters or fewer")])
+    opcc_email = StringField("Email address", widget=GovTextInput(),
+                             description="Where the public write, for example to ask for a document in another format",
+                             validators=[Optional(), Length(max=320, message="Email address must be 320 characters or fewer")])
+    opcc_phone = StringField("Telephone number", widget=GovTextInput(),
+                             validators=[Optional(), Length(max=50, message="Telephone number must be 50 characters or fewer")])
+    opcc_address = TextAreaField("Postal address", widget=GovTextArea(),
+                                 validators=[Optional(), Length(max=1_000, message="Postal address must be 1,000 characters or fewer")])
+    submit = SubmitField("Save details", widget=GovSubmitInput())
+
+    def validate_opcc_website(self, field):
+        """A web address of a site: https:// (or http://), a host name with a dot, no spaces."""
+        value = (field.data or "").strip()
+        scheme, _, rest = value.partition("://")
+        host = rest.split("/", 1)[0]
+        if value and (scheme.lower() not in ("https", "http") or " " in value or "." not in host
+                      or host.startswith(".") or host.endswith(".")):
+            raise ValidationError("Enter a website address in the correct format, like https://www.example.gov.uk")
+
+    def validate_opcc_email(self, field):
+        """A plausible email address."""
+        value = (field.data or "").strip()
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+            raise ValidationError("Enter an email address in the correct format, like name@example.com")
+
+    def validate_opcc_phone(self, field):
+        """Digits, spaces, brackets, hyphens and a leading plus: what a telephone number is written with."""
+        value = (field.data or "").strip()
+        if value and (not any(c.isdigit() for c in value)
+                      or any(not (c.isdigit() or c in " ()-+") for c in value) or "+" in value[1:]):
+            raise ValidationError("Enter a telephone number, like 01234 567 890 or +44 1234 567 890")
 
 
 class PasswordForm(TrackerForm):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from tracker.domain.statuses import Role
@@ -26,3 +26,9 @@ def require_shared_change(inspection) -> None:
     editor who belongs to every force it concerns, or a service administrator."""
     if not inspection_service.may_change_shared(current_user, inspection):
         abort(403)
+
+
+def site_url() -> str:
+    """The address links in files and feeds start with: TRACKER_BASE_URL when it is set, else the
+    address the user is on (behind a proxy, as TRACKER_PROXY_COUNT lets ProxyFix read it)."""
+    return (current_app.config.get("TRACKER_BASE_URL") or request.url_root).rstrip("/")

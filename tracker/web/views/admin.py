@@ -1,4 +1,5 @@
-"""Administration: the users, their roles and forces, and password resets (administrators only).
+"""Administration: the users, their roles and forces, password resets, and each office's public
+details (administrators only).
 
 A force administrator sees and manages only the users whose forces are all within their own, and
 gives only the forces they belong to; another user answers 404, as another force's record does.
@@ -6,17 +7,18 @@ gives only the forces they belong to; another user answers 404, as another force
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tracker.domain.statuses import Role
 from tracker.models import User, utcnow
 from tracker.services import inspections as inspection_service
+from tracker.services import public as public_service
 from tracker.services import save
 from tracker.services import sign_in as sign_in_service
 from tracker.services import users as service
 from tracker.web.auth import admin_required, keep_own_session
-from tracker.web.forms import PasswordForm, UnlockForm, UserForm, as_choices
+from tracker.web.forms import PasswordForm, PublicDetailsForm, UnlockForm, UserForm, as_choices, form_for
 from tracker.web.saving import saving
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -70,12 +72,8 @@ def new_user():
 def edit_user(user_id: int):
     """Change a user's name, role, forces and whether they can sign in."""
     user = _user(user_id)
-    if request.method == "GET":
-        form = UserForm(data={"email": user.email, "name": user.name, "role": user.role.value,
-                              "forces": [f.id for f in user.forces], "active": user.active})
-    else:
-        form = UserForm()
-        form.email.data = user.email
+    form = form_for(UserForm, user, forces=[f.id for f in user.forces])
+    form.email.data = user.email  # shown, never changed here
     del form.password
     _choices(form, user)
     if form.validate_on_submit():
@@ -117,3 +115,37 @@ def unlock(user_id: int):
         save()
         flash(f"Account unlocked: {user.email} can sign in again", "success")
     return redirect(url_for(".edit_user", user_id=user.id))
+
+
+# --- each office's public details -------------------------------------------------------------------
+
+
+def _held_force(force_slug: str):
+    """A force the administrator belongs to (every force, for a service administrator), or 404."""
+    force = inspection_service.get_force(force_slug)
+    if force is None or force.id not in service.held_force_ids(current_user):
+        abort(404)
+    return force
+
+
+@bp.get("/forces")
+@admin_required
+def forces():
+    """The forces whose public details this administrator sets."""
+    held = service.held_force_ids(current_user)
+    return render_template("admin/forces.html", forces=[f for f in inspection_service.all_forces() if f.id in held])
+
+
+@bp.route("/forces/<force_slug>/public-details", methods=["GET", "POST"])
+@admin_required
+def public_details(force_slug: str):
+    """Set the office's website address and contact details, shown on the force's public pages."""
+    force = _held_force(force_slug)
+    form = form_for(PublicDetailsForm, force)
+    if form.validate_on_submit():
+        with saving(form) as attempt:
+            public_service.set_public_details(force, **{name: form[name].data for name in public_service.PUBLIC_DETAILS})
+        if attempt.ok:
+            flash(f"Public details saved: {force.opcc_name}", "success")
+            return redirect(url_for(".forces"))
+    return render_template("admin/public_details.html", form=form, force=force)

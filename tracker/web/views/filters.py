@@ -9,13 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 
 from tracker.domain.clocks import Source
-from tracker.domain.formatting import govuk_date
+from tracker.domain.formatting import govuk_date, read_date
+from tracker.domain.register import read_status, status_groups
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, Theme
 from tracker.services import overdue
@@ -27,30 +27,14 @@ from tracker.web.forms import TrackerForm
 PER_PAGE_CHOICES = ("10", "25", "50", "100")
 
 
-def parse_as_of(text: str | None) -> date | None:
-    """Read an as-of date written 2022-04-01 or 1/4/2022; None if it is not a real date."""
-    text = (text or "").strip()
-    try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text):
-            return date(int(m[3]), int(m[2]), int(m[1]))
-    except ValueError:
-        return None
-    return None
-
-
 class FastGovSelect(GovSelect):
     """A GOV.UK select whose options are written here: the macro draws the label, hint, error and the
-    select itself, with no items (its loop over options cost about 20 ms for the 600 inspections, and
-    a millisecond or two over the dashboard's other selects, all drawn on every computed page)."""
+    select itself, with no items (its loop over options is slow with hundreds of inspections, and the
+    selects are drawn on every computed page)."""
 
     def __call__(self, field, **kwargs):
         """Render the select with no items through the macro, then put the options in."""
-        options = "".join(
-            f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>\n'
-            for value, label, selected, _render_kw in field.iter_choices()
-        )
+        options = self.options(field)
         choices, field.choices = field.choices, []
         try:
             html = str(super().__call__(field, **kwargs))
@@ -58,6 +42,28 @@ class FastGovSelect(GovSelect):
             field.choices = choices
         head, _, tail = html.rpartition("</select>")
         return Markup(head + options + "</select>" + tail)
+
+    @staticmethod
+    def _option(value, label, selected: bool) -> str:
+        return f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>\n'
+
+    def options(self, field) -> str:
+        """The select's options."""
+        return "".join(self._option(value, label, selected) for value, label, selected, _kw in field.iter_choices())
+
+
+class GroupedGovSelect(FastGovSelect):
+    """A fast GOV.UK select whose options after the first are in groups (field.groups: label, choices)."""
+
+    def options(self, field) -> str:
+        """The first option ("All statuses"), then each group's options in an <optgroup>."""
+        first_value, first_label = field.choices[0]
+        html = [self._option(first_value, first_label, field.data == first_value)]
+        for group, choices in field.groups:
+            html.append(f'<optgroup label="{escape(group)}">\n')
+            html += [self._option(value, label, field.data == value) for value, label in choices]
+            html.append("</optgroup>\n")
+        return "".join(html)
 
 
 class FilterForm(TrackerForm):
@@ -75,7 +81,7 @@ class FilterForm(TrackerForm):
     kind = SelectField("Kind", widget=FastGovSelect(), validate_choice=False)
     theme = SelectField("Theme", widget=FastGovSelect(), validate_choice=False)
     owner = SelectField("Owner", widget=FastGovSelect(), validate_choice=False)
-    status = SelectField("Status", widget=FastGovSelect(), validate_choice=False)
+    status = SelectField("Status", widget=GroupedGovSelect(), validate_choice=False)
     window = SelectField("Due", widget=FastGovSelect(), validate_choice=False, default="overdue")
     sort = SelectField("Sort by", widget=FastGovSelect(), validate_choice=False, default="days")
     order = SelectField("Order", widget=FastGovSelect(), validate_choice=False, default="desc")
@@ -106,11 +112,19 @@ class FilterForm(TrackerForm):
         ok = super().validate(extra_validators)
         for name, message in self.CHOICE_ERRORS.items():
             field = self[name]
-            if field.data not in {value for value, _ in field.choices}:
+            if name == "status" and field.data:
+                known = read_status(field.data) is not None
+            else:
+                known = field.data in {value for value, _ in field.choices}
+            if not known:
                 field.errors.append(message)
                 ok = False
-        if (self.as_of.data or "").strip() and parse_as_of(self.as_of.data) is None:
-            self.as_of.errors.append("Enter the as-of date as a real date, for example 2022-04-01")
+        status = read_status(self.status.data) if self.status.data else None
+        if status and status[0] and self.type.data and status[0] != self.type.data:
+            self.status.errors.append("Select a status of the item chosen, or all items")
+            ok = False
+        if (self.as_of.data or "").strip() and read_date(self.as_of.data) is None:
+            self.as_of.errors.append("Enter the as-of date as a real date, for example 1 April 2022")
             ok = False
         if not re.fullmatch(r"[1-9]\d{0,6}", (self.page.data or "1").strip()):
             self.page.errors.append("Enter a page number, like 2")
@@ -144,7 +158,10 @@ def build_form(args, *, window_default: str = "overdue") -> FilterForm:
     form.kind.choices = [("", "All kinds")] + Kind.choices()
     form.theme.choices = [("", "All themes")] + choices["themes"]
     form.owner.choices = [("", "All owners")] + choices["owners"]
-    form.status.choices = [("", "All statuses")] + overdue.status_choices()
+    form.status.groups = status_groups()
+    # Flat, for the words of a chosen filter: "Status: Complete (Actions)".
+    form.status.choices = [("", "All statuses")] + [(value, f"{label} ({group})")
+                                                    for group, choices in form.status.groups for value, label in choices]
     form.window.choices = list(overdue.WINDOWS.items())
     form.sort.choices = list(overdue.SORTS.items())
     form.order.choices = [("desc", "Descending"), ("asc", "Ascending")]
@@ -166,17 +183,18 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         force_ids = [oversight_service.id_of_slug(Force, form.force.data)]
     inspection_id = oversight_service.id_of_slug(Inspection, form.inspection.data) if form.inspection.data else None
     theme_id = oversight_service.id_of_slug(Theme, form.theme.data) if form.theme.data else None
-    as_of = parse_as_of(form.as_of.data) or today
+    as_of = read_date(form.as_of.data) or today
+    status_type, status = read_status(form.status.data) if form.status.data else (None, None)
     item_filter = overdue.ItemFilter(
         as_of=as_of,
         force_ids=tuple(force_ids),
         inspection_id=inspection_id,
         inspection_type=form.inspection_type.data or None,
-        item_type=form.type.data or None,
+        item_type=form.type.data or status_type,
         kind=form.kind.data or None,
         theme_id=theme_id,
         owner=form.owner.data or None,
-        status=form.status.data or None,
+        status=status,
         source=form.source.data or None,
         window=form.window.data,
         check_published=overdue.publication_check_needed(form.latest_publication, as_of),
@@ -205,13 +223,8 @@ def chosen_filters(form: FilterForm, *, window_default: str = "overdue") -> list
         if not value or (name == "window" and value == window_default):
             continue
         if name == "as_of":
-            words = f"As of {govuk_date(parse_as_of(value))}"
+            words = f"As of {govuk_date(read_date(value))}"
         else:
             words = f"{field.label.text}: {dict((str(v), label) for v, label in field.choices).get(str(value), value)}"
         tags.append((words, query_args(form, **{name: None, "page": None})))
     return tags
-
-
-def signed_in_user_id() -> int | None:
-    """The signed-in user's id (for records of who made a pack)."""
-    return current_user.id if current_user.is_authenticated else None

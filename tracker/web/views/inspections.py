@@ -25,6 +25,7 @@ from tracker.web.forms import (
     InspectionForm,
     RecommendationForm,
     as_choices,
+    form_for,
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change
@@ -111,19 +112,10 @@ def edit(slug: str):
     """Edit an inspection's facts and scope (refused if someone else saved it meanwhile)."""
     inspection = _load(slug)
     require_shared_change(inspection)
-    if request.method == "GET":
-        in_scope = [row.force_id for row in inspection.scope if row.in_scope]
-        everyone = len(in_scope) == len(service.all_forces())
-        form = EditInspectionForm(title=inspection.title, published_on=inspection.published_on, type=inspection.type.value,
-                              url=inspection.url, key_findings=inspection.key_findings,
-                              scope="all" if everyone else "chosen", forces=[] if everyone else in_scope,
-                              version=inspection.version, source=inspection.source.value,
-                              respondent=inspection.respondent.value if inspection.respondent else "",
-                              reference=inspection.reference, coroner_area=inspection.coroner_area,
-                              deceased_name=inspection.deceased_name, printed_due_on=inspection.printed_due_on,
-                              target_due_on=inspection.target_due_on)
-    else:
-        form = EditInspectionForm()
+    in_scope = [row.force_id for row in inspection.scope if row.in_scope]
+    everyone = len(in_scope) == len(service.all_forces())
+    form = form_for(EditInspectionForm, inspection, scope="all" if everyone else "chosen",
+                    forces=[] if everyone else in_scope, respondent=inspection.respondent or "")
     _scope_choices(form)
     if form.validate_on_submit():
         with saving(form, record=inspection) as attempt:
@@ -152,6 +144,13 @@ def _parent_of(form: RecommendationForm):
     """The chosen parent item, or None."""
     value = form.parent_id.data
     return service.get_recommendation(int(value)) if value and str(value).isdigit() else None
+
+
+def _recommendation_fields(form: RecommendationForm) -> dict:
+    """The item's fields from the form, as adding and updating an item take them."""
+    return {"ref": form.ref.data, "kind": form.kind.data, "text": form.text.data,
+            "addressed_to": form.addressed_to.data, "bullets": service.clean_bullets(form.bullets.data),
+            "parent": _parent_of(form), "deadline_text": form.deadline_text.data}
 
 
 def _save_recommendation_deadline(form: RecommendationForm, rec) -> None:
@@ -191,11 +190,7 @@ def new_recommendation(slug: str):
         return _render_recommendation_form(form, inspection, None)
     if form.validate_on_submit():
         with saving(form) as attempt:
-            rec = service.add_recommendation(
-                inspection, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
-                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
-                parent=_parent_of(form), deadline_text=form.deadline_text.data,
-            )
+            rec = service.add_recommendation(inspection, **_recommendation_fields(form))
             _save_recommendation_deadline(form, rec)
         if attempt.ok:
             flash(f"{rec.kind.label} {rec.ref} added. {_deadline_note(rec)}", "success")
@@ -210,22 +205,14 @@ def edit_recommendation(rec_id: int):
     rec = service.get_recommendation(rec_id) or abort(404)
     inspection = rec.inspection
     require_shared_change(inspection)
-    if request.method == "GET":
-        form = EditRecommendationForm(ref=rec.ref, kind=rec.kind.value, parent_id=str(rec.parent_id or ""),
-                                  addressed_to=rec.addressed_to, text=rec.text, bullets="\n".join(rec.bullets or []),
-                                  deadline_text=rec.deadline_text, version=rec.version)
-    else:
-        form = EditRecommendationForm()
+    form = form_for(EditRecommendationForm, rec, parent_id=str(rec.parent_id or ""),
+                    bullets="\n".join(rec.bullets or []))
     _recommendation_choices(form, inspection, rec)
     if request.method == "POST" and form.check.data:
         return _render_recommendation_form(form, inspection, rec)
     if form.validate_on_submit():
         with saving(form, record=rec) as attempt:
-            service.update_recommendation(
-                rec, form.version.data, ref=form.ref.data, kind=form.kind.data, text=form.text.data,
-                addressed_to=form.addressed_to.data, bullets=service.clean_bullets(form.bullets.data),
-                parent=_parent_of(form), deadline_text=form.deadline_text.data,
-            )
+            service.update_recommendation(rec, form.version.data, **_recommendation_fields(form))
             _save_recommendation_deadline(form, rec)
         if attempt.ok:
             flash(f"{rec.kind.label} {rec.ref} saved. {_deadline_note(rec)}", "success")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
 from markupsafe import Markup
@@ -14,13 +14,14 @@ from wtforms import BooleanField, SelectMultipleField, SubmitField
 from tracker.documents import exports
 from tracker.documents.pdf import asset_url, render_pdf
 from tracker.models import Force, Recommendation, utcnow
-from tracker.services import overdue, save
+from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
+from tracker.services import queue as review_queue
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.caching import remember
-from tracker.web.forms import TrackerForm
+from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
-from tracker.web.views._helpers import require_shared_change
+from tracker.web.views._helpers import require_shared_change, site_url
 from tracker.web.views.filters import build_form, chosen_filters, query_args, read_query
 
 bp = Blueprint("oversight", __name__)
@@ -36,15 +37,31 @@ def dashboard():
 
     The content below the layout is the same for every user of the same forces, for the same query
     and day: it is cached until the data changes (tracker.caching), and only the layout (name,
-    sign-out form, messages) is drawn for each request.
+    sign-out form, messages) is drawn for each request, with what waits for this user (the
+    reviewer's queue).
     """
     form = build_form(request.args)
     query = read_query(form, today())
+    queue = _queue_html()
     if query is None:
-        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today()), 400
+        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue), 400
     parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
     body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
-    return render_template("oversight/dashboard.html", body=Markup(body))
+    return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
+
+
+def _queue_html() -> Markup:
+    """What waits for this user, drawn once per user and state of the data (nothing for those who do
+    not sign off)."""
+    if not current_user.role.can_sign_off:
+        return Markup("")
+    force_ids = tuple(user_force_ids())
+
+    def draw() -> str:
+        queue = review_queue.reviewer_queue(current_user, force_ids)
+        return render_template("oversight/_queue.html", queue=queue) if queue.total else ""
+
+    return Markup(remember("reviewer-queue", (current_user.id, current_user.role.value, force_ids), draw))
 
 
 def _dashboard_content(form, query) -> str:
@@ -67,45 +84,32 @@ def _dashboard_content(form, query) -> str:
     )
 
 
-def _all_rows():
-    """Every row of the filtered view (all pages), or None with the error page's response."""
+def _download(extension: str, mimetype: str, write):
+    """The filtered view, every page of it, as a file: `write(rows, base_url, as_of, details)` gives its
+    bytes; a bad filter answers the dashboard with its errors (400). Named like overdue-items-2022-04-01.csv."""
     form = build_form(request.args)
     query = read_query(form, today())
     if query is None:
-        return None, (render_template("oversight/dashboard.html", form=form, query=None), 400)
+        return render_template("oversight/dashboard.html", form=form, query=None), 400
     rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=None)
-    return (query, rows), None
-
-
-def _filename(query, extension: str) -> str:
-    """A download's file name: overdue-2022-04-01.csv."""
-    return f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
+    body = write(rows, site_url(), query.filter.as_of, row_details.details(rows, query.filter.as_of))
+    filename = f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/export.csv")
 @login_required
 def export_csv():
     """The filtered view, every page of it, as CSV."""
-    result, error = _all_rows()
-    if error:
-        return error
-    query, rows = result
-    body = exports.rows_to_csv(rows, current_app.config["TRACKER_BASE_URL"])
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(query, "csv")}"'})
+    return _download("csv", "text/csv",
+                     lambda rows, base_url, _as_of, details: exports.rows_to_csv(rows, base_url, details))
 
 
 @bp.get("/export.xlsx")
 @login_required
 def export_xlsx():
     """The filtered view, every page of it, as an Excel workbook with real dates and numbers."""
-    result, error = _all_rows()
-    if error:
-        return error
-    query, rows = result
-    body = exports.rows_to_xlsx(rows, current_app.config["TRACKER_BASE_URL"], query.filter.as_of)
-    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(query, "xlsx")}"'})
+    return _download("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.rows_to_xlsx)
 
 
 # --- progress at a glance -------------------------------------------------------------------------
@@ -140,7 +144,7 @@ def calendar(token: str):
     force_ids = tuple(f.id for f in user.forces)
     rows = overdue.list_items(overdue.ItemFilter(as_of=today(), force_ids=force_ids, window="open"),
                               sort="due", descending=False, page=None) if force_ids else []
-    body = exports.rows_to_ics(rows, current_app.config["TRACKER_BASE_URL"], f"tracker deadlines – {user.name}", utcnow())
+    body = exports.rows_to_ics(rows, site_url(), f"tracker deadlines – {user.name}", utcnow())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="tracker-deadlines.ics"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -173,7 +177,7 @@ def calendar_settings():
         return redirect(url_for("oversight.calendar_settings"))
     feed_url = None
     if current_user.calendar_token:
-        feed_url = current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for("oversight.calendar", token=current_user.calendar_token)
+        feed_url = site_url() + url_for("oversight.calendar", token=current_user.calendar_token)
     return render_template("oversight/calendar_settings.html", form=form, feed_url=feed_url)
 
 
@@ -194,7 +198,7 @@ class NotificationForm(TrackerForm):
 def notification_settings():
     """See and change which reminder emails the user gets."""
     pref = service.preferences(current_user.id)
-    form = NotificationForm(data={"due_reminders": pref.due_reminders, "weekly_digest": pref.weekly_digest})
+    form = form_for(NotificationForm, pref)
     if form.validate_on_submit():
         service.set_preferences(current_user.id, due_reminders=form.due_reminders.data, weekly_digest=form.weekly_digest.data)
         save()
@@ -226,7 +230,7 @@ def recommendation_themes(recommendation_id: int):
     Themes are shared by every force the inspection concerns, like the recommendation's text."""
     rec = _recommendation_for_user(recommendation_id)
     require_shared_change(rec.inspection)
-    form = ThemesForm(data={"themes": [t.slug for t in rec.themes]} if request.method == "GET" else None)
+    form = form_for(ThemesForm, rec, themes=[t.slug for t in rec.themes])
     form.themes.choices = [(t.slug, t.name) for t in service.all_themes()]
     if form.validate_on_submit():
         with saving(form) as attempt:
@@ -251,8 +255,21 @@ def _pack_force(form, query) -> Force | None:
 @bp.get("/meeting-pack")
 @login_required
 def meeting_pack():
-    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (?format=html for the page)."""
+    """The meeting pack's form, filled in from the address (the dashboard's link carries its filters).
+
+    Nothing is made or recorded here: a pack is recorded (to compare the next one with) only when
+    the form is posted, so no other site's page can make one by linking to this address.
+    """
     form = build_form(request.args, window_default="open")
+    status = 200 if read_query(form, today()) is not None else 400
+    return render_template("oversight/meeting_pack_form.html", form=form), status
+
+
+@bp.post("/meeting-pack")
+@login_required
+def make_meeting_pack():
+    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (format=html for the page)."""
+    form = build_form(request.form, window_default="open")
     query = read_query(form, today())
     force = _pack_force(form, query) if query else None
     if query is None or force is None:
@@ -264,7 +281,7 @@ def meeting_pack():
     title = f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}"
     filename = f"meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"
     save()
-    if request.args.get("format") == "html":
+    if request.form.get("format") == "html":
         return html
     body = render_pdf(html, title=title, stylesheet="print/meeting_pack.css")
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})

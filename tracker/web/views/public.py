@@ -1,4 +1,6 @@
-"""The public pages (no sign-in): each force's published responses, their PDFs and an Atom feed.
+"""The public pages (no sign-in): an index of forces, each force's published responses, their PDFs,
+an Atom feed and a calendar of the responses still due; the accessibility statement, privacy notice
+and contact page. The header names the office and links to its own website, never to the staff side.
 
 Only published versions are reachable here: a response with no published version answers 404,
 and the HTML shown is the copy stored when the version was published, not the current draft.
@@ -8,21 +10,45 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
+from tracker.documents import exports
+from tracker.documents.exports import CalendarEvent
 from tracker.documents.response import response_title
+from tracker.domain.clocks import Source
 from tracker.domain.text import printable
+from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
+from tracker.services import public as public_service
 from tracker.services import responses as response_service
+from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_EPOCH = "2000-01-01T00:00:00Z"
+# When the accessibility statement was prepared and these pages last tested: change it on review.
+STATEMENT_PREPARED = date(2026, 11, 28)
+
+
+def today() -> date:
+    """Today's date (one place, so tests can fix the clock)."""
+    return date.today()
+
+
+def _public_url(endpoint: str, **values) -> str:
+    """The full address of a public page, for people to copy into an app."""
+    return current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"public_url": _public_url}
 
 
 def _force_or_404(force_slug: str):
@@ -46,15 +72,75 @@ def _published_dir() -> Path:
     return Path(current_app.config["TRACKER_PUBLISHED_DIR"])
 
 
+@bp.get("/")
+def index():
+    """Every force with published responses, with its office and how many it has published."""
+    return render_template("public/index.html", forces=public_service.forces_with_published_responses())
+
+
+def _optional_force(force_slug: str | None):
+    """The force named (404 when there is none of that name), or None for the pages of every force."""
+    return None if force_slug is None else _force_or_404(force_slug)
+
+
+@bp.get("/accessibility", defaults={"force_slug": None})
+@bp.get("/<force_slug>/accessibility")
+def accessibility(force_slug: str | None):
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require."""
+    return render_template("public/accessibility.html", force=_optional_force(force_slug),
+                           statement_prepared=STATEMENT_PREPARED)
+
+
+@bp.get("/privacy", defaults={"force_slug": None})
+@bp.get("/<force_slug>/privacy")
+def privacy(force_slug: str | None):
+    """What these pages record about the people who read them (nothing about who they are)."""
+    return render_template("public/privacy.html", force=_optional_force(force_slug))
+
+
+@bp.get("/contact", defaults={"force_slug": None})
+@bp.get("/<force_slug>/contact")
+def contact(force_slug: str | None):
+    """How to reach the office (or, without a force, every office with published responses)."""
+    force = _optional_force(force_slug)
+    offices = [force] if force else [f for f, _ in public_service.forces_with_published_responses()]
+    return render_template("public/contact.html", force=force, offices=offices)
+
+
+@bp.get("/<force_slug>/deadlines.ics")
+def deadlines(force_slug: str):
+    """The dates the force's responses not yet published are due, as an iCalendar feed."""
+    force = _force_or_404(force_slug)
+    events = [
+        CalendarEvent(uid=f"response-{r.id}@tracker", day=r.due_on,
+                      summary=f"Response due: {r.inspection.title}",
+                      description=f"The date by which {force.commissioner_title} must publish the response to "
+                                  f"'{r.inspection.title}'.",
+                      url=_public_url("public.force_page", force_slug=force.slug))
+        for r in public_service.upcoming_deadlines(force, today())
+    ]
+    body = exports.events_to_ics(events, f"{force.opcc_name}: responses due", utcnow())
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{force.slug}-responses-due.ics"'
+    return response
+
+
 @bp.get("/<force_slug>")
 def force_page(force_slug: str):
     """'HMICFRS reports and responses': the force's published responses by year, with PDFs and report links."""
     force = _force_or_404(force_slug)
     responses = response_service.published_responses(force)
+    sources = sorted({Source(r.inspection.source) for r in responses}, key=list(Source).index)
+    chosen = request.args.get("source") or None
+    if chosen is not None:  # ?source=iopc: one source's responses; a source not published here names nothing
+        if chosen not in {s.value for s in sources}:
+            abort(404)
+        responses = [r for r in responses if r.inspection.source == chosen]
     ordered = sorted(responses, key=lambda r: (r.versions[-1].published_at, r.id), reverse=True)
     by_year = [(year, list(items)) for year, items in
                itertools.groupby(ordered, key=lambda r: r.versions[-1].published_at.year)]
-    return render_template("public/force.html", force=force, by_year=by_year)
+    return render_template("public/force.html", force=force, by_year=by_year, sources=sources, chosen=chosen,
+                           upcoming=public_service.upcoming_deadlines(force, today()))
 
 
 @bp.get("/<force_slug>/<inspection_slug>")
@@ -67,7 +153,20 @@ def response_page(force_slug: str, inspection_slug: str):
         abort(404)
     return render_template("public/response.html", response=response, latest=latest,
                            document_title=response_title(response),
-                           body=Markup(body))  # our own rendering, escaped when it was published
+                           body=Markup(body),  # our own rendering, escaped when it was published
+                           progress=public_service.progress_since_publication(response), as_of=today())
+
+
+@bp.get("/<force_slug>/<inspection_slug>/progress.csv")
+def progress_csv(force_slug: str, inspection_slug: str):
+    """Progress since publication, as on the response's public page, as a CSV file."""
+    response = _published_or_404(force_slug, inspection_slug)
+    as_of = today()
+    body = exports.progress_to_csv(public_service.progress_since_publication(response), as_of)
+    answer = current_app.response_class(body, mimetype="text/csv")
+    answer.headers["Content-Disposition"] = (
+        f'attachment; filename="{force_slug}-{inspection_slug}-progress-{as_of.isoformat()}.csv"')
+    return answer
 
 
 @bp.get("/<force_slug>/<inspection_slug>/v<int:number>.pdf")
@@ -80,7 +179,7 @@ def version_pdf(force_slug: str, inspection_slug: str, number: int):
 def feed(force_slug: str):
     """An Atom feed of the force's published responses, one entry per published version."""
     force = _force_or_404(force_slug)
-    base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
+    base = site_url()
     # Kept in a name: the versions find their responses (and inspections) in the session while they live.
     responses = response_service.published_responses(force)
     versions = sorted(

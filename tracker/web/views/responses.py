@@ -26,7 +26,7 @@ from tracker.services import get_by_id, save
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
-from tracker.web.forms import VersionField
+from tracker.web.forms import VersionField, form_for
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
     ApproveForm,
@@ -134,11 +134,9 @@ def comments(force_slug: str, inspection_slug: str):
 
 
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
-    """One edit form of a response: load (or 404), validate, update against the version, save, back to the tasks."""
+    """One edit form of a response: load (or 404, then 403), validate, update against the version, save, back to the tasks."""
     response = _load(force_slug, inspection_slug, editors=True)
-    form = form_cls(obj=response if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = response.version
+    form = form_for(form_cls, response)
     if form.validate_on_submit():
         with saving(form, record=response) as attempt:
             update(response, form.version.data, current_user, **{name: form[name].data for name in fields})
@@ -430,9 +428,7 @@ def copies(force_slug: str, inspection_slug: str):
     if response.published_on is None:
         flash("Publish the response before recording the copies sent", "error")
         return redirect(_page_url(response))
-    form = CopiesForm(obj=response if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = response.version
+    form = form_for(CopiesForm, response)
     if form.validate_on_submit():
         with saving(form, record=response) as attempt:
             response_service.record_copies_sent(response, form.version.data, current_user,
@@ -453,10 +449,8 @@ def statutory_paragraph(force_slug: str):
     require_force(force.id)
     if not can_edit():
         abort(403)
-    form = StatutoryParagraphForm()
-    if request.method == "GET":
-        form.statutory_paragraph.data = force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH
-        form.pcc_name.data = force.pcc_name
+    form = form_for(StatutoryParagraphForm, force,
+                    statutory_paragraph=force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH)
     if form.validate_on_submit():
         response_service.set_statutory_paragraph(force, form.statutory_paragraph.data, form.pcc_name.data)
         save()

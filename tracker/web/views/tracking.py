@@ -27,6 +27,7 @@ from tracker.web.forms import (
     SignOffForm,
     TrackingForm,
     UndoSignOffForm,
+    form_for,
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import is_reviewer, require_editor
@@ -78,15 +79,7 @@ def edit(tracking_id: int):
         abort(403)
     reviewer_only = not can_edit()
     conflict = False
-    form_cls = ChiefCommentForm if reviewer_only else TrackingForm
-    if request.method == "GET":
-        data = {name: getattr(tracking, name) for name in form_cls().data if hasattr(tracking, name)}
-        for name in ("status", "rag_forecast", "hmicfrs_view"):
-            if name in data:
-                data[name] = data[name].value if data[name] is not None else ""
-        form = form_cls(data=data)
-    else:
-        form = form_cls()
+    form = form_for(ChiefCommentForm if reviewer_only else TrackingForm, tracking)
     for_information = tracking.status is TrackingStatus.FOR_INFORMATION
     if for_information and not reviewer_only:
         del form.status, form.no_action_reason  # follows from the addressee: not set here
@@ -148,13 +141,7 @@ def edit_action(action_id: int):
     """Edit an action (refused if someone else saved it meanwhile)."""
     action = _action(action_id)
     require_editor()
-    if request.method == "GET":
-        form = EditActionForm(data={"title": action.title, "owner": action.owner, "due_on": action.due_on,
-                                "status": action.status.value, "completed_on": action.completed_on,
-                                "evidence": action.evidence, "not_for_publication": action.not_for_publication,
-                                "version": action.version})
-    else:
-        form = EditActionForm()
+    form = form_for(EditActionForm, action)
     if form.validate_on_submit():
         with saving(form, record=action) as attempt:
             service.update_action(action, form.version.data, date.today(), status=form.status.data,
@@ -215,11 +202,13 @@ def new_update(action_id: int):
     if form.validate_on_submit():
         with saving(form) as attempt:
             update = service.add_progress_update(action, form.occurred_on.data, form.text.data, current_user,
-                                                 not_for_publication=bool(form.not_for_publication.data))
+                                                 not_for_publication=bool(form.not_for_publication.data),
+                                                 public=bool(form.public.data))
             for upload in form.files.data or []:
                 if upload and upload.filename:
                     evidence_service.store_file(update, upload.filename, upload.read(),
                                                 current_app.config["TRACKER_EVIDENCE_DIR"])
+        evidence_service.discard_unrecorded()  # a refused save leaves none of its files behind
         if attempt.ok:
             flash("Progress update added", "success")
             return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
@@ -237,7 +226,8 @@ def evidence(evidence_id: int):
     path = evidence_service.path_of(record, current_app.config["TRACKER_EVIDENCE_DIR"])
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=record.content_type, as_attachment=True,
+    # The type without its parameters: the charset of a text file is added once, by send_file.
+    response = send_file(path, mimetype=record.content_type.split(";")[0].strip(), as_attachment=True,
                          download_name=evidence_service.display_name(record.filename), max_age=0)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

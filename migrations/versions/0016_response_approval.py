@@ -2,7 +2,7 @@
 back-filled publication dates, sign-off notes, and items addressed to other bodies tracked for information
 
 Revision ID: response_approval
-Revises: sources_and_clocks
+Revises: public_progress_updates
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from tracker.domain.addressees import for_information
 
 revision = "response_approval"
-down_revision = "sources_and_clocks"
+down_revision = "public_progress_updates"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,106 @@
+"""The reviewer's queue on the home page: actions to sign off, responses to approve, implemented
+recommendations to verify, in the user's forces only, each counted and linked."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
+from tracker.db import db
+from tracker.domain.statuses import ActionStatus, Role
+from tracker.models import Action, StatutoryResponse, utcnow
+from tracker.services import queue as queue_service
+
+
+def _count(html: str, part: str) -> int:
+    m = re.search(rf'data-count="queue-{part}">(\d+)', html)
+    return int(m.group(1)) if m else 0
+
+
+@pytest.fixture
+def waiting(app):
+    """In Cumbria: an action complete and not signed off, a drafted response not approved, and a
+    recommendation implemented and not verified; and the same in Lancashire."""
+    made = {}
+    for slug in ("cumbria", "lancashire"):
+        tracking = get_tracking(slug, "4")
+        action = Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id,
+                        title=f"Publish the new policy ({slug})", status=ActionStatus.COMPLETE,
+                        completed_on=date(2022, 3, 1))
+        db.session.add(action)
+        tracking.implemented_on, tracking.verified_on = date(2022, 3, 2), None
+        response = db.session.scalar(sa.select(StatutoryResponse).where(
+            StatutoryResponse.force_id == get_force(slug).id,
+            StatutoryResponse.inspection_id == get_inspection("vawg-2021").id))
+        response.drafted_on, response.approved_on, response.published_on = date(2021, 10, 1), None, None
+        made[slug] = (tracking, action, response)
+    db.session.commit()
+    return made
+
+
+def test_a_reviewer_sees_what_waits_in_their_forces_with_links(app, waiting):
+    tracking, action, response = waiting["cumbria"]
+    user = make_user(Role.REVIEWER, ("cumbria",))
+    queue = queue_service.reviewer_queue(user, [get_force("cumbria").id])
+    html = sign_in(app.test_client(), user).get("/").get_data(as_text=True)
+    assert "Waiting for you" in html
+    assert _count(html, "sign-offs") == queue.sign_offs.count >= 1
+    assert _count(html, "approvals") == queue.approvals.count >= 1
+    assert _count(html, "verifications") == queue.verifications.count >= 1
+    assert f'href="/tracking/{tracking.id}#action-{action.id}"' in html and action.title in html
+    assert 'href="/responses/cumbria/vawg-2021"' in html
+    assert f'href="/tracking/{tracking.id}"' in html
+    assert "lancashire" not in html.split('id="queue"', 1)[1].split("</div>\n</div>", 1)[0].lower()
+
+
+def test_what_is_done_leaves_the_queue(app, waiting):
+    tracking, action, response = waiting["cumbria"]
+    user = make_user(Role.REVIEWER, ("cumbria",))
+    force_ids = [get_force("cumbria").id]
+    before = queue_service.reviewer_queue(user, force_ids)
+    action.signed_off_at = utcnow()
+    response.approved_on = date(2021, 10, 2)
+    tracking.verified_on = date(2022, 3, 3)
+    db.session.commit()
+    after = queue_service.reviewer_queue(user, force_ids)
+    assert after.sign_offs.count == before.sign_offs.count - 1
+    assert after.approvals.count == before.approvals.count - 1
+    assert after.verifications.count == before.verifications.count - 1
+
+
+def test_nobody_is_asked_to_approve_what_they_drafted(app, waiting):
+    _tracking, _action, response = waiting["cumbria"]
+    user = make_user(Role.REVIEWER, ("cumbria",))
+    force_ids = [get_force("cumbria").id]
+    before = queue_service.reviewer_queue(user, force_ids).approvals.count
+    response.drafted_by_id = user.id
+    db.session.commit()
+    assert queue_service.reviewer_queue(user, force_ids).approvals.count == before - 1
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.VIEWER])
+def test_who_does_not_sign_off_has_no_queue(app, waiting, role):
+    html = sign_in(app.test_client(), make_user(role, ("cumbria",))).get("/").get_data(as_text=True)
+    assert "Waiting for you" not in html
+
+
+def test_the_queue_is_drawn_for_each_user_above_the_cached_dashboard(app, waiting):
+    reviewer = sign_in(app.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+    viewer = sign_in(app.test_client(), make_user(Role.VIEWER, ("cumbria",)))
+    assert "Waiting for you" in reviewer.get("/?as_of=2022-04-01").get_data(as_text=True)
+    assert "Waiting for you" not in viewer.get("/?as_of=2022-04-01").get_data(as_text=True)  # the same cached body
+    html = reviewer.get("/?as_of=banana").get_data(as_text=True)  # the form's errors: the queue still shows
+    assert "Waiting for you" in html
+
+
+def test_the_queue_on_the_page_follows_the_data(app, waiting):
+    _tracking, action, _response = waiting["cumbria"]
+    reviewer = sign_in(app.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+    before = _count(reviewer.get("/").get_data(as_text=True), "sign-offs")
+    action.signed_off_at = utcnow()
+    db.session.commit()
+    assert _count(reviewer.get("/").get_data(as_text=True), "sign-offs") == before - 1

@@ -1,0 +1,102 @@
+"""What waits for a reviewer: actions to sign off, responses to approve, implemented items to verify.
+
+Read on the home page of users who sign off (chief officers and administrators); each part is
+counted in full and its first items listed, oldest first. Items of a force taken out of an
+inspection's scope wait for nobody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from tracker.db import db
+from tracker.domain.statuses import ActionStatus
+from tracker.models import Action, Force, Inspection, Recommendation, StatutoryResponse, Tracking, User
+from tracker.services.overdue import in_scope
+
+SHOWN = 10  # items listed per part; the count says how many there are
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One item waiting: what it is, whose, since when, and what its page is found by."""
+
+    title: str
+    force_name: str
+    since: date | None
+    tracking_id: int | None = None
+    action_id: int | None = None
+    force_slug: str | None = None
+    inspection_slug: str | None = None
+
+
+@dataclass
+class Part:
+    """One kind of thing waiting: how many, and the first of them."""
+
+    count: int = 0
+    items: list[Waiting] = field(default_factory=list)
+
+
+@dataclass
+class Queue:
+    """What waits for one reviewer."""
+
+    sign_offs: Part
+    approvals: Part
+    verifications: Part
+
+    @property
+    def total(self) -> int:
+        return self.sign_offs.count + self.approvals.count + self.verifications.count
+
+
+def _part(statement: sa.Select, make) -> Part:
+    """Count a statement's rows, and list the first SHOWN of them (it is ordered)."""
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    return Part(count=count or 0, items=[make(r) for r in db.session.execute(statement.limit(SHOWN))] if count else [])
+
+
+def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
+    """What waits for the user in their forces (an empty queue for a user who does not sign off)."""
+    if not user.role.can_sign_off or not force_ids:
+        return Queue(Part(), Part(), Part())
+    force_ids = list(force_ids)
+    sign_offs = (
+        sa.select(Action.id, Action.tracking_id, Action.title, Action.completed_on, Force.name)
+        .join(Force, Action.force_id == Force.id)
+        .where(Action.force_id.in_(force_ids), Action.status == ActionStatus.COMPLETE, Action.signed_off_at.is_(None),
+               in_scope(Action.inspection_id, Action.force_id))
+        .order_by(Action.completed_on.asc().nulls_last(), Action.id)
+    )
+    approvals = (
+        sa.select(Inspection.title, Force.name, StatutoryResponse.drafted_on, Force.slug, Inspection.slug)
+        .join(Force, StatutoryResponse.force_id == Force.id)
+        .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
+        .where(StatutoryResponse.force_id.in_(force_ids), StatutoryResponse.drafted_on.is_not(None),
+               StatutoryResponse.approved_on.is_(None), StatutoryResponse.published_on.is_(None),
+               # Nobody approves what they drafted (responses.approve).
+               sa.or_(StatutoryResponse.drafted_by_id.is_(None), StatutoryResponse.drafted_by_id != user.id),
+               in_scope(StatutoryResponse.inspection_id, StatutoryResponse.force_id))
+        .order_by(StatutoryResponse.drafted_on, StatutoryResponse.id)
+    )
+    verifications = (
+        sa.select(Tracking.id, Recommendation.ref, Recommendation.text, Tracking.implemented_on, Force.name)
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+        .join(Force, Tracking.force_id == Force.id)
+        .where(Tracking.force_id.in_(force_ids), Tracking.implemented_on.is_not(None), Tracking.verified_on.is_(None),
+               in_scope(Tracking.inspection_id, Tracking.force_id))
+        .order_by(Tracking.implemented_on, Tracking.id)
+    )
+    return Queue(
+        sign_offs=_part(sign_offs, lambda r: Waiting(
+            title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id)),
+        approvals=_part(approvals, lambda r: Waiting(
+            title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4])),
+        verifications=_part(verifications, lambda r: Waiting(
+            title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
+            since=r.implemented_on, tracking_id=r.id)),
+    )
