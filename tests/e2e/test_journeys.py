@@ -187,11 +187,11 @@ def test_a_published_response_with_progress_is_accessible_and_reflows(live_serve
         update = tracking_service.add_progress_update(tracking.actions[0], date(2022, 3, 1),
                                                       "Every call handler has been trained.", public=True)
         editor = db.session.scalar(sa.select(User).where(User.email == "editor@tracker.example"))
-        reviewer = db.session.scalar(sa.select(User).where(User.email == "reviewer@tracker.example"))
+        approver = db.session.scalar(sa.select(User).where(User.email == "approver@tracker.example"))
         for item in response_service.response_trackings(response):
             item.pcc_explanation = item.pcc_explanation or f"Explanation of {item.recommendation.ref}"
-        response_service.update_milestones(response, response.version, editor, drafted_on=date(2021, 11, 1))
-        response_service.approve(response, reviewer, date(2021, 11, 2))
+        response_service.mark_ready(response, editor, date(2021, 11, 1))
+        response_service.approve(response, approver, date(2021, 11, 2))
         version = response_service.publish(response, editor, Path(app.config["TRACKER_PUBLISHED_DIR"]))
         db.session.commit()
         try:

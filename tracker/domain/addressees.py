@@ -14,7 +14,8 @@ import re
 # Words in an addressee that make a recommendation the force's or the PCC's to answer.
 _FORCE_WORDS = re.compile(
     r"\b(forces?|constabular(y|ies)|chief constables?|chief officers?|police and crime commissioners?|"
-    r"pccs?|police, fire and crime commissioners?|pfccs?|local policing bod(y|ies)|mayors?|commissioners?)\b",
+    r"pccs?|police, fire and crime commissioners?|pfccs?|local policing bod(y|ies)|mayors?|commissioners?|"
+    r"fire and rescue (services?|authorit(y|ies))|chief fire officers?|fire authorit(y|ies))\b",
     re.IGNORECASE,
 )
 
