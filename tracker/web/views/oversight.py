@@ -13,7 +13,9 @@ from wtforms import BooleanField, SelectMultipleField, SubmitField
 
 from tracker.documents import exports
 from tracker.documents.pdf import asset_url, render_pdf
+from tracker.domain.ageing import AGE_BANDS
 from tracker.models import Force, Recommendation, utcnow
+from tracker.services import ageing as ageing_service
 from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
@@ -129,6 +131,7 @@ def progress():
         by_inspection=service.progress(query.force_ids, as_of, "inspection"),
         by_force=service.progress(query.force_ids, as_of, "force"),
         shares=service.PROGRESS_SHARES,
+        ageing=ageing_service.open_recommendations_ageing(query.force_ids, as_of), age_bands=AGE_BANDS,
     )
 
 
