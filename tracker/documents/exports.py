@@ -162,7 +162,7 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date,
 
 
 PROGRESS_COLUMNS = ["Reference", "Kind", "Recommendation", "Status", "Completed on", "Latest public update",
-                    "Date of the update", "As of"]
+                    "Date of the update", "As of", "Latest public update in Welsh"]
 
 
 def progress_to_csv(rows: list, as_of: date) -> str:
@@ -173,7 +173,7 @@ def progress_to_csv(rows: list, as_of: date) -> str:
     writer.writerow(PROGRESS_COLUMNS)
     for row in rows:
         writer.writerow([_safe_cell(v) for v in (row.ref, row.kind, row.text, row.status, row.completed_on,
-                                                 row.update_text, row.update_on, as_of)])
+                                                 row.update_text, row.update_on, as_of, row.update_text_cy)])
     return out.getvalue()
 
 
