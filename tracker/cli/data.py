@@ -76,6 +76,8 @@ def _print_items(result: importer.ParseResult) -> None:
     if result.published:
         click.echo(f"The text says the report was published on {result.published.isoformat()} "
                    f"(“{result.published_text}”).")
+    for label, when, words in result.dates:
+        click.echo(f"{label}: {when.isoformat()} (“{words}”).")
     if result.items:
         rows = [["Ref", "Kind", "Under", "Addressed to", "Deadline", "Date", "Text"]]
         for item in result.items:
