@@ -379,7 +379,7 @@ class TrackingForm(TrackerForm):
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
     rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
-                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
+                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "On track (green)"), (Rag.AMBER.value, "At risk (amber)"), (Rag.RED.value, "Off track (red)")]),
                               validators=[Optional()])
     pcc_explanation = TextAreaField("The PCC's explanation (s.55(5B))", widget=GovTextArea(), validators=[Optional()],
                                     description="The action taken or proposed, or why no action has been or will be taken")
