@@ -278,7 +278,7 @@ def test_no_post_into_any_form_gives_a_server_error(csrf_app, rendering_stubbed)
         current["tokens"] = {"client": _token(current["client"], "/settings/notifications"),
                              "anonymous": _token(current["anonymous"], "/sign-in")}
 
-    @settings(max_examples=max(2, POSTS // (len(ROLES) * len(forms))), deadline=timedelta(seconds=20),
+    @settings(max_examples=max(2, -(-POSTS // (len(ROLES) * len(forms)))), deadline=timedelta(seconds=20),
               database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(st.data())
     def post(data_strategy):
