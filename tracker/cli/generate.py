@@ -494,7 +494,7 @@ def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None,
             # until it is, vacuum_analyze's VACUUM marks no page all-visible.
             connection.exec_driver_sql("SET LOCAL synchronous_commit TO on")
         counts = generate(connection, SCALES[scale_name], seed, end or date.today(), progress)
-        data_state.bump(connection)  # bulk inserts go around the session's listeners
+        data_state.bump(connection)  # bulk inserts go around the session's listeners: every force
         progress("Committing")
     if engine.dialect.name == "postgresql":
         progress("Vacuuming and analyzing the tables")

@@ -47,8 +47,8 @@ def dashboard():
     queue = _queue_html()
     if query is None:
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue), 400
-    parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
-    body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
+    parts = (today(), tuple(sorted(request.args.items(multi=True))))
+    body = remember("dashboard", user_force_ids(), parts, lambda: _dashboard_content(form, query))
     return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
 
 
@@ -63,7 +63,7 @@ def _queue_html() -> Markup:
         queue = review_queue.reviewer_queue(current_user, force_ids)
         return render_template("oversight/_queue.html", queue=queue) if queue.total else ""
 
-    return Markup(remember("reviewer-queue", (current_user.id, current_user.role.value, force_ids), draw))
+    return Markup(remember("reviewer-queue", force_ids, (current_user.id, current_user.role.value), draw))
 
 
 def _dashboard_content(form, query) -> str:
