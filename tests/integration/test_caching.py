@@ -273,3 +273,14 @@ def test_browsers_never_store_a_signed_in_page(app, as_role, client):
     for url in (URL, "/inspections/vawg-2021", "/public/cumbria"):
         assert signed_in.get(url).headers["Cache-Control"] == "no-store", url
     assert signed_in.get("/static/build/tracker.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_the_cache_reports_hits_and_misses_only_when_asked(as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    assert "X-Tracker-Cache" not in client.get(URL).headers
+    reporting = create_app({"TESTING": True, "TRACKER_CACHE_REPORT": True})
+    reporting.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
+    reporting.test_client_class = _OwnUserClient
+    client = sign_in(reporting.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+    assert client.get(URL).headers["X-Tracker-Cache"] == "filter-choices=miss, dashboard=miss"
+    assert client.get(URL).headers["X-Tracker-Cache"] == "filter-choices=hit, dashboard=hit"
