@@ -18,6 +18,8 @@ from tracker.db import db
 from tracker.db.data_state import SHARED, force_scope, reach
 from tracker.domain.statuses import Role
 from tracker.models import DataState, Tracking
+from tracker.services.inspections import refresh_due_dates
+from tracker.services.oversight import build_pack
 from tracker.web.caching import cache
 
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
@@ -284,3 +286,21 @@ def test_the_cache_reports_hits_and_misses_only_when_asked(as_role):
     client = sign_in(reporting.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
     assert client.get(URL).headers["X-Tracker-Cache"] == "filter-choices=miss, dashboard=miss"
     assert client.get(URL).headers["X-Tracker-Cache"] == "filter-choices=hit, dashboard=hit"
+
+
+def test_the_due_dates_copied_from_a_recommendation_reach_the_forces_of_its_inspection(app):
+    """A statement marked with its reach (data_state.reach) gives only those forces new tokens."""
+    recommendation = get_tracking("cumbria", "4.1").recommendation
+    db.session.commit()
+    before = tokens()
+    refresh_due_dates(recommendation)
+    assert changed(before) == {"cumbria", "lancashire", "essex"}
+
+
+def test_a_meeting_pack_reaches_its_force_alone(app):
+    """Its items are written by statements marked with the pack's force, again when it is replaced."""
+    for _ in range(2):
+        db.session.commit()
+        before = tokens()
+        build_pack(get_force("cumbria"), date(2022, 4, 1), None)
+        assert changed(before) == {"cumbria"}
