@@ -3,7 +3,7 @@ a write to one force's records leaves the other forces' cached pages alone, and 
 forces no longer queue on one row.
 
 Revision ID: force_data_states
-Revises: opcc_public_face
+Revises: public_progress_updates
 """
 import uuid
 from datetime import UTC, datetime
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "force_data_states"
-down_revision = "opcc_public_face"
+down_revision = "public_progress_updates"
 branch_labels = None
 depends_on = None
 
