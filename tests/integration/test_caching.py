@@ -19,7 +19,7 @@ from tracker.db.data_state import SHARED, force_scope, reach
 from tracker.domain.statuses import Role
 from tracker.models import DataState, Tracking
 from tracker.services.inspections import refresh_due_dates
-from tracker.services.oversight import build_pack
+from tracker.services.oversight import build_pack, set_themes
 from tracker.web.caching import cache
 
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
@@ -304,3 +304,13 @@ def test_a_meeting_pack_reaches_its_force_alone(app):
         before = tokens()
         build_pack(get_force("cumbria"), date(2022, 4, 1), None)
         assert changed(before) == {"cumbria"}
+
+
+def test_a_recommendations_themes_reach_the_forces_of_its_inspection(app):
+    """The dashboard filters by theme: a change of a recommendation's themes alone is a change."""
+    recommendation = get_tracking("cumbria", "4.1").recommendation
+    db.session.commit()
+    before = tokens()
+    set_themes(recommendation, [] if recommendation.themes else ["vawg"])
+    db.session.flush()
+    assert changed(before) == {"cumbria", "lancashire", "essex"}

@@ -150,8 +150,9 @@ def _bump_after_flush(session, flush_context):
     the same flush, and records no page is built from, do not count)."""
     scopes: set[str] = set()
     inspections: set[int] = set()
+    # A changed collection counts (a recommendation's themes: the dashboard filters by them).
     written = [*((obj, "new") for obj in session.new), *((obj, "deleted") for obj in session.deleted),
-               *((obj, "changed") for obj in session.dirty if session.is_modified(obj, include_collections=False))]
+               *((obj, "changed") for obj in session.dirty if session.is_modified(obj))]
     for obj, how in written:
         if not isinstance(obj, NOT_CACHED):
             scopes |= _reach_of(session, obj, how, inspections)
