@@ -3,7 +3,7 @@ a write to one force's records leaves the other forces' cached pages alone, and 
 forces no longer queue on one row.
 
 Revision ID: force_data_states
-Revises: public_progress_updates
+Revises: welsh_language
 """
 import uuid
 from datetime import UTC, datetime
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "force_data_states"
-down_revision = "public_progress_updates"
+down_revision = "welsh_language"
 branch_labels = None
 depends_on = None
 
