@@ -80,12 +80,13 @@ serve: db ## Serve for production under gunicorn (gunicorn.conf.py; see README "
 
 # --- speed (never run by make test or CI) -------------------------------------------------------
 
-bench: install ## Benchmarks: the response PDFs on the demonstration data, then every page at national scale (bench/)
+bench: install ## Benchmarks: the response PDFs, every page at national scale, then their growth at 3x and 10x the data (BENCH_SKIP_10X=1)
 	TRACKER_BENCH=1 $(PY) -m pytest -q -m bench tests/bench --benchmark-columns=min,mean,max,rounds --benchmark-sort=name
 	@mkdir -p bench/results
 	$(PY) -m pytest bench/ -p no:cacheprovider --benchmark-sort=name --benchmark-columns=min,median,max,rounds \
 		--benchmark-json=bench/results/benchmark-$$(date -u +%Y%m%dT%H%M%S).json \
 		$(if $(BENCH_TIMER),--benchmark-timer=$(BENCH_TIMER))
+	$(PY) -m bench.growth
 
 load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk, at national scale
 	@bash scripts/load-packages.sh

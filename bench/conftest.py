@@ -11,6 +11,7 @@ import json
 import os
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -146,8 +147,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(f"generate-demo took {BUILD['generate_cpu_seconds']} s of CPU; load average then {BUILD.get('load_average')}")
     write(f"load average now (2 cores): {os.getloadavg()[0]:.1f}: wall-clock figures swing with it")
     dataset.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = dataset.RESULTS_DIR / f"summary-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    # BENCH_SUMMARY: where to write them instead (bench.growth reads one per scale).
+    out = Path(os.environ.get("BENCH_SUMMARY") or dataset.RESULTS_DIR / f"summary-{time.strftime('%Y%m%dT%H%M%S')}.json")
     out.write_text(json.dumps({"database": dataset._safe(URL), "dialect": sa.engine.make_url(URL).get_backend_name(),
                                "build": BUILD, "figures": FIGURES, "skipped": SKIPPED, "goals": rows,
                                "as_of_past": PAST.isoformat(), "today": TODAY.isoformat()}, indent=2))
-    write(f"Figures written to {out.relative_to(dataset.ROOT)}")
+    write(f"Figures written to {out}")

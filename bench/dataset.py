@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "instance" / "bench"
 RESULTS_DIR = ROOT / "bench" / "results"
-SCALE = os.environ.get("BENCH_SCALE", "national")
+SCALE = os.environ.get("BENCH_SCALE", "national")  # or a multiple of one: national*3 (generate-demo --scale)
 SEED = int(os.environ.get("BENCH_SEED", "1"))
 ONE_FORCE = "cumbria"
 USERS = {"one": "bench-one-force@bench.invalid", "all": "bench-all-forces@bench.invalid"}
@@ -48,7 +48,7 @@ def database_url() -> tuple[str, Path | None]:
     """The database to benchmark: TRACKER_DATABASE_URL if set, else the cached SQLite file for this key."""
     if url := os.environ.get("TRACKER_DATABASE_URL"):
         return url, None
-    path = BENCH_DIR / f"{SCALE}-seed{SEED}-{_schema_revision()}-{_generator_hash()}.sqlite"
+    path = BENCH_DIR / f"{SCALE.replace('*', 'x')}-seed{SEED}-{_schema_revision()}-{_generator_hash()}.sqlite"
     return f"sqlite:///{path}", path
 
 

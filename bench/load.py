@@ -3,8 +3,11 @@ drive the dashboard and an inspection page with wrk from a second process (20 s 
 with a session cookie), and report requests per second, latency percentiles and each worker's memory.
 The dashboard is driven twice: the same page again and again (served from the page cache after the
 first request, as between writes), and a new page every request (computed every time, as after writes).
+Last, the mixed workload of bench.mixed: editors of many forces reading while others save, about one
+request in twenty a write, with the page cache's hit rate; with BENCH_SERVERS=2, on two servers at once.
 
-Environment: BENCH_PORT (5800), BENCH_DURATION (20 s), BENCH_CONNECTIONS (4), BENCH_WORKERS (2).
+Environment: BENCH_PORT (5800), BENCH_DURATION (20 s), BENCH_CONNECTIONS (4), BENCH_WORKERS (2);
+BENCH_ONLY=mixed (the mixed workload alone) or BENCH_ONLY=pages (without it); and bench.mixed's.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench import dataset
+from bench import dataset, mixed
 
 PORT = int(os.environ.get("BENCH_PORT", "5800"))
 DURATION = int(os.environ.get("BENCH_DURATION", "20"))
@@ -129,34 +132,45 @@ def wrk(path: str, cookie: str, script: str | None = None) -> dict:
     return figures
 
 
+def start_server(port: int, env: dict) -> subprocess.Popen:
+    """A gunicorn server of WORKERS workers on 127.0.0.1:port, answering /health."""
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "--log-level", "warning", "tracker:create_app()"],
+        env=env, cwd=dataset.ROOT,
+    )
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).read()
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn on port {port} stopped") from None
+            time.sleep(0.5)
+    server.terminate()
+    raise RuntimeError(f"gunicorn on port {port} did not answer /health")
+
+
 def main() -> int:
-    """Serve, drive, report; the server is always stopped."""
+    """Serve, drive, report; the servers are always stopped."""
     if shutil.which("wrk") is None:
         print("wrk is not installed: run scripts/load-packages.sh (as root) or apt-get install wrk", file=sys.stderr)
         return 1
     url, build = dataset.ensure_dataset()
-    env = dict(os.environ, TRACKER_DATABASE_URL=url)
+    env = dict(os.environ, TRACKER_DATABASE_URL=url, TRACKER_CACHE_REPORT="1")
+    only = os.environ.get("BENCH_ONLY", "")
     cookies = {who: session_cookie(email) for who, email in dataset.USERS.items()}
     targets = [("dashboard, one force", "/", "one", None),
                ("dashboard, one force, never cached", "/", "one", EVERY_REQUEST_NEW),
                ("inspection page (national)", inspection_url(), "one", None)]
     # Last: its slow requests keep the workers busy after wrk stops, which would spoil the next target.
     targets.append(("dashboard, all forces", "/", "all", None))
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",
-         "--timeout", "120", "--log-level", "warning", "tracker:create_app()"],
-        env=env, cwd=dataset.ROOT,
-    )
-    results = []
+    servers = [start_server(PORT, env)]
+    server = servers[0]
+    results, mixed_figures = [], None
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(BASE + "/health", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("gunicorn did not answer /health")
+        if only == "mixed":
+            targets, peak = [], {}
         request = urllib.request.Request(BASE + "/", headers={"Cookie": f"session={cookies['one']}"})
         if b'action="/sign-out"' not in urllib.request.urlopen(request, timeout=60).read():
             raise RuntimeError("the session cookie did not sign in: the load test would measure the welcome page")
@@ -169,9 +183,17 @@ def main() -> int:
             results.append(figures)
         watch.stop.set()
         peak = watch.peak
+        if only != "pages":
+            mixed_figures = mixed.run(lambda ports: servers.extend(start_server(p, env) for p in ports[1:]))
+            out = mixed.write_results(url, mixed_figures)
+            print(f"Figures of the mixed workload written to {out.relative_to(dataset.ROOT)}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for running in servers:
+            running.send_signal(signal.SIGTERM)
+        for running in servers:
+            running.wait(timeout=30)
+    if not results:
+        return 0
     print()
     print(f"{'target':36} {'req/s':>8} {'p50 ms':>9} {'p90 ms':>9} {'p99 ms':>9} {'requests':>9} {'non-2xx':>8}")
     for r in results:

@@ -71,6 +71,8 @@ def from_environment(instance_path: Path) -> dict:
         "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "SimpleCache"),
         "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 200)),
         "CACHE_DEFAULT_TIMEOUT": 3600,
+        # Each response names the cached parts it found or built (X-Tracker-Cache), for the load test.
+        "TRACKER_CACHE_REPORT": bool(os.environ.get("TRACKER_CACHE_REPORT")),
         # Signing in with the organisation's account (OpenID Connect, e.g. Microsoft Entra ID): on when
         # an issuer and client id are set. See tracker.web.oidc and tracker.domain.identity.
         "TRACKER_OIDC_ISSUER": os.environ.get("TRACKER_OIDC_ISSUER", "").rstrip("/"),

@@ -300,10 +300,10 @@ def world(_database):
 
 
 def _snapshot() -> tuple:
-    """Every table's row count and the data-state token: any write changes one of them."""
+    """Every table's row count and the data-state tokens: any write changes one of them."""
     tables = [t for t in db.metadata.sorted_tables]
     counts = db.session.execute(sa.select(*[sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables])).one()
-    return tuple(counts), db.session.scalar(sa.select(DataState.token))
+    return tuple(counts), tuple(db.session.execute(sa.select(DataState.scope, DataState.token).order_by(DataState.scope)))
 
 
 def _url(world: World, rule, side: str, role: Role | None) -> str:

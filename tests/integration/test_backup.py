@@ -204,9 +204,10 @@ def test_a_backup_taken_during_writes_restores_every_row_and_file_of_one_moment(
     # Every row of every table: the live database less the writes made after the backup's moment.
     with app.app_context():
         expected = _rows_written_after(live_rows, db.engine, last_kept=len(restored_writes))
-    # The data state's token is that of the backup's moment: not the live one, which later writes changed.
-    (restored_state,), (live_state,) = restored_rows.pop("data_state"), expected.pop("data_state")
-    assert len(restored_state[1]) == 32 and restored_state[1] != live_state[1]
+    # The data state's tokens are those of the backup's moment: not the live ones, which later writes changed.
+    restored_state, live_state = restored_rows.pop("data_states"), expected.pop("data_states")
+    assert {row[0] for row in restored_state} == {row[0] for row in live_state}
+    assert all(len(row[1]) == 32 for row in restored_state) and restored_state != live_state
     assert restored_rows == expected
 
     # Every file the restored database refers to is restored, byte for byte; no file is altered.

@@ -70,8 +70,12 @@ def test_csv_has_what_a_board_reads(as_role, board_item):
     assert rec["Last update"] == "2022-03-15"
     assert original is not None and rec["Original due date"] == original.isoformat()
     assert rec["Revised due date"] == rec["Due date"] == "2022-09-30"
-    assert rec["RAG now"] == "Green" and rec["Forecast"] == "Amber"
+    assert rec["RAG now"] == "Green" and rec["Forecast"] == "At risk"
+    done = [a.status.value == "complete" and (a.completed_on is None or a.completed_on <= date(2022, 4, 1))
+            for a in tracking.actions if a.status.value != "cancelled"]
+    assert rec["Per cent complete"] == str(round(100 * sum(done) / len(done))) and len(done) >= 1
     act = next(r for r in rows if r["Item"] == "Action" and r["Title"] == action.title)
+    assert act["Per cent complete"] == ""  # an action is done or not: its status says which
     assert act["Owner"] == "Ch Insp A. Owner" and act["Lead officer"] == "ACC Jane Example"
     assert act["Last update"] == "2022-03-15" and act["RAG now"] == "Green"  # due in more than 30 days
     assert not any("…" in r["Title"] for r in rows)

@@ -1,5 +1,6 @@
-"""The data state's token and the cache keyed by it: a write is seen at once, a read changes nothing,
-and what is cached is never one user's own (name, sign-out form) or another force's."""
+"""The data state's tokens and the cache keyed by them: a write is seen at once (from any worker), a
+read changes nothing, a write to one force leaves the other forces' cached pages alone, and what is
+cached is never one user's own (name, sign-out form) or another force's."""
 
 from __future__ import annotations
 
@@ -9,19 +10,36 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import get_tracking, make_user, sign_in
+from tests.conftest import _OwnUserClient
+from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
+from tracker import create_app
 from tracker.db import db
+from tracker.db.data_state import SHARED, force_scope, reach
 from tracker.domain.statuses import Role
 from tracker.models import DataState, Tracking
+from tracker.services.inspections import refresh_due_dates
+from tracker.services.oversight import build_pack, set_themes
 from tracker.web.caching import cache
 
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
 
 
+def tokens() -> dict[str, str]:
+    """Every data state's token, read afresh, by the names `shared` and the forces' slugs."""
+    rows = dict(db.session.execute(sa.select(DataState.scope, DataState.token)).all())
+    named = {slug: rows.get(force_scope(get_force(slug).id)) for slug in ("cumbria", "lancashire", "essex")}
+    return {"shared": rows[SHARED], **named}
+
+
 def token() -> str:
-    """The data state's token, read afresh."""
-    return db.session.scalar(sa.select(DataState.token))
+    """Cumbria's data state's token, read afresh."""
+    return tokens()["cumbria"]
+
+
+def changed(before: dict[str, str]) -> set[str]:
+    """The names of the tokens that are not what they were."""
+    return {name for name, value in tokens().items() if value != before[name]}
 
 
 def named_reviewer(client, name: str, forces=("cumbria",)):
@@ -40,21 +58,66 @@ def test_a_flushed_change_gives_a_new_token(app):
     assert len(after) == 32 and after != before
 
 
-def test_an_update_statement_gives_a_new_token(app):
-    before = token()
+def test_a_change_to_one_forces_records_gives_that_force_alone_a_new_token(app):
+    before = tokens()
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Token"
+    db.session.flush()
+    assert changed(before) == {"cumbria"}
+
+
+def test_an_update_statement_of_unknown_reach_gives_a_new_shared_token(app):
+    before = tokens()
     db.session.execute(sa.update(Tracking).where(Tracking.id == get_tracking("cumbria", "4.1").id)
                        .values(lead_officer="Superintendent Statement"))
-    assert token() != before
+    assert changed(before) == {"shared"}
 
 
-def test_a_rolled_back_change_leaves_the_token_as_it_was(app):
-    before = token()
+def test_an_update_statement_of_named_forces_gives_them_new_tokens(app):
+    before = tokens()
+    db.session.execute(sa.update(Tracking).where(Tracking.id == get_tracking("cumbria", "4.1").id)
+                       .values(lead_officer="Superintendent Statement")
+                       .execution_options(**reach(forces=[get_force("cumbria").id])))
+    assert changed(before) == {"cumbria"}
+
+
+def test_a_change_to_a_shared_inspection_gives_every_force_in_its_scope_a_new_token(app):
+    before = tokens()
+    get_inspection("example-iopc-pursuit-2022").key_findings = "Cumbria's alone"
+    db.session.flush()
+    assert changed(before) == {"cumbria"}
+    db.session.commit()  # a token is new once in each transaction
+    before = tokens()
+    get_inspection("vawg-2021").key_findings = "Every force's"
+    db.session.flush()
+    assert changed(before) == {"cumbria", "lancashire", "essex"}
+
+
+def test_a_change_to_an_inspections_title_or_date_reaches_every_force(app):
+    """Every force's filters list every inspection by title, the latest first: the shared token, which
+    every cached page is keyed by, is new (and its forces' tokens need not be)."""
+    before = tokens()
+    get_inspection("example-iopc-pursuit-2022").title = "A new title"
+    db.session.flush()
+    assert changed(before) == {"shared"}
+
+
+def test_a_change_to_a_recommendation_reaches_the_forces_of_its_inspection(app):
+    before = tokens()
+    recommendation = get_tracking("cumbria", "4.1").recommendation
+    recommendation.text = "A new text"
+    db.session.flush()
+    assert changed(before) == {"cumbria", "lancashire", "essex"}
+
+
+def test_a_rolled_back_transaction_leaves_every_token_as_it_was(app):
+    before = tokens()
     savepoint = db.session.begin_nested()
     get_tracking("cumbria", "4.1").lead_officer = "Superintendent Rollback"
+    get_inspection("vawg-2021").title = "A rolled-back title"
     db.session.flush()
-    assert token() != before
+    assert changed(before) == {"shared", "cumbria"}
     savepoint.rollback()
-    assert token() == before
+    assert changed(before) == set()
 
 
 def test_reading_pages_leaves_the_token_alone(app, as_role):
@@ -101,6 +164,55 @@ def test_a_cached_page_runs_no_query_of_the_items(app, as_role):
     assert len(statements) <= 4, statements
 
 
+def test_a_write_to_one_force_leaves_another_forces_cached_page_alone(app, as_role):
+    cumbria = as_role(Role.REVIEWER, ("cumbria",))
+    lancashire = as_role(Role.REVIEWER, ("lancashire",))
+    cumbria.get(URL)
+    lancashire.get(URL)
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Elsewhere"
+    db.session.commit()
+    with counting_queries() as statements:
+        assert lancashire.get(URL).status_code == 200
+    assert not [s for s in statements if "trackings" in s or "inspections" in s], statements
+    assert "Superintendent Elsewhere" in cumbria.get(URL).get_data(as_text=True)
+
+
+def test_a_write_to_one_force_is_seen_by_a_user_of_several(app, as_role):
+    both = as_role(Role.REVIEWER, ("cumbria", "lancashire"))
+    both.get(URL)
+    get_tracking("lancashire", "4.1").lead_officer = "Superintendent Both"
+    db.session.commit()
+    assert "Superintendent Both" in both.get(URL).get_data(as_text=True)
+
+
+def test_a_save_is_seen_on_the_next_page_from_any_worker(app):
+    """Two app instances on one database, each with its own page cache, as two workers or servers."""
+    other = create_app({"TESTING": True})
+    other.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
+    other.test_client_class = _OwnUserClient
+    user = make_user(Role.REVIEWER, ("cumbria",))
+    here, there = sign_in(app.test_client(), user), sign_in(other.test_client(), user)
+    for client in (here, there):
+        assert "Superintendent Everywhere" not in client.get(URL).get_data(as_text=True)
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Everywhere"
+    db.session.commit()
+    for client in (there, here):
+        assert "Superintendent Everywhere" in client.get(URL).get_data(as_text=True)
+
+
+def test_a_shared_inspections_edit_empties_the_cache_of_every_force_in_its_scope(app, as_role):
+    cumbria = as_role(Role.REVIEWER, ("cumbria",))
+    essex = as_role(Role.REVIEWER, ("essex",))
+    cumbria.get(URL)
+    essex.get(URL)
+    get_tracking("essex", "4.1").recommendation.text = "A recommendation of every force, newly worded"
+    db.session.commit()
+    for client in (cumbria, essex):
+        with counting_queries() as statements:
+            assert client.get(URL).status_code == 200
+        assert [s for s in statements if "trackings" in s], statements
+
+
 def test_users_of_the_same_forces_share_the_content_not_the_layout(app):
     alice = named_reviewer(app.test_client(), "Alice Cachetest")
     bob = named_reviewer(app.test_client(), "Bob Cachetest")
@@ -145,7 +257,7 @@ def test_one_new_token_per_transaction_and_again_after_a_rolled_back_savepoint(a
         db.session.flush()
         tracking.lead_officer = "Superintendent Two"
         db.session.flush()
-    assert sum(s.startswith("UPDATE data_state") for s in statements) == 1
+    assert sum("data_states" in s and not s.startswith("SELECT") for s in statements) == 1
     db.session.commit()
     before = token()
     savepoint = db.session.begin_nested()
@@ -163,3 +275,43 @@ def test_browsers_never_store_a_signed_in_page(app, as_role, client):
     for url in (URL, "/inspections/vawg-2021", "/public/cumbria"):
         assert signed_in.get(url).headers["Cache-Control"] == "no-store", url
     assert signed_in.get("/static/build/tracker.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_the_cache_reports_hits_and_misses_only_when_asked(as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    assert "X-Tracker-Cache" not in client.get(URL).headers
+    reporting = create_app({"TESTING": True, "TRACKER_CACHE_REPORT": True})
+    reporting.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
+    reporting.test_client_class = _OwnUserClient
+    client = sign_in(reporting.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+    for outcome in ("miss", "hit"):
+        parts = dict(part.split("=") for part in client.get(URL).headers["X-Tracker-Cache"].split(", "))
+        assert {"filter-choices", "dashboard"} <= set(parts) and set(parts.values()) == {outcome}
+
+
+def test_the_due_dates_copied_from_a_recommendation_reach_the_forces_of_its_inspection(app):
+    """A statement marked with its reach (data_state.reach) gives only those forces new tokens."""
+    recommendation = get_tracking("cumbria", "4.1").recommendation
+    db.session.commit()
+    before = tokens()
+    refresh_due_dates(recommendation)
+    assert changed(before) == {"cumbria", "lancashire", "essex"}
+
+
+def test_a_meeting_pack_reaches_its_force_alone(app):
+    """Its items are written by statements marked with the pack's force, again when it is replaced."""
+    for _ in range(2):
+        db.session.commit()
+        before = tokens()
+        build_pack(get_force("cumbria"), date(2022, 4, 1), None)
+        assert changed(before) == {"cumbria"}
+
+
+def test_a_recommendations_themes_reach_the_forces_of_its_inspection(app):
+    """The dashboard filters by theme: a change of a recommendation's themes alone is a change."""
+    recommendation = get_tracking("cumbria", "4.1").recommendation
+    db.session.commit()
+    before = tokens()
+    set_themes(recommendation, [] if recommendation.themes else ["vawg"])
+    db.session.flush()
+    assert changed(before) == {"cumbria", "lancashire", "essex"}

@@ -27,6 +27,7 @@ ARGUMENTS = {
     "render-response": ["--force", "cumbria", "--inspection", "vawg-2021", "--output", "{tmp}/out.pdf"],
     "send-reminders": [],
     "backup": ["{tmp}/backup"],
+    "sweep-evidence": [],
 }
 # Restore puts a whole database in place, with or without the migrations applied (test_backup).
 NEEDS_NO_SCHEMA = {"restore"}

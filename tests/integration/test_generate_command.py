@@ -19,6 +19,31 @@ def test_a_database_holding_inspections_is_refused_and_left_as_it_was(runner):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(generate.Tracking)) == before
 
 
+@pytest.mark.parametrize("args", [["--scale", "enormous"], ["--scale", "tiny*0"], ["--times", "0"]])
+def test_a_scale_that_is_not_one_is_refused_and_nothing_written(runner, args):
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(generate.Tracking))
+    result = runner.invoke(args=["generate-demo", *args])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "scale" in result.output or "--times" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(generate.Tracking)) == before
+
+
+def test_an_empty_database_is_filled_with_a_multiple_of_a_scale(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    db.metadata.create_all(engine)
+    with engine.begin() as connection:
+        _fill_forces_and_themes(connection)
+    once, _seconds = generate.run(engine, "tiny", 5, date(2026, 11, 21))
+    engine.dispose()
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'twice.sqlite'}")
+    db.metadata.create_all(engine)
+    with engine.begin() as connection:
+        _fill_forces_and_themes(connection)
+    twice, _seconds = generate.run(engine, "tiny*2", 5, date(2026, 11, 21))
+    engine.dispose()
+    assert twice["inspections"] == 2 * once["inspections"]
+
+
 def test_an_empty_database_is_filled_with_what_the_plan_draws(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'empty.sqlite'}")
     db.metadata.create_all(engine)

@@ -8,6 +8,7 @@ import yaml
 
 from tests.factories import get_force, get_inspection, make_inspection
 from tests.unit.test_importer import SEED_001_SECTION
+from tests.unit.test_importer_sources import CORONER_REPORT
 from tracker.db import db
 from tracker.models import Recommendation, StatutoryResponse, Tracking
 from tracker.services import inspections as inspection_service
@@ -33,7 +34,7 @@ def test_dry_run_prints_json_in_the_documented_shape_and_saves_nothing(runner, t
                                  "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"items", "warnings", "published"}
+    assert set(data) == {"items", "warnings", "published", "dates"}
     assert [i["ref"] for i in data["items"]] == ["3", "3.2", "4", "4.1"]
     assert data["items"][2] == {
         "ref": "4", "kind": "recommendation", "parent_ref": None, "addressed_to": "All chief constables",
@@ -48,6 +49,14 @@ def test_the_table_names_each_item_and_what_to_check(runner, tmp_path):
     assert result.exit_code == 0
     assert "4.1" in result.output and "By March 2022" in result.output and "4 items read." in result.output
     assert "Check 3: The text does not say who should act" in result.output
+
+
+def test_the_table_shows_the_dates_a_coroners_report_states(runner, tmp_path):
+    result = runner.invoke(args=["import-report", write(tmp_path, "pfd.txt", CORONER_REPORT), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Date of the report: 2024-03-13" in result.output
+    assert "Response due (namely by): 2024-05-08 (“namely by 8 May 2024”)." in result.output
+    assert "2 items read." in result.output
 
 
 def test_import_saves_new_recommendations_with_tracking_for_every_force_in_scope(runner, tmp_path):

@@ -11,6 +11,7 @@ from tests.integration.test_import_commands import count
 from tests.page_check import csrf_token, forms, ids, soup
 from tests.unit.test_import_files import _blank_pdf
 from tests.unit.test_importer import PEEL_CAUSES, SEED_001_SECTION
+from tests.unit.test_importer_sources import CORONER_REPORT
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Recommendation, Tracking
@@ -331,3 +332,23 @@ def test_a_stated_date_that_differs_from_the_inspection_s_is_pointed_out(app, as
     html = preview(as_role(Role.EDITOR, BOTH), STATED)
     assert "The inspection records 20 September 2021: deadlines are counted from that date" in html
     assert fields_of(html)["items-0-deadline-day"] == ["20"]
+
+
+def test_the_dates_a_coroners_report_states_are_shown_and_kept_when_the_preview_is_shown_again(app, as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR, BOTH)
+    html = preview(client, CORONER_REPORT)
+    assert_well_formed(html)
+    assert "Other dates the text states" in html
+    assert "Response due (namely by)</dt>" in html and "<strong>8 May 2024</strong>" in html
+    assert "<strong>13 March 2024</strong>" in html
+    fields = fields_of(html)
+    assert fields["date_read"] == ["2024-03-13", "2024-05-08"]
+    assert (fields["items-0-deadline-day"], fields["items-0-deadline-month"]) == (["8"], ["5"])
+    for key in [k for k in fields if k.endswith("-include")]:
+        del fields[key]  # nothing chosen: the preview is shown again with its error
+    fields["date_read"] = ["2024-03-13", "not a date"]
+    response = client.post(CONFIRM, data=fields)
+    assert response.status_code == 400
+    again = response.get_data(as_text=True)
+    assert "<strong>13 March 2024</strong>" in again and "8 May 2024</strong>" not in again

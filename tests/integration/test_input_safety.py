@@ -217,7 +217,7 @@ def test_every_csv_cell_is_quoted_so_no_separator_splits_it():
         kind, type = None, "action"
 
         def __getattr__(self, name):
-            return {"days_overdue": -3, "due": None, "last_update": None, "title": "x;=1+1"}.get(name, "/plain")
+            return {"days_overdue": -3, "due": None, "last_update": None, "title": "x;=1+1", "rag_forecast": None}.get(name, "/plain")
 
     body = rows_to_csv([Row()], "http://tracker.example")
     header, line = body.splitlines()[:2]

@@ -7,6 +7,8 @@ import csv
 import io
 from datetime import date
 
+import sqlalchemy as sa
+
 from tests.factories import get_tracking
 from tests.integration.test_public_face import publish, published_dir  # noqa: F401  (a fixture)
 from tracker.db import db
@@ -81,7 +83,7 @@ def test_the_csv_says_the_same_guarded_against_formulas(app, client, published_d
     assert "attachment" in answer.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(answer.data.decode())))
     assert rows[0] == ["Reference", "Kind", "Recommendation", "Status", "Completed on", "Latest public update",
-                       "Date of the update", "As of"]
+                       "Date of the update", "As of", "Latest public update in Welsh"]
     mine = next(r for r in rows[1:] if r[0] == tracking.recommendation.ref)
     assert mine[5] == "'=HYPERLINK(\"http://evil.example\",\"x\")" and mine[6] == "2022-01-10" and mine[7] == "2023-05-02"
     assert all("Not chosen." not in cell for row in rows for cell in row)
@@ -116,3 +118,42 @@ def test_new_updates_are_not_public_unless_ticked_and_never_when_not_for_publica
         "occurred_on": ["10", "1", "2022"], "text": "Not ticked."})
     db.session.expire_all()
     assert [u.public for u in action.updates if u.text == "Not ticked."] == [False]
+
+
+def test_the_four_welsh_forces_work_in_welsh(app):
+    from tracker.models import Force
+    welsh = {f.slug for f in db.session.scalars(sa.select(Force).where(Force.works_in_welsh))}
+    assert welsh == {"dyfed-powys", "gwent", "north-wales", "south-wales"}
+
+
+def test_a_welsh_forces_update_is_published_only_with_its_welsh_version(app, client, published_dir, as_role):  # noqa: F811
+    publish(app, "gwent")
+    tracking = get_tracking("gwent", "4")
+    action = tracking_service.add_action(tracking, title="Adolygu'r polisi")
+    db.session.commit()
+    editor = as_role(Role.EDITOR, ("gwent",))
+    assert 'name="text_cy"' in editor.get(f"/actions/{action.id}/updates/new").text
+    data = {"occurred_on": ["10", "1", "2022"], "text": "Every call handler has been trained.", "public": "y"}
+    answer = editor.post(f"/actions/{action.id}/updates/new", data=data)
+    assert answer.status_code == 200 and 'href="#text_cy"' in answer.text and "in Welsh" in answer.text
+    db.session.expire_all()
+    assert action.updates == []
+    # Example Welsh, written for the demonstration of the feature.
+    welsh = "Mae pob triniwr galwadau wedi cael hyfforddiant."
+    assert editor.post(f"/actions/{action.id}/updates/new", data={**data, "text_cy": welsh}).status_code == 302
+    page = client.get("/public/gwent/vawg-2021").text
+    assert "Every call handler has been trained." in page and f'lang="cy">{welsh}</p>' in page
+    rows = list(csv.reader(io.StringIO(client.get("/public/gwent/vawg-2021/progress.csv").data.decode())))
+    assert welsh in [r[8] for r in rows]
+    # Not a Welsh force: no Welsh field, and the English alone is published.
+    assert 'name="text_cy"' not in as_role(Role.EDITOR, ("cumbria",)).get(
+        f"/actions/{_action()[1].id}/updates/new").text
+
+
+def test_an_administrator_marks_the_office_as_publishing_in_welsh(as_role):
+    from tests.factories import get_force
+    admin = as_role(Role.ADMIN, ("cumbria",))
+    assert admin.post("/admin/forces/cumbria/public-details", data={"works_in_welsh": "y"}).status_code == 302
+    assert get_force("cumbria").works_in_welsh is True
+    admin.post("/admin/forces/cumbria/public-details", data={})
+    assert get_force("cumbria").works_in_welsh is False

@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from tracker.cli.generate import SCALES, Plan
+import pytest
+
+from tracker.cli.generate import SCALES, GenerateError, Plan, scale_named
 from tracker.domain.deadlines import parse_deadline, statutory_response_deadline
 from tracker.domain.statuses import ActionStatus, TrackingStatus
 
@@ -14,7 +16,7 @@ THEMES = {"vawg": 1, "domestic-abuse": 2, "vetting": 3}
 def rows(seed: int = 7, scale: str = "tiny") -> dict[str, list[dict]]:
     """Every row of a data set drawn in memory, by table."""
     everything: dict[str, list[dict]] = {}
-    for buffers in Plan(SCALES[scale], seed, END, FORCES, THEMES).rows():
+    for buffers in Plan(scale_named(scale), seed, END, FORCES, THEMES).rows():
         for table, batch in buffers.items():
             everything.setdefault(table, []).extend(batch)
     return everything
@@ -69,3 +71,20 @@ def test_statutory_responses_fall_due_56_days_from_publication_and_are_published
         assert response["due_on"] == statutory_response_deadline(published[response["inspection_id"]])
         assert response["published_on"] is None or response["published_on"] <= END
     assert any(r["published_on"] and r["published_on"] <= r["due_on"] for r in data["statutory_responses"])
+
+
+def test_a_scale_times_a_number_has_that_many_times_the_inspections_and_items():
+    assert scale_named("national") is SCALES["national"]
+    assert scale_named("national*3").inspections == 3 * SCALES["national"].inspections
+    assert scale_named("national", times=3) == scale_named("national*3")
+    assert scale_named("tiny*2", times=5).name == "tiny*10"
+    once, thrice = rows(scale="tiny"), rows(scale="tiny*3")
+    assert len(thrice["inspections"]) == 3 * len(once["inspections"])
+    assert len({i["slug"] for i in thrice["inspections"]}) == len(thrice["inspections"])
+    assert 2 * len(once["trackings"]) < len(thrice["trackings"]) < 4 * len(once["trackings"])
+
+
+@pytest.mark.parametrize("text", ["huge", "national*", "national*x", "national*0", "*3", ""])
+def test_a_scale_that_is_not_one_is_refused(text):
+    with pytest.raises(GenerateError):
+        scale_named(text)

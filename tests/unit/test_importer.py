@@ -505,7 +505,7 @@ def test_text_beyond_the_limit_is_refused_clearly():
 def test_json_shape():
     result = parse_text(SEED_001_SECTION, PUBLISHED)
     data = result.as_json()
-    assert set(data) == {"items", "warnings", "published"}
+    assert set(data) == {"items", "warnings", "published", "dates"}
     assert data["items"][1] == {
         "ref": "3.2", "kind": "recommendation", "parent_ref": "3", "addressed_to": "All police forces",
         "text": "By March 2022, all Police Forces should ensure information on the protected characteristics of "

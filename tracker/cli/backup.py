@@ -270,14 +270,14 @@ def current_contents() -> list[str]:
     """What the install already holds, in words (an empty list: an empty install).
 
     A database with the schema but no rows (after `flask db upgrade`) counts as empty; the migrations'
-    own row of the data state (a token, no data) does not count.
+    own rows of the data state (tokens, no data) does not count.
     """
     held = []
     existing = set(sa.inspect(db.engine).get_table_names())
     rows, tables = 0, 0
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
-            if table.name in existing and table.name != "data_state":
+            if table.name in existing and table.name != "data_states":
                 count = connection.execute(sa.select(sa.func.count()).select_from(table)).scalar()
                 rows, tables = rows + count, tables + bool(count)
     if rows:

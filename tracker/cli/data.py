@@ -76,6 +76,8 @@ def _print_items(result: importer.ParseResult) -> None:
     if result.published:
         click.echo(f"The text says the report was published on {result.published.isoformat()} "
                    f"(“{result.published_text}”).")
+    for label, when, words in result.dates:
+        click.echo(f"{label}: {when.isoformat()} (“{words}”).")
     if result.items:
         rows = [["Ref", "Kind", "Under", "Addressed to", "Deadline", "Date", "Text"]]
         for item in result.items:
@@ -157,18 +159,22 @@ def import_inspection_command(file: Path, slug: str | None) -> None:
 
 
 @click.command("generate-demo")
-@click.option("--scale", "scale_name", type=click.Choice(["national", "force", "tiny"]), default="national",
-              show_default=True, help="national: 43 forces, 600 inspections; force: one OPCC (cumbria), 60; tiny: tests.")
+@click.option("--scale", "scale_name", default="national", show_default=True,
+              help="national: 43 forces, 600 inspections; force: one OPCC (cumbria), 60; tiny: tests. "
+                   "Times a whole number for benchmarks of growth: national*3 (three times the inspections).")
+@click.option("--times", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Multiply the scale: --scale national --times 3 is national*3.")
 @click.option("--seed", "seed_number", type=int, default=1, show_default=True, help="The random seed: same seed, same rows.")
 @click.option("--end", callback=parse_date, help="The last day of the ten years (YYYY-MM-DD); today by default.")
 @needs_schema()
-def generate_demo_command(scale_name: str, seed_number: int, end: date | None) -> None:
+def generate_demo_command(scale_name: str, times: int, seed_number: int, end: date | None) -> None:
     """Fill an empty database with synthetic data at national (or one force's) scale, for benchmarks.
 
     Refuses a database that holds any inspection, tracking or response already; forces, themes and
     users may be there. Loads the forces and themes from seed_data/ first when they are missing.
     """
     try:
+        scale_name = generate.scale_named(scale_name, times).name
         with db.engine.connect() as connection:
             generate.check_empty(connection)
         seed.seed_database(seed.SEED_DIR, demo=False)

@@ -18,6 +18,7 @@ analyzed afterwards, so the first queries on them are planned with statistics (v
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections.abc import Iterator
@@ -82,6 +83,24 @@ SCALES = {
     "force": Scale("force", 60, 1 / 3, (5, 24), (4, 16), ("cumbria",)),
     "tiny": Scale("tiny", 12, 1 / 3, (2, 5), (2, 4), ("cumbria", "kent", "dyfed-powys")),
 }
+
+
+
+def scale_named(text: str, times: int = 1) -> Scale:
+    """The scale a name gives ("national"), or that many times it ("national*3", or times=3): as many
+    inspections over the same ten years, with their items, for benchmarks of growth."""
+    name, star, multiplier = text.partition("*")
+    if name not in SCALES or (star and not multiplier.isdigit()):
+        raise GenerateError(f"No scale {text!r}: give one of {', '.join(SCALES)}, or one of them times a "
+                            "whole number (e.g. national*3)")
+    factor = int(multiplier or 1) * times
+    if factor < 1:
+        raise GenerateError(f"The multiplier of a scale must be 1 or more, not {factor}")
+    base = SCALES[name]
+    if factor == 1:
+        return base
+    return dataclasses.replace(base, name=f"{name}*{factor}", inspections=base.inspections * factor)
+
 
 TOPICS = [
     ("the police response to violence against women and girls", "vawg"),
@@ -493,8 +512,8 @@ def run(engine: sa.Engine, scale_name: str, seed: int, end: date | None = None,
             # The commit is flushed before it returns, even where the server commits asynchronously:
             # until it is, vacuum_analyze's VACUUM marks no page all-visible.
             connection.exec_driver_sql("SET LOCAL synchronous_commit TO on")
-        counts = generate(connection, SCALES[scale_name], seed, end or date.today(), progress)
-        data_state.bump(connection)  # bulk inserts go around the session's listeners
+        counts = generate(connection, scale_named(scale_name), seed, end or date.today(), progress)
+        data_state.bump(connection)  # bulk inserts go around the session's listeners: every force
         progress("Committing")
     if engine.dialect.name == "postgresql":
         progress("Vacuuming and analyzing the tables")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from tracker.domain.forecast import forecast_label
 from tracker.domain.register import ITEM_TYPES, Row, RowDetails, revised_due
 from tracker.domain.statuses import Kind
 from tracker.domain.text import printable
@@ -22,9 +23,9 @@ from tracker.domain.text import printable
 COLUMNS = ["Item", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
            "Days overdue", "Last update", "Link", "Source",
            "Lead officer", "RAG now", "Forecast", "PCC's explanation", "Latest update", "Original due date",
-           "Revised due date"]
+           "Revised due date", "Per cent complete"]
 # Narrow enough to stay readable printed landscape, one A3 page wide; every cell wraps.
-WIDTHS = [15, 14, 24, 7, 15, 50, 16, 14, 10, 8, 10, 34, 10, 16, 7, 8, 30, 34, 10, 10]
+WIDTHS = [15, 14, 24, 7, 15, 50, 16, 14, 10, 8, 10, 34, 10, 16, 7, 9, 30, 34, 10, 10, 8]
 LINE_HEIGHT = 15  # points per line of wrapped text (Calibri 11)
 
 
@@ -56,8 +57,8 @@ def row_values(row: Row, base_url: str, details: RowDetails | None = None) -> li
         ITEM_TYPES[row.type], row.force_name, row.inspection_title, row.ref or "", _kind_label(row), d.text,
         row.owner or "", row.status_label, row.due, row.days_overdue, d.latest_update_on or row.last_update,
         link(base_url, row), row.source_label,
-        d.lead_officer or "", _rating(row.rag), _rating(row.rag_forecast), d.pcc_explanation or "",
-        d.latest_update or "", d.original_due, revised_due(row, details),
+        d.lead_officer or "", _rating(row.rag), forecast_label(row.rag_forecast), d.pcc_explanation or "",
+        d.latest_update or "", d.original_due, revised_due(row, details), d.percent_complete,
     ]
 
 
@@ -162,7 +163,7 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date,
 
 
 PROGRESS_COLUMNS = ["Reference", "Kind", "Recommendation", "Status", "Completed on", "Latest public update",
-                    "Date of the update", "As of"]
+                    "Date of the update", "As of", "Latest public update in Welsh"]
 
 
 def progress_to_csv(rows: list, as_of: date) -> str:
@@ -173,7 +174,7 @@ def progress_to_csv(rows: list, as_of: date) -> str:
     writer.writerow(PROGRESS_COLUMNS)
     for row in rows:
         writer.writerow([_safe_cell(v) for v in (row.ref, row.kind, row.text, row.status, row.completed_on,
-                                                 row.update_text, row.update_on, as_of)])
+                                                 row.update_text, row.update_on, as_of, row.update_text_cy)])
     return out.getvalue()
 
 

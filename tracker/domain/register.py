@@ -158,6 +158,7 @@ class RowDetails:
     latest_update: str | None = None
     latest_update_on: date | None = None
     original_due: date | None = None
+    percent_complete: int | None = None  # of a recommendation's actions (forecast.percent_complete)
 
 
 def revised_due(row: Row, details: RowDetails | None) -> date | None:

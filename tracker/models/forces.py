@@ -38,6 +38,9 @@ class Force(TimestampMixin, db.Model):
     opcc_email: Mapped[str | None] = mapped_column(sa.String(320))
     opcc_phone: Mapped[str | None] = mapped_column(sa.String(50))
     opcc_address: Mapped[str | None] = mapped_column(sa.Text)
+    # The office works in Welsh as well as English (Welsh Language Standards): what it publishes has
+    # a Welsh version too.
+    works_in_welsh: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The statutory paragraph printed on responses; None means the standard wording.
     statutory_paragraph: Mapped[str | None] = mapped_column(sa.Text)
     # Whether this force explains areas for improvement as s.55(5B) requires for recommendations.

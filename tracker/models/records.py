@@ -15,15 +15,16 @@ if TYPE_CHECKING:  # relationships name other areas' models by string
 
 
 class DataState(db.Model):
-    """One row whose token is new after every write (tracker.data_state): cached pages are keyed by it."""
+    """One token per reach of the data, new after every write within it (tracker.db.data_state):
+    `shared` for what every force's pages show (the inspections' names and dates, the themes, and any
+    write whose reach is not known), `force:<id>` for one force's records. Cached pages are keyed by
+    the shared token and the tokens of the forces they show."""
 
-    __tablename__ = "data_state"
+    __tablename__ = "data_states"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     token: Mapped[str] = mapped_column(sa.String(32))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (sa.CheckConstraint("id = 1", name="ck_data_state_one_row"),)
 
 
 class AuditEvent(db.Model):

@@ -129,6 +129,7 @@ class ProgressUpdate(TimestampMixin, db.Model):
     not_for_publication: Mapped[bool] = mapped_column(default=False)
     # Chosen to show on the public page of the published response, as progress since publication.
     public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    text_cy: Mapped[str | None] = mapped_column(sa.Text)  # its Welsh version, for a force that works in Welsh
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

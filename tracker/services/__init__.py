@@ -5,6 +5,8 @@ The one place that commits is the request (or the CLI command) that called them,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -58,9 +60,10 @@ def set_actor(user_id: int | None) -> None:
     audit.set_actor(db.session, user_id)
 
 
-def data_token() -> str:
-    """The data state's token as this transaction sees it: new after every write (for caching)."""
-    return data_state.current(db.session)
+def data_token(force_ids: Iterable[int]) -> tuple[str, ...]:
+    """The data state's tokens for what these forces' pages show, as this transaction sees them: one
+    of them is new after every write that reaches these forces (for caching)."""
+    return data_state.current(db.session, force_ids)
 
 
 def database_reachable() -> bool:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401
 from sqlalchemy.orm.attributes import set_committed_value
 
-from tracker.db import db
+from tracker.db import data_state, db
 from tracker.domain import access
 from tracker.domain.addressees import for_information
 from tracker.domain.clocks import Respondent, Source
@@ -88,7 +88,7 @@ def refresh_due_dates(recommendation: Recommendation) -> None:
         sa.update(Tracking)
         .where(Tracking.recommendation_id == recommendation.id, Tracking.target_date.is_(None))
         .values(due_on=recommendation.deadline_date, version=Tracking.version + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **data_state.reach(inspections=[recommendation.inspection_id]))
     )
     apply_addressee(recommendation)
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker.db import db
+from tracker.db import data_state, db
 from tracker.domain.deadlines import DueState
 from tracker.domain.statuses import TrackingStatus
 from tracker.models import (
@@ -202,9 +202,10 @@ def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row]
         db.session.add(pack)
         db.session.flush()
     else:
-        db.session.execute(sa.delete(MeetingPackItem).where(MeetingPackItem.pack_id == pack.id))
+        db.session.execute(sa.delete(MeetingPackItem).where(MeetingPackItem.pack_id == pack.id),
+                           execution_options=data_state.reach(forces=[force.id]))
     if rows:
-        db.session.execute(sa.insert(MeetingPackItem), [
+        db.session.execute(sa.insert(MeetingPackItem).execution_options(**data_state.reach(forces=[force.id])), [
             {"pack_id": pack.id, "item_type": r.type, "item_id": r.id, "state": r.state.value} for r in rows])
     db.session.flush()
 

@@ -17,11 +17,14 @@ from tracker.models import Force, Inspection, ProgressUpdate, PublishedVersion, 
 PUBLIC_DETAILS = ("opcc_website", "opcc_email", "opcc_phone", "opcc_address")
 
 
-def set_public_details(force: Force, **details: str | None) -> None:
-    """Set the office's website address and contact details (blank ones become None)."""
+def set_public_details(force: Force, works_in_welsh: bool | None = None, **details: str | None) -> None:
+    """Set the office's website address and contact details (blank ones become None), and whether it
+    publishes in Welsh too (None: unchanged)."""
     for name in PUBLIC_DETAILS:
         value = (details.get(name) or "").strip()
         setattr(force, name, value or None)
+    if works_in_welsh is not None:
+        force.works_in_welsh = works_in_welsh
     db.session.flush()
 
 
@@ -61,6 +64,7 @@ class PublicProgress:
     completed_on: date | None
     update_text: str | None
     update_on: date | None
+    update_text_cy: str | None = None  # its Welsh version (a force that works in Welsh)
 
 
 def public_updates(tracking: Tracking) -> list[ProgressUpdate]:
@@ -79,5 +83,6 @@ def progress_since_publication(response: StatutoryResponse) -> list[PublicProgre
         rows.append(PublicProgress(
             ref=rec.ref or "", kind=Kind(rec.kind).label, text=rec.text, status=TrackingStatus(tracking.status).label,
             completed_on=tracking.closed_on if tracking.status is TrackingStatus.COMPLETE else None,
-            update_text=latest.text if latest else None, update_on=latest.occurred_on if latest else None))
+            update_text=latest.text if latest else None, update_on=latest.occurred_on if latest else None,
+            update_text_cy=latest.text_cy if latest else None))
     return rows

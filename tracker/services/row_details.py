@@ -11,7 +11,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.db import db
+from tracker.domain.forecast import percent_complete
 from tracker.domain.register import Row, RowDetails, full_text
+from tracker.domain.statuses import ActionStatus
 from tracker.models import Action, ProgressUpdate, Recommendation, StatutoryResponse, Tracking
 
 # Ids per query: an export of every open item at national scale stays under the databases' limits
@@ -74,6 +76,19 @@ def _latest_updates(tracking_ids: Iterable[int], as_of: date) -> tuple[dict[int,
     return by_action, by_tracking
 
 
+def _done_by_tracking(tracking_ids: Iterable[int], as_of: date) -> dict[int, list[bool | None]]:
+    """Each tracking's actions as flags for forecast.percent_complete: complete by the as-of date,
+    not yet, or cancelled (None)."""
+    found: dict[int, list[bool | None]] = {}
+    for chunk in _chunks(tracking_ids):
+        q = sa.select(Action.tracking_id, Action.status, Action.completed_on).where(Action.tracking_id.in_(chunk))
+        for tracking_id, status, completed_on in db.session.execute(q):
+            done = None if status is ActionStatus.CANCELLED else (
+                status is ActionStatus.COMPLETE and (completed_on is None or completed_on <= as_of))
+            found.setdefault(tracking_id, []).append(done)
+    return found
+
+
 def details(rows: list[Row], as_of: date) -> dict[tuple[str, int], RowDetails]:
     """Each row's details, by (type, id)."""
     tracking_ids = [r.tracking_id for r in rows if r.tracking_id is not None]
@@ -81,6 +96,7 @@ def details(rows: list[Row], as_of: date) -> dict[tuple[str, int], RowDetails]:
     actions = _actions(r.id for r in rows if r.type == "action")
     responses = _responses(r.id for r in rows if r.type == "statutory_response")
     latest_by_action, latest_by_tracking = _latest_updates(tracking_ids, as_of)
+    done = _done_by_tracking([r.tracking_id for r in rows if r.type == "recommendation"], as_of)
     found = {}
     for row in rows:
         if row.type == "statutory_response":
@@ -96,5 +112,6 @@ def details(rows: list[Row], as_of: date) -> dict[tuple[str, int], RowDetails]:
             text=text, lead_officer=lead, pcc_explanation=explanation,
             latest_update=latest[2] if latest else None, latest_update_on=latest[0] if latest else None,
             original_due=original,
+            percent_complete=percent_complete(done.get(row.tracking_id, [])) if row.type == "recommendation" else None,
         )
     return found

@@ -64,6 +64,7 @@ class ForceIn(Strict):
     opcc_name: str = Field(min_length=1)
     commissioner: str = Field(min_length=1)
     statutory_paragraph: str | None = None
+    works_in_welsh: bool = False
 
 
 class ForcesFile(Strict):
@@ -353,7 +354,8 @@ def _load_forces(items: list[ForceIn]) -> dict[str, Force]:
     for item in items:
         if item.slug not in forces:
             force = Force(slug=item.slug, name=item.name, area=item.area, opcc_name=item.opcc_name,
-                          commissioner_title=item.commissioner, statutory_paragraph=item.statutory_paragraph)
+                          commissioner_title=item.commissioner, statutory_paragraph=item.statutory_paragraph,
+                          works_in_welsh=item.works_in_welsh)
             db.session.add(force)
             forces[item.slug] = force
     db.session.flush()

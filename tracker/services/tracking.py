@@ -98,14 +98,20 @@ def set_action_status(action: Action, status: ActionStatus, on: date) -> None:
 
 
 def add_progress_update(action: Action, occurred_on: date, text: str, author: User | None = None,
-                        not_for_publication: bool = False, public: bool = False) -> ProgressUpdate:
-    """Log a dated progress update on an action (on the public page only when `public`)."""
+                        not_for_publication: bool = False, public: bool = False,
+                        text_cy: str | None = None) -> ProgressUpdate:
+    """Log a dated progress update on an action (on the public page only when `public`; for a force
+    that works in Welsh, only with its Welsh version, published with the English together)."""
     if not text.strip():
         raise DomainError("Enter what was done", field="text")
     if public and (not_for_publication or action.not_for_publication):
         raise DomainError("An update not for publication cannot be published on the public page", field="public")
+    text_cy = (text_cy or "").strip() or None
+    if public and action.force.works_in_welsh and text_cy is None:
+        raise DomainError("Enter what was done in Welsh: the office publishes in Welsh and English together",
+                          field="text_cy")
     update = ProgressUpdate(action=action, occurred_on=occurred_on, text=text.strip(), author=author,
-                            not_for_publication=not_for_publication, public=public)
+                            not_for_publication=not_for_publication, public=public, text_cy=text_cy)
     db.session.add(update)
     return update
 

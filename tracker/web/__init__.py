@@ -19,7 +19,7 @@ from tracker.web.views import BLUEPRINTS, errors
 def init_app(app: Flask) -> None:
     """Templates, the page cache, sign-in and security headers, the pages and the error pages."""
     init_templates(app)
-    caching.cache.init_app(app)
+    caching.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)
     for blueprint in [*BLUEPRINTS, api.bp]:

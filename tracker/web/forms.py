@@ -379,7 +379,7 @@ class TrackingForm(TrackerForm):
     target_date = GovDateField("Target date", what="the target date",
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
     rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
-                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "Green"), (Rag.AMBER.value, "Amber"), (Rag.RED.value, "Red")]),
+                              choices=as_choices([("", "Not set"), (Rag.GREEN.value, "On track (green)"), (Rag.AMBER.value, "At risk (amber)"), (Rag.RED.value, "Off track (red)")]),
                               validators=[Optional()])
     chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
                                                      widget=GovCheckboxInput())
@@ -436,6 +436,9 @@ class ProgressUpdateForm(TrackerForm):
                                description="For example, 8 12 2021")
     text = TextAreaField("What was done", widget=GovTextArea(), validators=[NotBlank("Enter what was done")])
     not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
+    text_cy = TextAreaField("What was done, in Welsh (Cymraeg)", widget=GovTextArea(),
+                            description="Needed to publish the update: the office publishes in Welsh and English together",
+                            validators=[Optional(), Length(max=50_000)])
     public = BooleanField("Publish this update on the public page of the published response", widget=GovCheckboxInput(),
                           description="Members of the public and the Police and Crime Panel see it as progress since publication")
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
@@ -503,6 +506,8 @@ class PublicDetailsForm(TrackerForm):
                              validators=[Optional(), Length(max=50, message="Telephone number must be 50 characters or fewer")])
     opcc_address = TextAreaField("Postal address", widget=GovTextArea(),
                                  validators=[Optional(), Length(max=1_000, message="Postal address must be 1,000 characters or fewer")])
+    works_in_welsh = BooleanField("The office publishes in Welsh and English", widget=GovCheckboxInput(),
+                                  description="Under the Welsh Language Standards: progress updates are published on the public page only with their Welsh version")
     submit = SubmitField("Save details", widget=GovSubmitInput())
 
     def validate_opcc_website(self, field):

@@ -27,6 +27,7 @@ from tracker.domain.importer.shapes import (
     plausible_ref,
     roman_value,
 )
+from tracker.domain.importer.sources import iopc_made_on, is_coroners_report, read_coroners_report
 from tracker.domain.importer.text import (
     PAGE_BREAK,
     PAGE_NUMBER,
@@ -386,7 +387,13 @@ def parse_text(text: str, published: date | None = None) -> ParseResult:
     lines, history = strip_register_markup(cleaned.split("\n"))
     mended = [mend(line) for line in lines]
     lines, removed = remove_noise(mended)
-    stated = find_publication_date("\n".join(lines))
+    joined = "\n".join(lines)
+    if is_coroners_report(joined):
+        # A coroner's report to prevent future deaths has a shape of its own (see sources).
+        result = read_coroners_report(joined)
+        result.history, result.removed = history, removed
+        return result
+    stated = find_publication_date(joined)
     parser = _Parser(published or (stated.date if stated else None),
                      set(re.findall(r"[a-z]+(?:-[a-z]+)*", cleaned.lower())))
     result = parser.result
@@ -423,6 +430,8 @@ def parse_text(text: str, published: date | None = None) -> ParseResult:
         result.warnings.append(ParseWarning(
             "A line repeated on several pages was removed as a running header or footer", None, shorten(example)))
     _finish(parser)
+    if made := iopc_made_on(joined):
+        result.dates.append(("Recommendations made", *made))
     return result
 
 

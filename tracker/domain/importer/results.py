@@ -85,8 +85,12 @@ class ParseResult:
     published_text: str | None = None
     # A register entry's status history ([on]9th February 2017 [status]awaiting-review...), oldest first.
     history: list[tuple[date, str]] = field(default_factory=list)
+    # Other dates the text states for its source, with the words stating them: a coroner's report's
+    # date and "namely by" date, the date IOPC recommendations were made. (label, date, words)
+    dates: list[tuple[str, date, str]] = field(default_factory=list)
 
     def as_json(self) -> dict:
         """{"items": [...], "warnings": [...]}: the command's JSON."""
         return {"items": [i.as_json() for i in self.items], "warnings": [w.as_json() for w in self.warnings],
-                "published": self.published.isoformat() if self.published else None}
+                "published": self.published.isoformat() if self.published else None,
+                "dates": [{"label": label, "date": when.isoformat(), "words": words} for label, when, words in self.dates]}

@@ -144,7 +144,8 @@ def public_details(force_slug: str):
     form = form_for(PublicDetailsForm, force)
     if form.validate_on_submit():
         with saving(form) as attempt:
-            public_service.set_public_details(force, **{name: form[name].data for name in public_service.PUBLIC_DETAILS})
+            public_service.set_public_details(force, works_in_welsh=bool(form.works_in_welsh.data),
+                                              **{name: form[name].data for name in public_service.PUBLIC_DETAILS})
         if attempt.ok:
             flash(f"Public details saved: {force.opcc_name}", "success")
             return redirect(url_for(".forces"))

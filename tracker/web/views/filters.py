@@ -148,7 +148,7 @@ def build_form(args, *, window_default: str = "overdue") -> FilterForm:
     """The filter form with its choices for the signed-in user, filled from the query string."""
     force_ids = user_force_ids()
     form = FilterForm(args)
-    choices = remember("filter-choices", tuple(force_ids), lambda: oversight_service.filter_choices(force_ids))
+    choices = remember("filter-choices", force_ids, (), lambda: oversight_service.filter_choices(force_ids))
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + choices["forces"]
     form.inspection.choices = [("", "All inspections")] + choices["inspections"]

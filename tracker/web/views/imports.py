@@ -170,17 +170,21 @@ def _date_parts(value: date | None) -> dict:
 
 def _publication_read(result: importer.ParseResult) -> dict:
     """The publication date the text states and the words stating it, for the person to check."""
-    return {"read": result.published.isoformat() if result.published else "", "phrase": result.published_text or ""}
+    return {"read": result.published.isoformat() if result.published else "", "phrase": result.published_text or "",
+            "dates": [{"label": label, "read": when.isoformat(), "words": words} for label, when, words in result.dates]}
 
 
 def _preview(inspection, rows, warnings, errors: FieldErrors, removed: int = 0, status: int = 200,
              publication: dict | None = None):
     """Show the editable preview."""
-    publication = publication or {"read": "", "phrase": ""}
+    publication = publication or {"read": "", "phrase": "", "dates": []}
     read = date.fromisoformat(publication["read"]) if publication["read"] else None
+    # Other dates the text states (a coroner's report's date and "namely by" date, an IOPC date made).
+    stated = [dict(d, date=date.fromisoformat(d["read"])) for d in publication.get("dates", [])]
     return render_template("imports/preview.html", inspection=inspection, rows=rows, warnings=warnings,
                            form=errors, errors=errors, removed=removed, kinds=Kind.choices(),
-                           kind_labels=dict(Kind.choices()), publication=publication, published_read=read), status
+                           kind_labels=dict(Kind.choices()), publication=publication, published_read=read,
+                           stated_dates=stated), status
 
 
 @bp.post("/inspections/<slug>/import/confirm")
@@ -219,7 +223,15 @@ def _publication_from_form(form) -> dict:
         date.fromisoformat(read)
     except ValueError:
         read = ""
-    return {"read": read, "phrase": form.get("published_phrase", "")}
+    dates = []
+    for label, when, words in zip(form.getlist("date_label"), form.getlist("date_read"), form.getlist("date_words"),
+                                  strict=False):
+        try:
+            date.fromisoformat(when)
+        except ValueError:
+            continue  # not a date the preview wrote: left out
+        dates.append({"label": label, "read": when, "words": words})
+    return {"read": read, "phrase": form.get("published_phrase", ""), "dates": dates}
 
 
 def _rows_from_form(form) -> tuple[list[dict], list[str]]:

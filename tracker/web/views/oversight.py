@@ -13,7 +13,9 @@ from wtforms import BooleanField, SelectMultipleField, SubmitField
 
 from tracker.documents import exports
 from tracker.documents.pdf import asset_url, render_pdf
+from tracker.domain.ageing import AGE_BANDS
 from tracker.models import Force, Recommendation, utcnow
+from tracker.services import ageing as ageing_service
 from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
@@ -45,8 +47,8 @@ def dashboard():
     queue = _queue_html()
     if query is None:
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue), 400
-    parts = (tuple(user_force_ids()), today(), tuple(sorted(request.args.items(multi=True))))
-    body = remember("dashboard", parts, lambda: _dashboard_content(form, query))
+    parts = (today(), tuple(sorted(request.args.items(multi=True))))
+    body = remember("dashboard", user_force_ids(), parts, lambda: _dashboard_content(form, query))
     return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
 
 
@@ -61,7 +63,7 @@ def _queue_html() -> Markup:
         queue = review_queue.reviewer_queue(current_user, force_ids)
         return render_template("oversight/_queue.html", queue=queue) if queue.total else ""
 
-    return Markup(remember("reviewer-queue", (current_user.id, current_user.role.value, force_ids), draw))
+    return Markup(remember("reviewer-queue", force_ids, (current_user.id, current_user.role.value), draw))
 
 
 def _dashboard_content(form, query) -> str:
@@ -129,6 +131,7 @@ def progress():
         by_inspection=service.progress(query.force_ids, as_of, "inspection"),
         by_force=service.progress(query.force_ids, as_of, "force"),
         shares=service.PROGRESS_SHARES,
+        ageing=ageing_service.open_recommendations_ageing(query.force_ids, as_of), age_bands=AGE_BANDS,
     )
 
 

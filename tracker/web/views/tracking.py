@@ -203,7 +203,7 @@ def new_update(action_id: int):
         with saving(form) as attempt:
             update = service.add_progress_update(action, form.occurred_on.data, form.text.data, current_user,
                                                  not_for_publication=bool(form.not_for_publication.data),
-                                                 public=bool(form.public.data))
+                                                 public=bool(form.public.data), text_cy=form.text_cy.data)
             for upload in form.files.data or []:
                 if upload and upload.filename:
                     evidence_service.store_file(update, upload.filename, upload.read(),
