@@ -2,7 +2,7 @@
 back-filled publication dates, sign-off notes, and items addressed to other bodies tracked for information
 
 Revision ID: response_approval
-Revises: public_progress_updates
+Revises: force_data_states
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from tracker.domain.addressees import for_information
 
 revision = "response_approval"
-down_revision = "public_progress_updates"
+down_revision = "force_data_states"
 branch_labels = None
 depends_on = None
 
