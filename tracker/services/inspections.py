@@ -107,7 +107,7 @@ def apply_addressee(recommendation: Recommendation) -> None:
         sa.update(Tracking)
         .where(Tracking.recommendation_id == recommendation.id, Tracking.status == before)
         .values(status=after, closed_on=closed_on, version=Tracking.version + 1)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session="fetch", **data_state.reach(inspections=[recommendation.inspection_id]))
     )
 
 
