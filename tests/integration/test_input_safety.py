@@ -250,3 +250,14 @@ def test_every_form_of_the_app_cleans_what_is_posted(app):
     ours = [cls for cls in subclasses(Form) if cls.__module__.startswith("tracker.")]
     assert len(ours) > 15
     assert [cls.__qualname__ for cls in ours if not issubclass(cls, TrackerForm)] == []
+
+
+def test_a_posted_field_without_a_name_reaches_no_form(as_role):
+    """A multipart part with no name (the fuzz test found it on the import's confirmation): no 500."""
+    body = (b'--X\r\nContent-Disposition: form-data; name="count"\r\n\r\n1\r\n'
+            b'--X\r\nContent-Disposition: form-data; name="items-0-text"\r\n\r\nDo it\r\n'
+            b"--X\r\nContent-Disposition: form-data\r\n\r\nno name\r\n--X--\r\n")
+    client = as_role(Role.SERVICE_ADMIN, ("cumbria",))
+    for path in ("/inspections/vawg-2021/import/confirm", "/inspections/new", "/settings/notifications"):
+        response = client.post(path, data=body, content_type="multipart/form-data; boundary=X")
+        assert response.status_code < 500, path

@@ -193,7 +193,7 @@ def confirm(slug: str):
     """Save the previewed (and edited) items in one transaction, or show the preview again with errors."""
     inspection = _load_inspection(slug)
     # The preview's hand-made fields are cleaned as every form's are: text only, no control characters.
-    posted = posted_text(request.form, multiline={k for k in request.form if k.endswith(("-text", "-bullets"))})
+    posted = posted_text(request.form, multiline={k for k in request.form if str(k).endswith(("-text", "-bullets"))})
     rows, warnings = _rows_from_form(posted)
     errors = FieldErrors()
     if not rows:
