@@ -49,32 +49,44 @@ def test_a_reviewer_sees_what_waits_in_their_forces_with_links(app, waiting):
     html = sign_in(app.test_client(), user).get("/").get_data(as_text=True)
     assert "Waiting for you" in html
     assert _count(html, "sign-offs") == queue.sign_offs.count >= 1
-    assert _count(html, "approvals") == queue.approvals.count >= 1
     assert _count(html, "verifications") == queue.verifications.count >= 1
     assert f'href="/tracking/{tracking.id}#action-{action.id}"' in html and action.title in html
-    assert 'href="/responses/cumbria/vawg-2021"' in html
     assert f'href="/tracking/{tracking.id}"' in html
+    # Chief officers do not approve the PCC's comments on their own force: no approvals for them.
+    assert queue.approvals.count == 0 and 'id="queue-approvals"' not in html
+
+
+def test_an_approver_sees_the_responses_waiting_for_approval_and_nothing_else(app, waiting):
+    user = make_user(Role.APPROVER, ("cumbria",))
+    queue = queue_service.reviewer_queue(user, [get_force("cumbria").id])
+    html = sign_in(app.test_client(), user).get("/").get_data(as_text=True)
+    assert "Waiting for you" in html
+    assert _count(html, "approvals") == queue.approvals.count >= 1
+    assert 'href="/responses/cumbria/vawg-2021"' in html
+    assert queue.sign_offs.count == queue.verifications.count == 0
+    assert 'id="queue-sign-offs"' not in html and 'id="queue-verifications"' not in html
     assert "lancashire" not in html.split('id="queue"', 1)[1].split("</div>\n</div>", 1)[0].lower()
 
 
 def test_what_is_done_leaves_the_queue(app, waiting):
     tracking, action, response = waiting["cumbria"]
-    user = make_user(Role.REVIEWER, ("cumbria",))
+    reviewer, approver = make_user(Role.REVIEWER, ("cumbria",)), make_user(Role.APPROVER, ("cumbria",))
     force_ids = [get_force("cumbria").id]
-    before = queue_service.reviewer_queue(user, force_ids)
+    before = queue_service.reviewer_queue(reviewer, force_ids)
+    approvals_before = queue_service.reviewer_queue(approver, force_ids).approvals.count
     action.signed_off_at = utcnow()
     response.approved_on = date(2021, 10, 2)
     tracking.verified_on = date(2022, 3, 3)
     db.session.commit()
-    after = queue_service.reviewer_queue(user, force_ids)
+    after = queue_service.reviewer_queue(reviewer, force_ids)
     assert after.sign_offs.count == before.sign_offs.count - 1
-    assert after.approvals.count == before.approvals.count - 1
+    assert queue_service.reviewer_queue(approver, force_ids).approvals.count == approvals_before - 1
     assert after.verifications.count == before.verifications.count - 1
 
 
 def test_nobody_is_asked_to_approve_what_they_drafted(app, waiting):
     _tracking, _action, response = waiting["cumbria"]
-    user = make_user(Role.REVIEWER, ("cumbria",))
+    user = make_user(Role.APPROVER, ("cumbria",))
     force_ids = [get_force("cumbria").id]
     before = queue_service.reviewer_queue(user, force_ids).approvals.count
     response.drafted_by_id = user.id

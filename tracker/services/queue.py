@@ -1,4 +1,4 @@
-"""What waits for a reviewer: actions to sign off, responses to approve, implemented items to verify.
+"""What waits for a decision: actions to sign off, responses to approve, implemented items to verify.
 
 Read on the home page of users who sign off (chief officers and administrators); each part is
 counted in full and its first items listed, oldest first. Items of a force taken out of an
@@ -60,9 +60,16 @@ def _part(statement: sa.Select, make) -> Part:
     return Part(count=count or 0, items=[make(r) for r in db.session.execute(statement.limit(SHOWN))] if count else [])
 
 
+def has_queue(role) -> bool:
+    """Whether people of this role decide anything the queue lists: chief officers and administrators sign
+    off and verify; the PCC's approvers approve responses."""
+    return role.can_sign_off or role.can_approve_responses
+
+
 def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
-    """What waits for the user in their forces (an empty queue for a user who does not sign off)."""
-    if not user.role.can_sign_off or not force_ids:
+    """What waits for the user's decision in their forces: each part only for those who decide it (sign-offs
+    and verifications for chief officers and administrators, approvals for the PCC's approvers)."""
+    if not has_queue(user.role) or not force_ids:
         return Queue(Part(), Part(), Part())
     force_ids = list(force_ids)
     sign_offs = (
@@ -91,12 +98,16 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
                in_scope(Tracking.inspection_id, Tracking.force_id))
         .order_by(Tracking.implemented_on, Tracking.id)
     )
+    signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
     return Queue(
         sign_offs=_part(sign_offs, lambda r: Waiting(
-            title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id)),
+            title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id,
+        )) if signs_off else Part(),
         approvals=_part(approvals, lambda r: Waiting(
-            title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4])),
+            title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4],
+        )) if approves else Part(),
         verifications=_part(verifications, lambda r: Waiting(
             title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
-            since=r.implemented_on, tracking_id=r.id)),
+            since=r.implemented_on, tracking_id=r.id,
+        )) if signs_off else Part(),
     )

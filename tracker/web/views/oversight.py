@@ -53,9 +53,9 @@ def dashboard():
 
 
 def _queue_html() -> Markup:
-    """What waits for this user, drawn once per user and state of the data (nothing for those who do
-    not sign off)."""
-    if not current_user.role.can_sign_off:
+    """What waits for this user's decision, drawn once per user and state of the data (nothing for those
+    who decide nothing the queue lists)."""
+    if not review_queue.has_queue(current_user.role):
         return Markup("")
     force_ids = tuple(user_force_ids())
 
