@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -133,7 +134,12 @@ def wrk(path: str, cookie: str, script: str | None = None) -> dict:
 
 
 def start_server(port: int, env: dict) -> subprocess.Popen:
-    """A gunicorn server of WORKERS workers on 127.0.0.1:port, answering /health."""
+    """A gunicorn server of WORKERS workers on 127.0.0.1:port, answering /health. Refuses a port that
+    something else already answers on (another load test's server would answer /health and measure
+    its own database with our cookies refused)."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is in use: choose another with BENCH_PORT")
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--timeout", "120", "--log-level", "warning", "tracker:create_app()"],
