@@ -221,7 +221,8 @@ def _explained_and_approved(db, slug: str) -> None:
 
 def test_an_approval_refused_shows_what_is_missing_with_a_link_to_the_fix(live_server, new_page):
     """The demonstration response lacks its explanations: the approver sees an error summary whose links
-    open the explanations page at the missing one; no declaration is offered."""
+    open the response's task list (a page they can open, saying who does each task); no declaration is
+    offered. The editor's own check (publishing) links to the explanations page at the missing one."""
     base = live_server["url"]
     approver = new_page(role="approver")
     approver.goto(base + "/responses/cumbria/vawg-2021/approve")
@@ -229,13 +230,12 @@ def test_an_approval_refused_shows_what_is_missing_with_a_link_to_the_fix(live_s
     summary = approver.locator(".govuk-error-summary")
     assert summary.is_visible() and "There is a problem" in summary.inner_text()
     link = summary.locator("a:has-text(\"Write the PCC's explanation for recommendation 3.2\")")
-    href = link.get_attribute("href")
-    assert href.startswith("/responses/cumbria/vawg-2021/explanations#explanation-")
+    assert "an editor of the force does this" in link.inner_text()
     assert approver.locator("#declaration").count() == 0
-    editor = new_page(role="editor")
-    editor.goto(base + href)
-    target = editor.locator(href[href.index("#"):])
-    assert target.is_visible() and target.evaluate("el => el.tagName") == "TEXTAREA"
+    link.click()
+    approver.wait_for_load_state()
+    assert approver.url == base + "/responses/cumbria/vawg-2021"
+    assert approver.locator(".govuk-task-list").count() == 1  # the tasks, each with its status
 
 
 def test_a_change_after_approval_is_shown_and_needs_a_new_approval(live_server, new_page):

@@ -341,10 +341,15 @@ def approve(force_slug: str, inspection_slug: str):
 
 
 def _fix_links(response, missing) -> list[dict]:
-    """An error summary's entries: each missing thing with a link to the page that fixes it."""
+    """An error summary's entries: each missing thing with a link to the page that fixes it. Someone who
+    cannot edit (the PCC's approver) is sent to the task list, which says who does it, not to a page they
+    cannot open."""
     f, i = response.force.slug, response.inspection.slug
     links = []
     for item in missing:
+        if not can_edit():
+            links.append({"text": f"{item.message} (an editor of the force does this)", "href": _page_url(response)})
+            continue
         if item.tracking_id:
             href = url_for("responses.explanations", force_slug=f, inspection_slug=i) + f"#explanation-{item.tracking_id}"
         elif "chief constable" in item.message:
