@@ -184,6 +184,10 @@ def test_a_published_response_with_progress_is_accessible_and_reflows(live_serve
     with app.app_context():
         response = response_service.get_response("cumbria", "vawg-2021")
         tracking = get_tracking("cumbria", "4")
+        # What this test changes, so that it can put it all back for the tests that run after it.
+        saved_response = {column: getattr(response, column) for column in response.__table__.columns.keys()
+                          if column not in ("id", "version")}
+        saved_explanations = {item.id: item.pcc_explanation for item in response_service.response_trackings(response)}
         update = tracking_service.add_progress_update(tracking.actions[0], date(2022, 3, 1),
                                                       "Every call handler has been trained.", public=True)
         editor = db.session.scalar(sa.select(User).where(User.email == "editor@tracker.example"))
@@ -211,7 +215,10 @@ def test_a_published_response_with_progress_is_accessible_and_reflows(live_serve
             db.session.delete(db.session.get(PublishedVersion, version.id))
             db.session.delete(db.session.get(ProgressUpdate, update.id))
             response = response_service.get_response("cumbria", "vawg-2021")
-            response.published_on = None
+            for column, value in saved_response.items():
+                setattr(response, column, value)
+            for item in response_service.response_trackings(response):
+                item.pcc_explanation = saved_explanations[item.id]
             db.session.commit()
             db.session.remove()
             app.config["TRACKER_PUBLISHED_DIR"] = old_dir
