@@ -185,8 +185,8 @@ def test_a_published_response_with_progress_is_accessible_and_reflows(live_serve
         response = response_service.get_response("cumbria", "vawg-2021")
         tracking = get_tracking("cumbria", "4")
         # What this test changes, so that it can put it all back for the tests that run after it.
-        saved_response = {column: getattr(response, column) for column in response.__table__.columns.keys()
-                          if column not in ("id", "version")}
+        saved_response = {column.key: getattr(response, column.key) for column in response.__table__.columns
+                          if column.key not in ("id", "version")}
         saved_explanations = {item.id: item.pcc_explanation for item in response_service.response_trackings(response)}
         update = tracking_service.add_progress_update(tracking.actions[0], date(2022, 3, 1),
                                                       "Every call handler has been trained.", public=True)
