@@ -21,6 +21,9 @@ AS_OF = date(2021, 10, 30)
 
 def test_dates_in_govuk_style():
     assert govuk_date(date(2021, 9, 7)) == "7 September 2021"
+    assert govuk_date(date(2021, 9, 7), "cy") == "7 Medi 2021"
+    assert [govuk_date(date(2022, month, 1), "cy").split()[1] for month in (1, 6, 7, 12)] == [
+        "Ionawr", "Mehefin", "Gorffennaf", "Rhagfyr"]
     assert govuk_date_short(date(2021, 9, 7)) == "7 Sep 2021"
     assert govuk_datetime(datetime(2021, 9, 7, 14, 5)) == "7 September 2021 at 2:05pm"
     assert govuk_datetime(datetime(2021, 9, 7, 0, 30)) == "7 September 2021 at 12:30am"

@@ -8,11 +8,17 @@ from datetime import date, datetime
 from tracker.domain.deadlines import DeadlineKind, days_until
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 
+# The months in Welsh (Cymraeg), as a date is written after its day's number: "17 Medi 2021".
+WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
+                "Tachwedd", "Rhagfyr")
 
-def govuk_date(value: date | datetime | None) -> str:
-    """17 September 2021 (the GOV.UK style: no leading zero, month in full)."""
+
+def govuk_date(value: date | datetime | None, language: str = "en") -> str:
+    """17 September 2021 (the GOV.UK style: no leading zero, month in full); 17 Medi 2021 in Welsh ("cy")."""
     if value is None:
         return ""
+    if language == "cy":
+        return f"{value.day} {WELSH_MONTHS[value.month - 1]} {value.year}"
     return f"{value.day} {value:%B %Y}"
 
 

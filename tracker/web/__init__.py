@@ -12,13 +12,14 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from tracker._files import folder
 from tracker.domain.addressees import addressee_phrase
 from tracker.domain.formatting import FILTERS
-from tracker.web import api, auth, caching, oidc
+from tracker.web import api, auth, caching, i18n, oidc
 from tracker.web.views import BLUEPRINTS, errors
 
 
 def init_app(app: Flask) -> None:
-    """Templates, the page cache, sign-in and security headers, the pages and the error pages."""
+    """Templates, their languages, the page cache, sign-in and security headers, the pages and the error pages."""
     init_templates(app)
+    i18n.init_app(app)
     caching.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)

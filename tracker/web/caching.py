@@ -21,17 +21,19 @@ from flask import Flask, g
 from flask_caching import Cache
 
 from tracker.services import data_token
+from tracker.web.i18n import current_language
 
 cache = Cache()
 T = TypeVar("T")
 
 
 def remember(name: str, force_ids: Iterable[int], parts: tuple, build: Callable[[], T]) -> T:
-    """The value of build() for these parts of these forces' current data, built once and then reused
-    (build must read nothing of any other force but the shared data)."""
+    """The value of build() for these parts of these forces' current data in the page's language, built
+    once and then reused (build must read nothing of any other force but the shared data)."""
     force_ids = tuple(sorted(set(force_ids)))
     token = (data_token(force_ids), force_ids)
-    key = f"{name}:{hashlib.sha256(repr((token, parts)).encode()).hexdigest()}"
+    # The language is part of every key: a Welsh page's parts are never given to an English one.
+    key = f"{name}:{hashlib.sha256(repr((token, current_language(), parts)).encode()).hexdigest()}"
     value = cache.get(key)
     outcome = "hit"
     if value is None:

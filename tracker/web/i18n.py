@@ -1,0 +1,112 @@
+"""The language of a page: the public pages in English or Welsh (Cymraeg), the staff pages in English.
+
+A public page is in Welsh when its address says so, `?lang=cy`; without it (or with any other value)
+it is in English. The address, not a cookie or the browser's Accept-Language, because then:
+- it works without JavaScript and sets no cookie (the privacy notice says the pages set none);
+- a Welsh page can be bookmarked, linked to and shared as Welsh;
+- each language has its own address, so no cache (ours, keyed on the language too, or a proxy's,
+  keyed on the address) can give one language's copy to a request for the other.
+
+While a Welsh public page is drawn, every link to another public page keeps `lang=cy` (see
+_keep_the_language), so a reader who chose Welsh stays in Welsh; the language switch links to the
+same page, with the same query, in the other language.
+
+Flask-Babel's locale follows public_language() on public pages; documents rendered for another
+language (a Welsh PDF) set theirs with flask_babel.force_locale("cy"), and the dates follow it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, has_request_context, request, url_for
+from flask_babel import Babel, get_locale, refresh
+
+from tracker.domain.formatting import govuk_date as _govuk_date
+
+ENGLISH, WELSH = "en", "cy"
+LANGUAGES = (ENGLISH, WELSH)
+QUERY = "lang"  # ?lang=cy
+PUBLIC = "public"  # the blueprint whose pages have a Welsh copy
+
+babel = Babel()
+
+
+def public_language() -> str:
+    """"cy" when this request is for a public page in Welsh (?lang=cy), else "en"."""
+    if has_request_context() and request.blueprint == PUBLIC and request.args.get(QUERY) == WELSH:
+        return WELSH
+    return ENGLISH
+
+
+def current_language() -> str:
+    """The language pages and documents are being drawn in now: "cy" or "en" (Flask-Babel's locale,
+    which force_locale can change for a document)."""
+    locale = get_locale() if has_request_context() else None
+    return WELSH if locale is not None and locale.language == WELSH else ENGLISH
+
+
+def html_lang() -> str:
+    """The page's lang attribute: "cy", or "en-GB" as the staff pages have always said."""
+    return WELSH if current_language() == WELSH else "en-GB"
+
+
+def govuk_date(value) -> str:
+    """17 September 2021, or 17 Medi 2021 while drawing in Welsh."""
+    return _govuk_date(value, current_language())
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One choice of the language switch: the language, its name in itself, this page in it."""
+
+    code: str
+    name: str
+    href: str
+    current: bool
+
+
+NAMES = {ENGLISH: "English", WELSH: "Cymraeg"}  # each language's name in itself, never translated
+
+
+def language_links() -> list[LanguageLink]:
+    """This page in English and in Welsh (the same address, the same query but for lang)."""
+    here = current_language()
+    values = {**(request.view_args or {}), **{k: v for k, v in request.args.lists() if k != QUERY}}
+    return [LanguageLink(code, NAMES[code], url_for(request.endpoint, **values, **{QUERY: WELSH if code == WELSH else None}),
+                         code == here)
+            for code in LANGUAGES]
+
+
+def _select_locale() -> str:
+    """Public pages in the language their address asks for; every other page in English."""
+    return public_language()
+
+
+def _keep_the_language(endpoint: str, values: dict) -> None:
+    """Links to public pages drawn on a Welsh public page stay in Welsh (unless they say otherwise)."""
+    if endpoint.startswith(PUBLIC + ".") and QUERY not in values and public_language() == WELSH:
+        values[QUERY] = WELSH
+
+
+def _content_language(response):
+    """Say which language a public page is in (Content-Language), for browsers and caches."""
+    if request.blueprint == PUBLIC and response.mimetype == "text/html":
+        response.headers["Content-Language"] = public_language()
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the catalogues in tracker/translations, the locale chosen as above, the
+    helpers for templates, and Welsh dates where the page is Welsh."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", ENGLISH)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")  # relative to the tracker package
+    babel.init_app(app, locale_selector=_select_locale)
+    # Flask-Babel keeps the locale in `g`: a request must choose its own, never inherit the one of an
+    # earlier request in the same application context (as the tests' requests share one).
+    app.before_request(refresh)
+    app.url_defaults(_keep_the_language)
+    app.after_request(_content_language)
+    app.jinja_env.filters["govuk_date"] = govuk_date
+    app.jinja_env.globals.update(html_lang=html_lang, language_links=language_links,
+                                 current_language=current_language)
