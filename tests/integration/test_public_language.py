@@ -1,0 +1,111 @@
+"""The language of the public pages: English by default, Welsh at ?lang=cy (every public link then keeps
+it), the language switch on every public page, Welsh dates, staff pages always English, and the cache
+keyed on the language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.integration.test_public_face import publish, published_dir  # noqa: F401  (a fixture)
+from tracker.db import db
+from tracker.web import i18n
+from tracker.web.caching import remember
+
+
+def soup(client, url: str) -> BeautifulSoup:
+    answer = client.get(url)
+    assert answer.status_code == 200, url
+    return BeautifulSoup(answer.text, "html.parser")
+
+
+def switch(page: BeautifulSoup) -> dict:
+    """The language switch: {code: (href or None for the current one, lang, hreflang, aria-current)}."""
+    [nav] = page.select("nav.tracker-language-switch")
+    items = {}
+    for item in nav.select("li"):
+        [element] = item.find_all(["a", "span"], recursive=False)
+        items[element["lang"]] = (element.get("href"), element.get("hreflang"), element.get("aria-current"))
+    return items
+
+
+def test_the_language_is_english_unless_the_address_asks_for_welsh(app):
+    for url, expected in [("/public/", "en"), ("/public/?lang=cy", "cy"), ("/public/cumbria?lang=cy", "cy"),
+                          ("/public/?lang=fr", "en"), ("/public/?lang=CY", "en"), ("/?lang=cy", "en"),
+                          ("/inspections/?lang=cy", "en")]:
+        with app.test_request_context(url):
+            assert i18n.public_language() == expected, url
+
+
+def test_a_welsh_public_page_says_so_and_its_links_stay_welsh(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    page = soup(client, "/public/cumbria?lang=cy")
+    assert page.html["lang"] == "cy"
+    assert client.get("/public/cumbria?lang=cy").headers["Content-Language"] == "cy"
+    links = [a["href"] for a in page.select("main a[href^='/public/'], footer a[href^='/public/']")]
+    assert links and all("lang=cy" in href for href in links), links
+    english = soup(client, "/public/cumbria")
+    assert english.html["lang"] == "en-GB" and "Content-Language" in client.get("/public/cumbria").headers
+    assert not [a["href"] for a in english.select("main a, footer a") if "lang=" in a["href"]]
+
+
+@pytest.mark.parametrize("url", ["/public/", "/public/cumbria", "/public/cumbria/vawg-2021", "/public/accessibility",
+                                 "/public/cumbria/privacy", "/public/contact", "/public/cumbria/contact"])
+def test_every_public_page_has_the_switch_to_the_same_page_in_the_other_language(app, client, published_dir, url):  # noqa: F811
+    publish(app, "cumbria")
+    english = switch(soup(client, url))
+    assert english["en"] == (None, None, "true")
+    welsh_href, hreflang, current = english["cy"]
+    assert (hreflang, current) == ("cy", None)
+    assert welsh_href.split("?")[0] == url and "lang=cy" in welsh_href
+    welsh = switch(soup(client, welsh_href))
+    assert welsh["cy"] == (None, None, "true")
+    english_href, hreflang, current = welsh["en"]
+    assert (english_href, hreflang, current) == (url, "en", None)
+
+
+def test_the_switch_keeps_the_rest_of_the_query(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    links = switch(soup(client, "/public/cumbria?source=hmicfrs"))
+    assert links["cy"][0] == "/public/cumbria?source=hmicfrs&lang=cy"
+    links = switch(soup(client, "/public/cumbria?source=hmicfrs&lang=cy"))
+    assert links["en"][0] == "/public/cumbria?source=hmicfrs"
+
+
+def test_dates_on_welsh_pages_have_welsh_months(app, client, published_dir, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("tracker.web.views.public.today", lambda: date(2021, 11, 17))
+    publish(app, "cumbria")
+    english = client.get("/public/cumbria/vawg-2021").text
+    welsh = client.get("/public/cumbria/vawg-2021?lang=cy").text
+    assert "17 November 2021" in english and "17 Tachwedd 2021" in welsh and "November" not in welsh
+
+
+def test_staff_pages_stay_english_whatever_the_address(app, as_role):
+    page = as_role().get("/?lang=cy")
+    assert page.status_code == 200 and '<html lang="en-GB"' in page.text
+    assert "tracker-language-switch" not in page.text
+
+
+def test_the_cache_keeps_each_language_apart(app):
+    built = []
+
+    def build(text):
+        def make():
+            built.append(text)
+            return text
+        return make
+
+    with app.test_request_context("/public/cumbria?lang=cy"):
+        app.preprocess_request()
+        assert remember("test-language", [1], (), build("Cymraeg")) == "Cymraeg"
+    with app.test_request_context("/public/cumbria"):
+        app.preprocess_request()
+        assert remember("test-language", [1], (), build("English")) == "English"
+        assert remember("test-language", [1], (), build("again")) == "English"
+    with app.test_request_context("/public/cumbria?lang=cy"):
+        app.preprocess_request()
+        assert remember("test-language", [1], (), build("again")) == "Cymraeg"
+    assert built == ["Cymraeg", "English"]
+    db.session.rollback()
