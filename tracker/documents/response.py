@@ -33,6 +33,15 @@ DEFAULT_STATUTORY_PARAGRAPH = (
     "recommendations, the comments must explain, for each recommendation, the action that has been or will be "
     "taken, or why no action has been or will be taken."
 )
+# Its Welsh wording: the team's translation, to be reviewed by a Welsh speaker before it is relied on.
+DEFAULT_STATUTORY_PARAGRAPH_CY = (
+    "Mae adran 55 o Ddeddf yr Heddlu 1996 (fel y'i diwygiwyd gan adran 37 o Ddeddf Plismona a Throsedd 2017) yn ei "
+    "gwneud yn ofynnol i'r corff plismona lleol gyhoeddi ei sylwadau ar adroddiad gan Arolygiaeth Cwnstabliaeth a "
+    "Gwasanaethau Tân ac Achub Ei Fawrhydi, ynghyd â sylwadau'r prif swyddog a'i ymateb iddynt, cyn diwedd y cyfnod o "
+    "56 diwrnod sy'n dechrau â'r diwrnod y cyhoeddir yr adroddiad. Pan fo'r adroddiad yn gwneud argymhellion, rhaid i'r "
+    "sylwadau egluro, ar gyfer pob argymhelliad, y camau a gymerwyd neu a gymerir, neu pam na chymerwyd ac na chymerir "
+    "unrhyw gamau."
+)
 WITHHELD_SENTENCE = (
     "Some operationally sensitive detail has been withheld from this published version of the response."
 )

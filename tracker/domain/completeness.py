@@ -9,6 +9,10 @@ Plain Python, no Flask: the rules read the records they are given and run no que
   where the force has chosen to explain them (Force.explain_areas_for_improvement).
 - s.55(5): the PCC's comments are published with the chief officer's comments, so the PCC's
   comments must be written, and the chief's comments either given or their absence recorded.
+- Welsh Language Standards: an office that works in Welsh (Force.works_in_welsh) publishes what it
+  writes in Welsh as well as English, at the same time, the Welsh not treated less favourably. So
+  every text the response publishes has its Welsh version before it can be approved or published
+  (HMICFRS's own text, the recommendations and the report's title, need none).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Missing:
     message: str
     tracking_id: int | None = None
     ref: str | None = None
+    field: str | None = None  # the field it is written in, where the page says it by name ('pcc_comments_cy')
 
 
 def requires_explanation(kind: Kind, addressed_to: str | None, explain_areas_for_improvement: bool = False) -> bool:
@@ -93,16 +98,68 @@ def missing_answers(trackings, source: Source) -> list[Missing]:
     return missing
 
 
+# The response's own texts that are published, each with how to ask for its Welsh version.
+WELSH_COMMENTS = {
+    "chief_comments": "Enter the chief constable's comments in Welsh",
+    "chief_comments_absence": "Write why there are no comments from the chief constable in Welsh",
+    "pcc_comments": "Write the PCC's comments in Welsh",
+    "pcc_response_to_chief": "Write the PCC's response to the chief constable's comments in Welsh",
+}
+
+
+def works_in_welsh(response) -> bool:
+    """Whether the response's office publishes in Welsh as well as English."""
+    return bool(getattr(response.force, "works_in_welsh", False))
+
+
+def welsh_texts(response, trackings) -> list[tuple[str | None, Missing]]:
+    """Every Welsh version the response needs, in the document's order, as (the Welsh text written,
+    what is missing while it is blank): one for each text of the PCC's (or the chief constable's) that
+    the public copy publishes. None for an office that works in English only."""
+    if not works_in_welsh(response):
+        return []
+    source = source_of(response)
+    needed = []
+    force = response.force
+    if source is Source.HMICFRS and not _blank(getattr(force, "statutory_paragraph", None)):
+        # The standard paragraph has its standard Welsh wording; the force's own wording needs its own.
+        needed.append((force.statutory_paragraph_cy,
+                       Missing("Write the statutory paragraph in Welsh", field="statutory_paragraph_cy")))
+    ordered = sorted(trackings, key=lambda t: (t.recommendation.position, t.recommendation.id))
+    for tracking in ordered:
+        rec = tracking.recommendation
+        label = Kind(rec.kind).label.lower() + (f" {rec.ref}" if rec.ref else "")
+        answer = "the PCC's explanation" if source is Source.HMICFRS else ANSWER_NAMES[source]
+        if not _blank(tracking.pcc_explanation):
+            needed.append((tracking.pcc_explanation_cy,
+                           Missing(f"Write {answer} for {label} in Welsh", tracking_id=tracking.id, ref=rec.ref,
+                                   field="pcc_explanation_cy")))
+        if not _blank(tracking.chief_comment) and not tracking.chief_comment_not_for_publication:
+            needed.append((tracking.chief_comment_cy,
+                           Missing(f"Write the chief constable's comment on {label} in Welsh", tracking_id=tracking.id,
+                                   ref=rec.ref, field="chief_comment_cy")))
+    for name, message in WELSH_COMMENTS.items():
+        if not _blank(getattr(response, name)):
+            needed.append((getattr(response, f"{name}_cy"), Missing(message, field=f"{name}_cy")))
+    return needed
+
+
+def missing_welsh(response, trackings) -> list[Missing]:
+    """The Welsh versions still to write (none for an office that works in English only)."""
+    return [missing for welsh, missing in welsh_texts(response, trackings) if _blank(welsh)]
+
+
 def missing_items(response, trackings) -> list[Missing]:
     """Everything missing before the response can be published, by its source's duty: for an s.55
     response, comments first, then explanations in report order; for another source, an answer to
-    every recommendation in report order."""
+    every recommendation in report order. Then, for an office that works in Welsh, the Welsh
+    version of every text written."""
     ordered = sorted(trackings, key=lambda t: (t.recommendation.position, t.recommendation.id))
     source = source_of(response)
     if source is not Source.HMICFRS:
-        return missing_answers(ordered, source)
+        return missing_answers(ordered, source) + missing_welsh(response, ordered)
     explain_afis = bool(response.force.explain_areas_for_improvement)
-    return missing_comments(response) + missing_explanations(ordered, explain_afis)
+    return missing_comments(response) + missing_explanations(ordered, explain_afis) + missing_welsh(response, ordered)
 
 
 def copies_outstanding(response) -> list[str]:

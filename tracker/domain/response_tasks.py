@@ -9,8 +9,8 @@ each recommendation (s.55(5B)); the PCC's approval; publication (s.55(5A)); copi
 inspectors and the Secretary of State (s.55(6)).
 
 An approval is of a text: a fingerprint of each part (the comments, each recommendation's
-explanation and the chief officer's comment on it) is kept when it is given, and it counts only
-while the text is the same. The fingerprints of each published version say what changed since.
+explanation and the chief officer's comment on it, with their Welsh versions where written) is kept
+when it is given, and it counts only while the text is the same. The fingerprints of each published version say what changed since.
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from tracker.domain.completeness import copies_outstanding, missing_comments, missing_explanations, requires_explanation
+from tracker.domain.completeness import (
+    copies_outstanding,
+    missing_comments,
+    missing_explanations,
+    missing_welsh,
+    requires_explanation,
+    welsh_texts,
+    works_in_welsh,
+)
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -52,14 +60,22 @@ def _digest(text: str | None) -> str:
     return hashlib.sha256(" ".join((text or "").split()).encode("utf-8")).hexdigest()[:16]
 
 
+def _with_welsh(text: str, *welsh: str | None) -> str:
+    """A part's text with its Welsh versions, when any is written (a part without Welsh keeps the
+    fingerprint it had before Welsh versions were kept)."""
+    return text if not any((w or "").strip() for w in welsh) else "\n".join([text, "cy:", *(w or "" for w in welsh)])
+
+
 def sections(response, trackings) -> dict[str, str]:
     """The fingerprint of every part of the response's text, keyed by part."""
-    parts = {name: _digest(getattr(response, name)) for name in COMMENT_PARTS}
+    parts = {name: _digest(_with_welsh(getattr(response, name) or "", getattr(response, f"{name}_cy", None)))
+             for name in COMMENT_PARTS}
     for tracking in trackings:
         rec = tracking.recommendation
-        parts[f"rec:{rec.id}"] = _digest(
+        parts[f"rec:{rec.id}"] = _digest(_with_welsh(
             "\n".join([rec.text, tracking.pcc_explanation or "", tracking.chief_comment or "",
-                       "withheld" if tracking.chief_comment_not_for_publication else ""]))
+                       "withheld" if tracking.chief_comment_not_for_publication else ""]),
+            getattr(tracking, "pcc_explanation_cy", None), getattr(tracking, "chief_comment_cy", None)))
     return parts
 
 
@@ -113,7 +129,9 @@ def tasks(response, trackings) -> list[Task]:
     explanations = Task("explanations", "Explain what is done about each recommendation",
                         COMPLETED if written == len(needed) else IN_PROGRESS if written else NOT_STARTED,
                         f"Section 55(5B): {written} of {len(needed)} written")
-    missing = missing_comments(response) + missing_explanations(trackings, bool(response.force.explain_areas_for_improvement))
+    welsh = welsh_task(response, trackings)
+    missing = (missing_comments(response) + missing_explanations(trackings, bool(response.force.explain_areas_for_improvement))
+               + missing_welsh(response, trackings))
     ready = Task("ready", "Send for approval",
                  COMPLETED if response.drafted_on else CANNOT_START if missing else NOT_STARTED,
                  (f"Marked ready by {response.drafted_by.name}" if response.drafted_by else None)
@@ -140,7 +158,18 @@ def tasks(response, trackings) -> list[Task]:
                   CANNOT_START if response.published_on is None else
                   COMPLETED if not outstanding else IN_PROGRESS if len(outstanding) == 1 else NOT_STARTED,
                   "Section 55(6)")
-    return [invite, chief, pcc, explanations, ready, approved, published, copies]
+    return [invite, chief, pcc, explanations, *([welsh] if welsh else []), ready, approved, published, copies]
+
+
+def welsh_task(response, trackings) -> Task | None:
+    """For an office that works in Welsh: the Welsh version of every text written, counted (None otherwise)."""
+    if not works_in_welsh(response):
+        return None
+    needed = welsh_texts(response, trackings)
+    written = len(needed) - len(missing_welsh(response, trackings))
+    status = COMPLETED if needed and written == len(needed) else IN_PROGRESS if written else NOT_STARTED
+    return Task("welsh", "Write the Welsh versions", status,
+                f"Welsh Language Standards: {written} of {len(needed)} written, for every text above")
 
 
 def changed_since_publication(response, trackings) -> list[str]:

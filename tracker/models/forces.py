@@ -43,6 +43,7 @@ class Force(TimestampMixin, db.Model):
     works_in_welsh: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The statutory paragraph printed on responses; None means the standard wording.
     statutory_paragraph: Mapped[str | None] = mapped_column(sa.Text)
+    statutory_paragraph_cy: Mapped[str | None] = mapped_column(sa.Text)  # its Welsh wording (None: the standard one)
     # Whether this force explains areas for improvement as s.55(5B) requires for recommendations.
     explain_areas_for_improvement: Mapped[bool] = mapped_column(default=False)
 

@@ -36,6 +36,11 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     chief_comments_absence: Mapped[str | None] = mapped_column(sa.Text)
     pcc_comments: Mapped[str | None] = mapped_column(sa.Text)
     pcc_response_to_chief: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5)
+    # Their Welsh versions, for a force that works in Welsh: both languages are published together.
+    chief_comments_cy: Mapped[str | None] = mapped_column(sa.Text)
+    chief_comments_absence_cy: Mapped[str | None] = mapped_column(sa.Text)
+    pcc_comments_cy: Mapped[str | None] = mapped_column(sa.Text)
+    pcc_response_to_chief_cy: Mapped[str | None] = mapped_column(sa.Text)
     drafted_on: Mapped[date | None] = mapped_column()
     drafted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     approved_on: Mapped[date | None] = mapped_column()
@@ -98,6 +103,10 @@ class PublishedVersion(db.Model):
     days_late: Mapped[int] = mapped_column(default=0)
     # A fingerprint of each part of the text as published (JSON): what changed since is read against it.
     sections: Mapped[str | None] = mapped_column(sa.Text)
+    # The Welsh copy published with it (a force that works in Welsh), beside the English one.
+    filename_cy: Mapped[str | None] = mapped_column(sa.String(255))
+    sha256_cy: Mapped[str | None] = mapped_column(sa.String(64))
+    size_cy: Mapped[int | None] = mapped_column()
 
     response: Mapped[StatutoryResponse] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()

@@ -42,6 +42,9 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
     rag_forecast: Mapped[Rag | None] = mapped_column(enum_column(Rag))
     pcc_explanation: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5B)
     chief_comment: Mapped[str | None] = mapped_column(sa.Text)
+    # Their Welsh versions, for a force that works in Welsh.
+    pcc_explanation_cy: Mapped[str | None] = mapped_column(sa.Text)
+    chief_comment_cy: Mapped[str | None] = mapped_column(sa.Text)
     # Operationally sensitive: the chief's comment is left out of the public response document.
     chief_comment_not_for_publication: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Closure in three keys: the force marks it implemented, the OPCC verifies, HMICFRS's view.

@@ -12,12 +12,19 @@ import hashlib
 import os
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.db import audit, db, write_transactions
-from tracker.documents.response import render_response_body, render_response_pdf, response_trackings
+from tracker.documents.response import (
+    DEFAULT_STATUTORY_PARAGRAPH,
+    DEFAULT_STATUTORY_PARAGRAPH_CY,
+    render_response_body,
+    render_response_pdf,
+    response_trackings,
+)
 from tracker.domain import response_tasks
 from tracker.domain.completeness import Missing, days_late, missing_items
 from tracker.domain.statuses import Role
@@ -72,6 +79,8 @@ def published_responses(force: Force) -> list[StatutoryResponse]:
 
 MILESTONE_FIELDS = ("chief_invited_on", "chief_comments_due_on", "chief_comments_received_on")
 COMMENT_FIELDS = ("chief_comments", "chief_comments_absence", "pcc_comments", "pcc_response_to_chief")
+# Their Welsh versions (an office that works in Welsh): saved with them, published with them.
+WELSH_COMMENT_FIELDS = tuple(f"{name}_cy" for name in COMMENT_FIELDS)
 
 
 def update_milestones(response: StatutoryResponse, submitted_version: int | None, user: User | None, **dates) -> None:
@@ -91,9 +100,10 @@ def update_milestones(response: StatutoryResponse, submitted_version: int | None
 def update_comments(response: StatutoryResponse, submitted_version: int | None, user: User | None, *,
                     chief_comments_received_on: date | None = None, **texts) -> None:
     """Save the comments s.55(5) publishes together: the chief constable's (with the day they came, or why
-    there are none), the PCC's, and the PCC's response to the chief's. A change makes an approval stop counting."""
+    there are none), the PCC's, and the PCC's response to the chief's, and any of their Welsh versions.
+    A change makes an approval stop counting."""
     check_version(response, submitted_version)
-    unknown = set(texts) - set(COMMENT_FIELDS)
+    unknown = set(texts) - set(COMMENT_FIELDS) - set(WELSH_COMMENT_FIELDS)
     if unknown:
         raise ValueError(f"not comment fields: {sorted(unknown)}")
     texts = {name: (value or "").strip() or None for name, value in texts.items()}
@@ -130,24 +140,40 @@ def update_invitation(response: StatutoryResponse, submitted_version: int | None
     response.chief_comments_due_on = chief_comments_due_on
 
 
-def save_explanations(response: StatutoryResponse, user: User | None,
-                      entries: dict[int, tuple[int | None, str | None, str | None]]) -> int:
-    """Save the PCC's explanations, and the chief constable's comment on each, in one go; return how many changed.
+class ExplanationEntry(NamedTuple):
+    """One row of the explanations page as posted: the version it was opened at and its texts. A Welsh
+    text of None was not on the page (an office that works in English only) and is left as it is."""
 
-    `entries` maps a tracking id of the response to (the version it was opened at, explanation,
-    chief's comment). A row saved by someone else meanwhile refuses the whole save.
+    version: int | None
+    explanation: str | None
+    chief_comment: str | None
+    explanation_cy: str | None = None
+    chief_comment_cy: str | None = None
+
+
+def save_explanations(response: StatutoryResponse, user: User | None, entries: dict[int, tuple]) -> int:
+    """Save the PCC's explanations, and the chief constable's comment on each (with their Welsh versions),
+    in one go; return how many changed.
+
+    `entries` maps a tracking id of the response to an ExplanationEntry (or the same as a tuple). A row
+    saved by someone else meanwhile refuses the whole save.
     """
     by_id = {tracking.id: tracking for tracking in response_trackings(response)}
     changed = 0
-    for tracking_id, (version, explanation, chief_comment) in entries.items():
+    for tracking_id, entry in entries.items():
+        entry = ExplanationEntry(*entry)
         tracking = by_id.get(tracking_id)
         if tracking is None:
             raise DomainError("A recommendation on this page is not part of this response")
-        check_version(tracking, version)
-        explanation = (explanation or "").strip() or None
-        chief_comment = (chief_comment or "").strip() or None
-        if (tracking.pcc_explanation, tracking.chief_comment) != (explanation, chief_comment):
-            tracking.pcc_explanation, tracking.chief_comment = explanation, chief_comment
+        check_version(tracking, entry.version)
+        texts = {"pcc_explanation": entry.explanation, "chief_comment": entry.chief_comment}
+        for name, welsh in (("pcc_explanation_cy", entry.explanation_cy), ("chief_comment_cy", entry.chief_comment_cy)):
+            if welsh is not None:
+                texts[name] = welsh
+        texts = {name: (value or "").strip() or None for name, value in texts.items()}
+        if any(getattr(tracking, name) != value for name, value in texts.items()):
+            for name, value in texts.items():
+                setattr(tracking, name, value)
             changed += 1
     return changed
 
@@ -363,10 +389,21 @@ def record_copies_sent(response: StatutoryResponse, submitted_version: int | Non
     response.sent_recorded_by = user
 
 
-def set_statutory_paragraph(force: Force, text: str | None, pcc_name: str | None = None) -> None:
-    """Set the force's wording of the statutory paragraph (blank: the standard wording) and the PCC's name."""
-    force.statutory_paragraph = (text or "").strip() or None
+def set_statutory_paragraph(force: Force, text: str | None, pcc_name: str | None = None,
+                            text_cy: str | None = None) -> None:
+    """Set the force's wording of the statutory paragraph and the PCC's name; for an office that works in
+    Welsh, its Welsh wording too (None: left as it is). Blank, or the standard wording, is kept as None:
+    the standard wording, whose Welsh is standard too."""
+    force.statutory_paragraph = _own_wording(text, DEFAULT_STATUTORY_PARAGRAPH)
     force.pcc_name = (pcc_name or "").strip() or None
+    if text_cy is not None:
+        force.statutory_paragraph_cy = _own_wording(text_cy, DEFAULT_STATUTORY_PARAGRAPH_CY)
+
+
+def _own_wording(text: str | None, standard: str) -> str | None:
+    """A paragraph as typed, or None when it is blank or the standard wording (spaces do not count)."""
+    text = (text or "").strip()
+    return None if not text or " ".join(text.split()) == " ".join(standard.split()) else text
 
 
 def previous_responses(response: StatutoryResponse) -> list[StatutoryResponse]:

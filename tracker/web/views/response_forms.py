@@ -10,7 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from tracker.web.forms import GovDateField, TrackerForm, VersionField
 
@@ -44,6 +44,15 @@ class CommentsForm(TrackerForm):
                                  validators=[Optional(), Length(max=50_000)])
     pcc_response_to_chief = TextAreaField("The PCC's response to the chief constable's comments", widget=GovTextArea(),
                                           validators=[Optional(), Length(max=50_000)])
+    # Shown only for an office that works in Welsh (comments.html), each after its English.
+    chief_comments_cy = TextAreaField("The chief constable's comments in Welsh (Cymraeg)", widget=GovTextArea(),
+                                      validators=[Optional(), Length(max=50_000)])
+    chief_comments_absence_cy = TextAreaField("Why there are no comments from the chief constable, in Welsh (Cymraeg)",
+                                              widget=GovTextArea(), validators=[Optional(), Length(max=5_000)])
+    pcc_comments_cy = TextAreaField("The PCC's comments on the report in Welsh (Cymraeg)", widget=GovTextArea(),
+                                    validators=[Optional(), Length(max=50_000)])
+    pcc_response_to_chief_cy = TextAreaField("The PCC's response to the chief constable's comments in Welsh (Cymraeg)",
+                                             widget=GovTextArea(), validators=[Optional(), Length(max=50_000)])
     submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
 
 
@@ -90,6 +99,14 @@ class StatutoryParagraphForm(TrackerForm):
                            validators=[Optional(), Length(max=200, message="The PCC's name must be 200 characters or fewer")])
     statutory_paragraph = TextAreaField("Statutory paragraph", widget=GovTextArea(),
                                         validators=[DataRequired("Enter the statutory paragraph"), Length(max=5_000)])
+    # Shown, and required, only for an office that works in Welsh (the view sets `welsh`).
+    statutory_paragraph_cy = TextAreaField("Statutory paragraph in Welsh (Cymraeg)", widget=GovTextArea(),
+                                           validators=[Length(max=5_000)])
+    welsh = False
+
+    def validate_statutory_paragraph_cy(self, field):
+        if self.welsh and not (field.data or "").strip():
+            raise ValidationError("Enter the statutory paragraph in Welsh")
     submit = SubmitField("Save paragraph", widget=GovSubmitInput())
 
 

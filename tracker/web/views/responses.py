@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from tracker.documents.pdf import PdfRenderError
 from tracker.documents.response import (
     DEFAULT_STATUTORY_PARAGRAPH,
+    DEFAULT_STATUTORY_PARAGRAPH_CY,
     document_context,
     render_response_pdf,
     response_trackings,
@@ -96,6 +97,7 @@ def show(force_slug: str, inspection_slug: str):
         can_edit=can_edit(),
         can_approve=current_user.role.can_approve_responses,
         ready_form=ReadyForm(),
+        fix_href=fix_href,
         previous=response_service.previous_responses(response) if can_edit() else [],
         clock=clock_service.clock_of(response),
         source=clock_service.source_of(response),
@@ -134,9 +136,12 @@ def comments(force_slug: str, inspection_slug: str):
 
 
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
-    """One edit form of a response: load (or 404, then 403), validate, update against the version, save, back to the tasks."""
+    """One edit form of a response: load (or 404, then 403), validate, update against the version, save, back to the tasks.
+    For an office that works in Welsh, each field's Welsh version on the form is saved with it."""
     response = _load(force_slug, inspection_slug, editors=True)
     form = form_for(form_cls, response)
+    if response.force.works_in_welsh:
+        fields = (*fields, *(f"{name}_cy" for name in fields if f"{name}_cy" in form))
     if form.validate_on_submit():
         with saving(form, record=response) as attempt:
             update(response, form.version.data, current_user, **{name: form[name].data for name in fields})
@@ -153,19 +158,13 @@ def explanations(force_slug: str, inspection_slug: str):
     response = _load(force_slug, inspection_slug, editors=True)
     trackings = response_trackings(response)
     form = ExplanationsForm()
-    errors: dict[int, str] = {}
-    values = {t.id: (t.version, t.pcc_explanation, t.chief_comment) for t in trackings}
+    errors: dict[str, str] = {}
+    welsh = response.force.works_in_welsh
+    values = {t.id: response_service.ExplanationEntry(t.version, t.pcc_explanation, t.chief_comment,
+                                                      t.pcc_explanation_cy, t.chief_comment_cy) for t in trackings}
     if form.validate_on_submit():
-        values = {t.id: (request.form.get(f"version-{t.id}", type=int),
-                         request.form.get(f"explanation-{t.id}", ""), request.form.get(f"chief-{t.id}", ""))
-                  for t in trackings}
-        errors = {tid: "The explanation must be 20,000 characters or fewer"
-                  for tid, (_, explanation, _) in values.items() if len(explanation) > 20_000}
-        errors |= {tid: "The chief constable's comment must be 20,000 characters or fewer"
-                   for tid, (_, _, chief) in values.items() if len(chief) > 20_000 and tid not in errors}
-        # Each row says the version it was opened at: without it the save could overwrite someone else's.
-        errors |= {tid: VersionField.MESSAGE for tid, (version, _, _) in values.items()
-                   if version is None and tid not in errors}
+        values = {t.id: _posted_explanation(t.id, welsh) for t in trackings}
+        errors = _explanation_errors(values)
         if not errors:
             send = form.send.data and response.drafted_on is None
             with saving(form) as attempt:
@@ -182,13 +181,45 @@ def explanations(force_slug: str, inspection_slug: str):
     rows = [(t, completeness.requires_explanation(t.recommendation.kind, t.recommendation.addressed_to, afi))
             for t in trackings]
     return render_template(
-        "responses/explanations.html", response=response, form=form, values=values, errors=errors,
+        "responses/explanations.html", response=response, form=form, values=values, errors=errors, welsh=welsh,
         needed=[t for t, required in rows if required],
         others=[t for t, required in rows if not required],
         for_information=for_information, addressee_phrase=addressee_phrase,
         can_send=response.drafted_on is None and not completeness.missing_comments(response),
-        error_links=[{"text": message, "href": f"#explanation-{tid}"} for tid, message in errors.items()],
+        error_links=[{"text": message, "href": f"#{anchor}"} for anchor, message in errors.items()],
     )
+
+
+def _posted_explanation(tracking_id: int, welsh: bool) -> response_service.ExplanationEntry:
+    """One row of the explanations page as posted (its Welsh texts only for an office that works in Welsh)."""
+    form = request.form
+    return response_service.ExplanationEntry(
+        form.get(f"version-{tracking_id}", type=int), form.get(f"explanation-{tracking_id}", ""),
+        form.get(f"chief-{tracking_id}", ""),
+        form.get(f"explanation-cy-{tracking_id}", "") if welsh else None,
+        form.get(f"chief-cy-{tracking_id}", "") if welsh else None)
+
+
+EXPLANATION_LIMITS = (  # each text of a row: its field's id, and what is said when it is too long
+    ("explanation", "explanation-{}", "The explanation must be 20,000 characters or fewer"),
+    ("chief_comment", "chief-{}", "The chief constable's comment must be 20,000 characters or fewer"),
+    ("explanation_cy", "explanation-cy-{}", "The explanation in Welsh must be 20,000 characters or fewer"),
+    ("chief_comment_cy", "chief-cy-{}", "The chief constable's comment in Welsh must be 20,000 characters or fewer"),
+)
+
+
+def _explanation_errors(values: dict) -> dict[str, str]:
+    """The explanations page's errors by field id: a text too long, or a row posted without its version
+    (without it the save could overwrite someone else's)."""
+    errors = {}
+    for tid, entry in values.items():
+        too_long = [(anchor.format(tid), message) for name, anchor, message in EXPLANATION_LIMITS
+                    if len(getattr(entry, name) or "") > 20_000]
+        if too_long:
+            errors[too_long[0][0]] = too_long[0][1]
+        elif entry.version is None:
+            errors[f"explanation-{tid}"] = VersionField.MESSAGE
+    return errors
 
 
 @bp.post("/<force_slug>/<inspection_slug>/ready")
@@ -344,20 +375,28 @@ def _fix_links(response, missing) -> list[dict]:
     """An error summary's entries: each missing thing with a link to the page that fixes it. Someone who
     cannot edit (the PCC's approver) is sent to the task list, which says who does it, not to a page they
     cannot open."""
+    if not can_edit():
+        return [{"text": f"{item.message} (an editor of the force does this)", "href": _page_url(response)}
+                for item in missing]
+    return [{"text": item.message, "href": fix_href(response, item)} for item in missing]
+
+
+# The field of the explanations page each missing text of a recommendation is written in, by the
+# Missing's field (an English explanation has none).
+_EXPLANATION_ANCHORS = {None: "explanation-{}", "pcc_explanation_cy": "explanation-cy-{}",
+                        "chief_comment_cy": "chief-cy-{}"}
+
+
+def fix_href(response, item) -> str:
+    """The page, and the field on it, where a missing thing of the response is written."""
     f, i = response.force.slug, response.inspection.slug
-    links = []
-    for item in missing:
-        if not can_edit():
-            links.append({"text": f"{item.message} (an editor of the force does this)", "href": _page_url(response)})
-            continue
-        if item.tracking_id:
-            href = url_for("responses.explanations", force_slug=f, inspection_slug=i) + f"#explanation-{item.tracking_id}"
-        elif "chief constable" in item.message:
-            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#chief-comments"
-        else:
-            href = url_for("responses.comments", force_slug=f, inspection_slug=i) + "#pcc-comments"
-        links.append({"text": item.message, "href": href})
-    return links
+    if item.field == "statutory_paragraph_cy":
+        return url_for("responses.statutory_paragraph", force_slug=f) + "#statutory_paragraph_cy"
+    if item.tracking_id:
+        return (url_for("responses.explanations", force_slug=f, inspection_slug=i)
+                + "#" + _EXPLANATION_ANCHORS[item.field].format(item.tracking_id))
+    anchor = item.field or ("chief-comments" if "chief constable" in item.message else "pcc-comments")
+    return url_for("responses.comments", force_slug=f, inspection_slug=i) + "#" + anchor
 
 
 @bp.route("/<force_slug>/<inspection_slug>/publish", methods=["GET", "POST"])
@@ -399,7 +438,7 @@ def publish(force_slug: str, inspection_slug: str):
                 return redirect(_page_url(response))
     trackings = response_trackings(response)
     missing = missing or completeness.missing_items(response, trackings)
-    return render_template("responses/publish.html", form=form, missing=missing,
+    return render_template("responses/publish.html", form=form, missing=missing, fix_href=fix_href,
                            republishing=bool(response.versions),
                            stands=response_tasks.approval_stands(response, trackings),
                            changed=response_tasks.changed_since_publication(response, trackings),
@@ -455,9 +494,12 @@ def statutory_paragraph(force_slug: str):
     if not can_edit():
         abort(403)
     form = form_for(StatutoryParagraphForm, force,
-                    statutory_paragraph=force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH)
+                    statutory_paragraph=force.statutory_paragraph or DEFAULT_STATUTORY_PARAGRAPH,
+                    statutory_paragraph_cy=force.statutory_paragraph_cy or DEFAULT_STATUTORY_PARAGRAPH_CY)
+    form.welsh = force.works_in_welsh
     if form.validate_on_submit():
-        response_service.set_statutory_paragraph(force, form.statutory_paragraph.data, form.pcc_name.data)
+        response_service.set_statutory_paragraph(force, form.statutory_paragraph.data, form.pcc_name.data,
+                                                 form.statutory_paragraph_cy.data if form.welsh else None)
         save()
         flash("Statutory paragraph saved", "success")
         return redirect(url_for("responses.index"))
