@@ -11,13 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import _OwnUserClient
-from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.factories import TEST_PASSWORD, get_force, get_inspection, get_tracking, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
 from tracker import create_app
-from tracker.db import db
+from tracker.db import data_state, db
 from tracker.db.data_state import SHARED, force_scope, reach
 from tracker.domain.statuses import Role
-from tracker.models import DataState, Tracking
+from tracker.models import DataState, Tracking, User
 from tracker.services.inspections import refresh_due_dates
 from tracker.services.oversight import build_pack, set_themes
 from tracker.web.caching import cache
@@ -25,11 +25,20 @@ from tracker.web.caching import cache
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
 
 
-def tokens() -> dict[str, str]:
-    """Every data state's token, read afresh, by the names `shared` and the forces' slugs."""
+SLUGS = ("cumbria", "lancashire", "essex")
+
+
+def stored() -> dict[str, str]:
+    """Every data state's token as stored, read afresh, by the names `shared` and the forces' slugs."""
     rows = dict(db.session.execute(sa.select(DataState.scope, DataState.token)).all())
-    named = {slug: rows.get(force_scope(get_force(slug).id)) for slug in ("cumbria", "lancashire", "essex")}
+    named = {slug: rows.get(force_scope(get_force(slug).id)) for slug in SLUGS}
     return {"shared": rows[SHARED], **named}
+
+
+def tokens() -> dict[str, str]:
+    """The tokens as this transaction sees them: those it will write at commit, else those stored."""
+    return {name: data_state.current(db.session, [get_force(name).id] if name in SLUGS else [])[-1]
+            for name in ("shared", *SLUGS)}
 
 
 def token() -> str:
@@ -50,12 +59,15 @@ def named_reviewer(client, name: str, forces=("cumbria",)):
     return sign_in(client, user)
 
 
-def test_a_flushed_change_gives_a_new_token(app):
+def test_a_flushed_change_gives_a_new_token_written_at_commit(app):
     before = token()
     get_tracking("cumbria", "4.1").lead_officer = "Superintendent Token"
     db.session.flush()
     after = token()
     assert len(after) == 32 and after != before
+    assert stored()["cumbria"] == before  # no row locked until the commit
+    db.session.commit()
+    assert stored()["cumbria"] == token() == after
 
 
 def test_a_change_to_one_forces_records_gives_that_force_alone_a_new_token(app):
@@ -111,13 +123,12 @@ def test_a_change_to_a_recommendation_reaches_the_forces_of_its_inspection(app):
 
 def test_a_rolled_back_transaction_leaves_every_token_as_it_was(app):
     before = tokens()
-    savepoint = db.session.begin_nested()
     get_tracking("cumbria", "4.1").lead_officer = "Superintendent Rollback"
     get_inspection("vawg-2021").title = "A rolled-back title"
     db.session.flush()
     assert changed(before) == {"shared", "cumbria"}
-    savepoint.rollback()
-    assert changed(before) == set()
+    db.session.rollback()
+    assert changed(before) == set() and stored() == before
 
 
 def test_reading_pages_leaves_the_token_alone(app, as_role):
@@ -250,23 +261,46 @@ def test_a_wrong_filter_is_never_cached(as_role, url):
         assert response.status_code == 400 and "There is a problem" in response.get_data(as_text=True)
 
 
-def test_one_new_token_per_transaction_and_again_after_a_rolled_back_savepoint(app):
-    tracking = get_tracking("cumbria", "4.1")
+def writes_to_data_states(statements: list[str]) -> int:
+    return sum("data_states" in s and not s.startswith("SELECT") for s in statements)
+
+
+def test_one_write_of_the_tokens_per_transaction_at_its_commit(app):
+    """Every flush marks; the commit writes every marked token in one statement (in the order of their
+    names, so that two transactions lock the rows in the same order)."""
+    tracking, lancashire = get_tracking("cumbria", "4.1"), get_tracking("lancashire", "4.1")
     with counting_queries() as statements:
         tracking.lead_officer = "Superintendent One"
         db.session.flush()
-        tracking.lead_officer = "Superintendent Two"
+        lancashire.lead_officer = "Superintendent Two"
         db.session.flush()
-    assert sum("data_states" in s and not s.startswith("SELECT") for s in statements) == 1
+    assert writes_to_data_states(statements) == 0
+    before = stored()
+    with counting_queries() as statements:
+        db.session.commit()
+    assert writes_to_data_states(statements) == 1
+    assert {name for name, value in stored().items() if value != before[name]} == {"cumbria", "lancashire"}
+
+
+def test_a_write_before_a_rolled_back_savepoint_still_gives_a_new_token(app):
     db.session.commit()
-    before = token()
+    before = stored()
     savepoint = db.session.begin_nested()
-    tracking.lead_officer = "Superintendent Three"
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Three"
     db.session.flush()
     savepoint.rollback()
-    tracking.lead_officer = "Superintendent Four"
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Four"
+    db.session.commit()
+    assert stored()["cumbria"] != before["cumbria"]
+
+
+def test_a_page_built_after_a_write_is_keyed_by_the_new_tokens(app):
+    """Within the writing transaction the new tokens are already the ones pages are keyed by: a page
+    built from the uncommitted write is never cached under the old ones."""
+    before = token()
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent Uncommitted"
     db.session.flush()
-    assert token() != before
+    assert data_state.current(db.session, [get_force("cumbria").id])[1] not in ("", before)
 
 
 def test_browsers_never_store_a_signed_in_page(app, as_role, client):
@@ -315,3 +349,28 @@ def test_a_recommendations_themes_reach_the_forces_of_its_inspection(app):
     set_themes(recommendation, [] if recommendation.themes else ["vawg"])
     db.session.flush()
     assert changed(before) == {"cumbria", "lancashire", "essex"}
+
+
+def test_signing_in_leaves_every_forces_cached_pages_alone(app, as_role):
+    """People sign in all day: what signing in writes (the user's wrong-password count, the session
+    token) is not shown on any page, so another force's cached dashboard stays cached."""
+    user = make_user(Role.EDITOR, ("cumbria",))
+    user.failed_logins = 3  # a wrong password before: signing in sets it back to 0
+    db.session.commit()
+    lancashire = as_role(Role.REVIEWER, ("lancashire",))
+    lancashire.get(URL)
+    before = stored()
+    response = app.test_client().post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert db.session.get(User, user.id).failed_logins == 0 and stored() == before
+    with counting_queries() as statements:
+        assert lancashire.get(URL).status_code == 200
+    assert not [s for s in statements if "trackings" in s or "inspections" in s], statements
+
+
+def test_a_change_to_a_users_role_still_reaches_every_force(app):
+    user = make_user(Role.EDITOR, ("cumbria",))
+    before = tokens()
+    user.role = Role.REVIEWER
+    db.session.flush()
+    assert changed(before) == {"shared"}

@@ -7,14 +7,18 @@ known. A page is cached under the shared token and the tokens of the forces it s
 a save in one force leaves every other force's cached pages alone, and writers of different forces do
 not queue on one row on PostgreSQL.
 
-Session listeners, like the audit trail's: every flush that adds, changes or deletes a row gives the
-tokens of the forces it reaches new random values, in the same transaction; an INSERT, UPDATE or
-DELETE statement run through the session does the same for the forces it names (execution option
-`data_reach`, see `reach`), else for everything (the shared token). A rolled-back write leaves the old
-tokens; a committed one makes every page cached under them unreachable, in every worker and server,
-since the tokens live in the database. They are random rather than counters so that a database
-restored from a backup brings back its own, never one a running server has already used for other
-data. Writes that go around the session (generate-demo's bulk inserts) call `bump`.
+Session listeners, like the audit trail's: every flush that adds, changes or deletes a row marks the
+forces it reaches; an INSERT, UPDATE or DELETE statement run through the session marks the forces it
+names (execution option `data_reach`, see `reach`), else everything (the shared token). The marked
+rows are given new random tokens once, at commit, in one statement in the order of their names: two
+transactions that wrote to forces A then B and B then A would otherwise each hold one row's lock and
+wait for the other's (a deadlock on PostgreSQL), and a transaction holds the rows' locks only for its
+last moment. Until then the transaction sees the new tokens it will write (`current`), so a page it
+builds after a write is never cached under the old ones. A rolled-back write leaves the old tokens; a
+committed one makes every page cached under them unreachable, in every worker and server, since the
+tokens live in the database. They are random rather than counters so that a database restored from
+a backup brings back its own, never one a running server has already used for other data. Writes
+that go around the session (generate-demo's bulk inserts) call `bump`.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from tracker import models
 
 _TABLE = models.DataState.__table__
 _SEEN = "data_state_tokens"  # session.info key: {scope: token} this transaction has read
-_BUMPED = "data_state_bumped"  # session.info key: the scopes this transaction has given new tokens
+_PENDING = "data_state_pending"  # session.info key: {scope: new token} this transaction writes at commit
 SHARED = "shared"
 REACH = "data_reach"  # the execution option naming the forces a statement writes to
 
@@ -50,10 +54,15 @@ def reach(*, forces: Iterable[int] = (), inspections: Iterable[int] = ()) -> dic
     return {REACH: (tuple(forces), tuple(inspections))}
 
 
-def bump(connection: sa.Connection, scopes: Iterable[str] = (SHARED,)) -> None:
-    """Give these data states new tokens (inside the caller's transaction), making any missing row:
-    by default the shared one, which every cached page is keyed by."""
-    rows = [{"scope": scope, "token": uuid.uuid4().hex, "changed_at": models.utcnow()} for scope in sorted(set(scopes))]
+def bump(connection: sa.Connection, scopes: Iterable[str] = (SHARED,), tokens: dict[str, str] | None = None) -> None:
+    """Give these data states new tokens (inside the caller's transaction; those in `tokens`, else
+    random ones), making any missing row: by default the shared one, which every cached page is keyed
+    by. One statement, its rows in the order of their names, so that concurrent bumps lock them in
+    the same order."""
+    tokens = tokens or {}
+    now = models.utcnow()
+    rows = [{"scope": scope, "token": tokens.get(scope) or uuid.uuid4().hex, "changed_at": now}
+            for scope in sorted(set(scopes))]
     if not rows:
         return
     dialect = {"postgresql": postgresql, "sqlite": sqlite}[connection.dialect.name]
@@ -64,30 +73,55 @@ def bump(connection: sa.Connection, scopes: Iterable[str] = (SHARED,)) -> None:
 
 
 def current(session: Session, force_ids: Iterable[int]) -> tuple[str, ...]:
-    """The shared token and these forces' tokens as this transaction sees them (each read once per
-    transaction, and again after a write); a force with no row yet reads as ''."""
+    """The shared token and these forces' tokens as this transaction sees them: the new ones it will
+    write at commit, else those stored (each read once per transaction); a force with no row yet
+    reads as ''."""
     scopes = [SHARED, *(force_scope(i) for i in sorted(set(force_ids)))]
     seen = session.info.setdefault(_SEEN, {})
-    if missing := [s for s in scopes if s not in seen]:
+    pending = session.info.get(_PENDING, {})
+    if missing := [s for s in scopes if s not in seen and s not in pending]:
         seen.update(dict.fromkeys(missing, ""))
         seen.update(session.execute(sa.select(_TABLE.c.scope, _TABLE.c.token).where(_TABLE.c.scope.in_(missing))).all())
-    return tuple(seen[s] for s in scopes)
+    return tuple(pending.get(s) or seen[s] for s in scopes)
 
 
-def _bump_in(session: Session, scopes: set[str]) -> None:
-    """Bump each scope once in the session's transaction (a new token is enough for all its writes)
-    and forget the tokens it had read. The marks are dropped when any transaction or savepoint ends,
-    so a write after a rolled-back savepoint bumps again."""
-    bumped = session.info.setdefault(_BUMPED, set())
-    if new := scopes - bumped:
-        session.info.pop(_SEEN, None)
-        bump(session.connection(), new)
-        bumped |= new
+def _mark(session: Session, scopes: set[str]) -> None:
+    """Mark each scope for a new token at commit (one new token is enough for all the transaction's
+    writes). A mark outlives a rolled-back savepoint: a token made new for nothing costs a page."""
+    pending = session.info.setdefault(_PENDING, {})
+    for scope in scopes - pending.keys():
+        pending[scope] = uuid.uuid4().hex
+
+
+def _bump_at_commit(session):
+    """Write the marked scopes' new tokens, once, just before the transaction commits (its last flush
+    first, so that its writes are marked too). A savepoint's release is not the commit."""
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    if pending := session.info.get(_PENDING):
+        bump(session.connection(), pending, pending)
 
 
 # Records no cached page is built from: writing them (an API token's last use, on every API request
 # at most once a minute; a client address's wrong passwords; the audit trail) must not empty any page cache.
 NOT_CACHED = (models.ApiToken, models.SignInAddress, models.AuditEvent)
+
+# A user's columns that signing in and out, wrong passwords and the user's own secrets write, which no
+# page shows: a change of these alone reaches nothing, so that people signing in all day do not empty
+# every force's cached pages. Any other change to a user (name, role, forces) reaches everything.
+USER_SIGN_IN_COLUMNS = frozenset({
+    "failed_logins", "failed_logins_since", "locked_until", "session_token", "password_hash", "calendar_token",
+    "oidc_issuer", "oidc_subject", "updated_at",
+})
+
+
+def _signs_in_only(obj, how: str) -> bool:
+    """Whether this write to a user changed only what signing in keeps (USER_SIGN_IN_COLUMNS)."""
+    if how != "changed" or not isinstance(obj, models.User):
+        return False
+    state = sa.inspect(obj)
+    return all(attr.key in USER_SIGN_IN_COLUMNS for attr in state.attrs if attr.history.has_changes())
 
 
 def _forces_of_inspections(session: Session, inspection_ids: set[int]) -> set[str]:
@@ -154,11 +188,11 @@ def _bump_after_flush(session, flush_context):
     written = [*((obj, "new") for obj in session.new), *((obj, "deleted") for obj in session.deleted),
                *((obj, "changed") for obj in session.dirty if session.is_modified(obj))]
     for obj, how in written:
-        if not isinstance(obj, NOT_CACHED):
+        if not isinstance(obj, NOT_CACHED) and not _signs_in_only(obj, how):
             scopes |= _reach_of(session, obj, how, inspections)
     if SHARED not in scopes:
         scopes |= _forces_of_inspections(session, inspections)
-    _bump_in(session, scopes)
+    _mark(session, scopes)
 
 
 def _bump_on_statement(state):
@@ -168,22 +202,23 @@ def _bump_on_statement(state):
         return
     named = state.execution_options.get(REACH)
     if named is None:
-        _bump_in(state.session, {SHARED})
+        _mark(state.session, {SHARED})
         return
     forces, inspections = named
-    _bump_in(state.session, {force_scope(i) for i in forces} | _forces_of_inspections(state.session, set(inspections)))
+    _mark(state.session, {force_scope(i) for i in forces} | _forces_of_inspections(state.session, set(inspections)))
 
 
 def _forget_tokens(session, transaction):
-    """A new transaction may see other tokens: read them again (and bump again on a write). Only the
-    end of a transaction or savepoint counts, not of the subtransaction each flush opens."""
-    if transaction.parent is None or transaction.nested:
+    """A new transaction may see other tokens: read them again, and mark again on a write. Only the
+    end of the whole transaction counts, not of a savepoint or of the subtransaction each flush opens."""
+    if transaction.parent is None:
         session.info.pop(_SEEN, None)
-        session.info.pop(_BUMPED, None)
+        session.info.pop(_PENDING, None)
 
 
 LISTENERS = (
     (Session, "after_flush", _bump_after_flush),
     (Session, "do_orm_execute", _bump_on_statement),
+    (Session, "before_commit", _bump_at_commit),
     (Session, "after_transaction_end", _forget_tokens),
 )
