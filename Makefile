@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app tracker
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | sha1sum | cut -c1-12)
 ASSETS := tracker/static/build/tracker.css
+# The public pages' message catalogues: each language's .po (committed) compiles to its .mo (built here).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard tracker/translations/*/LC_MESSAGES/messages.po))
+PYBABEL := $(VENV)/bin/pybabel
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,7 +31,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(ASSETS): node_modules/.package-lock.json assets/build.mjs $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
-install: system $(STAMP) $(ASSETS) ## Set everything up: system packages, Python, front-end assets
+%.mo: %.po $(STAMP)
+	$(PYBABEL) compile -i $< -o $@ --statistics
+
+install: system $(STAMP) $(ASSETS) $(CATALOGUES) ## Set everything up: system packages, Python, front-end assets, translations
+
+translations: $(STAMP) ## For translators: extract the public pages' texts (babel.cfg) and bring every language's .po up to date
+	$(PYBABEL) extract -F babel.cfg -k N_ --add-location file --sort-output --project tracker --copyright-holder tracker \
+		-o tracker/translations/messages.pot .
+	$(PYBABEL) update -i tracker/translations/messages.pot -d tracker/translations -D messages --width 120 --ignore-pot-creation-date
 
 db: install ## Create or upgrade the database to the latest migration
 	$(FLASK) db upgrade
@@ -103,4 +114,4 @@ eval-import: install ## How well the importer reads the real texts of tests/fixt
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install db lock lint run test test-sqlite test-postgres fuzz serve bench load profile eval-import clean
+.PHONY: help system install translations db lock lint run test test-sqlite test-postgres fuzz serve bench load profile eval-import clean

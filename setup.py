@@ -10,8 +10,9 @@ FOLDERS = ("templates", "reports", "seed_data", "migrations")  # as tracker/_fil
 setup(
     packages=find_packages(include=["tracker", "tracker.*"]) + [f"tracker._files.{name}" for name in FOLDERS],
     package_dir={f"tracker._files.{name}": name for name in FOLDERS},
-    # Every package's own files (the API's OpenAPI document), tracker/static/, and the mapped folders.
-    package_data={"": ["*"], "tracker": ["static/*", "static/**/*"],
+    # Every package's own files (the API's OpenAPI document), tracker/static/, the message catalogues
+    # (the .mo files make compiles from the .po), and the mapped folders.
+    package_data={"": ["*"], "tracker": ["static/*", "static/**/*", "translations/*", "translations/**/*"],
                   **{f"tracker._files.{name}": ["*", "**/*"] for name in FOLDERS}},
     exclude_package_data={"": ["__pycache__/*", "**/__pycache__/*", "*.pyc", "README", "README.md"]},
 )
