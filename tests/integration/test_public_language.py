@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from tests.integration.test_public_face import publish, published_dir  # noqa: F401  (a fixture)
 from tracker.db import db
+from tracker.services import responses as response_service
 from tracker.web import i18n
 from tracker.web.caching import remember
 
@@ -109,3 +110,43 @@ def test_the_cache_keeps_each_language_apart(app):
         assert remember("test-language", [1], (), build("again")) == "Cymraeg"
     assert built == ["Cymraeg", "English"]
     db.session.rollback()
+
+
+def test_the_calendar_and_the_feed_speak_the_language_of_the_page_that_links_them(app, client, published_dir,  # noqa: F811
+                                                                                     monkeypatch):
+    response = response_service.get_response("cumbria", "vawg-2021")
+    monkeypatch.setattr("tracker.web.views.public.today", lambda: response.due_on)
+    page = soup(client, "/public/cumbria?lang=cy")
+    assert page.select_one("a[href='/public/cumbria/deadlines.ics?lang=cy']")
+    assert page.select_one("a[href='/public/cumbria/feed.atom?lang=cy']")
+    due_next = page.select("main ul.govuk-list--bullet li")[0]
+    assert due_next.select_one('span[lang="en"]').text.startswith("Police response to violence against women")
+    calendar = client.get("/public/cumbria/deadlines.ics?lang=cy").data.decode().replace("\r\n ", "")
+    assert "SUMMARY:Ymateb yn ddyledus: Police response to violence" in calendar
+    assert "ymatebion sy’n ddyledus" in calendar and "Response due" not in calendar
+    assert "Response due" in client.get("/public/cumbria/deadlines.ics").data.decode()
+
+    publish(app, "cumbria")
+    feed = client.get("/public/cumbria/feed.atom?lang=cy").data.decode()
+    assert 'xml:lang="cy"' in feed and "<title>Ymateb i Police response to violence" in feed
+    assert "a gyhoeddwyd gan AHEMGTA ar 17 Medi 2021" in feed
+    assert "/public/cumbria/vawg-2021?lang=cy" in feed  # its entries open the Welsh pages
+    english = client.get("/public/cumbria/feed.atom").data.decode()
+    assert 'xml:lang="en-GB"' in english and "<title>Response to Police" in english and "lang=cy" not in english
+
+
+def test_a_welsh_public_page_marks_the_offices_and_hmicfrss_english(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    page = soup(client, "/public/cumbria?lang=cy")
+    marked = {span.text for span in page.select('span[lang="en"]')}
+    assert {"Cumbria Office of Police and Crime Commissioner", "Cumbria Police and Crime Commissioner",
+            "Police response to violence against women and girls – Final inspection report"} <= marked
+    body = soup(client, "/public/cumbria/vawg-2021?lang=cy").select_one(".tracker-document > div[lang='en']")
+    assert body is not None and "The published response." in body.text  # the response as published, in English
+    assert not soup(client, "/public/cumbria?lang=en").select('main span[lang="en"]')  # nothing to mark in English
+
+
+def test_a_welsh_error_page_is_in_english_and_says_so(client):
+    answer = client.get("/public/nowhere?lang=cy")
+    assert answer.status_code == 404 and '<html lang="en-GB"' in answer.text
+    assert "Content-Language" not in answer.headers

@@ -96,12 +96,12 @@ def deadline_label(kind: DeadlineKind | str | None, value: date | None) -> str:
     return govuk_date(value)
 
 
-def filesize(size: int | None) -> str:
-    """'840 bytes', '12 KB', '1.4 MB'."""
+def filesize(size: int | None, language: str = "en") -> str:
+    """'840 bytes', '12 KB', '1.4 MB' ('840 beit' in Welsh, "cy")."""
     if size is None:
         return ""
     if size < 1024:
-        return plural(size, "byte")
+        return f"{size} beit" if language == "cy" else plural(size, "byte")
     if size < 1024 * 1024:
         return f"{round(size / 1024)} KB"
     return f"{size / (1024 * 1024):.1f} MB"

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from flask import Flask, has_request_context, request, url_for
 from flask_babel import Babel, get_locale, refresh
+from markupsafe import Markup
 
+from tracker.domain.formatting import filesize as _filesize
 from tracker.domain.formatting import govuk_date as _govuk_date
 
 ENGLISH, WELSH = "en", "cy"
@@ -54,6 +56,19 @@ def html_lang() -> str:
 def govuk_date(value) -> str:
     """17 September 2021, or 17 Medi 2021 while drawing in Welsh."""
     return _govuk_date(value, current_language())
+
+
+def in_english(value):
+    """Text that stays in English (HMICFRS's words, an office's own names and texts), marked lang="en"
+    when the page around it is Welsh, so that a screen reader reads it as English."""
+    if value and current_language() == WELSH:
+        return Markup('<span lang="en">{}</span>').format(value)
+    return value
+
+
+def filesize(size) -> str:
+    """'840 bytes', '12 KB', '1.4 MB'; '840 beit' while drawing in Welsh."""
+    return _filesize(size, current_language())
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,9 @@ def _keep_the_language(endpoint: str, values: dict) -> None:
 
 
 def _content_language(response):
-    """Say which language a public page is in (Content-Language), for browsers and caches."""
-    if request.blueprint == PUBLIC and response.mimetype == "text/html":
+    """Say which language a public page is in (Content-Language), for browsers and caches (not on an
+    error page, which is in English)."""
+    if request.blueprint == PUBLIC and response.mimetype == "text/html" and response.status_code == 200:
         response.headers["Content-Language"] = public_language()
     return response
 
@@ -107,6 +123,8 @@ def init_app(app: Flask) -> None:
     app.before_request(refresh)
     app.url_defaults(_keep_the_language)
     app.after_request(_content_language)
-    app.jinja_env.filters["govuk_date"] = govuk_date
+    app.jinja_env.filters.update(govuk_date=govuk_date, filesize=filesize, in_english=in_english)
+    # Every {% trans %} block's whitespace is trimmed, as babel.cfg extracts them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, language_links=language_links,
                                  current_language=current_language)

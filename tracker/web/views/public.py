@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from tracker.documents import exports
@@ -25,6 +26,7 @@ from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
 from tracker.services import public as public_service
 from tracker.services import responses as response_service
+from tracker.web.i18n import current_language, govuk_date
 from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
 
@@ -33,7 +35,22 @@ bp = Blueprint("public", __name__, url_prefix="/public")
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_EPOCH = "2000-01-01T00:00:00Z"
 # When the accessibility statement was prepared and these pages last tested: change it on review.
-STATEMENT_PREPARED = date(2026, 11, 28)
+STATEMENT_PREPARED = date(2026, 11, 29)
+
+
+def N_(text: str) -> str:  # noqa: N802  (the name the message extractor knows)
+    """Mark a text for the message catalogue; it is translated where it is shown (_(text) in a template)."""
+    return text
+
+
+# The labels of the domain the public pages show, translated where they are shown: the kinds and
+# statuses of progress since publication, the sources of the force page's filter.
+# (tests/integration/test_public_translations.py checks they are every Kind, TrackingStatus and Source label.)
+PUBLIC_LABELS = (
+    N_("Recommendation"), N_("Area for improvement"), N_("Cause of concern"),
+    N_("Awaiting review"), N_("Being progressed"), N_("Complete"), N_("No further action needed"), N_("For information"),
+    N_("HMICFRS (police)"), N_("HMICFRS (fire)"), N_("IOPC"), N_("Coroner"), N_("Other"),
+)
 
 
 def today() -> date:
@@ -113,13 +130,13 @@ def deadlines(force_slug: str):
     force = _force_or_404(force_slug)
     events = [
         CalendarEvent(uid=f"response-{r.id}@tracker", day=r.due_on,
-                      summary=f"Response due: {r.inspection.title}",
-                      description=f"The date by which {force.commissioner_title} must publish the response to "
-                                  f"'{r.inspection.title}'.",
+                      summary=_("Response due: %(report)s", report=r.inspection.title),
+                      description=_("The date by which %(commissioner)s must publish the response to '%(report)s'.",
+                                    commissioner=force.commissioner_title, report=r.inspection.title),
                       url=_public_url("public.force_page", force_slug=force.slug))
         for r in public_service.upcoming_deadlines(force, today())
     ]
-    body = exports.events_to_ics(events, f"{force.opcc_name}: responses due", utcnow())
+    body = exports.events_to_ics(events, _("%(office)s: responses due", office=force.opcc_name), utcnow())
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{force.slug}-responses-due.ics"'
     return response
@@ -188,7 +205,7 @@ def feed(force_slug: str):
     )
     ET.register_namespace("", ATOM)
     root = ET.Element(f"{{{ATOM}}}feed")
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", "en-GB")
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", "cy" if current_language() == "cy" else "en-GB")
 
     def sub(parent, tag, text=None, **attrs):
         """Add an Atom element with optional text and attributes (without what XML does not allow)."""
@@ -199,7 +216,7 @@ def feed(force_slug: str):
 
     page_url = base + url_for("public.force_page", force_slug=force.slug)
     sub(root, "id", page_url)
-    sub(root, "title", f"{force.opcc_name}: HMICFRS reports and responses")
+    sub(root, "title", f"{force.opcc_name}: {_('HMICFRS reports and responses')}")
     sub(root, "updated", _atom_time(versions[0].published_at) if versions else FEED_EPOCH)
     sub(root, "link", rel="self", type="application/atom+xml",
         href=base + url_for("public.feed", force_slug=force.slug))
@@ -213,18 +230,20 @@ def feed(force_slug: str):
         pdf_url = base + url_for("public.version_pdf", force_slug=force.slug, inspection_slug=inspection.slug,
                                  number=version.number)
         sub(entry, "id", pdf_url)
-        title = f"Response to {inspection.title}"
-        sub(entry, "title", title if version.number == 1 else f"{title} (version {version.number})")
+        title = _("Response to %(report)s", report=inspection.title)
+        sub(entry, "title", title if version.number == 1 else _("%(title)s (version %(number)s)", title=title,
+                                                                  number=version.number))
         sub(entry, "updated", _atom_time(version.published_at))
         sub(entry, "published", _atom_time(version.published_at))
         sub(entry, "link", rel="alternate", type="text/html",
             href=base + url_for("public.response_page", force_slug=force.slug, inspection_slug=inspection.slug))
         sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf_url, length=str(version.size))
         if inspection.url:
-            sub(entry, "link", rel="related", type="text/html", href=inspection.url, title="The HMICFRS report")
-        summary = f"{response_title(response)}: {inspection.title}, published by HMICFRS on {inspection.published_on:%d %B %Y}."
+            sub(entry, "link", rel="related", type="text/html", href=inspection.url, title=_("The HMICFRS report"))
+        summary = _("%(response)s: %(report)s, published by HMICFRS on %(date)s.", response=response_title(response),
+                    report=inspection.title, date=govuk_date(inspection.published_on))
         if version.reason:
-            summary += f" Published again: {version.reason}"
+            summary += " " + _("Published again: %(reason)s", reason=version.reason)
         sub(entry, "summary", summary)
     xml = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return current_app.response_class(xml, mimetype="application/atom+xml")
