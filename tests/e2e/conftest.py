@@ -3,9 +3,11 @@ database, driven by Debian's Chromium through Playwright. Nothing is skipped: a 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 import threading
 from pathlib import Path
@@ -20,6 +22,11 @@ PORTS = range(5300, 5350)
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# Messages about markup that GOV.UK Frontend's own components write, which we do not change: a
+# warning about its fieldsets, and (in pages saved after its script ran) the aria-expanded its radios
+# with conditional content carry (alphagov/govuk-frontend#979, kept on purpose for screen readers).
+UPSTREAM_WARNINGS = {"The “group” role is unnecessary for element “fieldset”.",
+                     "Element “input” is missing required attribute “role”."}
 # WCAG 2.2 A and AA, and axe's best practices (landmarks, one main, headings in order, ...).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
@@ -165,3 +172,15 @@ def assert_accessible(page, name: str) -> None:
     """Fail with the violations' details when axe finds any."""
     violations = axe_violations(page)
     assert not violations, f"{name} ({page.url}): {violations}"
+
+
+def nu_html_problems(paths) -> list[str]:
+    """The Nu HTML Checker's errors and warnings on saved pages, in one Java run (it is slow to start),
+    but for GOV.UK Frontend's own (UPSTREAM_WARNINGS)."""
+    if not VNU.exists():
+        pytest.fail(f"{VNU} is missing: `make install` installs it (npm ci)")
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--stdout", *map(str, paths)],
+                            capture_output=True, text=True, check=False)
+    messages = json.loads(result.stdout or "{}").get("messages", [])
+    return [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+            if (m.get("type") == "error" or m.get("subType") == "warning") and m.get("message") not in UPSTREAM_WARNINGS]

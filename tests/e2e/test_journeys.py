@@ -3,23 +3,16 @@ action and a progress update, and see them on the tracking page; every page chec
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from tests.e2e.conftest import VNU, assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, nu_html_problems, sign_in
 from tests.e2e.pages import PAGES
+from tests.e2e.publishing import UPDATE, published_response
 
 SAVED: dict[str, Path] = {}
-# Messages about markup that GOV.UK Frontend's own components write, which we do not change: a
-# warning about its fieldsets, and (in pages saved after its script ran) the aria-expanded its radios
-# with conditional content carry (alphagov/govuk-frontend#979, kept on purpose for screen readers).
-UPSTREAM_WARNINGS = {"The “group” role is unnecessary for element “fieldset”.",
-                     "Element “input” is missing required attribute “role”."}
 
 
 def _save(page, name: str, folder: Path, served: bool = True) -> None:
@@ -170,70 +163,23 @@ def test_every_page_is_accessible(live_server, new_page, name, path, role):
 def test_a_published_response_with_progress_is_accessible_and_reflows(live_server, new_page):
     """The public page of a published response, with an update chosen for it: axe, the Nu checker (saved
     for the run below) and no sideways scrolling at 320 px. Unpublished again afterwards."""
-    from datetime import date
-
-    from tests.factories import get_tracking
-    from tracker.db import db
-    from tracker.models import ProgressUpdate, PublishedVersion, User
-    from tracker.services import responses as response_service
-    from tracker.services import tracking as tracking_service
-
-    app = live_server["app"]
-    old_dir = app.config["TRACKER_PUBLISHED_DIR"]
-    app.config["TRACKER_PUBLISHED_DIR"] = str(live_server["tmp"] / "published")
-    with app.app_context():
-        response = response_service.get_response("cumbria", "vawg-2021")
-        tracking = get_tracking("cumbria", "4")
-        # What this test changes, so that it can put it all back for the tests that run after it.
-        saved_response = {column.key: getattr(response, column.key) for column in response.__table__.columns
-                          if column.key not in ("id", "version")}
-        saved_explanations = {item.id: item.pcc_explanation for item in response_service.response_trackings(response)}
-        update = tracking_service.add_progress_update(tracking.actions[0], date(2022, 3, 1),
-                                                      "Every call handler has been trained.", public=True)
-        editor = db.session.scalar(sa.select(User).where(User.email == "editor@tracker.example"))
-        approver = db.session.scalar(sa.select(User).where(User.email == "approver@tracker.example"))
-        for item in response_service.response_trackings(response):
-            item.pcc_explanation = item.pcc_explanation or f"Explanation of {item.recommendation.ref}"
-        response_service.mark_ready(response, editor, date(2021, 11, 1))
-        response_service.approve(response, approver, date(2021, 11, 2))
-        version = response_service.publish(response, editor, Path(app.config["TRACKER_PUBLISHED_DIR"]))
-        db.session.commit()
-        try:
-            for width in (1280, 320):
-                page = new_page(width=width, height=640)
-                page.goto(live_server["url"] + "/public/cumbria/vawg-2021")
-                assert "Every call handler has been trained." in page.inner_text("main")
-                assert_accessible(page, f"published public response at {width} px")
-                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-                assert overflow <= 0, f"the published public response at {width}px is {overflow}px too wide"
-                shots = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
-                shots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(shots / f"public-response-{width}.png"), full_page=True)
-            _save(page, "published public response", _html_folder(live_server))
-        finally:
-            db.session.rollback()
-            db.session.delete(db.session.get(PublishedVersion, version.id))
-            db.session.delete(db.session.get(ProgressUpdate, update.id))
-            response = response_service.get_response("cumbria", "vawg-2021")
-            for column, value in saved_response.items():
-                setattr(response, column, value)
-            for item in response_service.response_trackings(response):
-                item.pcc_explanation = saved_explanations[item.id]
-            db.session.commit()
-            db.session.remove()
-            app.config["TRACKER_PUBLISHED_DIR"] = old_dir
+    with published_response(live_server):
+        for width in (1280, 320):
+            page = new_page(width=width, height=640)
+            page.goto(live_server["url"] + "/public/cumbria/vawg-2021")
+            assert UPDATE in page.inner_text("main")
+            assert_accessible(page, f"published public response at {width} px")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"the published public response at {width}px is {overflow}px too wide"
+            shots = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
+            shots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shots / f"public-response-{width}.png"), full_page=True)
+        _save(page, "published public response", _html_folder(live_server))
 
 
 def test_every_saved_page_passes_the_nu_html_checker():
     """One Java run over every page the tests above saved (the checker is slow to start)."""
-    if not VNU.exists():
-        pytest.fail(f"{VNU} is missing: `make install` installs it (npm ci)")
     if not SAVED:
         pytest.fail("no pages were saved: run this with the page tests above")
-    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--stdout", *map(str, SAVED.values())],
-                            capture_output=True, text=True, check=False)
-    messages = json.loads(result.stdout or "{}").get("messages", [])
-    problems = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
-                if (m.get("type") == "error" or m.get("subType") == "warning")
-                and m.get("message") not in UPSTREAM_WARNINGS]
+    problems = nu_html_problems(SAVED.values())
     assert not problems, "\n".join(problems)
