@@ -153,12 +153,12 @@ def test_response_pdf(benchmark, bench_app, which):
            process_ms=round((time.perf_counter() - started) * 1000), inspection=slug)
 
 
-def test_meeting_pack(benchmark, bench_app, client_one):
-    """The meeting pack PDF of one force's overdue items."""
-    _clear_cache(bench_app)  # the filter's choices are cached: count what a pack after a write runs
-    queries = count_queries(bench_app, lambda: _get(client_one, "/meeting-pack"))
-    benchmark.pedantic(_get, args=(client_one, "/meeting-pack"), rounds=3, iterations=1, warmup_rounds=1)
-    record("meeting_pack", benchmark, queries=queries)
+def test_committee_packs_page(benchmark, bench_app, client_one):
+    """The committee pack's form and the kept packs of one force."""
+    _clear_cache(bench_app)  # the filter's choices are cached: count what the page after a write runs
+    queries = count_queries(bench_app, lambda: _get(client_one, "/committee-packs"))
+    benchmark.pedantic(_get, args=(client_one, "/committee-packs"), rounds=3, iterations=1, warmup_rounds=1)
+    record("committee_packs_page", benchmark, queries=queries)
 
 
 def _api_token(app, email: str) -> str:

@@ -75,7 +75,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     # The data API's tokens
     ("API tokens", "/settings/api-tokens", "viewer"),
     ("recommendation themes", "/recommendations/{rec}/themes", "admin"),
-    ("meeting pack form", "/meeting-pack?as_of=not-a-date", "reviewer"),
+    ("committee packs", "/committee-packs?as_of=not-a-date", "reviewer"),
     # Importing recommendations
     ("import recommendations", "/inspections/vawg-2021/import", "admin"),
 ]

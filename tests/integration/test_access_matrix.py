@@ -27,9 +27,11 @@ from itsdangerous import URLSafeTimedSerializer
 from tests.conftest import _ConnectionBoundSession, _OwnUserClient
 from tests.factories import get_force, make_user
 from tracker.db import db
+from tracker.domain.register import ItemFilter
 from tracker.domain.statuses import InspectionType, Role
 from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow
 from tracker.services import clocks as clock_service
+from tracker.services import committee_pack
 from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
@@ -59,7 +61,8 @@ class Row:
 ALL_200 = "200 200 200 200 200"
 EDITORS = "200 200 200 403 403"
 ADMINS = "200 200 403 403 403"
-OWN_ONLY = "200 404 404 404 404"  # another force's record: only the service administrator reaches it
+OWN_ONLY = "200 404 404 404 404"
+ALL_400 = "400 400 400 400 400"  # another force's record: only the service administrator reaches it
 
 
 # (method, endpoint) -> Row. Every route of the app, and only those.
@@ -87,8 +90,10 @@ MATRIX: dict[tuple[str, str], Row] = {
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),
     ("GET", "oversight.export_xlsx"): Row(ALL_200, None, 302),
-    ("GET", "oversight.meeting_pack"): Row(ALL_200, None, 302),  # the form: nothing made or recorded
-    ("POST", "oversight.make_meeting_pack"): Row("400 200 200 200 200", None, 302),  # every force: choose one
+    ("GET", "oversight.committee_packs"): Row(ALL_200, None, 302),  # the form and the kept packs: nothing made
+    ("POST", "oversight.make_committee_pack"): Row(ALL_400, None, 302),  # an empty form: its errors, nothing kept
+    ("GET", "oversight.committee_pack_pdf"): Row(ALL_200, OWN_ONLY, 302),
+    ("GET", "oversight.committee_pack_docx"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "oversight.progress"): Row(ALL_200, None, 302),
     ("GET", "oversight.calendar_settings"): Row(ALL_200, None, 302),
     ("POST", "oversight.calendar_settings"): Row("302 302 302 302 302", None, 302),
@@ -253,8 +258,10 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
         all_in_scope=False, forces=[force], source="iopc")
     pause = clock_service.start_pause(response_service.get_response(force_slug, iopc.slug), None,
                                       started_on=date(2022, 2, 10))
+    pack = committee_pack.make_pack(force, ItemFilter(as_of=date(2022, 4, 1), force_ids=(force.id,)), {"force": force_slug}, [],
+                                    "/", date(2022, 1, 1), subject, utcnow())
     db.session.flush()
-    return {"tracking_id": tracking.id, "action_id": action.id, "evidence_id": evidence.id, "rec_id": rec.id,
+    return {"tracking_id": tracking.id, "pack_id": pack.id, "action_id": action.id, "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
             "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
             "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id}
@@ -379,7 +386,7 @@ def test_every_route_answers_as_the_matrix_says(world, who, method, monkeypatch)
     # PDFs drawn as a few bytes: the matrix is about who gets an answer; WeasyPrint has tests of its own.
     stub = lambda *args, **kwargs: b"%PDF-1.7 matrix\n%%EOF\n"  # noqa: E731
     monkeypatch.setattr("tracker.documents.response.render_pdf", stub)
-    monkeypatch.setattr("tracker.web.views.oversight.render_pdf", stub, raising=False)
+    monkeypatch.setattr("tracker.documents.committee_pack.render_pdf", stub)
     wrong, wrote = [], []
     world.app.config.update(WTF_CSRF_ENABLED=True, PROPAGATE_EXCEPTIONS=False)
     try:

@@ -16,10 +16,11 @@ from tests.integration.test_dashboard_queries import counting_queries
 from tracker import create_app
 from tracker.db import data_state, db
 from tracker.db.data_state import SHARED, force_scope, reach
+from tracker.domain.register import ItemFilter
 from tracker.domain.statuses import Role
-from tracker.models import DataState, Tracking, User
+from tracker.models import DataState, Tracking, User, utcnow
 from tracker.services.inspections import refresh_due_dates
-from tracker.services.oversight import build_pack, set_themes
+from tracker.services.oversight import set_themes
 from tracker.web.caching import cache
 
 URL = "/?as_of=2022-04-01&window=open&per_page=100"
@@ -332,12 +333,17 @@ def test_the_due_dates_copied_from_a_recommendation_reach_the_forces_of_its_insp
     assert changed(before) == {"cumbria", "lancashire", "essex"}
 
 
-def test_a_meeting_pack_reaches_its_force_alone(app):
-    """Its items are written by statements marked with the pack's force, again when it is replaced."""
+def test_a_committee_pack_reaches_its_force_alone(app):
+    """A kept pack and its items are written by statements marked with the pack's force."""
+    from tracker.services.committee_pack import make_pack
+
+    view = ItemFilter(as_of=date(2022, 4, 1), force_ids=(get_force("cumbria").id,), window="open")
+    user = make_user(Role.REVIEWER)
     for _ in range(2):
         db.session.commit()
         before = tokens()
-        build_pack(get_force("cumbria"), date(2022, 4, 1), None)
+        make_pack(get_force("cumbria"), view, {"force": "cumbria", "window": "open"}, [], "/", date(2022, 1, 1), user,
+                  utcnow())
         assert changed(before) == {"cumbria"}
 
 

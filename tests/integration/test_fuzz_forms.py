@@ -48,7 +48,7 @@ ROLES = [Role.EDITOR, Role.ADMIN, Role.SERVICE_ADMIN]
 # What a page's address holds, by the name of the URL rule's argument: the demonstration data's records.
 SLUGS = {"slug": "vawg-2021", "inspection_slug": "vawg-2021", "force_slug": "cumbria", "number": 1}
 # Files whose GET is not a page with forms (documents, feeds) are not fetched for forms.
-NOT_PAGES = (".pdf", ".ics", ".csv", ".xlsx", ".atom", ".json")
+NOT_PAGES = (".pdf", ".ics", ".csv", ".xlsx", ".docx", ".atom", ".json")
 
 
 # --- reading the forms of a page ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A force taken out of the scope of an inspection (with its reason) owes nothing for it: its
 statutory response and its recommendations' tracking and actions leave the overdue view, the
-counts, the exports, the meeting pack and the progress shares; its records are kept, and bringing
+counts, the exports, the committee pack and the progress shares; its records are kept, and bringing
 it back into scope restores them all."""
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from tests.factories import get_force, get_inspection
 from tracker.db import db
 from tracker.domain.statuses import Role
-from tracker.models import Action, StatutoryResponse, Tracking
+from tracker.models import Action, MeetingPack, StatutoryResponse, Tracking
 from tracker.services import inspections as inspection_service
 from tracker.services import oversight
+from tracker.services.committee_pack import pack_content
 from tracker.services.overdue import ItemFilter, list_items, summary_counts
 
 REASON = "Cumbria Constabulary was inspected separately for this report."
@@ -50,14 +51,16 @@ def _what_cumbria_owes(runner, client) -> dict:
     counts = summary_counts(ItemFilter(as_of=AS_OF_APRIL, force_ids=(cumbria.id,), window="overdue"))
     export = client.get("/export.csv?as_of=2022-04-01&window=open&force=cumbria")
     assert export.status_code == 200
-    pack = oversight.build_pack(cumbria, AS_OF_APRIL, None)
-    pack_html = client.post("/meeting-pack", data={"as_of": "2022-04-01", "force": "cumbria", "format": "html"}).get_data(as_text=True)
+    made = client.post("/committee-packs", data={"as_of": "2022-04-01", "previous_meeting": "2022-01-01",
+                                                  "force": "cumbria", "window": "open"})
+    assert made.status_code == 303
+    pack = pack_content(db.session.scalar(sa.select(MeetingPack).order_by(MeetingPack.id.desc()).limit(1)))
     return {
         "overdue": sorted((i["type"], i["ref"] or "") for i in json.loads(result.output)),
         "counts": {t: c["overdue"] for t, c in counts.items()},
         "export": sorted((r["Item"], r["Reference"]) for r in csv.DictReader(io.StringIO(export.get_data(as_text=True)))),
-        "pack": pack.count,
-        "pack_lists_the_response": "s.55 response to" in pack_html,
+        "pack": sum(c["in_window"] for c in pack.counts.values()),
+        "pack_lists_the_response": any(i.key.startswith("statutory_response-") for i in pack.section("in_full").items),
         "progress": [(p.key, p.total) for p in oversight.progress([cumbria.id], AS_OF_APRIL, "inspection")],
     }
 

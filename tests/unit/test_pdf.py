@@ -163,7 +163,7 @@ def test_the_response_html_does_not_link_its_stylesheet_but_the_pdf_is_styled():
     from pathlib import Path
 
     reports = Path(__file__).resolve().parents[2] / "reports"
-    for template in ("response.html", "meeting_pack.html"):
+    for template in ("response.html", "committee_pack.html"):
         assert 'rel="stylesheet"' not in (reports / template).read_text()
 
 

@@ -68,7 +68,7 @@ def publication_check_needed(latest_publication: date | None, as_of: date) -> bo
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the dashboard, its exports and the meeting pack."""
+    """One row of the dashboard, its exports and the committee pack."""
 
     type: str
     id: int

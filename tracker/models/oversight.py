@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.models.base import db, utcnow
 from tracker.models.tracking import Action, Tracking
+
+if TYPE_CHECKING:  # relationships name other areas' models by string
+    from tracker.models.forces import Force, User
 
 
 class SentReminder(db.Model):
@@ -40,17 +44,26 @@ class NotificationPreference(db.Model):
 
 
 class MeetingPack(db.Model):
-    """A generated meeting pack: which items it held and in what state, for the next pack to compare."""
+    """A committee pack made for a meeting, kept: the meeting's and the previous meeting's dates, the
+    dashboard view it was made from, its content (domain.committee_pack.PackContent as JSON, from which
+    its PDF and Word copies are drawn) and which items it held in what state, for the next pack to
+    compare. (Packs made before packs were kept have no content.)"""
 
     __tablename__ = "meeting_packs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))
-    as_of: Mapped[date] = mapped_column()
+    as_of: Mapped[date] = mapped_column()  # the meeting's date
+    previous_meeting_on: Mapped[date | None] = mapped_column()
+    # The dashboard view's filters but its date, as canonical JSON: the next pack of the same view compares.
+    view: Mapped[str | None] = mapped_column(sa.Text)
+    content: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     items: Mapped[list[MeetingPackItem]] = relationship(back_populates="pack", cascade="all, delete-orphan")
+    force: Mapped[Force] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.Index("ix_meeting_packs_force_id_as_of", "force_id", "as_of"),)
 

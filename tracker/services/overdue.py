@@ -1,6 +1,6 @@
 """What is overdue (or due soon) on any as-of date: recommendations, actions and statutory responses.
 
-One UNION ALL of the three kinds of item serves the dashboard, its exports, the meeting pack and
+One UNION ALL of the three kinds of item serves the dashboard, its exports, the committee pack and
 the `overdue` command, each reading the (force, due date, closed date, inspection) indexes; nothing
 is loaded per row. An item closed after the as-of date still counts as open on it, and one of an
 inspection published after it is left out, so past dates answer truthfully.
@@ -30,7 +30,7 @@ from tracker.domain.register import (  # noqa: F401  (the register's names, read
     status_choices,
     status_label,
 )
-from tracker.domain.statuses import TrackingStatus
+from tracker.domain.statuses import ActionStatus, TrackingStatus
 from tracker.models import (
     Action,
     Force,
@@ -516,3 +516,44 @@ def closed_items(force_ids, after: date, as_of: date) -> list[Row]:
         .order_by(u.c.closed_on, u.c.type, u.c.id)
     )
     return [_row(r, as_of, None) for r in db.session.execute(q).mappings()]
+
+
+def closed_in_view(f: ItemFilter, after: date) -> list[Row]:
+    """The items the filter selects but for its due window that closed after one date and on or before
+    its as-of date (a committee pack's "closed since the last meeting"), by closing date.
+
+    Open on `after` and closed by the as-of date is closed between the two; an item addressed to
+    another body is closed from the start, not by the force's work, and is left out.
+    """
+    u = _union()
+    since = replace(f, as_of=after)
+    q = (
+        _row_select(u)
+        .where(*_where(u, since, window=False, published_filter=False),
+               u.c.closed_on <= f.as_of, u.c.status != TrackingStatus.FOR_INFORMATION.value,
+               u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= f.as_of)))
+        .order_by(u.c.closed_on, u.c.type, u.c.id)
+    )
+    return [_row(r, f.as_of, None) for r in db.session.execute(q).mappings()]
+
+
+def pending_sign_off(f: ItemFilter) -> dict[str, int]:
+    """How many items the filter selects but for its due window and open date wait for sign-off on its
+    as-of date, by kind of item: actions complete by then and not yet signed off; recommendations
+    the force marked implemented by then and the OPCC has not yet verified."""
+    u = _union()
+    as_of = f.as_of
+    actions = sa.select(Action.id).where(
+        Action.status == ActionStatus.COMPLETE, Action.completed_on <= as_of,
+        sa.or_(Action.signed_off_at.is_(None), Action.signed_off_at >= as_of + timedelta(days=1)))
+    trackings = sa.select(Tracking.id).where(
+        Tracking.implemented_on <= as_of, sa.or_(Tracking.verified_on.is_(None), Tracking.verified_on > as_of))
+    q = (
+        sa.select(u.c.type, sa.func.count())
+        .where(*_where(u, replace(f, as_of=date.min), window=False, published_filter=False),
+               u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= as_of)),
+               sa.or_(sa.and_(u.c.type == "action", u.c.id.in_(actions)),
+                      sa.and_(u.c.type == "recommendation", u.c.id.in_(trackings))))
+        .group_by(u.c.type)
+    )
+    return {"recommendation": 0, "action": 0, **dict(db.session.execute(q).all())}

@@ -1,4 +1,4 @@
-"""Data access of the oversight area: progress figures, meeting packs, calendar tokens, preferences."""
+"""Data access of the oversight area: progress figures, calendar tokens, preferences, themes, filters."""
 
 from __future__ import annotations
 
@@ -8,15 +8,12 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker.db import data_state, db
-from tracker.domain.deadlines import DueState
+from tracker.db import db
 from tracker.domain.statuses import TrackingStatus
 from tracker.models import (
     Force,
     Inspection,
     InspectionForce,
-    MeetingPack,
-    MeetingPackItem,
     NotificationPreference,
     Recommendation,
     Theme,
@@ -24,7 +21,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, get_by_id
-from tracker.services.overdue import ItemFilter, Row, closed_items, in_scope, list_items, owners
+from tracker.services.overdue import in_scope, owners
 
 # --- progress at a glance -------------------------------------------------------------------------
 
@@ -87,127 +84,6 @@ def progress(force_ids, as_of: date, by: str) -> list[Progress]:
     )
     return [Progress(key, label, int(c or 0), int(p or 0), int(n or 0), int(o or 0))
             for key, label, c, p, n, o in db.session.execute(q)]
-
-
-# --- meeting packs ------------------------------------------------------------------------------
-
-
-# A PDF's render time grows faster than its length (DESIGN.md): the pack details at most this many
-# items per owner and in all; every owner and every item is still counted in its summary table.
-ROWS_PER_OWNER = 8
-ROWS_IN_ALL = 100
-CHANGES_SHOWN = 50
-
-
-@dataclass
-class OwnerGroup:
-    """One owner's items in a pack: those detailed, and counts of all of them."""
-
-    owner: str
-    rows: list[Row]
-    overdue: int
-    due_soon: int
-    no_date: int
-
-    @property
-    def total(self) -> int:
-        """How many of the owner's items the pack holds."""
-        return self.overdue + self.due_soon + self.no_date
-
-    @property
-    def not_shown(self) -> int:
-        """How many of them are counted but not detailed."""
-        return self.total - len(self.rows)
-
-
-@dataclass
-class Pack:
-    """A meeting pack's contents: the items by owner and what changed since the previous pack."""
-
-    force: Force
-    as_of: date
-    groups: list[OwnerGroup]
-    previous: MeetingPack | None
-    newly_overdue: list[Row]
-    newly_complete: list[Row]
-
-    @property
-    def count(self) -> int:
-        """How many items the pack holds."""
-        return sum(g.total for g in self.groups)
-
-    @property
-    def no_date(self) -> int:
-        """How many open items have no closing date."""
-        return sum(g.no_date for g in self.groups)
-
-    @property
-    def changes_shown(self) -> int:
-        """The most items each list of changes details."""
-        return CHANGES_SHOWN
-
-
-def build_pack(force: Force, as_of: date, user_id: int | None, check_published: bool | None = None) -> Pack:
-    """Gather a force's overdue, due-soon and undated items by owner, compare with the previous pack,
-    and record this pack's item states for the next one (one pack per force and as-of date).
-    `check_published` is ItemFilter's (None: ask the database)."""
-    rows = list_items(ItemFilter(as_of=as_of, force_ids=(force.id,), window="attention",
-                                 check_published=check_published),
-                      sort="days", descending=True, page=None)
-    by_owner: dict[str, list[Row]] = {}
-    for row in rows:  # most days overdue first, undated last
-        by_owner.setdefault(row.owner or "No owner set", []).append(row)
-    groups, shown = [], 0
-    for owner in sorted(by_owner, key=lambda o: (o == "No owner set", o.lower())):
-        items = by_owner[owner]
-        detail = items[:max(0, min(ROWS_PER_OWNER, ROWS_IN_ALL - shown))]
-        shown += len(detail)
-        groups.append(OwnerGroup(owner, detail,
-                                 overdue=sum(1 for r in items if r.state is DueState.OVERDUE),
-                                 due_soon=sum(1 for r in items if r.state is DueState.DUE_SOON),
-                                 no_date=sum(1 for r in items if r.due is None)))
-    same_day, previous, before = _packs_around(force, as_of)
-    newly_overdue: list[Row] = []
-    newly_complete: list[Row] = []
-    if previous is not None:
-        newly_overdue = [r for r in rows if r.state is DueState.OVERDUE and before.get((r.type, r.id)) != DueState.OVERDUE.value]
-        newly_complete = [r for r in closed_items((force.id,), previous.as_of, as_of) if (r.type, r.id) in before]
-    _record_pack(force, as_of, user_id, rows, same_day)
-    return Pack(force, as_of, groups, previous, newly_overdue, newly_complete)
-
-
-def _packs_around(force: Force, as_of: date) -> tuple[MeetingPack | None, MeetingPack | None, dict[tuple[str, int], str]]:
-    """This date's pack (if one was made before), the latest earlier one, and the states of that one's
-    items by (type, id): one query, the items joined to the earlier pack only."""
-    earlier = (sa.select(MeetingPack.id).where(MeetingPack.force_id == force.id, MeetingPack.as_of < as_of)
-               .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc()).limit(1).scalar_subquery())
-    result = db.session.execute(
-        sa.select(MeetingPack, MeetingPackItem.item_type, MeetingPackItem.item_id, MeetingPackItem.state)
-        .outerjoin(MeetingPackItem, sa.and_(MeetingPackItem.pack_id == MeetingPack.id, MeetingPack.as_of < as_of))
-        .where(MeetingPack.force_id == force.id, sa.or_(MeetingPack.as_of == as_of, MeetingPack.id == earlier))
-        .order_by(MeetingPack.as_of.desc(), MeetingPack.id.desc())
-    ).all()
-    same_day = next((pack for pack, *_ in result if pack.as_of == as_of), None)
-    previous = next((pack for pack, *_ in result if pack.as_of < as_of), None)
-    before = {(item_type, item_id): state for pack, item_type, item_id, state in result
-              if pack is previous and item_type is not None}
-    return same_day, previous, before
-
-
-def _record_pack(force: Force, as_of: date, user_id: int | None, rows: list[Row], pack: MeetingPack | None) -> None:
-    """Store the pack of this force and date with its items' states (replacing `pack`, this date's
-    earlier one, if there is one)."""
-    if pack is None:
-        pack = MeetingPack(force_id=force.id, as_of=as_of, created_by_id=user_id)
-        db.session.add(pack)
-        db.session.flush()
-    else:
-        db.session.execute(sa.delete(MeetingPackItem).where(MeetingPackItem.pack_id == pack.id),
-                           execution_options=data_state.reach(forces=[force.id]))
-    if rows:
-        db.session.execute(sa.insert(MeetingPackItem).execution_options(**data_state.reach(forces=[force.id])), [
-            {"pack_id": pack.id, "item_type": r.type, "item_id": r.id, "state": r.state.value} for r in rows])
-    db.session.flush()
 
 
 # --- calendar tokens and notification preferences ------------------------------------------------

@@ -144,10 +144,11 @@ class Query:
     force_ids: list[int]
 
 
-def build_form(args, *, window_default: str = "overdue") -> FilterForm:
-    """The filter form with its choices for the signed-in user, filled from the query string."""
+def build_form(args, *, window_default: str = "overdue", form_class: type[FilterForm] = FilterForm) -> FilterForm:
+    """The filter form (or a form made from it) with its choices for the signed-in user, filled from
+    the query string."""
     force_ids = user_force_ids()
-    form = FilterForm(args)
+    form = form_class(args)
     choices = remember("filter-choices", force_ids, (), lambda: oversight_service.filter_choices(force_ids))
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + choices["forces"]

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovCheckboxInput, GovSubmitInput, GovTextInput
 from markupsafe import Markup
-from wtforms import BooleanField, SelectMultipleField, SubmitField
+from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 
 from tracker.documents import exports
-from tracker.documents.pdf import asset_url, render_pdf
+from tracker.documents.committee_pack import render_pack_docx, render_pack_pdf
 from tracker.domain.ageing import AGE_BANDS
+from tracker.domain.formatting import govuk_date, read_date
 from tracker.models import Force, Recommendation, utcnow
 from tracker.services import ageing as ageing_service
+from tracker.services import committee_pack as service_packs
 from tracker.services import overdue, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
@@ -24,7 +27,7 @@ from tracker.web.caching import remember
 from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change, site_url
-from tracker.web.views.filters import build_form, chosen_filters, query_args, read_query
+from tracker.web.views.filters import FILTERS, FilterForm, build_form, chosen_filters, query_args, read_query
 
 bp = Blueprint("oversight", __name__)
 
@@ -244,47 +247,138 @@ def recommendation_themes(recommendation_id: int):
     return render_template("oversight/themes.html", form=form, recommendation=rec)
 
 
-# --- the meeting pack ------------------------------------------------------------------------------
+# --- the committee pack ----------------------------------------------------------------------------
+
+
+class PackForm(FilterForm):
+    """The committee pack's form: the meeting's and the previous meeting's dates, and the dashboard
+    view the pack is made from (its filters; the meeting's date is the view's as-of date)."""
+
+    as_of = StringField("Date of the meeting", widget=GovTextInput())
+    previous_meeting = StringField("Date of the previous meeting", widget=GovTextInput())
+
+    def validate(self, extra_validators=None) -> bool:
+        """The view's checks, and both dates given, real, and the previous meeting before the meeting."""
+        ok = super().validate(extra_validators)
+        meeting = read_date(self.as_of.data)
+        if not (self.as_of.data or "").strip():
+            self.as_of.errors.append("Enter the date of the meeting")
+            ok = False
+        elif meeting is None:
+            self.as_of.errors[:] = ["The date of the meeting must be a real date, for example 1 April 2022"]
+        previous = read_date(self.previous_meeting.data)
+        if not (self.previous_meeting.data or "").strip():
+            self.previous_meeting.errors.append("Enter the date of the previous meeting")
+            ok = False
+        elif previous is None:
+            self.previous_meeting.errors.append("The date of the previous meeting must be a real date, for example 1 January 2022")
+            ok = False
+        elif meeting is not None and previous >= meeting:
+            self.previous_meeting.errors.append("The previous meeting must be before the meeting")
+            ok = False
+        return ok
+
+
+# Fields that only arrange the dashboard's rows: a pack ignores what was sent for them.
+ARRANGING = {"sort": "days", "order": "desc", "per_page": "25", "page": "1"}
+
+
+def _pack_form(args) -> PackForm:
+    """The pack's form, filled from the query string or the posted form, its arranging fields reset."""
+    form = build_form(args, window_default="overdue", form_class=PackForm)
+    for name, value in ARRANGING.items():
+        form[name].data = value
+    return form
+
+
+def _packs_page(form: PackForm, status: int = 200):
+    """The form, with the force's kept packs listed below it."""
+    return render_template("oversight/committee_packs.html", form=form, packs=service_packs.kept_packs(user_force_ids()),
+                           chosen=[w for w in _view_words(form) if not w.startswith(("Force:", "Due:"))],
+                           view_words=lambda pack: _kept_view_words(form, pack)), status
+
+
+def _kept_view_words(form: PackForm, pack) -> list[str]:
+    """A kept pack's view in words, read with the form's choices (a value no longer among them as it is)."""
+    words = []
+    for name, value in json.loads(pack.view or "{}").items():
+        if name in form and name != "force":
+            words.append(f"{form[name].label.text}: {dict(form[name].choices).get(value, value)}")
+    return words
+
+
+def _view_words(form: PackForm) -> list[str]:
+    """The view's filters in words, but its date (the meeting's)."""
+    return [words for words, _args in chosen_filters(form) if not words.startswith("As of ")]
 
 
 def _pack_force(form, query) -> Force | None:
     """The one force a pack is for: the chosen one, or the user's only force."""
     if len(query.force_ids) == 1:
         return service.get_force(query.force_ids[0])
-    form.force.errors.append("Select the force whose governance board the pack is for")
+    form.force.errors.append("Select the force whose committee the pack is for")
     return None
 
 
-@bp.get("/meeting-pack")
+@bp.get("/committee-packs")
 @login_required
-def meeting_pack():
-    """The meeting pack's form, filled in from the address (the dashboard's link carries its filters).
+def committee_packs():
+    """The committee pack's form, filled in from the address (the dashboard's link carries its view),
+    and the packs kept for the user's forces.
 
-    Nothing is made or recorded here: a pack is recorded (to compare the next one with) only when
-    the form is posted, so no other site's page can make one by linking to this address.
+    Nothing is made here: a pack is made and kept only when the form is posted, so no other site's
+    page can make one by linking to this address.
     """
-    form = build_form(request.args, window_default="open")
-    status = 200 if read_query(form, today()) is not None else 400
-    return render_template("oversight/meeting_pack_form.html", form=form), status
+    form = _pack_form(request.args)
+    # The view's values are checked; the dates of the meetings are asked for only when the form is posted.
+    ok = FilterForm.validate(form) if request.args else True
+    return _packs_page(form, 200 if ok else 400)
 
 
-@bp.post("/meeting-pack")
+@bp.post("/committee-packs")
 @login_required
-def make_meeting_pack():
-    """The meeting pack PDF of a force's overdue, due-soon and undated items, by owner (format=html for the page)."""
-    form = build_form(request.form, window_default="open")
+def make_committee_pack():
+    """Make a force's committee pack from a dashboard view, keep it, and show it in the list."""
+    form = _pack_form(request.form)
     query = read_query(form, today())
     force = _pack_force(form, query) if query else None
     if query is None or force is None:
-        return render_template("oversight/meeting_pack_form.html", form=form), 400
-    pack = service.build_pack(force, query.filter.as_of, current_user.id, query.filter.check_published)
-    # Drawn before the commit, which would expire the records it names and load them again.
-    html = render_template("meeting_pack.html", pack=pack, item_types=overdue.ITEM_TYPES,
-                           generated_at=utcnow(), asset_url=asset_url)
-    title = f"Meeting pack: {force.name}, {query.filter.as_of.isoformat()}"
-    filename = f"meeting-pack-{force.slug}-{query.filter.as_of.isoformat()}.pdf"
-    save()
-    if request.form.get("format") == "html":
-        return html
-    body = render_pdf(html, title=title, stylesheet="print/meeting_pack.css")
-    return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{filename}"'})
+        return _packs_page(form, 400)
+    view_args = {name: value for name, value in query_args(form).items() if name in FILTERS}
+    with saving(form) as attempt:
+        pack = service_packs.make_pack(
+            force, query.filter, view_args, _view_words(form), site_url() + url_for("main.index", **view_args),
+            read_date(form.previous_meeting.data), current_user, utcnow())
+    if not attempt.ok:
+        return _packs_page(form, 400)
+    flash(f"Committee pack made for the meeting on {govuk_date(pack.as_of)}: download it below", "success")
+    return redirect(url_for("oversight.committee_packs", _anchor=f"pack-{pack.id}"), 303)
+
+
+def _kept(pack_id: int):
+    """A kept pack of one of the user's forces, or 404."""
+    return service_packs.kept_pack(pack_id, user_force_ids()) or abort(404)
+
+
+def _pack_filename(pack, extension: str) -> str:
+    return f"committee-pack-{pack.force.slug}-{pack.as_of.isoformat()}-{pack.id}.{extension}"
+
+
+@bp.get("/committee-packs/<int:pack_id>.pdf")
+@login_required
+def committee_pack_pdf(pack_id: int):
+    """A kept pack as tagged PDF, drawn from its kept content (the same bytes every time)."""
+    pack = _kept(pack_id)
+    body = render_pack_pdf(service_packs.pack_content(pack), created=pack.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{_pack_filename(pack, "pdf")}"'})
+
+
+@bp.get("/committee-packs/<int:pack_id>.docx")
+@login_required
+def committee_pack_docx(pack_id: int):
+    """A kept pack as a Word document, drawn from its kept content."""
+    pack = _kept(pack_id)
+    body = render_pack_docx(service_packs.pack_content(pack))
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{_pack_filename(pack, "docx")}"'})
