@@ -150,3 +150,14 @@ def test_a_welsh_error_page_is_in_english_and_says_so(client):
     answer = client.get("/public/nowhere?lang=cy")
     assert answer.status_code == 404 and '<html lang="en-GB"' in answer.text
     assert "Content-Language" not in answer.headers
+
+
+def test_the_accessibility_statement_gives_the_pages_address_without_the_language(app, client):
+    page = soup(client, "/public/cumbria/accessibility?lang=cy")
+    assert page.select_one("main .tracker-break").text.endswith("/public/cumbria")
+
+
+def test_a_welsh_response_page_says_its_english_title_is_english(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    assert soup(client, "/public/cumbria/vawg-2021?lang=cy").title.get("lang") == "en"
+    assert soup(client, "/public/cumbria/vawg-2021").title.get("lang") is None
