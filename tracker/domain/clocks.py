@@ -12,6 +12,11 @@ The counting words matter:
   (Police Act 1996 s.55(5A); Police Reform Act 2002 Sch 3 para 28B(2)).
 - "within 56 days of" a date does not count that date: the last day is the date + 56 (the coroner's
   report: "within 56 days of the date of this report, namely by ...").
+
+Checked: s.55 (Police Act 1996), Sch 3 paras 28A-28B (Police Reform Act 2002), Sch 5 para 7
+(Coroners and Justice Act 2009), reg 28 (Coroners (Investigations) Regulations 2013) and the
+printed words of the coroners' reports. Not found in the texts available: reg 29's own words and
+chapter 7 of the Fire and Rescue National Framework (each clock says what it follows instead).
 """
 
 from __future__ import annotations
@@ -257,21 +262,29 @@ def _paused(clock: Clock, pauses: Iterable[Pause]) -> Clock:
 
 
 def coroner_response_deadline(report_dated: date) -> date:
-    """The coroner's report to prevent future deaths says (in the words the issue quotes from the
-    reports' standard form; the form itself was not in the reference texts available): "You are under
-    a duty to respond to this report within 56 days of the date of this report, namely by <date>."
+    """The coroner's report to prevent future deaths says, in its standard words (as printed on the
+    reports the Chief Coroner publishes, e.g. judiciary.uk's report on Najib Naagi, ref 2026-0271):
+    "You are under a duty to respond to this report within 56 days of the date of this report, namely by
+    <date>. I, the coroner, may extend the period if an appropriate application is made."
 
-    "Within 56 days of" a date does not count that date: the last day is the date + 56.
+    "Within 56 days of" a date does not count that date: the last day is the date of the report + 56.
 
     Coroners and Justice Act 2009 Sch 5 para 7(2): "A person to whom a senior coroner makes a report
     under this paragraph must give the senior coroner a written response to it." Para 7(3): "A copy of
     a report under this paragraph, and of the response to it, must be sent to the Chief Coroner."
-    Regulation 28(5): "On receipt of a report the Chief Coroner may— (a) publish a copy of the report,
-    or a summary of it, in such manner as the Chief Coroner thinks fit".
+    Coroners (Investigations) Regulations 2013 reg 28(4)(a): the coroner "must send a copy of the
+    report to the Chief Coroner and every interested person who in the coroner's opinion should
+    receive it"; reg 28(5): "On receipt of a report the Chief Coroner may— (a) publish a copy of the
+    report, or a summary of it, in such manner as the Chief Coroner thinks fit".
 
-    Not checked: the words of regulation 29 itself (the period, counted from the date the report is
-    sent, and the coroner's power to extend it) were not in the reference texts available; the rule
-    here follows the report's own printed words, and the printed "namely by" date wins (coroner_clock).
+    Not found: the words of regulation 29 itself. Searched (legislation.gov.uk, judiciary.uk, gov.uk
+    pages and public repositories) for "Response to a report", its 56 days and the coroner's power to
+    extend: only regulation 28 (legislation.gov.uk, /uksi/2013/1629/regulation/28/made) and the Chief
+    Coroner's Guidance No. 5 (which names regulations 28 and 29 but whose reg 29 passage was not in
+    the texts available) were found. Secondary sources say the 56 days run from the date the report
+    is sent; the reports' own printed words count from the date of the report, and name the day:
+    that printed "namely by" date wins wherever it is given (coroner_clock), so the rule here matters
+    only for a report that prints no date.
     """
     return report_dated + timedelta(days=CORONER_PERIOD_DAYS)
 
@@ -281,7 +294,10 @@ def coroner_clock(report_dated: date, printed_due: date | None = None,
     """The coroner's clock: the printed "namely by" date where the report gives one, else 56 days of the
     report's date; a later date where the coroner extends the period (the last extension wins).
 
-    A printed date that differs from the count is kept (the coroner's words bind) and noted.
+    The report: "I, the coroner, may extend the period if an appropriate application is made." An
+    extension is the coroner's: its new date, who granted it and the day it was granted are recorded
+    (services.clocks.grant_extension refuses one without them). A printed date that differs from the
+    count is kept (the coroner's words bind) and noted.
     """
     counted = coroner_response_deadline(report_dated)
     notes: tuple[str, ...] = ()
@@ -310,8 +326,14 @@ def fire_action_plan_clock(published: date, target: date | None = None) -> Clock
     No number of days is set: the duty has no statutory date, so the clock gives none unless the OPCC
     sets a target date for the plan's publication (`target`), which is then the date in force.
 
-    Not checked: the Framework's own words were not in the reference texts available (only its table
-    of contents, which names chapter 7 "Inspection, intervention and accountability").
+    Not found: the Framework's own words. Searched (gov.uk, the Home Office's consultation of
+    December 2017, HMICFRS's pages, public repositories) for chapter 7's paragraphs on the action
+    plan: only the Framework's table of contents (May 2018; chapter 7 "Inspection, intervention and
+    accountability", with "Inspection" and "Intervention" on page 19) and HMICFRS's page on its powers
+    ("Recommendations are not orders." ... it is for chief constables, PCCs and the Home Secretary "to
+    take action as a result of HMICFRS's recommendations. The same applies to the fire & rescue
+    service itself, and the fire & rescue authorities.") were found. The duty as stated above is the
+    issue's summary of chapter 7, unchecked against its words.
     """
     notes = ("No fixed period: the action plan is published and kept up to date",)
     return Clock(Source.HMICFRS_FIRE, published, None, target, notes=notes)
