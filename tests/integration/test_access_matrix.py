@@ -162,6 +162,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
     ("GET", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
+    # Sending to the IOPC or the coroner: the record here is an s.55 response, to which the page does not apply
+    ("GET", "responses.sent"): Row("404 404 404 403 403", "404 404 404 404 404", 302),
+    ("POST", "responses.sent"): Row("404 404 404 403 403", "404 404 404 404 404", 302),
     ("GET", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
     ("POST", "responses.extension"): Row(EDITORS, "200 404 404 403 403", 302),
     ("GET", "responses.pause"): Row(EDITORS, "200 404 404 403 403", 302),

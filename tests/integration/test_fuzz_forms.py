@@ -206,7 +206,12 @@ def _forms_in_other_states(app, client):
     action.status, action.completed_on, action.evidence = ActionStatus.COMPLETE, date(2022, 1, 1), "Evidence"
     action.signed_off_at, action.signed_off_by = utcnow(), make_user(Role.REVIEWER, ("cumbria",))
     db.session.commit()
-    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}"):
+    # The IOPC response, published, offers the page recording it was sent to the IOPC.
+    iopc = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
+    iopc.published_on = date(2022, 4, 4)
+    db.session.commit()
+    sent = "/responses/cumbria/example-iopc-pursuit-2022/sent"
+    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}", sent):
         yield from ((path, form) for form in forms_of(client.get(path).get_data(as_text=True), path))
 
 

@@ -15,7 +15,8 @@ from pdfminer.high_level import extract_text as pdfminer_text
 from tracker.db import db
 from tracker.documents.response import render_response_pdf, response_trackings
 from tracker.domain import completeness
-from tracker.models import PublishedVersion
+from tracker.domain.statuses import TrackingStatus
+from tracker.models import Action, PublishedVersion
 from tracker.services import responses as response_service
 from tracker.services.users import get_user_by_email
 
@@ -69,17 +70,83 @@ def test_coroners_document_names_the_inquest_and_the_area(app):
     assert "EXAMPLE-2022-0001" in text and "Date of the report" in text
 
 
+def _act(tracking, due_on: date | None = date(2022, 6, 30), title: str = "Refresher training") -> Action:
+    """An action on the item, due on a date (None: no date)."""
+    action = Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id, title=title,
+                    due_on=due_on)
+    db.session.add(action)
+    db.session.flush()
+    return action
+
+
+def _answer(response, text: str = "Training given.", due_on: date | None = date(2022, 6, 30)) -> None:
+    """Write every item's answer and give it an action with its date, as every source's duty asks."""
+    for tracking in response_trackings(response):
+        tracking.pcc_explanation = text
+        _act(tracking, due_on)
+    db.session.flush()
+
+
 def test_each_source_has_its_own_completeness_check(app):
-    """Every recommendation or matter of concern needs an answer; no s.55 comments are asked for."""
+    """Every recommendation or matter of concern needs an answer and the action its duty asks for; no
+    s.55 comments are asked for."""
     iopc = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
     missing = completeness.missing_items(iopc, response_trackings(iopc))
     assert [m.message for m in missing] == [
         "Write what action has been or will be taken, or why none for recommendation 1",
-        "Write what action has been or will be taken, or why none for recommendation 2"]
+        "Record the action taken or proposed on recommendation 1, or that none will be taken and why",
+        "Write what action has been or will be taken, or why none for recommendation 2",
+        "Record the action taken or proposed on recommendation 2, or that none will be taken and why"]
+    assert [m.needs for m in missing] == ["explanation", "action"] * 2
     fire = response_service.get_response("essex", "example-fire-inspection-2022")
-    # The cause of concern and its recommendation both call for the action planned.
-    assert [m.ref for m in completeness.missing_items(fire, response_trackings(fire))] == ["1", "1.1"]
-    assert completeness.copies_outstanding(iopc) == []  # s.55(6) is HMICFRS's alone
+    # The cause of concern and its recommendation both call for the action planned, with its target date.
+    fire_missing = completeness.missing_items(fire, response_trackings(fire))
+    assert [m.ref for m in fire_missing] == ["1", "1", "1.1", "1.1"]
+    assert fire_missing[1].message == "Set the target date of the action on cause of concern 1"
+    assert completeness.copies_outstanding(iopc) == ["the IOPC"]  # sent to the IOPC, not s.55(6)'s copies
+    assert completeness.copies_outstanding(fire) == []  # an action plan is published and kept up to date
+
+
+def test_an_iopc_action_is_enough_and_no_action_needs_its_reason(app):
+    """Para 28B(1): an action taken or proposed (dated or not), or no action recorded with why."""
+    iopc = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
+    first, second = response_trackings(iopc)
+    first.pcc_explanation = second.pcc_explanation = "Our answer."
+    _act(first, due_on=None)
+    second.status, second.no_action_reason = TrackingStatus.NO_FURTHER_ACTION, "The policy already requires it."
+    db.session.flush()
+    assert completeness.missing_items(iopc, response_trackings(iopc)) == []
+
+
+def test_a_coroners_response_needs_a_timetable_or_why_no_action(app):
+    """Regulation 29: the action taken or proposed with its timetable, or why no action is proposed. An
+    action without a date is not a timetable; a dated action, the item's target date or no action is."""
+    coroner = response_service.get_response("cumbria", "example-coroner-pfd-2022")
+    trackings = response_trackings(coroner)
+    for tracking in trackings:
+        tracking.pcc_explanation = "We will change the custody procedure."
+        _act(tracking, due_on=None)
+    missing = completeness.missing_items(coroner, response_trackings(coroner))
+    assert len(missing) == len(trackings) and all(m.needs == "action" for m in missing)
+    assert missing[0].message.startswith("Give the timetable of the action on ")
+    trackings[0].actions[0].due_on = date(2022, 6, 1)
+    if len(trackings) > 1:
+        trackings[1].target_date = date(2022, 9, 1)
+    for tracking in trackings[2:]:
+        tracking.status, tracking.no_action_reason = TrackingStatus.NO_FURTHER_ACTION, "Already in place."
+    db.session.flush()
+    assert completeness.missing_items(coroner, response_trackings(coroner)) == []
+
+
+def test_a_cancelled_action_is_no_timetable(app):
+    """An action that is cancelled is not the action taken or proposed."""
+    coroner = response_service.get_response("cumbria", "example-coroner-pfd-2022")
+    tracking = response_trackings(coroner)[0]
+    tracking.pcc_explanation = "Answered."
+    _act(tracking).status = "cancelled"
+    db.session.flush()
+    assert any(m.tracking_id == tracking.id and m.needs == "action"
+               for m in completeness.missing_items(coroner, response_trackings(coroner)))
 
 
 def test_an_iopc_response_letter_publishes_as_a_version(app, published_dir):
@@ -88,15 +155,15 @@ def test_an_iopc_response_letter_publishes_as_a_version(app, published_dir):
     editor, approver = get_user_by_email("editor@tracker.example"), get_user_by_email("approver@tracker.example")
     with pytest.raises(response_service.IncompleteResponse):
         response_service.mark_ready(response, editor, date(2022, 4, 1))
-    for tracking in response_trackings(response):
-        tracking.pcc_explanation = f"Refresher training for every pursuit commander (recommendation {tracking.recommendation.ref})."
-    db.session.flush()
+    _answer(response, "Refresher training for every pursuit commander.")
     response_service.mark_ready(response, editor, date(2022, 4, 1))
     response_service.approve(response, approver, date(2022, 4, 2))
     version = response_service.publish(response, editor, published_dir, now=datetime(2022, 4, 4, 9))
     assert (version.number, version.days_late) == (1, 0)  # due 8 April 2022 after the extension
     assert response_service.published_path(published_dir, version).read_bytes()[:5] == b"%PDF-"
-    assert completeness.stage(response) == "Complete"
+    assert completeness.stage(response) == "Published: not yet sent to the IOPC"
+    response_service.record_sent_to_source(response, response.version, editor, date(2022, 4, 5))
+    assert completeness.stage(response) == "Complete" and completeness.copies_outstanding(response) == []
 
 
 def test_the_public_page_lists_every_source_and_filters_by_one(app, client, published_dir):
@@ -105,8 +172,7 @@ def test_the_public_page_lists_every_source_and_filters_by_one(app, client, publ
     try:
         response = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
         editor, approver = get_user_by_email("editor@tracker.example"), get_user_by_email("approver@tracker.example")
-        for tracking in response_trackings(response):
-            tracking.pcc_explanation = "Training given."
+        _answer(response)
         response_service.mark_ready(response, editor, date(2022, 4, 1))
         response_service.approve(response, approver, date(2022, 4, 2))
         response_service.publish(response, editor, published_dir, now=datetime(2022, 4, 4, 9))

@@ -13,6 +13,10 @@ Plain Python, no Flask: the rules read the records they are given and run no que
   writes in Welsh as well as English, at the same time, the Welsh not treated less favourably. So
   every text the response publishes has its Welsh version before it can be approved or published
   (HMICFRS's own text, the recommendations and the report's title, need none).
+
+The other sources' responses answer every item in the words of their own duty (missing_answers):
+the IOPC's, what action has been or will be taken, or why none; the coroner's, the action taken or
+proposed with its timetable, or why none; the fire action plan, the action and its target date.
 """
 
 from __future__ import annotations
@@ -22,17 +26,23 @@ from datetime import date
 
 from tracker.domain.addressees import addressed_to_force
 from tracker.domain.clocks import Source
-from tracker.domain.statuses import Kind, needs_explanation
+from tracker.domain.statuses import ActionStatus, Kind, TrackingStatus, needs_explanation
+
+# What a Missing item asks for, so a page can link to where it is done.
+EXPLANATION = "explanation"  # the written answer (the explanations page)
+ACTION = "action"  # an action, its date, or "no action" (the recommendation's tracking page)
 
 
 @dataclass(frozen=True)
 class Missing:
-    """One thing missing before publishing: what, and (for an explanation) the tracking row to write it on."""
+    """One thing missing before publishing: what, and (for one item) the tracking row to write it on and
+    whether it is the written answer or the action (`needs`)."""
 
     message: str
     tracking_id: int | None = None
     ref: str | None = None
     field: str | None = None  # the field it is written in, where the page says it by name ('pcc_comments_cy')
+    needs: str = EXPLANATION
 
 
 def requires_explanation(kind: Kind, addressed_to: str | None, explain_areas_for_improvement: bool = False) -> bool:
@@ -85,16 +95,67 @@ def source_of(response) -> Source:
     return Source(inspection.source) if inspection is not None else Source.HMICFRS
 
 
+def no_action_proposed(tracking) -> bool:
+    """Whether the force has recorded that no (further) action is taken on the item, with its reason."""
+    return tracking.status == TrackingStatus.NO_FURTHER_ACTION
+
+
+def _live_actions(tracking) -> list:
+    """The item's actions that are not cancelled."""
+    return [a for a in tracking.actions if a.status != ActionStatus.CANCELLED]
+
+
+def has_action(tracking) -> bool:
+    """Whether an action taken or proposed is recorded on the item."""
+    return bool(_live_actions(tracking))
+
+
+def has_timetable(tracking) -> bool:
+    """Whether the action on the item has a timetable: the item's target date, or an action with the date
+    it is due or was completed."""
+    return tracking.target_date is not None or any(a.due_on or a.completed_on for a in _live_actions(tracking))
+
+
+def _action_missing(tracking, source: Source, label: str) -> str | None:
+    """What the source's duty still asks of an item's action, in words; None when it has it.
+
+    - IOPC, Police Reform Act 2002 Sch 3 para 28B(1): the response states "what action the person has
+      taken or proposes to take in response to the recommendation, or ... why the person has not taken,
+      or does not propose to take, any action": an action recorded, or no action recorded with why.
+    - Coroner, reg 29(3) of the Coroners (Investigations) Regulations 2013 as the Chief Coroner's guidance
+      gives its two limbs: "details of any action" taken or proposed, with a timetable, or "an explanation
+      as to why no action is proposed": an action with its date (or the item's target date), or no
+      action recorded with why.
+    - Fire action plan (Fire and Rescue National Framework, chapter 7): the action and its target date.
+    """
+    if no_action_proposed(tracking):
+        return None
+    if source is Source.IOPC and not has_action(tracking):
+        return f"Record the action taken or proposed on {label}, or that none will be taken and why"
+    if source is Source.CORONER and not has_timetable(tracking):
+        return (f"Give the timetable of the action on {label} (an action with its date, or a target date), "
+                "or record that no action is proposed and why")
+    if source is Source.HMICFRS_FIRE and not has_timetable(tracking):
+        return f"Set the target date of the action on {label}"
+    return None
+
+
 def missing_answers(trackings, source: Source) -> list[Missing]:
     """For a source other than HMICFRS's police inspections: every recommendation (and matter of
     concern) the document makes of the force needs its answer, whoever the item names (the document
-    was sent to the force); areas for improvement are answered where the force writes one."""
+    was sent to the force), and the action its duty asks for (_action_missing); areas for improvement
+    are answered where the force writes one."""
     missing = []
     for tracking in trackings:
         rec = tracking.recommendation
-        if Kind(rec.kind) is not Kind.AREA_FOR_IMPROVEMENT and _blank(tracking.pcc_explanation):
-            label = Kind(rec.kind).label.lower() + (f" {rec.ref}" if rec.ref else "")
+        if Kind(rec.kind) is Kind.AREA_FOR_IMPROVEMENT:
+            continue
+        label = Kind(rec.kind).label.lower() + (f" {rec.ref}" if rec.ref else "")
+        if _blank(tracking.pcc_explanation):
             missing.append(Missing(f"Write {ANSWER_NAMES[source]} for {label}", tracking_id=tracking.id, ref=rec.ref))
+        action = _action_missing(tracking, source, label)
+        if action:
+            missing.append(Missing(action, tracking_id=tracking.id, ref=rec.ref, needs=ACTION))
     return missing
 
 
@@ -162,9 +223,21 @@ def missing_items(response, trackings) -> list[Missing]:
     return missing_comments(response) + missing_explanations(ordered, explain_afis) + missing_welsh(response, ordered)
 
 
+# Who a source's response is sent to once it is published, where its duty is a response to that body.
+SENT_TO = {
+    Source.IOPC: "the IOPC",  # Police Reform Act 2002 Sch 3 para 28B(2): "to the Director General"
+    Source.CORONER: "the coroner",  # Coroners and Justice Act 2009 Sch 5 para 7(2): "give the senior coroner"
+}
+
+
 def copies_outstanding(response) -> list[str]:
-    """Who has not yet been recorded as sent the published comments (s.55(6)); none for other sources."""
-    if source_of(response) is not Source.HMICFRS:
+    """Who has not yet been recorded as sent the published response: for an s.55 response HMICFRS and the
+    Home Secretary (s.55(6)); for an IOPC or a coroner's response, that body; none for the others (a fire
+    action plan is published and kept up to date, not sent)."""
+    source = source_of(response)
+    if source in SENT_TO:
+        return [] if response.sent_to_source_on is not None else [SENT_TO[source]]
+    if source is not Source.HMICFRS:
         return []
     outstanding = []
     if response.sent_to_hmicfrs_on is None:
@@ -177,7 +250,10 @@ def copies_outstanding(response) -> list[str]:
 def stage(response) -> str:
     """Where the response stands, in words: from 'Not started' to 'Complete'."""
     if response.published_on is not None:
-        return "Published: copies outstanding" if copies_outstanding(response) else "Complete"
+        outstanding = copies_outstanding(response)
+        if outstanding and source_of(response) in SENT_TO:
+            return f"Published: not yet sent to {outstanding[0]}"
+        return "Published: copies outstanding" if outstanding else "Complete"
     if response.approved_on is not None:
         return "Approved: ready to publish"
     if response.drafted_on is not None:

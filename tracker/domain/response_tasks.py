@@ -3,7 +3,9 @@ it was approved or last published.
 
 Plain Python, no Flask: the rules read the records they are given and run no queries.
 
-The order is the Police Act 1996's: invite the chief officer's comments before a date the PCC
+The other sources have their own tasks (source_tasks): answer every item as the source's duty asks,
+send for approval, the approval, publication, then send it to the IOPC or the coroner, or (a fire
+action plan) keep it up to date. The s.55 order is the Police Act 1996's: invite the chief officer's comments before a date the PCC
 specifies (s.55(4)); the chief officer's comments; the PCC's comments (s.55(5)); an explanation for
 each recommendation (s.55(5B)); the PCC's approval; publication (s.55(5A)); copies to the
 inspectors and the Secretary of State (s.55(6)).
@@ -19,12 +21,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from tracker.domain.clocks import Source
 from tracker.domain.completeness import (
+    SENT_TO,
     copies_outstanding,
+    missing_answers,
     missing_comments,
     missing_explanations,
     missing_welsh,
     requires_explanation,
+    source_of,
     welsh_texts,
     works_in_welsh,
 )
@@ -66,15 +72,27 @@ def _with_welsh(text: str, *welsh: str | None) -> str:
     return text if not any((w or "").strip() for w in welsh) else "\n".join([text, "cy:", *(w or "" for w in welsh)])
 
 
+def _plan(tracking) -> list[str]:
+    """An item's action plan as a fire action plan prints it: the target date and every action with its
+    status and dates (a change to any of them is a change to the plan, to be published)."""
+    lines = [f"target {tracking.target_date}", f"status {tracking.status}"]
+    for action in tracking.actions:
+        lines.append(f"{action.title}|{action.status}|{action.due_on}|{action.completed_on}|{action.not_for_publication}")
+    return lines
+
+
 def sections(response, trackings) -> dict[str, str]:
-    """The fingerprint of every part of the response's text, keyed by part."""
+    """The fingerprint of every part of the response's text, keyed by part (a fire action plan's
+    actions and dates are part of its text)."""
+    plan = source_of(response) is Source.HMICFRS_FIRE
     parts = {name: _digest(_with_welsh(getattr(response, name) or "", getattr(response, f"{name}_cy", None)))
              for name in COMMENT_PARTS}
     for tracking in trackings:
         rec = tracking.recommendation
         parts[f"rec:{rec.id}"] = _digest(_with_welsh(
             "\n".join([rec.text, tracking.pcc_explanation or "", tracking.chief_comment or "",
-                       "withheld" if tracking.chief_comment_not_for_publication else ""]),
+                       "withheld" if tracking.chief_comment_not_for_publication else "",
+                       *(_plan(tracking) if plan else [])]),
             getattr(tracking, "pcc_explanation_cy", None), getattr(tracking, "chief_comment_cy", None)))
     return parts
 
@@ -112,7 +130,97 @@ def explanations_needed(response, trackings) -> list:
 
 
 def tasks(response, trackings) -> list[Task]:
-    """The response's tasks in the order of the law, each with its status."""
+    """The response's tasks in the order of its source's law, each with its status."""
+    if source_of(response) is not Source.HMICFRS:
+        return source_tasks(response, trackings)
+    return s55_tasks(response, trackings)
+
+
+# The task of answering every item, by source: its name and the provision it follows.
+ANSWER_TASKS = {
+    Source.IOPC: ("Say what action has been or will be taken on each recommendation, or why none",
+                  "Police Reform Act 2002, Sch 3 para 28B(1)"),
+    Source.CORONER: ("Answer each matter of concern: the action and its timetable, or why no action is proposed",
+                     "Coroners (Investigations) Regulations 2013, reg 29"),
+    Source.HMICFRS_FIRE: ("Plan the action and its target date for each recommendation",
+                          "Fire and Rescue National Framework for England, chapter 7"),
+    Source.OTHER: ("Answer each recommendation", "The OPCC's own practice"),
+}
+# What the publication task says, by source.
+PUBLISH_HINTS = {
+    Source.IOPC: "The numbered version is the response sent to the IOPC, which publishes it "
+                 "(within 21 days beginning with the day it receives it, para 28B(5))",
+    Source.CORONER: "The numbered version is the response sent to the coroner; the Chief Coroner may publish it",
+    Source.HMICFRS_FIRE: "The fire and rescue authority publishes its action plan",
+    Source.OTHER: None,
+}
+SEND_HINTS = {
+    Source.IOPC: "Police Reform Act 2002, Sch 3 para 28B(2): to the Director General, before the date in force",
+    Source.CORONER: "Coroners and Justice Act 2009, Sch 5 para 7(2) and (3): a written response to the coroner; "
+                    "a copy of it must be sent to the Chief Coroner",
+}
+
+
+def _approval_task(response, trackings) -> Task:
+    """The PCC's approval: completed while the approved text stands."""
+    if approval_stands(response, trackings):
+        return Task("approve", "Approval by the PCC", COMPLETED,
+                    f"Approved by {response.approved_by.name}" if response.approved_by else None)
+    if response.approved_on is not None:
+        return Task("approve", "Approval by the PCC", NEW_APPROVAL,
+                    "The response changed after it was approved: the approval no longer counts")
+    return Task("approve", "Approval by the PCC", NOT_STARTED if response.drafted_on else CANNOT_START)
+
+
+def _ready_task(response, missing) -> Task:
+    """Sending the response for approval, once nothing is missing."""
+    return Task("ready", "Send for approval",
+                COMPLETED if response.drafted_on else CANNOT_START if missing else NOT_STARTED,
+                (f"Marked ready by {response.drafted_by.name}" if response.drafted_by else None)
+                if response.drafted_on else "When every task above is completed" if missing else None)
+
+
+def source_tasks(response, trackings) -> list[Task]:
+    """The tasks of an IOPC response, a coroner's (regulation 29) response, a fire action plan or another
+    source's response: answer every item as the duty asks, approval, publication, then send it to the
+    IOPC or the coroner, or keep the action plan up to date. No s.55 step (the chief constable's
+    invitation, copies to HMICFRS and the Home Secretary) belongs to them."""
+    source = source_of(response)
+    answers_missing = missing_answers(trackings, source)
+    missing = answers_missing + missing_welsh(response, trackings)
+    items = [t for t in trackings if t.recommendation.kind != "area_for_improvement"]
+    unanswered = {m.tracking_id for m in answers_missing}
+    done = sum(1 for t in items if t.id not in unanswered)
+    name, provision = ANSWER_TASKS[source]
+    answers = Task("explanations", name,
+                   COMPLETED if not answers_missing else
+                   IN_PROGRESS if done or any((t.pcc_explanation or "").strip() for t in items) else NOT_STARTED,
+                   f"{provision}: {done} of {len(items)} answered")
+    stands = approval_stands(response, trackings)
+    versions = list(response.versions)
+    noun = "action plan" if source is Source.HMICFRS_FIRE else "response"
+    if versions:
+        published = Task("publish", f"Publish the {noun}", COMPLETED, f"Version {versions[-1].number} is published")
+    else:
+        published = Task("publish", f"Publish the {noun}", NOT_STARTED if stands else CANNOT_START,
+                         PUBLISH_HINTS[source])
+    welsh = welsh_task(response, trackings)
+    result = [answers, *([welsh] if welsh else []), _ready_task(response, missing), _approval_task(response, trackings),
+              published]
+    if source in SENT_TO:
+        result.append(Task("sent", f"Send the response to {SENT_TO[source]}",
+                           CANNOT_START if response.published_on is None else
+                           NOT_STARTED if copies_outstanding(response) else COMPLETED, SEND_HINTS[source]))
+    elif source is Source.HMICFRS_FIRE:
+        changed = changed_parts(versions[-1].sections, response, trackings) if versions else []
+        result.append(Task("update", "Keep the action plan up to date",
+                           CANNOT_START if not versions else CHANGED if changed else COMPLETED,
+                           "Publish a new version when an action, its date or its progress changes"))
+    return result
+
+
+def s55_tasks(response, trackings) -> list[Task]:
+    """The s.55 response's tasks in the order of the law, each with its status."""
     invited = response.chief_invited_on is not None
     asked_by = response.chief_comments_due_on is not None
     invite = Task("invite", "Invite the chief constable's comments",
@@ -132,19 +240,9 @@ def tasks(response, trackings) -> list[Task]:
     welsh = welsh_task(response, trackings)
     missing = (missing_comments(response) + missing_explanations(trackings, bool(response.force.explain_areas_for_improvement))
                + missing_welsh(response, trackings))
-    ready = Task("ready", "Send for approval",
-                 COMPLETED if response.drafted_on else CANNOT_START if missing else NOT_STARTED,
-                 (f"Marked ready by {response.drafted_by.name}" if response.drafted_by else None)
-                 if response.drafted_on else "When every task above is completed" if missing else None)
+    ready = _ready_task(response, missing)
     stands = approval_stands(response, trackings)
-    if stands:
-        approved = Task("approve", "Approval by the PCC", COMPLETED,
-                        f"Approved by {response.approved_by.name}" if response.approved_by else None)
-    elif response.approved_on is not None:
-        approved = Task("approve", "Approval by the PCC", NEW_APPROVAL,
-                        "The response changed after it was approved: the approval no longer counts")
-    else:
-        approved = Task("approve", "Approval by the PCC", NOT_STARTED if response.drafted_on else CANNOT_START)
+    approved = _approval_task(response, trackings)
     versions = list(response.versions)
     if versions:
         changed = changed_parts(versions[-1].sections, response, trackings)

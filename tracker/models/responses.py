@@ -53,6 +53,9 @@ class StatutoryResponse(TimestampMixin, VersionedMixin, db.Model):
     publication_entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     sent_to_hmicfrs_on: Mapped[date | None] = mapped_column()  # s.55(6)
     sent_to_home_secretary_on: Mapped[date | None] = mapped_column()
+    # The day the response went to the body that asked for it: the IOPC (Police Reform Act 2002 Sch 3
+    # para 28B(2)) or the coroner (Coroners and Justice Act 2009 Sch 5 para 7(2)).
+    sent_to_source_on: Mapped[date | None] = mapped_column()
     sent_recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     inspection: Mapped[Inspection] = relationship()

@@ -58,6 +58,9 @@ def grant_extension(response: StatutoryResponse, user: User | None, *, new_due_o
         raise DomainError("Enter the new date by which the response is due", field="new_due_on")
     if not granted_by:
         raise DomainError("Enter who granted the extension", field="granted_by")
+    if response.inspection.source == Source.CORONER and granted_on is None:
+        # The report: "I, the coroner, may extend the period": the coroner's decision, and its date.
+        raise DomainError("Enter the date the coroner granted the extension", field="granted_on")
     if applied_on and granted_on and granted_on < applied_on:
         raise DomainError("The extension cannot be granted before it was applied for", field="granted_on")
     extensions, pauses = _facts(response)
@@ -69,7 +72,9 @@ def grant_extension(response: StatutoryResponse, user: User | None, *, new_due_o
     db.session.add(row)
     refresh_clock(response, clock)
     audit.record(db.session, response, "extension granted",
-                 {"due_on": [None, clock.due.isoformat() if clock.due else None], "granted_by": [None, granted_by]})
+                 {"due_on": [None, clock.due.isoformat() if clock.due else None], "granted_by": [None, granted_by],
+                  "applied_on": [None, applied_on.isoformat() if applied_on else None],
+                  "granted_on": [None, granted_on.isoformat() if granted_on else None]})
     db.session.flush()
     return row
 
@@ -87,6 +92,7 @@ def start_pause(response: StatutoryResponse, user: User | None, *, started_on: d
                      note=(note or "").strip() or None, recorded_by=user)
     db.session.add(row)
     refresh_clock(response, clock)
+    audit.record(db.session, response, "judicial review started", {"started_on": [None, started_on.isoformat()]})
     db.session.flush()
     return row
 
@@ -102,6 +108,9 @@ def end_pause(pause: ClockPause, submitted_version: int | None, *, ended_on: dat
     clock = _clock(response.inspection, extensions, pauses)
     pause.ended_on = ended_on
     refresh_clock(response, clock)
+    audit.record(db.session, response, "judicial review ended",
+                 {"started_on": [None, pause.started_on.isoformat()], "ended_on": [None, ended_on.isoformat()],
+                  "due_on": [None, clock.due.isoformat() if clock.due else None]})
     db.session.flush()
 
 

@@ -26,7 +26,7 @@ from tracker.documents.response import (
     response_trackings,
 )
 from tracker.domain import response_tasks
-from tracker.domain.completeness import Missing, days_late, missing_items
+from tracker.domain.completeness import SENT_TO, Missing, days_late, missing_items, source_of
 from tracker.domain.statuses import Role
 from tracker.models import Force, Inspection, PublishedVersion, SentReminder, StatutoryResponse, User, utcnow
 from tracker.services import DomainError
@@ -387,6 +387,25 @@ def record_copies_sent(response: StatutoryResponse, submitted_version: int | Non
     response.sent_to_hmicfrs_on = hmicfrs_on
     response.sent_to_home_secretary_on = home_secretary_on
     response.sent_recorded_by = user
+
+
+def record_sent_to_source(response: StatutoryResponse, submitted_version: int | None, user: User,
+                          sent_on: date | None) -> None:
+    """Record the day the published response was sent to the body that asked for it: the IOPC (Police
+    Reform Act 2002 Sch 3 para 28B(2)) or the coroner (Coroners and Justice Act 2009 Sch 5 para 7(2))."""
+    check_version(response, submitted_version)
+    if source_of(response) not in SENT_TO:
+        raise DomainError("Only a response to the IOPC or to a coroner is sent to the body that asked for it")
+    if response.published_on is None:
+        raise DomainError("Publish the response before recording that it was sent")
+    if sent_on is None:
+        raise DomainError("Enter the date the response was sent", field="sent_to_source_on")
+    if sent_on < response.published_on:
+        raise DomainError("The response cannot be sent before it was published", field="sent_to_source_on")
+    response.sent_to_source_on = sent_on
+    response.sent_recorded_by = user
+    audit.record(db.session, response, "sent", {"sent_to": [None, SENT_TO[source_of(response)]],
+                                                 "sent_on": [None, sent_on.isoformat()]})
 
 
 def set_statutory_paragraph(force: Force, text: str | None, pcc_name: str | None = None,

@@ -94,6 +94,13 @@ class CopiesForm(TrackerForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
+class SentForm(TrackerForm):
+    version = VersionField()
+    # The label names the body (the IOPC, the coroner): the view sets it.
+    sent_to_source_on = GovDateField("Date the response was sent", what="date the response was sent")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class StatutoryParagraphForm(TrackerForm):
     pcc_name = StringField("The PCC's name, as printed on published responses", widget=GovTextInput(),
                            validators=[Optional(), Length(max=200, message="The PCC's name must be 200 characters or fewer")])

@@ -1,6 +1,8 @@
-"""The statutory (s.55) response pages: the task list in the order of the law and the one page of each task
-(invitation, the chief constable's comments, the PCC's comments, every explanation on one page, sending for
-approval, the PCC's approval with its declaration, publishing, the copies sent), previews and the Word copy."""
+"""The response pages: the task list in the order of the law and the one page of each task (for an s.55
+response: invitation, the chief constable's comments, the PCC's comments, every explanation on one page,
+sending for approval, the PCC's approval with its declaration, publishing, the copies sent), previews and
+the Word copy. Another source's response has only its own tasks (every answer on one page, approval,
+publishing, and sending it to the IOPC or the coroner): the s.55 pages answer it 404 and are not linked."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from tracker.documents.response import (
 from tracker.documents.word import render_response_docx
 from tracker.domain import completeness, response_tasks
 from tracker.domain.addressees import addressee_phrase, for_information
+from tracker.domain.clocks import Source
 from tracker.models import ClockPause
 from tracker.services import clocks as clock_service
 from tracker.services import get_by_id, save
@@ -42,6 +45,7 @@ from tracker.web.views.response_forms import (
     PauseForm,
     PublishForm,
     ReadyForm,
+    SentForm,
     StatutoryParagraphForm,
 )
 
@@ -58,6 +62,13 @@ def _load(force_slug: str, inspection_slug: str, editors: bool = False):
     if editors and not can_edit():
         abort(403)
     return response
+
+
+def _s55_only(response) -> None:
+    """404 for a page of an s.55 step (the chief constable's invitation and comments, the copies to HMICFRS
+    and the Home Secretary) asked of another source's response: its duty has no such step."""
+    if clock_service.source_of(response) is not Source.HMICFRS:
+        abort(404)
 
 
 def _page_url(response) -> str:
@@ -101,6 +112,7 @@ def show(force_slug: str, inspection_slug: str):
         previous=response_service.previous_responses(response) if can_edit() else [],
         clock=clock_service.clock_of(response),
         source=clock_service.source_of(response),
+        sent_to=completeness.SENT_TO.get(clock_service.source_of(response)),
     )
 
 
@@ -136,9 +148,11 @@ def comments(force_slug: str, inspection_slug: str):
 
 
 def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
-    """One edit form of a response: load (or 404, then 403), validate, update against the version, save, back to the tasks.
-    For an office that works in Welsh, each field's Welsh version on the form is saved with it."""
+    """One edit form of an s.55 response: load (or 404, then 403; 404 for another source), validate, update
+    against the version, save, back to the tasks. For an office that works in Welsh, each field's Welsh
+    version on the form is saved with it."""
     response = _load(force_slug, inspection_slug, editors=True)
+    _s55_only(response)
     form = form_for(form_cls, response)
     if response.force.works_in_welsh:
         fields = (*fields, *(f"{name}_cy" for name in fields if f"{name}_cy" in form))
@@ -177,15 +191,24 @@ def explanations(force_slug: str, inspection_slug: str):
                     _email_approvers(response)
                 return redirect(_page_url(response))
             trackings = response_trackings(response)  # read again: a refused save rolled back
-    afi = bool(response.force.explain_areas_for_improvement)
-    rows = [(t, completeness.requires_explanation(t.recommendation.kind, t.recommendation.addressed_to, afi))
-            for t in trackings]
+    source = clock_service.source_of(response)
+    if source is Source.HMICFRS:
+        afi = bool(response.force.explain_areas_for_improvement)
+        rows = [(t, completeness.requires_explanation(t.recommendation.kind, t.recommendation.addressed_to, afi))
+                for t in trackings]
+    else:  # every item the document makes of the force is answered, whoever it names
+        rows = [(t, t.recommendation.kind != "area_for_improvement") for t in trackings]
     return render_template(
         "responses/explanations.html", response=response, form=form, values=values, errors=errors, welsh=welsh,
+        source=source, heading=(response_tasks.ANSWER_TASKS[source][0] if source is not Source.HMICFRS
+                                else "Explain what is done about each recommendation"),
+        action_missing={m.tracking_id: m.message for m in completeness.missing_items(response, trackings)
+                        if m.needs == completeness.ACTION},
         needed=[t for t, required in rows if required],
         others=[t for t, required in rows if not required],
         for_information=for_information, addressee_phrase=addressee_phrase,
-        can_send=response.drafted_on is None and not completeness.missing_comments(response),
+        can_send=response.drafted_on is None and (source is not Source.HMICFRS
+                                                  or not completeness.missing_comments(response)),
         error_links=[{"text": message, "href": f"#{anchor}"} for anchor, message in errors.items()],
     )
 
@@ -390,6 +413,8 @@ _EXPLANATION_ANCHORS = {None: "explanation-{}", "pcc_explanation_cy": "explanati
 def fix_href(response, item) -> str:
     """The page, and the field on it, where a missing thing of the response is written."""
     f, i = response.force.slug, response.inspection.slug
+    if item.tracking_id and item.needs == completeness.ACTION:  # an action, its date, or "no action"
+        return url_for("tracking.show", tracking_id=item.tracking_id)
     if item.field == "statutory_paragraph_cy":
         return url_for("responses.statutory_paragraph", force_slug=f) + "#statutory_paragraph_cy"
     if item.tracking_id:
@@ -469,6 +494,7 @@ def send_version(response, number: int):
 def copies(force_slug: str, inspection_slug: str):
     """Record the s.55(6) copies sent to HMICFRS and the Home Secretary."""
     response = _load(force_slug, inspection_slug, editors=True)
+    _s55_only(response)
     if response.published_on is None:
         flash("Publish the response before recording the copies sent", "error")
         return redirect(_page_url(response))
@@ -481,6 +507,30 @@ def copies(force_slug: str, inspection_slug: str):
             flash("Copies recorded", "success")
             return redirect(_page_url(response))
     return render_template("responses/copies.html", response=response, form=form)
+
+
+@bp.route("/<force_slug>/<inspection_slug>/sent", methods=["GET", "POST"])
+@login_required
+def sent(force_slug: str, inspection_slug: str):
+    """Record the day the published response was sent to the IOPC or the coroner (404 for another source)."""
+    response = _load(force_slug, inspection_slug, editors=True)
+    body = completeness.SENT_TO.get(clock_service.source_of(response))
+    if body is None:
+        abort(404)
+    if response.published_on is None:
+        flash("Publish the response before recording that it was sent", "error")
+        return redirect(_page_url(response))
+    form = form_for(SentForm, response)
+    form.sent_to_source_on.label.text = f"Date the response was sent to {body}"
+    if form.validate_on_submit():
+        with saving(form, record=response) as attempt:
+            response_service.record_sent_to_source(response, form.version.data, current_user,
+                                                   form.sent_to_source_on.data)
+        if attempt.ok:
+            flash(f"Recorded: sent to {body}", "success")
+            return redirect(_page_url(response))
+    return render_template("responses/sent.html", response=response, form=form, body=body,
+                           source=clock_service.source_of(response))
 
 
 @bp.route("/<force_slug>/statutory-paragraph/edit", methods=["GET", "POST"])
