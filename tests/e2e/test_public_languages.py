@@ -24,6 +24,7 @@ PAGES = [
     ("privacy of every force", "/public/privacy"),
     ("contact", "/public/cumbria/contact"),
     ("contact of every force", "/public/contact"),
+    ("page not found", "/public/nowhere"),
 ]
 LANGUAGES = {"en": ("en-GB", "English"), "cy": ("cy", "Cymraeg")}
 SAVED: dict[str, Path] = {}

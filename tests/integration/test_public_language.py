@@ -146,10 +146,16 @@ def test_a_welsh_public_page_marks_the_offices_and_hmicfrss_english(app, client,
     assert not soup(client, "/public/cumbria?lang=en").select('main span[lang="en"]')  # nothing to mark in English
 
 
-def test_a_welsh_error_page_is_in_english_and_says_so(client):
+def test_an_error_on_a_public_page_is_a_public_page_in_its_language(client):
     answer = client.get("/public/nowhere?lang=cy")
-    assert answer.status_code == 404 and '<html lang="en-GB"' in answer.text
-    assert "Content-Language" not in answer.headers
+    page = BeautifulSoup(answer.text, "html.parser")
+    assert answer.status_code == 404 and page.html["lang"] == "cy" and answer.headers["Content-Language"] == "cy"
+    assert page.h1.text == "Heb ddod o hyd i’r dudalen" and page.select_one("nav.tracker-language-switch")
+    assert "/sign-in" not in answer.text and 'href="/"' not in answer.text  # the public header, not the staff's
+    english = client.get("/public/nowhere")
+    assert english.status_code == 404 and "Page not found" in english.text and "tracker-language-switch" in english.text
+    staff = client.get("/inspections/nowhere?lang=cy")
+    assert staff.status_code in (302, 404) and "tracker-language-switch" not in staff.text
 
 
 def test_the_accessibility_statement_gives_the_pages_address_without_the_language(app, client):

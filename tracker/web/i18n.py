@@ -34,6 +34,11 @@ PUBLIC = "public"  # the blueprint whose pages have a Welsh copy
 babel = Babel()
 
 
+def N_(text: str) -> str:  # noqa: N802  (the name the message extractor knows)
+    """Mark a text for the message catalogue; it is translated where it is shown (_(text) in a template)."""
+    return text
+
+
 def public_language() -> str:
     """"cy" when this request is for a public page in Welsh (?lang=cy), else "en"."""
     if has_request_context() and request.blueprint == PUBLIC and request.args.get(QUERY) == WELSH:
@@ -105,9 +110,8 @@ def _keep_the_language(endpoint: str, values: dict) -> None:
 
 
 def _content_language(response):
-    """Say which language a public page is in (Content-Language), for browsers and caches (not on an
-    error page, which is in English)."""
-    if request.blueprint == PUBLIC and response.mimetype == "text/html" and response.status_code == 200:
+    """Say which language a public page (or its error page) is in (Content-Language), for browsers and caches."""
+    if request.blueprint == PUBLIC and response.mimetype == "text/html":
         response.headers["Content-Language"] = public_language()
     return response
 

@@ -7,17 +7,19 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.services import is_database_busy, read_transactions, rollback
+from tracker.web.i18n import N_, PUBLIC
 from tracker.web.json_errors import error_response, wants_json
 
+# Marked for the message catalogue: a public page's error is shown in the page's language.
 MESSAGES = {
-    400: ("Sorry, there is a problem with that request", "Check what you entered and try again."),
-    403: ("You do not have permission to do that", "Your role does not allow this. Ask an administrator if you need it."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied it all."),
-    405: ("Sorry, that cannot be done here", "Go back and use the page's own buttons."),
-    413: ("That file is too large", "Choose a smaller file and try again."),
-    429: ("Too many attempts", "Wait a few minutes, then try again."),
-    500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved."),
-    503: ("Sorry, the service is busy", "Nothing you entered has been saved. Go back and try again in a moment."),
+    400: (N_("Sorry, there is a problem with that request"), N_("Check what you entered and try again.")),
+    403: (N_("You do not have permission to do that"), N_("Your role does not allow this. Ask an administrator if you need it.")),
+    404: (N_("Page not found"), N_("If you typed the web address, check it is correct. If you pasted it, check you copied it all.")),
+    405: (N_("Sorry, that cannot be done here"), N_("Go back and use the page's own buttons.")),
+    413: (N_("That file is too large"), N_("Choose a smaller file and try again.")),
+    429: (N_("Too many attempts"), N_("Wait a few minutes, then try again.")),
+    500: (N_("Sorry, there is a problem with the service"), N_("Try again later. Nothing you entered has been saved.")),
+    503: (N_("Sorry, the service is busy"), N_("Nothing you entered has been saved. Go back and try again in a moment.")),
 }
 
 
@@ -32,6 +34,8 @@ def _render(code: int):
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if wants_json():  # the data API answers in JSON, never a page
         return error_response(code, title), code
+    if request.blueprint == PUBLIC:  # a reader of the public pages keeps their header, footer and language
+        return render_template("public/error.html", code=code, error_title=title, message=message), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

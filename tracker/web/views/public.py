@@ -26,7 +26,7 @@ from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
 from tracker.services import public as public_service
 from tracker.services import responses as response_service
-from tracker.web.i18n import current_language, govuk_date
+from tracker.web.i18n import N_, current_language, govuk_date
 from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
 
@@ -36,11 +36,6 @@ ATOM = "http://www.w3.org/2005/Atom"
 FEED_EPOCH = "2000-01-01T00:00:00Z"
 # When the accessibility statement was prepared and these pages last tested: change it on review.
 STATEMENT_PREPARED = date(2026, 11, 29)
-
-
-def N_(text: str) -> str:  # noqa: N802  (the name the message extractor knows)
-    """Mark a text for the message catalogue; it is translated where it is shown (_(text) in a template)."""
-    return text
 
 
 # The labels of the domain the public pages show, translated where they are shown: the kinds and
