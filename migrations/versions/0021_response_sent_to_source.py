@@ -1,13 +1,13 @@
 """The day a response was sent to the body that asked for it (the IOPC, the coroner)
 
 Revision ID: response_sent_to_source
-Revises: welsh_versions
+Revises: committee_packs_kept
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "response_sent_to_source"
-down_revision = "welsh_versions"
+down_revision = "committee_packs_kept"
 branch_labels = None
 depends_on = None
 
