@@ -116,3 +116,21 @@ def test_the_queue_on_the_page_follows_the_data(app, waiting):
     action.signed_off_at = utcnow()
     db.session.commit()
     assert _count(reviewer.get("/").get_data(as_text=True), "sign-offs") == before - 1
+
+
+def test_a_long_queue_is_counted_in_full_and_lists_the_oldest_first(app):
+    """More waiting than the page lists: the count is of them all, the list the first SHOWN by date."""
+    tracking = get_tracking("cumbria", "4")
+    for day in range(queue_service.SHOWN + 5, 0, -1):
+        db.session.add(Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id,
+                              title=f"Action completed on day {day}", status=ActionStatus.COMPLETE,
+                              completed_on=date(2022, 3, day)))
+    db.session.commit()
+    user = make_user(Role.REVIEWER, ("cumbria",))
+    sign_offs = queue_service.reviewer_queue(user, [get_force("cumbria").id]).sign_offs
+    waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Action).where(
+        Action.force_id == tracking.force_id, Action.status == ActionStatus.COMPLETE, Action.signed_off_at.is_(None)))
+    assert sign_offs.count == waiting >= queue_service.SHOWN + 5
+    assert len(sign_offs.items) == queue_service.SHOWN
+    dates = [item.since for item in sign_offs.items]
+    assert dates == sorted(dates)

@@ -181,6 +181,9 @@ def _deadline_text(rng: random.Random, published: date, kind: Kind) -> str | Non
     return None
 
 
+SIGN_OFF_AFTER = timedelta(days=14)
+
+
 def _stamp(day: date) -> datetime:
     """A created/updated time on a day (09:00, naive UTC as the app stores them)."""
     return datetime(day.year, day.month, day.day, 9)
@@ -367,13 +370,17 @@ class Plan:
         completed_on = None
         if status.is_closed:
             completed_on = created + timedelta(days=rng.randint(0, (latest - created).days))
+        # Chief officers work their queue: a completed action is signed off a fortnight later, so only
+        # the last fortnight's wait (drawing nothing, so every other row stays as it was).
+        signed_off = completed_on + SIGN_OFF_AFTER if status is ActionStatus.COMPLETE else None
         action_id = self._id("actions")
         self.buffers["actions"].append({
             "id": action_id, "tracking_id": tracking_id, "force_id": force_id, "inspection_id": inspection_id,
             "title": rng.choice(ACTION_TITLES).format(t=topic), "description": None,
             "owner": rng.choice(LEADS), "owner_email": None, "due_on": due_on, "status": status,
             "completed_on": completed_on, "evidence": "Report to the accountability board." if completed_on else None,
-            "not_for_publication": rng.random() < 0.05, "signed_off_by_id": None, "signed_off_at": None,
+            "not_for_publication": rng.random() < 0.05, "signed_off_by_id": None,
+            "signed_off_at": _stamp(signed_off) if signed_off is not None and signed_off <= end else None,
             "created_at": _stamp(created), "updated_at": _stamp(completed_on or created), "version": 1,
         })
         if status is ActionStatus.NOT_STARTED:

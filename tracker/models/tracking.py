@@ -73,6 +73,12 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_trackings_force_id_closed_on_due_on_inspection_id", "force_id", "closed_on", "due_on",
                  "inspection_id"),
         sa.Index("ix_trackings_due_on", "due_on"),
+        # What waits to be verified (the reviewer's queue): only those rows, so its cost follows the
+        # queue's length, not the history's.
+        sa.Index("ix_trackings_awaiting_verification", "force_id", "implemented_on", "inspection_id", "verified_on",
+                 "recommendation_id",
+                 sqlite_where=sa.text("implemented_on IS NOT NULL AND verified_on IS NULL"),
+                 postgresql_where=sa.text("implemented_on IS NOT NULL AND verified_on IS NULL")),
     )
 
 
@@ -116,6 +122,9 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_actions_force_id_completed_on_due_on_inspection_id", "force_id", "completed_on", "due_on",
                  "inspection_id"),
         sa.Index("ix_actions_due_on", "due_on"),
+        # Actions not signed off (those complete wait in the reviewer's queue): only those rows.
+        sa.Index("ix_actions_awaiting_sign_off", "force_id", "status", "completed_on", "inspection_id", "signed_off_at",
+                 sqlite_where=sa.text("signed_off_at IS NULL"), postgresql_where=sa.text("signed_off_at IS NULL")),
     )
 
 

@@ -55,9 +55,13 @@ class Queue:
 
 
 def _part(statement: sa.Select, make) -> Part:
-    """Count a statement's rows, and list the first SHOWN of them (it is ordered)."""
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
-    return Part(count=count or 0, items=[make(r) for r in db.session.execute(statement.limit(SHOWN))] if count else [])
+    """The first SHOWN of a statement's rows (it is ordered), and how many there are: one query, each
+    row carrying the count of them all (the queue's partial indexes hold only what waits). A statement
+    that already has its column `waiting` (the count) is run as it is."""
+    if "waiting" not in statement.selected_columns:
+        statement = statement.add_columns(sa.func.count().over().label("waiting")).limit(SHOWN)
+    rows = db.session.execute(statement).all()
+    return Part(count=rows[0].waiting if rows else 0, items=[make(r) for r in rows])
 
 
 def has_queue(role) -> bool:
@@ -90,13 +94,21 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
                in_scope(StatutoryResponse.inspection_id, StatutoryResponse.force_id))
         .order_by(StatutoryResponse.drafted_on, StatutoryResponse.id)
     )
-    verifications = (
-        sa.select(Tracking.id, Recommendation.ref, Recommendation.text, Tracking.implemented_on, Force.name)
-        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
-        .join(Force, Tracking.force_id == Force.id)
+    # The first rows (and the count) from the partial index alone, then their recommendations' words: a
+    # long history can leave thousands waiting, and joining each to its text before the sort costs.
+    waiting = (
+        sa.select(Tracking.id, Tracking.recommendation_id, Tracking.implemented_on, Tracking.force_id,
+                  sa.func.count().over().label("waiting"))
         .where(Tracking.force_id.in_(force_ids), Tracking.implemented_on.is_not(None), Tracking.verified_on.is_(None),
                in_scope(Tracking.inspection_id, Tracking.force_id))
-        .order_by(Tracking.implemented_on, Tracking.id)
+        .order_by(Tracking.implemented_on, Tracking.id).limit(SHOWN).subquery()
+    )
+    verifications = (
+        sa.select(waiting.c.id, Recommendation.ref, Recommendation.text, waiting.c.implemented_on, Force.name,
+                  waiting.c.waiting)
+        .join(Recommendation, waiting.c.recommendation_id == Recommendation.id)
+        .join(Force, waiting.c.force_id == Force.id)
+        .order_by(waiting.c.implemented_on, waiting.c.id)
     )
     signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
     return Queue(

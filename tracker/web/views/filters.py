@@ -26,30 +26,56 @@ from tracker.web.forms import TrackerForm
 
 PER_PAGE_CHOICES = ("10", "25", "50", "100")
 
+# The empty selects drawn by the GOV.UK macro, by their parameters (FastGovSelect): a few dozen at most
+# (each field with and without its error), bounded all the same.
+_SHELLS: dict[str, tuple[str, str, str]] = {}
+_SHELLS_KEPT = 256
+# The options of each list of choices, escaped (FastGovSelect.options), and where each value is.
+_OPTIONS: dict[tuple, tuple[list[str], dict[str, int]]] = {}
+_OPTIONS_KEPT = 64
+
 
 class FastGovSelect(GovSelect):
     """A GOV.UK select whose options are written here: the macro draws the label, hint, error and the
     select itself, with no items (its loop over options is slow with hundreds of inspections, and the
-    selects are drawn on every computed page)."""
+    selects are drawn on every computed page). That empty select depends only on its parameters (id,
+    name, label, hint, classes, error), so each is drawn once per process and kept (_SHELLS)."""
 
     def __call__(self, field, **kwargs):
-        """Render the select with no items through the macro, then put the options in."""
-        options = self.options(field)
-        choices, field.choices = field.choices, []
-        try:
-            html = str(super().__call__(field, **kwargs))
-        finally:
-            field.choices = choices
-        head, _, tail = html.rpartition("</select>")
-        return Markup(head + options + "</select>" + tail)
+        """Render the select with no items through the macro (or reuse it), then put the options in."""
+        kwargs.setdefault("id", field.id)
+        if "required" not in kwargs and "required" in getattr(field, "flags", []):
+            kwargs["required"] = True
+        kwargs["items"] = []
+        params = self.map_gov_params(field, **kwargs)
+        key = repr(params)
+        if (shell := _SHELLS.get(key)) is None:
+            if len(_SHELLS) >= _SHELLS_KEPT:
+                _SHELLS.clear()
+            shell = _SHELLS[key] = str(self.render(params)).rpartition("</select>")
+        head, _, tail = shell
+        return Markup(head + self.options(field) + "</select>" + tail)
 
     @staticmethod
     def _option(value, label, selected: bool) -> str:
         return f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>\n'
 
     def options(self, field) -> str:
-        """The select's options."""
-        return "".join(self._option(value, label, selected) for value, label, selected, _kw in field.iter_choices())
+        """The select's options, the chosen one selected (as SelectField: its value as text is the data).
+        Each list of choices is escaped once per process and kept (_OPTIONS): the inspections' list
+        is hundreds long, the same for every user, and changes only when an inspection does."""
+        choices = tuple((str(value), label) for value, label in field.choices)
+        if (drawn := _OPTIONS.get(choices)) is None:
+            if len(_OPTIONS) >= _OPTIONS_KEPT:
+                _OPTIONS.clear()
+            drawn = _OPTIONS[choices] = ([self._option(value, label, False) for value, label in choices],
+                                         {value: i for i, (value, _label) in reversed(list(enumerate(choices)))})
+        options, index = drawn
+        chosen = index.get(field.data) if isinstance(field.data, str) else None
+        if chosen is None:
+            return "".join(options)
+        value, label = choices[chosen]
+        return "".join((*options[:chosen], self._option(value, label, True), *options[chosen + 1:]))
 
 
 class GroupedGovSelect(FastGovSelect):
