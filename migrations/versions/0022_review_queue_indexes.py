@@ -3,13 +3,13 @@ implemented and not verified), so counting and listing it reads only those rows,
 PostgreSQL, however long the history.
 
 Revision ID: review_queue_indexes
-Revises: welsh_versions
+Revises: response_sent_to_source
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "review_queue_indexes"
-down_revision = "welsh_versions"
+down_revision = "response_sent_to_source"
 branch_labels = None
 depends_on = None
 
