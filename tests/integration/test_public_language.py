@@ -9,9 +9,11 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.factories import get_tracking
 from tests.integration.test_public_face import publish, published_dir  # noqa: F401  (a fixture)
 from tracker.db import db
 from tracker.services import responses as response_service
+from tracker.services import tracking as tracking_service
 from tracker.web import i18n
 from tracker.web.caching import remember
 
@@ -167,3 +169,22 @@ def test_a_welsh_response_page_says_its_english_title_is_english(app, client, pu
     publish(app, "cumbria")
     assert soup(client, "/public/cumbria/vawg-2021?lang=cy").title.get("lang") == "en"
     assert soup(client, "/public/cumbria/vawg-2021").title.get("lang") is None
+
+
+def test_a_bilingual_update_comes_in_the_pages_language_first_the_other_marked(app, client, published_dir):  # noqa: F811
+    publish(app, "gwent")
+    action = tracking_service.add_action(get_tracking("gwent", "4"), title="Adolygu'r polisi")
+    db.session.flush()  # the action finds its force
+    welsh = "Mae pob triniwr galwadau wedi cael hyfforddiant."  # example Welsh, written for the test
+    tracking_service.add_progress_update(action, date(2022, 1, 10), "Every call handler has been trained.",
+                                         public=True, text_cy=welsh)
+    db.session.commit()
+
+    def update(url):
+        [cell] = [row.select_one("dd") for row in soup(client, url).select(".govuk-summary-list__row")
+                  if "trained" in row.text]
+        return [(p.text, p.get("lang")) for p in cell.select("p")][1:]  # after the date
+
+    assert update("/public/gwent/vawg-2021") == [("Every call handler has been trained.", None), (welsh, "cy")]
+    assert update("/public/gwent/vawg-2021?lang=cy") == [(welsh, None), ("Every call handler has been trained.", "en")]
+    assert "10 Ionawr 2022" in soup(client, "/public/gwent/vawg-2021?lang=cy").select_one("main").text
