@@ -23,6 +23,7 @@ AUDITED = (
     models.Recommendation,
     models.Tracking,
     models.Action,
+    models.ExtensionRequest,
     models.ProgressUpdate,
     models.EvidenceFile,
     models.StatutoryResponse,

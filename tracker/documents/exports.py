@@ -23,9 +23,10 @@ from tracker.domain.text import printable
 COLUMNS = ["Item", "Force", "Inspection", "Reference", "Kind", "Title", "Owner", "Status", "Due date",
            "Days overdue", "Last update", "Link", "Source",
            "Lead officer", "RAG now", "Forecast", "PCC's explanation", "Latest update", "Original due date",
-           "Revised due date", "Per cent complete"]
+           "Revised due date", "Per cent complete", "Per cent complete from", "Why the date was revised",
+           "Blocked by"]
 # Narrow enough to stay readable printed landscape, one A3 page wide; every cell wraps.
-WIDTHS = [15, 14, 24, 7, 15, 50, 16, 14, 10, 8, 10, 34, 10, 16, 7, 9, 30, 34, 10, 10, 8]
+WIDTHS = [15, 14, 24, 7, 15, 50, 16, 14, 10, 8, 10, 34, 10, 16, 7, 9, 30, 34, 10, 10, 8, 9, 24, 20]
 LINE_HEIGHT = 15  # points per line of wrapped text (Calibri 11)
 
 
@@ -59,6 +60,7 @@ def row_values(row: Row, base_url: str, details: RowDetails | None = None) -> li
         link(base_url, row), row.source_label,
         d.lead_officer or "", _rating(row.rag), forecast_label(row.rag_forecast), d.pcc_explanation or "",
         d.latest_update or "", d.original_due, revised_due(row, details), d.percent_complete,
+        d.percent_source, d.revision_reason or "", d.blocked_by or "",
     ]
 
 

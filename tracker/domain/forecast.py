@@ -23,3 +23,21 @@ def percent_complete(actions_done: Iterable[bool | None]) -> int | None:
     True done, False not yet, None cancelled (left out). None when no action counts."""
     counted = [done for done in actions_done if done is not None]
     return round(100 * sum(counted) / len(counted)) if counted else None
+
+
+BY_HAND, FROM_ACTIONS = "set by hand", "from actions"
+
+
+def percent_in_force(by_hand: int | None, actions_done: Iterable[bool | None]) -> tuple[int | None, bool]:
+    """A recommendation's per cent complete and whether it was set by hand: the figure set by hand
+    overrides the one computed from its actions."""
+    if by_hand is not None:
+        return by_hand, True
+    return percent_complete(actions_done), False
+
+
+def percent_source(percent: int | None, by_hand: bool) -> str:
+    """"set by hand" or "from actions" for a per cent complete; "" when there is none."""
+    if percent is None:
+        return ""
+    return BY_HAND if by_hand else FROM_ACTIONS

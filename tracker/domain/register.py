@@ -11,6 +11,7 @@ from datetime import date
 
 from tracker.domain.clocks import Source
 from tracker.domain.deadlines import days_overdue, due_state, rag_rating
+from tracker.domain.forecast import percent_source
 from tracker.domain.statuses import ActionStatus, TrackingStatus
 
 ITEM_TYPES = {
@@ -158,7 +159,15 @@ class RowDetails:
     latest_update: str | None = None
     latest_update_on: date | None = None
     original_due: date | None = None
-    percent_complete: int | None = None  # of a recommendation's actions (forecast.percent_complete)
+    percent_complete: int | None = None  # set by hand, else from the recommendation's actions
+    percent_by_hand: bool = False  # whether percent_complete was set by hand (forecast.PERCENT_SOURCES)
+    blocked_by: str | None = None  # what a blocked recommendation waits for
+    revision_reason: str | None = None  # why the date in force was revised (the last approved extension)
+
+    @property
+    def percent_source(self) -> str:
+        """Where the per cent complete comes from, in a board's words ("" when there is none)."""
+        return percent_source(self.percent_complete, self.percent_by_hand)
 
 
 def revised_due(row: Row, details: RowDetails | None) -> date | None:

@@ -11,10 +11,10 @@ from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationP
 from tracker.models.records import AuditEvent, DataState
 from tracker.models.responses import ClockExtension, ClockPause, PublishedVersion, StatutoryResponse
 from tracker.models.tokens import ApiToken
-from tracker.models.tracking import Action, EvidenceFile, ProgressUpdate, Tracking
+from tracker.models.tracking import Action, EvidenceFile, ExtensionRequest, ProgressUpdate, Tracking
 
 __all__ = [
-    "Action", "ApiToken", "AuditEvent", "Base", "ClockExtension", "ClockPause", "DataState", "EvidenceFile", "Force",
+    "Action", "ApiToken", "AuditEvent", "Base", "ClockExtension", "ClockPause", "DataState", "EvidenceFile", "ExtensionRequest", "Force",
     "Inspection", "InspectionForce",
     "MeetingPack", "MeetingPackItem", "NotificationPreference", "ProgressUpdate", "PublishedVersion",
     "Recommendation", "SentReminder", "Session", "SignInAddress", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.domain.deadlines import Rag
+from tracker.domain.extensions import ExtensionStatus
 from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus
 from tracker.models.base import TimestampMixin, VersionedMixin, db, enum_column
 from tracker.models.inspections import Recommendation  # the copy of inspection_id reads it
@@ -34,12 +35,22 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
     no_action_reason: Mapped[str | None] = mapped_column(sa.Text)
     lead_officer: Mapped[str | None] = mapped_column(sa.String(200))
     target_date: Mapped[date | None] = mapped_column()
-    # The date this item is due: the target date when one is set, else the recommendation's deadline.
-    # Kept on the row (by tracker.tracking.refresh_due_dates) so overdue views use one index.
+    # The date of the last approved extension (ExtensionRequest): once there is one, it is the date in force.
+    revised_due_on: Mapped[date | None] = mapped_column()
+    # The date this item is due: the revised date, else the target date when one is set, else the
+    # recommendation's deadline. Kept on the row (services.tracking.set_target_date,
+    # services.inspections.refresh_due_dates, services.extensions.decide) so overdue views use one index.
     due_on: Mapped[date | None] = mapped_column()
     # The day it was closed (complete or no further action): overdue views ask "closed by then?".
     closed_on: Mapped[date | None] = mapped_column()
-    rag_forecast: Mapped[Rag | None] = mapped_column(enum_column(Rag))
+    rag_forecast: Mapped[Rag | None] = mapped_column(enum_column(Rag))  # the owner's: on track, at risk, off track
+    # Blocked by an external dependency: what it waits for (None: not blocked). A flag beside the status,
+    # not a status: a blocked item is still open and in its lifecycle (being progressed, as HMICFRS's
+    # register has it), still overdue when its date passes (boards want to see it), and unblocks back
+    # to where it was.
+    blocked_by: Mapped[str | None] = mapped_column(sa.Text)
+    # Per cent complete set by hand (0 to 100); None: computed from the actions (forecast.percent_complete).
+    percent_complete: Mapped[int | None] = mapped_column()
     pcc_explanation: Mapped[str | None] = mapped_column(sa.Text)  # s.55(5B)
     chief_comment: Mapped[str | None] = mapped_column(sa.Text)
     # Their Welsh versions, for a force that works in Welsh.
@@ -60,10 +71,14 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
     actions: Mapped[list[Action]] = relationship(
         back_populates="tracking", order_by="Action.id", cascade="all, delete-orphan"
     )
+    extension_requests: Mapped[list[ExtensionRequest]] = relationship(
+        back_populates="tracking", order_by="ExtensionRequest.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": VersionedMixin.version}
     __table_args__ = (
         sa.UniqueConstraint("recommendation_id", "force_id", name="uq_trackings_recommendation_id_force_id"),
+        sa.CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_complete_range"),
         # Closed date included so "open on the as-of date" is judged in the index, without reading
         # the (mostly closed) rows; the inspection too, for "published by the as-of date" (see bench/).
         sa.Index("ix_trackings_force_id_due_on_closed_on_inspection_id", "force_id", "due_on", "closed_on",
@@ -164,6 +179,42 @@ class EvidenceFile(TimestampMixin, db.Model):
     sha256: Mapped[str] = mapped_column(sa.String(64))
 
     update: Mapped[ProgressUpdate] = relationship(back_populates="evidence_files")
+
+
+class ExtensionRequest(TimestampMixin, VersionedMixin, db.Model):
+    """A request to move a recommendation's (tracking row's) or an action's due date later, and its decision.
+
+    Never deleted while its item lives: the original date (the first approved request's previous date)
+    and every revision stay readable. Recorded at created_at by recorded_by; decided at decided_at.
+    """
+
+    __tablename__ = "extension_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_id: Mapped[int] = mapped_column(sa.ForeignKey("trackings.id", ondelete="CASCADE"), index=True)
+    # Set when the request is for one of the tracking row's actions, else the recommendation's own date.
+    action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    force_id: Mapped[int] = mapped_column(sa.ForeignKey("forces.id", ondelete="CASCADE"))
+    previous_due_on: Mapped[date] = mapped_column()  # the date in force when it was asked for
+    new_due_on: Mapped[date] = mapped_column()
+    reason: Mapped[str] = mapped_column(sa.Text)
+    requested_by: Mapped[str] = mapped_column(sa.String(200))  # who asked, as named (they may have no account)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[ExtensionStatus] = mapped_column(enum_column(ExtensionStatus), default=ExtensionStatus.PENDING)
+    decided_on: Mapped[date | None] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+    # Who entered the decision; decided_by_body names the board or meeting when it was theirs (else this user's).
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_by_body: Mapped[str | None] = mapped_column(sa.String(200))
+    decision_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    tracking: Mapped[Tracking] = relationship(back_populates="extension_requests")
+    action: Mapped[Action | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": VersionedMixin.version}
+    __table_args__ = (sa.Index("ix_extension_requests_force_id_status", "force_id", "status"),)
 
 
 @sa.event.listens_for(Tracking, "before_insert")

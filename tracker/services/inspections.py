@@ -82,11 +82,13 @@ def override_deadline(recommendation: Recommendation, new_date: date | None, use
 
 
 def refresh_due_dates(recommendation: Recommendation) -> None:
-    """Copy the recommendation's deadline to every tracking row that has no target date of its own."""
+    """Copy the recommendation's deadline to every tracking row that has no target date of its own, nor an
+    approved extension."""
     db.session.flush()
     db.session.execute(
         sa.update(Tracking)
-        .where(Tracking.recommendation_id == recommendation.id, Tracking.target_date.is_(None))
+        .where(Tracking.recommendation_id == recommendation.id, Tracking.target_date.is_(None),
+               Tracking.revised_due_on.is_(None))
         .values(due_on=recommendation.deadline_date, version=Tracking.version + 1)
         .execution_options(synchronize_session=False, **data_state.reach(inspections=[recommendation.inspection_id]))
     )

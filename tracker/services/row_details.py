@@ -11,10 +11,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.db import db
-from tracker.domain.forecast import percent_complete
+from tracker.domain.forecast import percent_in_force
 from tracker.domain.register import Row, RowDetails, full_text
 from tracker.domain.statuses import ActionStatus
 from tracker.models import Action, ProgressUpdate, Recommendation, StatutoryResponse, Tracking
+from tracker.services.extensions import approved_revisions
 
 # Ids per query: an export of every open item at national scale stays under the databases' limits
 # on bound parameters.
@@ -30,15 +31,17 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 
 def _trackings(tracking_ids: Iterable[int]) -> dict[int, tuple]:
-    """Each tracking's (lead officer, PCC's explanation, recommendation's words, deadline)."""
+    """Each tracking's (lead officer, PCC's explanation, recommendation's words, deadline, what it is blocked
+    by, per cent complete set by hand)."""
     found = {}
     for chunk in _chunks(tracking_ids):
         q = (sa.select(Tracking.id, Tracking.lead_officer, Tracking.pcc_explanation, Recommendation.text,
-                       Recommendation.bullets, Recommendation.deadline_date)
+                       Recommendation.bullets, Recommendation.deadline_date, Tracking.blocked_by,
+                       Tracking.percent_complete)
              .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
              .where(Tracking.id.in_(chunk)))
-        for tracking_id, lead, explanation, text, bullets, deadline in db.session.execute(q):
-            found[tracking_id] = (lead, explanation, full_text(text, bullets), deadline)
+        for tracking_id, lead, explanation, text, bullets, deadline, blocked_by, by_hand in db.session.execute(q):
+            found[tracking_id] = (lead, explanation, full_text(text, bullets), deadline, blocked_by, by_hand)
     return found
 
 
@@ -97,21 +100,30 @@ def details(rows: list[Row], as_of: date) -> dict[tuple[str, int], RowDetails]:
     responses = _responses(r.id for r in rows if r.type == "statutory_response")
     latest_by_action, latest_by_tracking = _latest_updates(tracking_ids, as_of)
     done = _done_by_tracking([r.tracking_id for r in rows if r.type == "recommendation"], as_of)
+    revisions = approved_revisions([r.tracking_id for r in rows if r.type == "recommendation"],
+                                   [r.id for r in rows if r.type == "action"])
     found = {}
     for row in rows:
         if row.type == "statutory_response":
             found[(row.type, row.id)] = RowDetails(text=row.title, original_due=responses.get(row.id))
             continue
-        lead, explanation, text, deadline = trackings.get(row.tracking_id, (None, None, row.title, None))
+        lead, explanation, text, deadline, blocked_by, by_hand = trackings.get(
+            row.tracking_id, (None, None, row.title, None, None, None))
+        percent, is_by_hand = None, False
         if row.type == "action":
             title, original = actions.get(row.id, (row.title, row.due))
-            text, latest = title, latest_by_action.get(row.id)
+            text, latest, blocked_by = title, latest_by_action.get(row.id), None
+            revision = revisions.get(("action", row.id))
         else:
             original, latest = deadline, latest_by_tracking.get(row.tracking_id)
+            revision = revisions.get(("recommendation", row.tracking_id))
+            percent, is_by_hand = percent_in_force(by_hand, done.get(row.tracking_id, []))
         found[(row.type, row.id)] = RowDetails(
             text=text, lead_officer=lead, pcc_explanation=explanation,
             latest_update=latest[2] if latest else None, latest_update_on=latest[0] if latest else None,
-            original_due=original,
-            percent_complete=percent_complete(done.get(row.tracking_id, [])) if row.type == "recommendation" else None,
+            # The date first set: before the first approved extension, when there is one.
+            original_due=revision.original_due if revision else original,
+            percent_complete=percent, percent_by_hand=is_by_hand, blocked_by=blocked_by,
+            revision_reason=revision.reason if revision else None,
         )
     return found

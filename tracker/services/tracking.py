@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.db import audit, db
+from tracker.domain.deadlines import Rag
 from tracker.domain.statuses import ActionStatus, TrackingStatus, sign_off_refusal, tracking_change_errors
 from tracker.models import (
     Action,
+    ExtensionRequest,
     Inspection,
     ProgressUpdate,
     PublishedVersion,
@@ -51,7 +53,9 @@ def set_tracking_status(
 
 
 TRACKING_FIELDS = ("lead_officer", "rag_forecast", "pcc_explanation", "chief_comment", "chief_comment_not_for_publication",
-                   "hmicfrs_view", "hmicfrs_view_on", "verified_on", "implemented_on")
+                   "hmicfrs_view", "hmicfrs_view_on", "verified_on", "implemented_on", "blocked_by", "percent_complete")
+
+DATE_SET = "The due date is set: to change it, ask for an extension on the tracking page"
 
 
 def update_tracking(tracking: Tracking, submitted_version: int | None, on: date, *, status: TrackingStatus | None = None,
@@ -67,15 +71,27 @@ def update_tracking(tracking: Tracking, submitted_version: int | None, on: date,
     if status is not None:
         set_tracking_status(tracking, status, on, no_action_reason)
     if target_date != tracking.target_date:
+        if tracking.due_on is not None:
+            raise DomainError(DATE_SET, field="target_date")
         set_target_date(tracking, target_date)
+    percent = fields.get("percent_complete")
+    if percent is not None and not 0 <= percent <= 100:
+        raise DomainError("Per cent complete must be a whole number from 0 to 100", field="percent_complete")
     for name, value in fields.items():
         setattr(tracking, name, value.strip() or None if isinstance(value, str) else value)
 
 
 def set_target_date(tracking: Tracking, target: date | None) -> None:
-    """Set the force's own target date; without one the recommendation's deadline applies."""
+    """Set the force's own target date; without one the recommendation's deadline applies (and an approved
+    extension's date over either)."""
     tracking.target_date = target
-    tracking.due_on = target or tracking.recommendation.deadline_date
+    tracking.due_on = tracking.revised_due_on or target or tracking.recommendation.deadline_date
+
+
+def set_forecast(tracking: Tracking, submitted_version: int | None, rating: Rag | None) -> None:
+    """The owner's forecast: will it complete on time (on track, at risk, off track), or not set."""
+    check_version(tracking, submitted_version)
+    tracking.rag_forecast = rating
 
 
 def add_action(tracking: Tracking, title: str, **fields) -> Action:
@@ -132,6 +148,8 @@ def get_tracking_page(tracking_id: int) -> Tracking | None:
     return db.session.scalar(
         sa.select(Tracking).where(Tracking.id == tracking_id).options(
             joinedload(Tracking.force), joinedload(Tracking.verified_by),
+            selectinload(Tracking.extension_requests).options(
+                joinedload(ExtensionRequest.recorded_by), joinedload(ExtensionRequest.decided_by)),
             joinedload(Tracking.recommendation).joinedload(Recommendation.inspection).load_only(Inspection.slug, Inspection.title),
             selectinload(Tracking.actions).options(
                 joinedload(Action.signed_off_by),
@@ -167,6 +185,8 @@ def update_action(action: Action, submitted_version: int | None, on: date, *, st
         raise ValueError(f"not action fields: {sorted(unknown)}")
     if "title" in fields and not (fields["title"] or "").strip():
         raise DomainError("Enter what the action is", field="title")
+    if "due_on" in fields and fields["due_on"] != action.due_on and action.due_on is not None:
+        raise DomainError(DATE_SET, field="due_on")
     for name, value in fields.items():
         if isinstance(value, str):
             value = value.strip() if name == "title" else (value.strip() or None)
