@@ -29,7 +29,7 @@ from tests.factories import get_force, make_user
 from tracker.db import db
 from tracker.domain.register import ItemFilter
 from tracker.domain.statuses import InspectionType, Role
-from tracker.models import Action, DataState, ProgressUpdate, PublishedVersion, utcnow
+from tracker.models import Action, DataState, ExtensionRequest, ProgressUpdate, PublishedVersion, utcnow
 from tracker.services import clocks as clock_service
 from tracker.services import committee_pack
 from tracker.services import evidence as evidence_service
@@ -140,6 +140,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "tracking.sign_off"): Row("200 200 403 200 403", OWN_ONLY, 302),
     ("POST", "tracking.undo_sign_off"): Row("400 400 403 400 403", "400 404 404 404 404", 302),
     ("GET", "tracking.evidence"): Row(ALL_200, OWN_ONLY, 302),
+    # The owner's forecast on the tracking page: editors and chief officers (no version posted: the page again)
+    ("POST", "tracking.forecast"): Row("200 200 200 200 403", OWN_ONLY, 302),
+    # Extensions: editors and chief officers ask; chief officers and administrators decide (empty posts: the form's errors)
+    ("GET", "extensions.new"): Row("200 200 200 200 403", OWN_ONLY, 302),
+    ("POST", "extensions.new"): Row("200 200 200 200 403", OWN_ONLY, 302),
+    ("GET", "extensions.decide"): Row("200 200 403 200 403", OWN_ONLY, 302),
+    ("POST", "extensions.decide"): Row("200 200 403 200 403", OWN_ONLY, 302),
     ("GET", "responses.show"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
@@ -263,8 +270,12 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
                                       started_on=date(2022, 2, 10))
     pack = committee_pack.make_pack(force, ItemFilter(as_of=date(2022, 4, 1), force_ids=(force.id,)), {"force": force_slug}, [],
                                     "/", date(2022, 1, 1), subject, utcnow())
+    extension = ExtensionRequest(tracking=tracking, force_id=force.id, previous_due_on=date(2022, 3, 31),
+                                 new_due_on=date(2022, 6, 30), reason="Matrix", requested_by="ACC Matrix")
+    db.session.add(extension)
     db.session.flush()
-    return {"tracking_id": tracking.id, "pack_id": pack.id, "action_id": action.id, "evidence_id": evidence.id, "rec_id": rec.id,
+    return {"tracking_id": tracking.id, "pack_id": pack.id, "extension_id": extension.id, "action_id": action.id,
+            "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
             "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
             "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id}

@@ -38,6 +38,7 @@ from tracker.documents.response import response_trackings
 from tracker.domain.statuses import ActionStatus, Role
 from tracker.models import StatutoryResponse, utcnow
 from tracker.services import clocks as clock_service
+from tracker.services import extensions as extension_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
 
@@ -133,8 +134,11 @@ def record_ids(admin) -> dict:
     # Judicial review proceedings in progress on the IOPC recommendation, so the page ending them has a form.
     pause = clock_service.start_pause(response_service.get_response("cumbria", "example-iopc-pursuit-2022"), None,
                                       started_on=date(2022, 2, 1))
+    # An extension request awaiting a decision, so the page deciding it has a form.
+    extension = extension_service.request(get_tracking("cumbria", "3.2"), None, new_due_on=date(2022, 6, 30),
+                                          reason="Fuzz", requested_by="ACC Fuzz")
     db.session.commit()
-    return {"response_id": response.id, "pause_id": pause.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
+    return {"response_id": response.id, "pause_id": pause.id, "extension_id": extension.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
             "recommendation_id": tracking.recommendation_id, "user_id": subject.id,
             "update_id": update.id if update else 1, "evidence_id": evidence.id if evidence else 1}
 

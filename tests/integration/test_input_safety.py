@@ -100,10 +100,10 @@ def test_response_dates_with_any_boxes_or_numbers_are_errors_on_the_field(as_rol
 
 @pytest.mark.parametrize("boxes", [["9" * 30, "1", "2022"], ["1", "1", "9" * 30], ["1"], ["1", "2", "3", "4"]])
 def test_tracking_dates_with_huge_numbers_or_odd_boxes_are_errors(as_role, boxes):
-    tracking = get_tracking("cumbria", "4")
+    tracking = get_tracking("cumbria", "4")  # its due date is set: the target date is not on its form
     html = refused(as_role(Role.EDITOR).post(f"/tracking/{tracking.id}/edit",
-                                             data=tracking_form(tracking, target_date=boxes)))
-    assert "The target date must" in html
+                                             data=tracking_form(tracking, implemented_on=boxes)))
+    assert "The date it was implemented must" in html
 
 
 # --- finding 10: a date with only its year does not clear a saved milestone ----------------------

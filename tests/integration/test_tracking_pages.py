@@ -58,7 +58,7 @@ def test_every_role_of_the_force_sees_the_tracking_page_and_its_history(as_role,
     client = as_role(role, ("cumbria",))
     page = get_page(client, f"/tracking/{cumbria_4.id}")
     assert "Detective Superintendent Sally Blaiklock" in page and "Progress updates" in page
-    assert "Rape scrutiny panels are held" in page and "Current RAG" in page
+    assert "Rape scrutiny panels are held" in page and "RAG now and the owner" in page
     assert (f'href="/tracking/{cumbria_4.id}/edit"' in page) == (role is not Role.VIEWER)
     assert ("Add an action" in page) == role.can_edit
     assert ("Sign off as complete" in page) == (role in (Role.REVIEWER, Role.ADMIN))
@@ -101,17 +101,18 @@ def test_an_editor_edits_the_tracking_and_the_history_says_so(as_role, cumbria_4
     client = as_role(Role.EDITOR)
     page = get_page(client, f"/tracking/{cumbria_4.id}/edit")
     assert f'value="{cumbria_4.version}"' in page and "Blaiklock" in page
-    data = tracking_form(cumbria_4, lead_officer="Chief Superintendent Ann Lee", target_date=["31", "1", "2022"],
-                         verified_on=["2", "2", "2022"])
+    due_on = cumbria_4.due_on
+    data = tracking_form(cumbria_4, lead_officer="Chief Superintendent Ann Lee", verified_on=["2", "2", "2022"],
+                         target_date=["31", "1", "2022"])  # not on the form: its date moves by extension only
     response = client.post(f"/tracking/{cumbria_4.id}/edit", data=data)
     assert response.status_code == 302
     db.session.expire_all()
-    assert cumbria_4.lead_officer == "Chief Superintendent Ann Lee" and str(cumbria_4.due_on) == "2022-01-31"
+    assert cumbria_4.lead_officer == "Chief Superintendent Ann Lee" and cumbria_4.due_on == due_on
     assert cumbria_4.verified_by.role is Role.EDITOR
     page = get_page(client, f"/tracking/{cumbria_4.id}")
-    assert "Tracking saved" in page and "Red" in page
+    assert "Tracking saved" in page
     history = get_page(client, f"/tracking/{cumbria_4.id}/history")
-    assert "Lead officer" in history and "Chief Superintendent Ann Lee" in history and "31 January 2022" in history
+    assert "Lead officer" in history and "Chief Superintendent Ann Lee" in history and "2 February 2022" in history
 
 
 def test_no_further_action_needs_a_reason(as_role, cumbria_4):

@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 
 from tracker.domain.deadlines import DeadlineKind, days_until
+from tracker.domain.extensions import ExtensionStatus
+from tracker.domain.forecast import forecast_label
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 
 # The months in Welsh (Cymraeg), as a date is written after its day's number: "17 Medi 2021".
@@ -129,6 +131,7 @@ FILTERS = {
     "deadline_label": deadline_label,
     "filesize": filesize,
     "label": label,
+    "forecast_label": forecast_label,
 }
 
 
@@ -151,10 +154,15 @@ FIELD_LABELS = {
     "parent_id": "Sits under", "position": "Position", "in_scope": "In scope", "exclusion_reason": "Reason left out",
     "force_id": "Force", "slug": "Short name", "recommendation_id": "Recommendation", "tracking_id": "Tracking",
     "action_id": "Action", "update_id": "Progress update", "stored_name": "Stored as", "inspection_id": "Inspection",
+    "revised_due_on": "Due date revised by extension", "blocked_by": "Blocked by (what it waits for)",
+    "percent_complete": "Per cent complete (set by hand)", "previous_due_on": "Due date then",
+    "new_due_on": "New due date asked for", "reason": "Why", "requested_by": "Asked by", "recorded_by_id": "Recorded by",
+    "decided_on": "Decided on", "decided_at": "Decision recorded at", "decided_by_id": "Decision recorded by",
+    "decided_by_body": "Decided by (board or meeting)", "decision_reason": "Reason for the decision",
 }
 ENTITY_LABELS = {"Tracking": "Tracking", "Action": "Action", "ProgressUpdate": "Progress update",
                  "EvidenceFile": "Evidence file", "Inspection": "Inspection", "Recommendation": "Recommendation",
-                 "InspectionForce": "Scope"}
+                 "InspectionForce": "Scope", "ExtensionRequest": "Extension request"}
 
 
 def field_label(name: str) -> str:
@@ -175,10 +183,11 @@ def audit_value(value, field: str | None = None) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    enums_of = {"status": (TrackingStatus, ActionStatus), "hmicfrs_view": (HmicfrsView,), "type": (InspectionType,),
+    enums_of = {"status": (TrackingStatus, ActionStatus, ExtensionStatus), "hmicfrs_view": (HmicfrsView,), "type": (InspectionType,),
                 "kind": (Kind,), "role": (Role,)}
     if isinstance(value, str) and (field is None or field in enums_of):
-        for enum_cls in enums_of.get(field, (TrackingStatus, ActionStatus, HmicfrsView, InspectionType, Kind, Role)):
+        for enum_cls in enums_of.get(field, (TrackingStatus, ActionStatus, ExtensionStatus, HmicfrsView, InspectionType,
+                                             Kind, Role)):
             try:
                 return enum_cls(value).label
             except ValueError:
@@ -197,7 +206,7 @@ def audit_value(value, field: str | None = None) -> str:
 
 
 # Keys and bookkeeping a reader of the history has no use for.
-HISTORY_HIDDEN = {"id", "recommendation_id", "force_id", "tracking_id", "action_id", "update_id", "inspection_id",
+HISTORY_HIDDEN = {"id", "recommendation_id", "recorded_by_id", "decided_by_id", "force_id", "tracking_id", "action_id", "update_id", "inspection_id",
                   "stored_name", "position", "author_id", "verified_by_id", "signed_off_by_id",
                   "deadline_overridden_by_id", "parent_id", "superseded_by_id"}
 

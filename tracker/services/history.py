@@ -6,7 +6,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from tracker.db import db
-from tracker.models import Action, AuditEvent, EvidenceFile, InspectionForce, ProgressUpdate, Recommendation
+from tracker.models import (
+    Action,
+    AuditEvent,
+    EvidenceFile,
+    ExtensionRequest,
+    InspectionForce,
+    ProgressUpdate,
+    Recommendation,
+)
 
 
 def _events(*conditions, force_ids: list[int] | None = None) -> list[AuditEvent]:
@@ -23,8 +31,9 @@ def _of(entity_type: str, ids) -> sa.ColumnElement:
 
 
 def tracking_history(tracking_id: int, force_id: int) -> list[AuditEvent]:
-    """The tracking row's own events."""
-    return _events(_of("Tracking", [tracking_id]), force_ids=[force_id])
+    """The tracking row's own events, with those of its extension requests (its actions' too)."""
+    extension_ids = sa.select(ExtensionRequest.id).where(ExtensionRequest.tracking_id == tracking_id)
+    return _events(_of("Tracking", [tracking_id]), _of("ExtensionRequest", extension_ids), force_ids=[force_id])
 
 
 def action_history(action: Action) -> list[AuditEvent]:

@@ -223,6 +223,33 @@ def form_for(form_cls, record, **fields):
     return form
 
 
+class PercentField(StringField):
+    """A whole number from 0 to 100 typed in a box ("40" or "40%"); blank gives None."""
+
+    def __init__(self, label=None, validators=None, what: str = "per cent complete", **kwargs):
+        """A per cent field named `what` in its error message."""
+        super().__init__(label, validators, widget=GovTextInput(), **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist):
+        """Read the number; anything but a whole number from 0 to 100 is an error."""
+        value = (valuelist[0] if valuelist else "").strip().removesuffix("%").strip()
+        if not value:
+            self.data = None
+            return
+        if value.isascii() and value.isdigit() and len(value) <= 3 and int(value) <= 100:
+            self.data = int(value)
+        else:
+            self.data = None
+            raise ValueError(f"{self.what[0].upper()}{self.what[1:]} must be a whole number from 0 to 100")
+
+    def post_validate(self, form, validation_stopped):
+        """Keep the reading's error even when Optional cleared the errors."""
+        for error in self.process_errors:
+            if error not in self.errors:
+                self.errors.append(error)
+
+
 class BlankableRadioField(RadioField):
     """Radios whose blank choice ("") stands for None: a record's None shows that choice checked."""
 
@@ -381,6 +408,12 @@ class TrackingForm(TrackerForm):
     rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
                               choices=as_choices([("", "Not set"), (Rag.GREEN.value, "On track (green)"), (Rag.AMBER.value, "At risk (amber)"), (Rag.RED.value, "Off track (red)")]),
                               validators=[Optional()])
+    percent_complete = PercentField("Per cent complete (optional)", validators=[Optional()],
+                                    description="Set by hand, it is shown instead of the share of actions complete. "
+                                                "Leave blank to count the actions.")
+    blocked_by = TextAreaField("Blocked by an external dependency: what it waits for (optional)", widget=GovTextArea(),
+                               validators=[Optional(), Length(max=5_000, message="What it waits for must be 5,000 characters or fewer")],
+                               description="For example, national guidance from the College of Policing. Leave blank when nothing outside the force holds it up.")
     chief_comment_not_for_publication = BooleanField("The chief constable's comment is not for publication (kept out of published responses)",
                                                      widget=GovCheckboxInput())
     implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")

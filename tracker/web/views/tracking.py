@@ -14,8 +14,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from tracker.domain.deadlines import due_state, rag_rating
+from tracker.domain.forecast import percent_complete, percent_source
 from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus, sign_off_refusal
 from tracker.services import evidence as evidence_service
+from tracker.services import extensions as extension_service
 from tracker.services import history as history_service
 from tracker.services import tracking as service
 from tracker.web.auth import can_edit, require_force
@@ -31,6 +33,7 @@ from tracker.web.forms import (
 )
 from tracker.web.saving import saving
 from tracker.web.views._helpers import is_reviewer, require_editor
+from tracker.web.views.extension_forms import ForecastForm
 
 bp = Blueprint("tracking", __name__)
 
@@ -54,12 +57,27 @@ def _action(action_id: int):
 
 
 
+def may_forecast() -> bool:
+    """The owner's forecast is set by the force's editors and its chief officers (who lead the work)."""
+    return can_edit() or current_user.role.can_sign_off
+
+
 @bp.get("/tracking/<int:tracking_id>")
 @login_required
 def show(tracking_id: int):
-    """The tracking page: status, dates, RAG, comments, closure keys, actions and their updates."""
-    tracking = _tracking(tracking_id, for_page=True)
+    """The tracking page: status, dates, RAG and forecast, comments, closure keys, extension requests,
+    actions and their updates."""
+    return _show(_tracking(tracking_id, for_page=True))
+
+
+def _show(tracking, forecast_form: ForecastForm | None = None, status: int = 200):
+    """Draw the tracking page (with the forecast form as posted, when it was refused)."""
     today = date.today()
+    if forecast_form is None:
+        forecast_form = ForecastForm(formdata=None, obj=tracking)
+    by_hand = tracking.percent_complete is not None
+    percent = tracking.percent_complete if by_hand else percent_complete(
+        None if a.status is ActionStatus.CANCELLED else a.status is ActionStatus.COMPLETE for a in tracking.actions)
     return render_template(
         "tracking/show.html", tracking=tracking, rec=tracking.recommendation,
         inspection=tracking.recommendation.inspection, today=today,
@@ -67,7 +85,28 @@ def show(tracking_id: int):
         can_edit=can_edit(), is_reviewer=is_reviewer(),
         can_sign_off=current_user.role.can_sign_off, undo_form=UndoSignOffForm(),
         sign_off_refusal=sign_off_refusal, published_since_sign_off=service.published_since_sign_off,
-    )
+        form=forecast_form, may_forecast=may_forecast(), percent=percent,
+        percent_source=percent_source(percent, by_hand),
+        may_request=extension_service.may_request_extensions(current_user.role),
+        may_decide=extension_service.may_decide_extensions(current_user.role),
+    ), status
+
+
+@bp.post("/tracking/<int:tracking_id>/forecast")
+@login_required
+def forecast(tracking_id: int):
+    """Set the owner's forecast (on track, at risk, off track) from the tracking page."""
+    tracking = _tracking(tracking_id)
+    if not may_forecast():
+        abort(403)
+    form = ForecastForm()
+    if form.validate_on_submit():
+        with saving(form, record=tracking) as attempt:
+            service.set_forecast(tracking, form.version.data, form.rating())
+        if attempt.ok:
+            flash("Forecast saved", "success")
+            return redirect(url_for(".show", tracking_id=tracking.id, _anchor="forecast"))
+    return _show(service.get_tracking_page(tracking.id), form)
 
 
 @bp.route("/tracking/<int:tracking_id>/edit", methods=["GET", "POST"])
@@ -83,6 +122,8 @@ def edit(tracking_id: int):
     for_information = tracking.status is TrackingStatus.FOR_INFORMATION
     if for_information and not reviewer_only:
         del form.status, form.no_action_reason  # follows from the addressee: not set here
+    if tracking.due_on is not None and not reviewer_only:
+        del form.target_date  # a date in force moves only through an extension request
     if form.validate_on_submit():
         with saving(form, record=tracking) as attempt:
             if reviewer_only:
@@ -94,8 +135,9 @@ def edit(tracking_id: int):
                     tracking, form.version.data, date.today(),
                     status=None if for_information else TrackingStatus(form.status.data),
                     no_action_reason=None if for_information else form.no_action_reason.data,
-                    target_date=form.target_date.data,
+                    target_date=form.target_date.data if "target_date" in form else tracking.target_date,
                     lead_officer=form.lead_officer.data or "", rag_forecast=form.rag_forecast.data or None,
+                    blocked_by=form.blocked_by.data or "", percent_complete=form.percent_complete.data,
                     chief_comment_not_for_publication=bool(form.chief_comment_not_for_publication.data),
                     implemented_on=form.implemented_on.data, verified_on=form.verified_on.data,
                     hmicfrs_view=HmicfrsView(form.hmicfrs_view.data or HmicfrsView.NOT_KNOWN.value),
@@ -110,9 +152,10 @@ def edit(tracking_id: int):
                            reviewer_only=reviewer_only, conflict=conflict)
 
 
-def _action_fields(form: ActionForm) -> dict:
-    """The action's plain fields from the form."""
-    return {"title": form.title.data, "owner": form.owner.data or "", "due_on": form.due_on.data,
+def _action_fields(form: ActionForm, action=None) -> dict:
+    """The action's plain fields from the form (its due date from the action, once set: not on the form)."""
+    return {"title": form.title.data, "owner": form.owner.data or "",
+            "due_on": form.due_on.data if "due_on" in form else action.due_on,
             "evidence": form.evidence.data or "", "not_for_publication": bool(form.not_for_publication.data)}
 
 
@@ -142,10 +185,12 @@ def edit_action(action_id: int):
     action = _action(action_id)
     require_editor()
     form = form_for(EditActionForm, action)
+    if action.due_on is not None:
+        del form.due_on  # a date in force moves only through an extension request
     if form.validate_on_submit():
         with saving(form, record=action) as attempt:
             service.update_action(action, form.version.data, date.today(), status=form.status.data,
-                                  completed_on=form.completed_on.data, **_action_fields(form))
+                                  completed_on=form.completed_on.data, **_action_fields(form, action))
         if attempt.ok:
             flash(f"Action saved: {action.title}", "success")
             return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
