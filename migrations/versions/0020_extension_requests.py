@@ -2,13 +2,13 @@
 external dependency; per cent complete set by hand.
 
 Revision ID: extension_requests
-Revises: response_approval
+Revises: welsh_versions
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "extension_requests"
-down_revision = "response_approval"
+down_revision = "welsh_versions"
 branch_labels = None
 depends_on = None
 
