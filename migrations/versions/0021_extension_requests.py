@@ -2,13 +2,13 @@
 external dependency; per cent complete set by hand.
 
 Revision ID: extension_requests
-Revises: welsh_versions
+Revises: committee_packs_kept
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "extension_requests"
-down_revision = "welsh_versions"
+down_revision = "committee_packs_kept"
 branch_labels = None
 depends_on = None
 
