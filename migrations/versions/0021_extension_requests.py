@@ -1,14 +1,17 @@
 """Revised due dates through extension requests and their decisions; a recommendation blocked by an
 external dependency; per cent complete set by hand.
 
+It also joins the two migrations that both followed the Welsh versions' (the committee packs' and the
+responses sent to their source), so that there is one head again.
+
 Revision ID: extension_requests
-Revises: committee_packs_kept
+Revises: committee_packs_kept, response_sent_to_source
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "extension_requests"
-down_revision = "committee_packs_kept"
+down_revision = ("committee_packs_kept", "response_sent_to_source")
 branch_labels = None
 depends_on = None
 
