@@ -1,17 +1,14 @@
 """Revised due dates through extension requests and their decisions; a recommendation blocked by an
 external dependency; per cent complete set by hand.
 
-It also joins the two migrations that both followed the Welsh versions' (the committee packs' and the
-responses sent to their source), so that there is one head again.
-
 Revision ID: extension_requests
-Revises: committee_packs_kept, response_sent_to_source
+Revises: review_queue_indexes
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "extension_requests"
-down_revision = ("committee_packs_kept", "response_sent_to_source")
+down_revision = "review_queue_indexes"
 branch_labels = None
 depends_on = None
 
