@@ -188,3 +188,9 @@ def test_a_bilingual_update_comes_in_the_pages_language_first_the_other_marked(a
     assert update("/public/gwent/vawg-2021") == [("Every call handler has been trained.", None), (welsh, "cy")]
     assert update("/public/gwent/vawg-2021?lang=cy") == [(welsh, None), ("Every call handler has been trained.", "en")]
     assert "10 Ionawr 2022" in soup(client, "/public/gwent/vawg-2021?lang=cy").select_one("main").text
+
+
+def test_the_query_cannot_change_where_the_switch_leads(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    links = switch(soup(client, "/public/cumbria/privacy?_external=1&_scheme=javascript&_anchor=x&force_slug=other"))
+    assert links["cy"][0] == "/public/cumbria/privacy?lang=cy"

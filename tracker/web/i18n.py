@@ -92,7 +92,11 @@ NAMES = {ENGLISH: "English", WELSH: "Cymraeg"}  # each language's name in itself
 def language_links() -> list[LanguageLink]:
     """This page in English and in Welsh (the same address, the same query but for lang)."""
     here = current_language()
-    values = {**(request.view_args or {}), **{k: v for k, v in request.args.lists() if k != QUERY}}
+    view_args = request.view_args or {}
+    # The query as it came, but never a value for the address's own parts or one of url_for's options
+    # (_external, _scheme, _anchor...): a reader's query must not change where the switch leads.
+    query = {k: v for k, v in request.args.lists() if k != QUERY and k not in view_args and not k.startswith("_")}
+    values = {**query, **view_args}
     return [LanguageLink(code, NAMES[code], url_for(request.endpoint, **values, **{QUERY: WELSH if code == WELSH else None}),
                          code == here)
             for code in LANGUAGES]
