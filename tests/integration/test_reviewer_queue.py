@@ -13,6 +13,7 @@ from tests.factories import get_force, get_inspection, get_tracking, make_user, 
 from tracker.db import db
 from tracker.domain.statuses import ActionStatus, Role
 from tracker.models import Action, StatutoryResponse, utcnow
+from tracker.services import extensions as extension_service
 from tracker.services import queue as queue_service
 
 
@@ -134,3 +135,28 @@ def test_a_long_queue_is_counted_in_full_and_lists_the_oldest_first(app):
     assert len(sign_offs.items) == queue_service.SHOWN
     dates = [item.since for item in sign_offs.items]
     assert dates == sorted(dates)
+
+
+def test_extension_requests_wait_for_those_who_decide_them(app):
+    recorder = make_user(Role.REVIEWER, ("cumbria",))
+    mine = extension_service.request(get_tracking("cumbria", "3.2"), recorder, new_due_on=date(2022, 6, 30),
+                                     reason="Why", requested_by="ACC Example")
+    theirs = extension_service.request(get_tracking("lancashire", "3.2"), None, new_due_on=date(2022, 6, 30),
+                                       reason="Why", requested_by="ACC Other")
+    db.session.commit()
+    chief = make_user(Role.REVIEWER, ("cumbria",))
+    html = sign_in(app.test_client(), chief).get("/").get_data(as_text=True)
+    assert _count(html, "extensions") == 1 and "extension request awaiting a decision" in html
+    assert f'href="/extensions/{mine.id}/decide"' in html and f"/extensions/{theirs.id}/" not in html
+    assert "Recommendation 3.2, to 30 June 2022" in html
+    # The chief officer who recorded it decides it only as the board's: it does not wait for them.
+    assert queue_service.reviewer_queue(recorder, [get_force("cumbria").id]).extensions.count == 0
+    # Editors, viewers and the PCC's approvers decide none.
+    for role in (Role.EDITOR, Role.VIEWER, Role.APPROVER):
+        queue = queue_service.reviewer_queue(make_user(role, ("cumbria",)), [get_force("cumbria").id])
+        assert queue.extensions.count == 0
+    # Decided, it waits no more (the cached queue is drawn again).
+    extension_service.decide(mine, chief, mine.version, approve=False, reason="No", today=date(2022, 4, 1))
+    db.session.commit()
+    html = sign_in(app.test_client(), chief).get("/").get_data(as_text=True)
+    assert _count(html, "extensions") == 0

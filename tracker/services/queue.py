@@ -1,4 +1,5 @@
-"""What waits for a decision: actions to sign off, responses to approve, implemented items to verify.
+"""What waits for a decision: actions to sign off, responses to approve, implemented items to verify,
+extension requests to decide.
 
 Read on the home page of users who sign off (chief officers and administrators); each part is
 counted in full and its first items listed, oldest first. Items of a force taken out of an
@@ -13,8 +14,19 @@ from datetime import date
 import sqlalchemy as sa
 
 from tracker.db import db
+from tracker.domain.extensions import ExtensionStatus, may_decide_extensions
+from tracker.domain.formatting import govuk_date
 from tracker.domain.statuses import ActionStatus
-from tracker.models import Action, Force, Inspection, Recommendation, StatutoryResponse, Tracking, User
+from tracker.models import (
+    Action,
+    ExtensionRequest,
+    Force,
+    Inspection,
+    Recommendation,
+    StatutoryResponse,
+    Tracking,
+    User,
+)
 from tracker.services.overdue import in_scope
 
 SHOWN = 10  # items listed per part; the count says how many there are
@@ -31,6 +43,7 @@ class Waiting:
     action_id: int | None = None
     force_slug: str | None = None
     inspection_slug: str | None = None
+    extension_id: int | None = None
 
 
 @dataclass
@@ -48,10 +61,11 @@ class Queue:
     sign_offs: Part
     approvals: Part
     verifications: Part
+    extensions: Part = field(default_factory=Part)
 
     @property
     def total(self) -> int:
-        return self.sign_offs.count + self.approvals.count + self.verifications.count
+        return self.sign_offs.count + self.approvals.count + self.verifications.count + self.extensions.count
 
 
 def _part(statement: sa.Select, make) -> Part:
@@ -72,7 +86,8 @@ def has_queue(role) -> bool:
 
 def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
     """What waits for the user's decision in their forces: each part only for those who decide it (sign-offs
-    and verifications for chief officers and administrators, approvals for the PCC's approvers)."""
+    and verifications and extension requests for chief officers and administrators, approvals for the PCC's
+    approvers)."""
     if not has_queue(user.role) or not force_ids:
         return Queue(Part(), Part(), Part())
     force_ids = list(force_ids)
@@ -110,6 +125,19 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
         .join(Force, waiting.c.force_id == Force.id)
         .order_by(waiting.c.implemented_on, waiting.c.id)
     )
+    extensions = (
+        sa.select(ExtensionRequest.id, ExtensionRequest.tracking_id, ExtensionRequest.new_due_on,
+                  ExtensionRequest.created_at, Recommendation.ref, Action.title, Force.name)
+        .join(Tracking, ExtensionRequest.tracking_id == Tracking.id)
+        .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
+        .join(Force, ExtensionRequest.force_id == Force.id)
+        .outerjoin(Action, ExtensionRequest.action_id == Action.id)
+        .where(ExtensionRequest.force_id.in_(force_ids), ExtensionRequest.status == ExtensionStatus.PENDING,
+               # Nobody decides in their own name a request they recorded (extensions.decide).
+               sa.or_(ExtensionRequest.recorded_by_id.is_(None), ExtensionRequest.recorded_by_id != user.id),
+               in_scope(Tracking.inspection_id, Tracking.force_id))
+        .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
+    )
     signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
     return Queue(
         sign_offs=_part(sign_offs, lambda r: Waiting(
@@ -122,4 +150,8 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
             title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
             since=r.implemented_on, tracking_id=r.id,
         )) if signs_off else Part(),
+        extensions=_part(extensions, lambda r: Waiting(
+            title=f"{f'Action: {r.title}' if r.title else f'Recommendation {r.ref}'}, to {govuk_date(r.new_due_on)}",
+            force_name=r.name, since=r.created_at.date(), tracking_id=r.tracking_id, extension_id=r.id,
+        )) if may_decide_extensions(user.role) else Part(),
     )
