@@ -5,9 +5,10 @@ import io
 import json
 from datetime import date
 
-from tests.factories import get_tracking
+from tests.factories import get_tracking, make_user
 from tracker.db import db
-from tracker.domain.statuses import TrackingStatus
+from tracker.domain.statuses import Role, TrackingStatus
+from tracker.services import extensions as extension_service
 from tracker.services.tracking import set_tracking_status
 
 
@@ -83,3 +84,15 @@ def test_bad_input_gets_a_clear_error(runner):
     assert result.exit_code != 0 and "is not a date in the form YYYY-MM-DD" in result.output
     result = runner.invoke(args=["overdue", "--force", "atlantis"])
     assert result.exit_code != 0 and "No force has the slug 'atlantis'" in result.output
+
+
+def test_an_approved_extension_moves_the_item_out_until_its_new_date(app, runner):
+    tracking = get_tracking("cumbria", "3.2")
+    extension = extension_service.request(tracking, None, new_due_on=date(2022, 6, 30), reason="National guidance",
+                                          requested_by="ACC Example")
+    extension_service.decide(extension, make_user(Role.REVIEWER), extension.version, approve=True, reason="Agreed",
+                             today=date(2022, 4, 1))
+    db.session.commit()
+    assert "3.2" not in {i["ref"] for i in overdue_json(runner, "--as-of", "2022-04-01", "--force", "cumbria")}
+    [item] = [i for i in overdue_json(runner, "--as-of", "2022-07-01", "--force", "cumbria") if i["ref"] == "3.2"]
+    assert item["due"] == "2022-06-30" and item["days_overdue"] == 1

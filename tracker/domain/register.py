@@ -55,6 +55,7 @@ class ItemFilter:
     status: str | None = None
     source: str | None = None  # clocks.Source: whose document (hmicfrs, hmicfrs_fire, iopc, coroner, other)
     window: str = "overdue"
+    blocked: bool = False  # only recommendations blocked by an external dependency
     # Whether rows of inspections published after the as-of date must be left out; None: ask the
     # database (resolve() asks once, for the queries of one page).
     check_published: bool | None = None
@@ -90,6 +91,7 @@ class Row:
     last_update: date | None
     as_of: date
     source: str = Source.HMICFRS.value  # whose document the item answers (clocks.Source)
+    blocked_by: str | None = None  # what a blocked recommendation waits for (None: not blocked)
 
     @property
     def source_label(self) -> str:
@@ -182,13 +184,17 @@ def full_text(text: str, bullets: list[str] | None = None) -> str:
     return "\n".join([text.strip(), *(f"• {b.strip()}" for b in bullets or [] if b.strip())])
 
 
+# The status filter's choice of blocked recommendations: a flag beside their status, chosen as one.
+BLOCKED = "blocked"
+BLOCKED_LABEL = "Blocked by an external dependency"
+
 STATUS_GROUPS = {"recommendation": "Recommendations", "action": "Actions", "statutory_response": "Statutory responses"}
 
 
 def status_groups() -> list[tuple[str, list[tuple[str, str]]]]:
     """The status filter's choices, grouped by the kind of item they belong to; each value names its
     kind ("action:complete"), since a recommendation and an action can both be "Complete"."""
-    statuses = {"recommendation": TrackingStatus.choices(), "action": ActionStatus.choices(),
+    statuses = {"recommendation": [*TrackingStatus.choices(), (BLOCKED, BLOCKED_LABEL)], "action": ActionStatus.choices(),
                 "statutory_response": list(RESPONSE_STATUSES.items())}
     return [(STATUS_GROUPS[kind], [(f"{kind}:{value}", label) for value, label in choices])
             for kind, choices in statuses.items()]
@@ -202,4 +208,6 @@ def read_status(value: str) -> tuple[str | None, str] | None:
     if kind:
         known = {v for _group, choices in status_groups() for v, _label in choices}
         return (kind, status) if value in known else None
+    if status == BLOCKED:
+        return ("recommendation", BLOCKED)
     return (None, status) if status in dict(status_choices()) else None

@@ -116,6 +116,7 @@ COLUMNS: dict[str, tuple] = {
     "due_on": (Tracking.due_on, Action.due_on, StatutoryResponse.due_on),
     "closed_on": (Tracking.closed_on, Action.completed_on, StatutoryResponse.published_on),
     "rag_forecast": (_text(Tracking.rag_forecast), _text(Tracking.rag_forecast), None),
+    "blocked_by": (Tracking.blocked_by, None, None),
 }
 
 
@@ -215,6 +216,8 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
         conds.append(u.c.owner == f.owner)
     if f.status:
         conds.append(u.c.status == f.status)
+    if f.blocked:
+        conds.append(u.c.blocked_by.is_not(None))
     if window:
         conds.append(_window(u, f.window, f.as_of))
     conds.append(in_scope(u.c.inspection_id, u.c.force_id))  # last: SQLite tests the cheap terms first
@@ -300,6 +303,8 @@ def _counting_branches(f: ItemFilter) -> list:
         names.append("owner")
     if _needs_recommendation(f):
         names += ["recommendation_id", "kind"]
+    if f.blocked:
+        names.append("blocked_by")
     branches = []
     for index, kind in enumerate(KINDS):
         c = _columns(index, names, joined=False)
@@ -312,6 +317,8 @@ def _branch_where(c, f: ItemFilter, published_filter: bool, *, window: bool = Tr
     """The filter's conditions on one kind of item (as _where on the union); a condition on a column the
     kind has not (a response's kind or themes) selects nothing, as NULL does in the union."""
     if getattr(c, "kind", "") is None and (f.kind or f.theme_id is not None):
+        return [sa.false()]
+    if getattr(c, "blocked_by", "") is None and f.blocked:  # only a recommendation is blocked
         return [sa.false()]
     return _where(SimpleColumns(c), f, window=window, published_filter=published_filter, open_part=open_part)
 
@@ -412,6 +419,7 @@ def _row(r, as_of: date, last_update: date | None) -> Row:
                else response_title(_value(r["source"]), r["inspection_title"])),
         owner=r["owner"], status=_value(r["status"]), due=r["due_on"], closed_on=r["closed_on"],
         rag_forecast=_value(r["rag_forecast"]), last_update=last_update, as_of=as_of, source=_value(r["source"]),
+        blocked_by=r["blocked_by"],
     )
 
 

@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField
 
 from tracker.domain.clocks import Source
 from tracker.domain.formatting import govuk_date, read_date
-from tracker.domain.register import read_status, status_groups
+from tracker.domain.register import BLOCKED, read_status, status_groups
 from tracker.domain.statuses import InspectionType, Kind
 from tracker.models import Force, Inspection, Theme
 from tracker.services import overdue
@@ -212,6 +212,7 @@ def read_query(form: FilterForm, today: date) -> Query | None:
     theme_id = oversight_service.id_of_slug(Theme, form.theme.data) if form.theme.data else None
     as_of = read_date(form.as_of.data) or today
     status_type, status = read_status(form.status.data) if form.status.data else (None, None)
+    blocked = status == BLOCKED  # a flag beside the status, chosen in the status filter
     item_filter = overdue.ItemFilter(
         as_of=as_of,
         force_ids=tuple(force_ids),
@@ -221,7 +222,8 @@ def read_query(form: FilterForm, today: date) -> Query | None:
         kind=form.kind.data or None,
         theme_id=theme_id,
         owner=form.owner.data or None,
-        status=status,
+        status=None if blocked else status,
+        blocked=blocked,
         source=form.source.data or None,
         window=form.window.data,
         check_published=overdue.publication_check_needed(form.latest_publication, as_of),
