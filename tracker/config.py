@@ -64,6 +64,10 @@ def from_environment(instance_path: Path) -> dict:
         # The address links in exports, feeds and emails point to. Unset, pages and files point to the
         # address the user is on, and emails (sent from the command line) to http://127.0.0.1:5000.
         "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", ""),
+        # Owners' update links (tracker.services.owner_links): how many days a link works, and how many
+        # days before an action's due date send-owner-links emails its owner one.
+        "TRACKER_OWNER_LINK_DAYS": int(os.environ.get("TRACKER_OWNER_LINK_DAYS", 7)),
+        "TRACKER_OWNER_LINK_LEAD_DAYS": int(os.environ.get("TRACKER_OWNER_LINK_LEAD_DAYS", 7)),
         # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
         "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
         # Pages built from the data are cached per worker process until the data changes

@@ -22,18 +22,20 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from flask import current_app
 from itsdangerous import URLSafeTimedSerializer
 
 from tests.conftest import _ConnectionBoundSession, _OwnUserClient
 from tests.factories import get_force, make_user
 from tracker.db import db
 from tracker.domain.register import ItemFilter
-from tracker.domain.statuses import InspectionType, Role
+from tracker.domain.statuses import ActionStatus, InspectionType, Role
 from tracker.models import Action, DataState, ExtensionRequest, ProgressUpdate, PublishedVersion, utcnow
 from tracker.services import clocks as clock_service
 from tracker.services import committee_pack
 from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
+from tracker.services import owner_links as owner_link_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
 from tracker.web.auth import session_fields
@@ -87,6 +89,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "public.deadlines"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.progress_csv"): Row(ALL_200, ALL_200, 200),
     ("GET", "oversight.calendar"): Row(ALL_200, "404 404 404 404 404", 200),  # own: the user's secret address
+    # An action owner's page: the emailed link is the key, whoever holds it (an empty form: its errors)
+    ("GET", "owner_links.update"): Row(ALL_200, ALL_200, 200),
+    ("POST", "owner_links.update"): Row(ALL_200, ALL_200, 200),
     # Everyone signed in
     ("GET", "oversight.export_csv"): Row(ALL_200, None, 302),
     ("GET", "oversight.export_xlsx"): Row(ALL_200, None, 302),
@@ -147,6 +152,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "extensions.new"): Row("200 200 200 200 403", OWN_ONLY, 302),
     ("GET", "extensions.decide"): Row("200 200 403 200 403", OWN_ONLY, 302),
     ("POST", "extensions.decide"): Row("200 200 403 200 403", OWN_ONLY, 302),
+    # Owners' update links: editors send one now (here: no owner's email, refused on the page) or revoke one
+    ("POST", "owner_links.send"): Row("302 302 302 403 403", "302 404 404 404 404", 302),
+    ("POST", "owner_links.revoke"): Row("302 302 302 403 403", "302 404 404 404 404", 302),
     ("GET", "responses.show"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
@@ -273,12 +281,18 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
     extension = ExtensionRequest(tracking=tracking, force_id=force.id, previous_due_on=date(2022, 3, 31),
                                  new_due_on=date(2022, 6, 30), reason="Matrix", requested_by="ACC Matrix")
     db.session.add(extension)
+    # A link to the action's owner; the action then has no owner's email, so "send one now" sends nothing.
+    kept = action.owner_email, action.status, action.completed_on
+    action.owner_email, action.status = f"owner@{force_slug}.example", ActionStatus.IN_PROGRESS
+    link = owner_link_service.issue(action, current_app.secret_key)
+    action.owner_email, action.status, action.completed_on = kept
     db.session.flush()
     return {"tracking_id": tracking.id, "pack_id": pack.id, "extension_id": extension.id, "action_id": action.id,
             "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
             "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
-            "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id}
+            "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id,
+            "link_id": link.link.id, "link_token": link.token}
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ ARGUMENTS = {
     "overdue": ["--force", "cumbria"],
     "render-response": ["--force", "cumbria", "--inspection", "vawg-2021", "--output", "{tmp}/out.pdf"],
     "send-reminders": [],
+    "send-owner-links": [],
     "backup": ["{tmp}/backup"],
     "sweep-evidence": [],
 }

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import current_app, g
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,8 +39,10 @@ from tracker.domain.statuses import ActionStatus, Role
 from tracker.models import StatutoryResponse, utcnow
 from tracker.services import clocks as clock_service
 from tracker.services import extensions as extension_service
+from tracker.services import owner_links as owner_link_service
 from tracker.services import responses as response_service
 from tracker.services import tokens as token_service
+from tracker.services import tracking as tracking_service
 
 FUZZ_POSTS_DEFAULT = 0  # make test: two posts into each form as each role (the least), a few seconds
 POSTS = int(os.environ.get("FUZZ_POSTS", FUZZ_POSTS_DEFAULT))
@@ -127,6 +129,13 @@ def record_ids(admin) -> dict:
     db.session.commit()
     tracking = get_tracking("cumbria", "4")
     action = tracking.actions[0]
+    # A link to its owner that works (made while it was open), so the page offers revoking and the owner's page
+    # opens; and an open action with its owner's email, so the page offers sending one.
+    kept = action.status, action.completed_on
+    action.owner_email, action.status = "owner@cumbria.example", ActionStatus.IN_PROGRESS
+    link = owner_link_service.issue(action, current_app.secret_key)
+    action.status, action.completed_on = kept
+    tracking_service.add_action(tracking, "Fuzz an owner's link", owner_email="owner@cumbria.example")
     update = next((u for a in tracking.actions for u in a.updates), None)
     evidence = next((e for a in tracking.actions for u in a.updates for e in u.evidence_files), None)
     subject = make_user(Role.VIEWER, ("cumbria",), email="fuzz.subject@test.example")
@@ -140,7 +149,8 @@ def record_ids(admin) -> dict:
     db.session.commit()
     return {"response_id": response.id, "pause_id": pause.id, "extension_id": extension.id, "token_id": token.id, "tracking_id": tracking.id, "action_id": action.id, "rec_id": tracking.recommendation_id,
             "recommendation_id": tracking.recommendation_id, "user_id": subject.id,
-            "update_id": update.id if update else 1, "evidence_id": evidence.id if evidence else 1}
+            "update_id": update.id if update else 1, "evidence_id": evidence.id if evidence else 1,
+            "link_id": link.link.id, "link_token": link.token}
 
 
 def page_paths(app, ids: dict) -> list[str]:

@@ -19,6 +19,7 @@ COMMANDS = (
     operations.overdue_command,
     operations.render_response_command,
     operations.send_reminders_command,
+    operations.send_owner_links_command,
     operations.backup_command,
     operations.restore_command,
     operations.sweep_evidence_command,

@@ -20,7 +20,7 @@ from tracker.documents.pdf import PdfRenderError
 from tracker.documents.response import render_response_pdf
 from tracker.services import evidence as evidence_service
 from tracker.services import inspections as inspection_service
-from tracker.services import reminders
+from tracker.services import owner_links, reminders
 from tracker.services import responses as response_service
 from tracker.services.overdue import overdue_items
 
@@ -129,6 +129,26 @@ def send_reminders_command(today: date | None) -> None:
         click.echo(f"Error: {error}", err=True)
     if report.failed:
         raise SystemExit(1)
+
+@click.command("send-owner-links")
+@click.option("--today", "today", callback=parse_date, help="Run as if on this date (YYYY-MM-DD); today by default.")
+@needs_schema()
+def send_owner_links_command(today: date | None) -> None:
+    """Email each open action's owner a link to give an update, before the action is due.
+
+    Sent TRACKER_OWNER_LINK_LEAD_DAYS (7) before the due date, to the action's owner's email; the link
+    works TRACKER_OWNER_LINK_DAYS (7), is built on TRACKER_BASE_URL, and is sent once per action and
+    due date. Run it daily beside send-reminders; a link whose email the server did not take is
+    revoked, and the next run sends another.
+    """
+    report = owner_links.run(today or date.today(), current_app.config, current_app.secret_key)
+    click.echo(f"Sent {report.sent}, already sent {report.already_sent}, failed {report.failed}, "
+               f"no valid address {report.no_recipient}.")
+    for error in report.errors[:20]:
+        click.echo(f"Error: {error}", err=True)
+    if report.failed:
+        raise SystemExit(1)
+
 
 @click.command("backup")
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))

@@ -26,6 +26,7 @@ AUDITED = (
     models.ExtensionRequest,
     models.ProgressUpdate,
     models.EvidenceFile,
+    models.OwnerLink,
     models.StatutoryResponse,
     models.ClockExtension,
     models.ClockPause,
@@ -35,7 +36,7 @@ AUDITED = (
 # Bookkeeping columns whose changes say nothing to a reader of the history.
 IGNORED = {"created_at", "updated_at", "version"}
 # Secrets: the history says they changed, never what to.
-REDACTED = {"password_hash", "calendar_token", "session_token"}
+REDACTED = {"password_hash", "calendar_token", "session_token", "secret_hash"}
 ACTOR_KEY = "audit_actor_id"
 
 

@@ -159,10 +159,14 @@ FIELD_LABELS = {
     "new_due_on": "New due date asked for", "reason": "Why", "requested_by": "Asked by", "recorded_by_id": "Recorded by",
     "decided_on": "Decided on", "decided_at": "Decision recorded at", "decided_by_id": "Decision recorded by",
     "decided_by_body": "Decided by (board or meeting)", "decision_reason": "Reason for the decision",
+    "recipient": "Sent to", "purpose": "For", "expires_at": "Works until", "sent_at": "Email accepted at",
+    "used_at": "Update sent at", "revoked_at": "Revoked at", "revoked_reason": "Why revoked", "secret_hash": "Secret",
+    "created_by_id": "Made by", "revoked_by_id": "Revoked by", "owner_link_id": "Sent through the owner's link",
+    "progress_update": "Progress update", "implemented": "Marked implemented", "address_action": "Used at the address of action",
 }
 ENTITY_LABELS = {"Tracking": "Tracking", "Action": "Action", "ProgressUpdate": "Progress update",
                  "EvidenceFile": "Evidence file", "Inspection": "Inspection", "Recommendation": "Recommendation",
-                 "InspectionForce": "Scope", "ExtensionRequest": "Extension request"}
+                 "InspectionForce": "Scope", "ExtensionRequest": "Extension request", "OwnerLink": "Owner's update link"}
 
 
 def field_label(name: str) -> str:
@@ -208,7 +212,7 @@ def audit_value(value, field: str | None = None) -> str:
 # Keys and bookkeeping a reader of the history has no use for.
 HISTORY_HIDDEN = {"id", "recommendation_id", "recorded_by_id", "decided_by_id", "force_id", "tracking_id", "action_id", "update_id", "inspection_id",
                   "stored_name", "position", "author_id", "verified_by_id", "signed_off_by_id",
-                  "deadline_overridden_by_id", "parent_id", "superseded_by_id"}
+                  "deadline_overridden_by_id", "parent_id", "superseded_by_id", "created_by_id", "revoked_by_id"}
 
 
 def history_changes(changes: dict | None) -> list[tuple[str, object]]:

@@ -16,6 +16,7 @@ from tracker.models.inspections import Recommendation  # the copy of inspection_
 
 if TYPE_CHECKING:  # relationships name other areas' models by string
     from tracker.models.forces import Force, User
+    from tracker.models.owner_links import OwnerLink
 
 
 class Tracking(TimestampMixin, VersionedMixin, db.Model):
@@ -157,9 +158,12 @@ class ProgressUpdate(TimestampMixin, db.Model):
     # Chosen to show on the public page of the published response, as progress since publication.
     public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     text_cy: Mapped[str | None] = mapped_column(sa.Text)  # its Welsh version, for a force that works in Welsh
+    # Sent by the action's owner through an emailed link (they may have no account, so no author).
+    owner_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("owner_links.id", ondelete="SET NULL"))
 
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
+    owner_link: Mapped[OwnerLink | None] = relationship()
     evidence_files: Mapped[list[EvidenceFile]] = relationship(back_populates="update", cascade="all, delete-orphan")
 
     __table_args__ = (sa.Index("ix_progress_updates_action_id_occurred_on", "action_id", "occurred_on"),)

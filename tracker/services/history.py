@@ -12,6 +12,7 @@ from tracker.models import (
     EvidenceFile,
     ExtensionRequest,
     InspectionForce,
+    OwnerLink,
     ProgressUpdate,
     Recommendation,
 )
@@ -37,11 +38,12 @@ def tracking_history(tracking_id: int, force_id: int) -> list[AuditEvent]:
 
 
 def action_history(action: Action) -> list[AuditEvent]:
-    """The action's events, with those of its progress updates and their evidence files."""
+    """The action's events, with those of its progress updates, their evidence files and its owner's links."""
     update_ids = sa.select(ProgressUpdate.id).where(ProgressUpdate.action_id == action.id)
     file_ids = sa.select(EvidenceFile.id).join(ProgressUpdate).where(ProgressUpdate.action_id == action.id)
+    link_ids = sa.select(OwnerLink.id).where(OwnerLink.action_id == action.id)
     return _events(_of("Action", [action.id]), _of("ProgressUpdate", update_ids), _of("EvidenceFile", file_ids),
-                   force_ids=[action.force_id])
+                   _of("OwnerLink", link_ids), force_ids=[action.force_id])
 
 
 def inspection_history(inspection_id: int, force_ids: list[int]) -> list[AuditEvent]:

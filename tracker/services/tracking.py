@@ -173,7 +173,7 @@ def record_verification(tracking: Tracking, user: User | None) -> None:
         tracking.verified_by = user
 
 
-ACTION_FIELDS = ("title", "owner", "due_on", "evidence", "not_for_publication", "description")
+ACTION_FIELDS = ("title", "owner", "owner_email", "due_on", "evidence", "not_for_publication", "description")
 
 
 def update_action(action: Action, submitted_version: int | None, on: date, *, status: ActionStatus,

@@ -40,6 +40,7 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 
 from tracker.domain.clocks import Respondent, Source
 from tracker.domain.deadlines import Rag
+from tracker.domain.owner_links import is_email_address
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 from tracker.domain.text import printable
 
@@ -445,6 +446,10 @@ class ActionForm(TrackerForm):
     title = StringField("What the action is", widget=GovTextInput(),
                         validators=[NotBlank("Enter what the action is"), Length(max=300, message="Action must be 300 characters or fewer")])
     owner = StringField("Owner", widget=GovTextInput(), validators=[Optional(), Length(max=200, message="Owner must be 200 characters or fewer")])
+    owner_email = StringField("Owner's email address (optional)", widget=GovTextInput(),
+                              description="Before the action is due the owner is emailed a link to give an update, with "
+                                          "evidence. They do not need an account.",
+                              validators=[Optional(), Length(max=320, message="Owner's email address must be 320 characters or fewer")])
     due_on = GovDateField("Due date", what="the due date", description="For example, 31 3 2022")
     status = RadioField("Status", widget=GovRadioInput(), choices=as_choices(ActionStatus.choices()),
                         default=ActionStatus.NOT_STARTED.value, validators=[InputRequired("Select the status")])
@@ -454,6 +459,12 @@ class ActionForm(TrackerForm):
                              description="What shows the action was done")
     not_for_publication = BooleanField("Not for publication (kept out of published responses)", widget=GovCheckboxInput())
     submit = SubmitField("Save action", widget=GovSubmitInput())
+
+
+    def validate_owner_email(self, field):
+        """An address an email can be sent to (it goes into the email's To header as typed)."""
+        if (field.data or "").strip() and not is_email_address(field.data):
+            raise ValidationError("Enter an email address in the correct format, like name@example.com")
 
 
 class EditActionForm(ActionForm):
@@ -477,6 +488,27 @@ class ProgressUpdateForm(TrackerForm):
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
                               description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
     submit = SubmitField("Save update", widget=GovSubmitInput())
+
+
+class OwnerUpdateForm(TrackerForm):
+    """The owner of an action gives an update through an emailed link (no account): what was done, evidence,
+    and whether the action has been implemented."""
+
+    text = TextAreaField("What has been done since the last update", widget=GovTextArea(),
+                         validators=[NotBlank("Enter what has been done"),
+                                     Length(max=20_000, message="The update must be 20,000 characters or fewer")])
+    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
+                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
+    implemented = RadioField("Has the action been implemented?", widget=GovRadioInput(),
+                             choices=as_choices([("no", "No, work on it continues"), ("yes", "Yes, it has been implemented")]),
+                             validators=[InputRequired("Select yes if the action has been implemented")])
+    submit = SubmitField("Send update", widget=GovSubmitInput())
+
+
+class OwnerLinkForm(TrackerForm):
+    """A button about an owner's update link (send one now, revoke one): only its CSRF token."""
+
+    submit = SubmitField("Send", widget=GovSubmitInput())
 
 
 class SignOffForm(TrackerForm):

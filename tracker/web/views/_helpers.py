@@ -7,13 +7,23 @@ from flask_login import current_user
 
 from tracker.domain.statuses import Role
 from tracker.services import inspections as inspection_service
-from tracker.web.auth import can_edit
+from tracker.services import tracking as tracking_service
+from tracker.web.auth import can_edit, require_force
 
 
 def require_editor() -> None:
     """Answer 403 unless the signed-in user is an editor or administrator."""
     if not can_edit():
         abort(403)
+
+
+def own_action(action_id: int):
+    """The action, if it belongs to one of the user's forces; else 404."""
+    action = tracking_service.get_action(action_id)
+    if action is None:
+        abort(404)
+    require_force(action.force_id)
+    return action
 
 
 def is_reviewer() -> bool:

@@ -15,10 +15,12 @@ from flask_login import current_user, login_required
 
 from tracker.domain.deadlines import due_state, rag_rating
 from tracker.domain.forecast import percent_complete, percent_source
+from tracker.domain.owner_links import action_stage
 from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus, sign_off_refusal
 from tracker.services import evidence as evidence_service
 from tracker.services import extensions as extension_service
 from tracker.services import history as history_service
+from tracker.services import owner_links as owner_link_service
 from tracker.services import tracking as service
 from tracker.web.auth import can_edit, require_force
 from tracker.web.forms import (
@@ -32,7 +34,7 @@ from tracker.web.forms import (
     form_for,
 )
 from tracker.web.saving import saving
-from tracker.web.views._helpers import is_reviewer, require_editor
+from tracker.web.views._helpers import is_reviewer, own_action, require_editor
 from tracker.web.views.extension_forms import ForecastForm
 
 bp = Blueprint("tracking", __name__)
@@ -47,13 +49,7 @@ def _tracking(tracking_id: int, for_page: bool = False):
     return tracking
 
 
-def _action(action_id: int):
-    """The action, if it belongs to one of the user's forces; else 404."""
-    action = service.get_action(action_id)
-    if action is None:
-        abort(404)
-    require_force(action.force_id)
-    return action
+_action = own_action  # the action, if it belongs to one of the user's forces; else 404
 
 
 
@@ -89,6 +85,7 @@ def _show(tracking, forecast_form: ForecastForm | None = None, status: int = 200
         percent_source=percent_source(percent, by_hand),
         may_request=extension_service.may_request_extensions(current_user.role),
         may_decide=extension_service.may_decide_extensions(current_user.role),
+        owner_links=owner_link_service.working_links([a.id for a in tracking.actions]), action_stage=action_stage,
     ), status
 
 
@@ -154,7 +151,7 @@ def edit(tracking_id: int):
 
 def _action_fields(form: ActionForm, action=None) -> dict:
     """The action's plain fields from the form (its due date from the action, once set: not on the form)."""
-    return {"title": form.title.data, "owner": form.owner.data or "",
+    return {"title": form.title.data, "owner": form.owner.data or "", "owner_email": form.owner_email.data or "",
             "due_on": form.due_on.data if "due_on" in form else action.due_on,
             "evidence": form.evidence.data or "", "not_for_publication": bool(form.not_for_publication.data)}
 
