@@ -159,6 +159,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "responses.preview"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.version_pdf"): Row(ALL_200, OWN_ONLY, 302),
+    ("GET", "responses.version_docx"): Row(ALL_200, OWN_ONLY, 302),
     # Approval is the PCC's approver's alone (APPROVER_ROWS); the force comes first, so another's is 404
     ("GET", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
     ("POST", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
@@ -250,6 +251,7 @@ def _publish(force_slug: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / filename).write_bytes(data)
     response_service.html_path(folder / filename).write_text("<p>The published response.</p>", "utf-8")
+    response_service.docx_path(folder / filename).write_bytes(b"PK\x03\x04 matrix")
     response.published_on = date(2021, 11, 3)
     db.session.add(PublishedVersion(response_id=response.id, number=1, filename=filename, sha256="0" * 64,
                                     size=len(data)))

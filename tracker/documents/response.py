@@ -98,6 +98,15 @@ ANSWER_HEADINGS = {
     Source.OTHER: "The response",
 }
 
+# The heading of the items and their answers in the document, by source.
+ITEMS_HEADINGS = {
+    Source.HMICFRS: "Recommendations and the PCC's explanations",
+    Source.IOPC: "Recommendations and the response",
+    Source.CORONER: "Matters of concern and the response",
+    Source.HMICFRS_FIRE: "Recommendations and the action planned",
+    Source.OTHER: "Recommendations and the response",
+}
+
 
 def response_title(response: StatutoryResponse) -> str:
     """The document's title, by source: '<commissioner> response to inspections of <force> published by
@@ -185,6 +194,7 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         "statutory_paragraph": statutory_paragraph(force, source),
         "source": source,
         "answer_heading": ANSWER_HEADINGS[source],
+        "items_heading": ITEMS_HEADINGS[source],
         "entries": entries,
         "for_information_entries": for_information_entries,
         "addressee_phrase": addressee_phrase,

@@ -1,8 +1,8 @@
 """Statutory (s.55) responses: milestones, comments, approval, publishing and the s.55(6) copies.
 
 Plain functions that flush and never commit (the request or command commits through save()).
-Publishing writes the PDF once under instance/published: to a temporary file, flushed and synced,
-then linked into place (never over an existing file), and only then recorded. A refused publish
+Publishing writes the PDF once under instance/published, with its HTML body and its Word copy beside
+it: each to a temporary file, flushed and synced, then linked into place (never over an existing file), and only then recorded. A refused publish
 writes nothing: no file and no row.
 """
 
@@ -25,6 +25,7 @@ from tracker.documents.response import (
     render_response_pdf,
     response_trackings,
 )
+from tracker.documents.word import render_response_docx
 from tracker.domain import response_tasks
 from tracker.domain.completeness import SENT_TO, Missing, days_late, missing_items, source_of
 from tracker.domain.statuses import Role
@@ -264,6 +265,11 @@ def html_path(pdf_path: Path) -> Path:
     return pdf_path.with_suffix(".html")
 
 
+def docx_path(pdf_path: Path) -> Path:
+    """The Word copy kept beside a published PDF (versions published before Word copies were kept have none)."""
+    return pdf_path.with_suffix(".docx")
+
+
 def published_html(published_dir: Path, version: PublishedVersion) -> str | None:
     """The stored HTML body of a published version (what the public page shows), or None."""
     path = html_path(published_path(published_dir, version))
@@ -336,6 +342,7 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
     published_on = response.published_on or first_published_on or now.date()
     pdf = render_response_pdf(response, public=True, published=(published_on, number))
     body = render_response_body(response, public=True, published=(published_on, number))
+    docx = render_response_docx(response, published=(published_on, number))
     sha256 = hashlib.sha256(pdf).hexdigest()
     filename = f"{response.force.slug}/{response.inspection.slug}-v{number}.pdf"
     late_from = first_published_on or now.date()
@@ -351,8 +358,10 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
     write_once(pdf_path, pdf)
     try:
         write_once(html_path(pdf_path), body.encode("utf-8"))
+        write_once(docx_path(pdf_path), docx)
     except Exception:
         pdf_path.unlink(missing_ok=True)
+        html_path(pdf_path).unlink(missing_ok=True)
         raise
     response.versions.append(version)
     if response.published_on is None:
@@ -373,6 +382,7 @@ def discard_unrecorded(published_dir: Path, version: PublishedVersion) -> None:
     pdf_path = published_path(published_dir, version)
     pdf_path.unlink(missing_ok=True)
     html_path(pdf_path).unlink(missing_ok=True)
+    docx_path(pdf_path).unlink(missing_ok=True)
 
 
 def record_copies_sent(response: StatutoryResponse, submitted_version: int | None, user: User,

@@ -50,6 +50,7 @@ from tracker.web.views.response_forms import (
 )
 
 bp = Blueprint("responses", __name__, url_prefix="/responses")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _load(force_slug: str, inspection_slug: str, editors: bool = False):
@@ -113,6 +114,8 @@ def show(force_slug: str, inspection_slug: str):
         clock=clock_service.clock_of(response),
         source=clock_service.source_of(response),
         sent_to=completeness.SENT_TO.get(clock_service.source_of(response)),
+        word_copies={v.number for v in response.versions
+                     if response_service.docx_path(response_service.published_path(_published_dir(), v)).is_file()},
     )
 
 
@@ -478,6 +481,20 @@ def version_pdf(force_slug: str, inspection_slug: str, number: int):
     return send_version(response, number)
 
 
+@bp.get("/<force_slug>/<inspection_slug>/versions/<int:number>.docx")
+@login_required
+def version_docx(force_slug: str, inspection_slug: str, number: int):
+    """Download a published version's Word copy (404 for a version published before Word copies were kept)."""
+    response = _load(force_slug, inspection_slug)
+    version = next((v for v in response.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    path = response_service.docx_path(response_service.published_path(_published_dir(), version))
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=DOCX, as_attachment=True, download_name=path.name)
+
+
 def send_version(response, number: int):
     """Send a published version's PDF, or 404 (shared with the public pages)."""
     version = next((v for v in response.versions if v.number == number), None)
@@ -563,7 +580,7 @@ def draft_docx(force_slug: str, inspection_slug: str):
     """The public copy as a Word document, for the PCC's office to edit and sign off the record."""
     response = _load(force_slug, inspection_slug)
     return current_app.response_class(
-        render_response_docx(response), mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        render_response_docx(response), mimetype=DOCX,
         headers={"Content-Disposition": f'attachment; filename="{force_slug}-{inspection_slug}-draft.docx"'},
     )
 
