@@ -12,9 +12,9 @@ from tracker.domain.importer import parse_text
 # What the importer reaches on the corpus, per set: (found, kind right, deadlines right,
 # undatable deadlines flagged, publication dates right, items invented).
 REACHED = {
-    "dev": {"found": 31, "kind_right": 31, "deadlines_right": 22, "undatable_flagged": 19, "published_right": 36,
+    "dev": {"found": 37, "kind_right": 37, "deadlines_right": 22, "undatable_flagged": 19, "published_right": 38,
             "invented": 0},
-    "held-out": {"found": 9, "kind_right": 9, "deadlines_right": 2, "undatable_flagged": 2, "published_right": 11,
+    "held-out": {"found": 9, "kind_right": 9, "deadlines_right": 2, "undatable_flagged": 2, "published_right": 12,
                  "invented": 0},
 }
 

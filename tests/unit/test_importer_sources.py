@@ -181,3 +181,26 @@ def test_any_arrangement_of_coroners_and_iopc_lines_parses_without_error(lines):
     result = parse_text("\n".join(lines))
     assert isinstance(result.items, list)
     assert result.items or result.warnings[0].message.startswith("No recommendations")
+
+
+def test_matters_of_concern_run_together_in_one_line_are_read_one_by_one():
+    """A page's text copied into one line: "as follows – 1. ... 2. ... 3. ... 6" (the next section's number)."""
+    line = ("During the course of the inquest the evidence revealed matters giving rise to concern. The MATTERS OF "
+            "CONCERN are as follows – 1. Custody officers did not record the checks; 2. There is no system for "
+            "medication; 3. Staff were not trained in its use. 6")
+    result = parse_text(line)
+    assert [(i.ref, i.text) for i in result.items] == [
+        ("1", "Custody officers did not record the checks"), ("2", "There is no system for medication"),
+        ("3", "Staff were not trained in its use.")]
+    bracketed = parse_text("At the inquest: The MATTERS OF CONCERN are as follows. – 2 (1) That the first was "
+                           "cancelled. (2) That the swift dispatch did not allow it. 6")
+    assert [(i.ref, i.text) for i in bracketed.items] == [("1", "That the first was cancelled."),
+                                                          ("2", "That the swift dispatch did not allow it.")]
+
+
+def test_a_number_inside_one_matter_of_concern_does_not_split_it():
+    """One numbered concern mentioning "2." or a second "(1)" out of sequence stays one item."""
+    result = parse_text("Inquest. The MATTERS OF CONCERN are as follows:\n\n1. The policy at section 4. Training was "
+                        "missed and 3. Officers did not know it.\n")
+    assert [(i.ref, i.text) for i in result.items] == [
+        ("1", "The policy at section 4. Training was missed and 3. Officers did not know it.")]

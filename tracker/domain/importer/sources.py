@@ -26,13 +26,19 @@ from tracker.domain.statuses import Kind
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 # A coroner's report: its matters of concern and something that says it is a coroner's report.
-_CORONER_WORDS = re.compile(r"\bcoroner|\bregulation\s+28\b|prevent(?:ion of|ing)?\s+future\s+deaths", re.IGNORECASE)
+_CORONER_WORDS = re.compile(r"\bcoroner|\binquest\b|\bregulation\s+28\b|prevent(?:ion of|ing)?\s+future\s+deaths",
+                            re.IGNORECASE)
 _CONCERNS_HEADING = re.compile(r"^[\s\d.|]*(?:CORONER['’]?S\s+CONCERNS|MATTERS\s+OF\s+CONCERN)\b[^\n]*$", _FLAGS)
 _CONCERNS_INTRO = re.compile(r"The\s+MATTERS\s+OF\s+CONCERN\s+are\s+as\s+follows\s*[:.\-\u2013]*", re.IGNORECASE)
 # The sections of the Chief Coroner's template that follow the concerns ("6 ACTION SHOULD BE TAKEN").
 _NEXT_SECTION = re.compile(r"^[\s\d.|]*(?:ACTION\s+SHOULD\s+BE\s+TAKEN|YOUR\s+RESPONSE|COPIES\s+and\s+PUBLICATION)\b",
                            re.MULTILINE)
 _POINT = re.compile(r"^\s*(?:(\d{1,2})\.|\((\d{1,2})\)|\(([ivx]{1,6})\))\s+(\S.*)$")
+# A matter of concern's number inside a line ("... as follows – 1. There is ... 2. I am ..."), as a
+# page's text copied into one line gives them: "1." or "(1)" after a space, before a capital letter.
+_INLINE_POINTS = (re.compile(r"(?:(?<=\s)|^)(\d{1,2})\.\s+(?=[A-Z])"), re.compile(r"(?:(?<=\s)|^)\((\d{1,2})\)\s+(?=[A-Z])"))
+# The template's next section number left at the end of the concerns ("... are in place. 6").
+_TRAILING_SECTION = re.compile(r"\s+\d{1,2}\.?\s*$")
 _SENT_TO = re.compile(r"(?:THIS\s+REPORT\s+IS\s+BEING\s+SENT\s+TO|(?:I\s+am\s+)?send(?:ing)?\s+this\s+report\s+to)"
                       r"\s*[:\-\u2013]?[ \t]*(?P<rest>[^\n]*)", re.IGNORECASE)
 _RECIPIENT_END = re.compile(r"^[\s\d.|]*(?:CORONER\b|I\s+am\b|SIR\b|HIS\s+HONOUR\b|HER\s+HONOUR\b|\d\s*$)", re.IGNORECASE)
@@ -159,6 +165,14 @@ def _concerns(text: str, result: ParseResult) -> list[ParsedItem]:
         else:
             before.append(line)
     if not items and before:
+        items = _inline_concerns(" ".join(before), first_line)
+        if items:
+            return items
+    if len(items) == 1 and items[0].ref and items[0].ref.isdigit():
+        # "1. There is ... 2. I am ... 3. There is": the first numbered line holds the others run on.
+        items = _inline_concerns(f"{items[0].ref}. {items[0].text}", items[0].line, style) or \
+            _inline_concerns(f"({items[0].ref}) {items[0].text}", items[0].line, style) or items
+    if not items and before:
         # One concern written as a paragraph, with no number: an item a person must give a reference.
         item = ParsedItem(ref=None, kind=Kind.RECOMMENDATION, text=" ".join(before), line=first_line)
         item.flags.append("The text gives no reference: add one")
@@ -167,6 +181,30 @@ def _concerns(text: str, result: ParseResult) -> list[ParsedItem]:
         result.warnings.append(ParseWarning("Words before the first numbered matter of concern were not read as one",
                                             first_line, shorten(" ".join(before))))
     return items
+
+
+def _inline_concerns(paragraph: str, line: int, style: str | None = None) -> list[ParsedItem]:
+    """Matters of concern run together in one paragraph ("1. ... 2. ... 3." or "(1) ... (2) ..."): each
+    from its number to the next, when the numbers run 1, 2, 3 ... (two at least, so that a number in a
+    sentence is not taken for one); none otherwise. `style` keeps to the numbering a first line used."""
+    patterns = {"arabic": _INLINE_POINTS[:1], "bracketed": _INLINE_POINTS[1:]}.get(style or "", _INLINE_POINTS)
+    for pattern in patterns:
+        marks, expected = [], 1
+        for m in pattern.finditer(paragraph):
+            if int(m.group(1)) == expected:
+                marks.append(m)
+                expected += 1
+        if len(marks) < 2:
+            continue
+        items = []
+        for mark, following in zip(marks, [*marks[1:], None], strict=True):
+            end = following.start() if following else len(paragraph)
+            text = paragraph[mark.end():end].strip()
+            if following is None:
+                text = _TRAILING_SECTION.sub("", text)
+            items.append(ParsedItem(ref=mark.group(1), kind=Kind.RECOMMENDATION, text=text.rstrip(" ;"), line=line))
+        return items
+    return []
 
 
 def _recipients(text: str) -> str | None:
