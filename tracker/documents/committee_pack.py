@@ -15,6 +15,7 @@ from datetime import date
 
 from docx import Document  # python-docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -26,6 +27,7 @@ from tracker.domain.committee_pack import PackContent, Table
 from tracker.domain.formatting import govuk_date
 
 PACK_CSS = "print/committee_pack.css"
+TEXT_WIDTH_MM = 297 - 2 * 14  # A4 landscape between the margins
 
 
 def render_pack_html(pack: PackContent) -> str:
@@ -77,20 +79,25 @@ def render_pack_docx(pack: PackContent) -> bytes:
 
 
 def _table(document, table: Table) -> None:
-    """A table with its caption above it and its heading row repeated on every page."""
+    """A table with its caption above it, its heading row repeated on every page, and the content's
+    column widths (of the landscape page's width between its margins)."""
     document.add_paragraph(_clean(table.caption), style="Caption")
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
+    grid.autofit = False
     header = grid.rows[0]
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(repeat)
-    for cell, heading in zip(header.cells, table.columns, strict=True):
-        cell.text = _clean(heading)
-        cell.paragraphs[0].runs[0].bold = True
-    for row in table.rows:
-        cells = grid.add_row().cells
+    for row in [table.columns, *table.rows]:
+        cells = header.cells if row is table.columns else grid.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
             cell.text = _clean(value)
+            paragraph = cell.paragraphs[0]
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
+                run.bold = row is table.columns or None
             if index in table.numeric:
-                cell.paragraphs[0].alignment = 2  # right, as numbers are
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if table.widths:
+                cell.width = Mm(TEXT_WIDTH_MM * table.widths[index] / 100)

@@ -33,6 +33,8 @@ class Table:
     numeric: list[int] = field(default_factory=list)
     # Whether the first cell of each row heads it (a count's label).
     row_headings: bool = False
+    # Each column's share of the page's width in per cent (adding up to 100); none: the renderer's own.
+    widths: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -117,7 +119,7 @@ def counts_table(counts: dict[str, dict[str, int]], caption: str) -> Table:
     rows = [[TYPE_HEADINGS[t], str(c["overdue"]), str(c["due_soon"]), str(c["in_window"])] for t, c in counts.items()]
     rows.append(["All items", *(str(sum(c[k] for c in counts.values())) for k in ("overdue", "due_soon", "in_window"))])
     return Table(caption, ["Item", "Overdue", "Due within 30 days", "In this view"], rows, numeric=[1, 2, 3],
-                 row_headings=True)
+                 row_headings=True, widths=[40, 20, 20, 20])
 
 
 def comparison_table(then: dict[str, dict[str, int]], now: dict[str, dict[str, int]], then_on: date, now_on: date) -> Table:
@@ -129,7 +131,7 @@ def comparison_table(then: dict[str, dict[str, int]], now: dict[str, dict[str, i
     return Table(f"Counts at the previous pack ({govuk_date(then_on)}) and now ({govuk_date(now_on)})",
                  ["Item", f"Overdue on {govuk_date(then_on)}", f"Overdue on {govuk_date(now_on)}",
                   f"In the view on {govuk_date(then_on)}", f"In the view on {govuk_date(now_on)}"],
-                 rows, numeric=[1, 2, 3, 4], row_headings=True)
+                 rows, numeric=[1, 2, 3, 4], row_headings=True, widths=[28, 18, 18, 18, 18])
 
 
 def shown(rows: list, what: str) -> tuple[list, list[str]]:

@@ -201,9 +201,10 @@ def _counts(view: ItemFilter, counts: dict, rows: list[Row], pending: dict[str, 
     return Section("counts", f"Counts on {meeting}", tables=[
         counts_table(counts, f"The dashboard's counts as of {meeting}"),
         Table("The items in this view by status", ["Status", *TYPE_HEADINGS.values()], status_rows,
-              numeric=[1, 2, 3], row_headings=True),
+              numeric=[1, 2, 3], row_headings=True, widths=[40, 20, 20, 20]),
         Table("Pending sign-off (complete or implemented, not yet signed off or verified)",
-              ["Waiting", *TYPE_HEADINGS.values()], pending_rows, numeric=[1, 2, 3], row_headings=True),
+              ["Waiting", *TYPE_HEADINGS.values()], pending_rows, numeric=[1, 2, 3], row_headings=True,
+              widths=[40, 20, 20, 20]),
     ], notes=[
         "Overdue and due within 30 days count every open item under the view's filters, whatever its due window; "
         "“In this view” counts those of the window. Pending sign-off counts the actions complete by the meeting "
@@ -231,7 +232,8 @@ def _comparison(before: MeetingPack | None, counts: dict, closed_since_pack: lis
     section.paragraphs.append(f"Items of the last pack closed since: {len(closed_since_pack)}.")
     if listed:
         section.tables.append(Table("Items of the last pack closed since", ["Item", "Source document", "Closed on", "Status"],
-                                    _item_rows(listed, label, lambda r: [govuk_date_short(r.closed_on), r.status_label])))
+                                    _item_rows(listed, label, lambda r: [govuk_date_short(r.closed_on), r.status_label]),
+                                    widths=[35, 35, 12, 18]))
     section.notes += notes
     return section
 
@@ -245,7 +247,8 @@ def _closed(closed: list[Row], previous_meeting: date, meeting: date, label) -> 
     if listed:
         section.tables.append(Table("Closed since the last meeting", ["Item", "Source document", "Owner", "Closed on", "Status"],
                                     _item_rows(listed, label, lambda r: [r.owner or "Not set", govuk_date_short(r.closed_on),
-                                                                         r.status_label])))
+                                                                         r.status_label]),
+                                    widths=[30, 28, 16, 10, 16]))
     return section
 
 
@@ -258,7 +261,8 @@ def _newly_overdue(rows: list[Row], previous_meeting: date, meeting: date, label
     if listed:
         section.tables.append(Table("Newly overdue", ["Item", "Source document", "Owner", "Due", "Days overdue"],
                                     _item_rows(listed, label, lambda r: [r.owner or "Not set", govuk_date_short(r.due),
-                                                                         str(r.days_overdue)]), numeric=[4]))
+                                                                         str(r.days_overdue)]), numeric=[4],
+                                    widths=[34, 30, 18, 9, 9]))
     return section
 
 
@@ -281,7 +285,7 @@ def _overdue(rows: list[Row], details: dict, meeting: date, label) -> Section:
     if listed:
         section.tables.append(Table("Overdue", ["Item", "Source document", "Owner", "Date first set", "Revised date",
                                                 "Days overdue", "Latest update"],
-                                    _item_rows(listed, label, cells), numeric=[5]))
+                                    _item_rows(listed, label, cells), numeric=[5], widths=[22, 16, 12, 8, 8, 6, 28]))
     return section
 
 
@@ -295,7 +299,8 @@ def _off_track(rows: list[Row], label) -> Section:
         section.tables.append(Table("Forecast off track", ["Item", "Source document", "Owner", "Due", "RAG now", "Forecast"],
                                     _item_rows(listed, label, lambda r: [
                                         r.owner or "Not set", govuk_date_short(r.due) or "No date",
-                                        RAG_WORDS[r.rag.value], forecast_label(r.rag_forecast)])))
+                                        RAG_WORDS[r.rag.value], forecast_label(r.rag_forecast)]),
+                                    widths=[30, 26, 16, 10, 8, 10]))
     return section
 
 
@@ -309,7 +314,8 @@ def _ageing(force: Force, meeting: date) -> Section:
         "by lead officer and how long it has been open since its report was published."],
         tables=[Table("Open recommendations by how long they have been open", ["Lead officer", *(label for _key, label, _f in AGE_BANDS),
                                                                                "Total"], rows,
-                      numeric=list(range(1, len(AGE_BANDS) + 2)), row_headings=True)])
+                      numeric=list(range(1, len(AGE_BANDS) + 2)), row_headings=True,
+                      widths=[35, *(13 for _band in AGE_BANDS), 13])])
 
 
 def _in_full(rows: list[Row], details: dict, every_item: int, view: ItemFilter) -> Section:
