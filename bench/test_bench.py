@@ -8,16 +8,20 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from bench import dataset
-from bench.conftest import PAST, count_queries, record, skip
+from bench.conftest import PAST, TODAY, count_queries, record, skip
 from tracker.db import db
+from tracker.documents.committee_pack import render_pack_docx, render_pack_pdf
 from tracker.documents.response import render_response_pdf
-from tracker.models import Force, Inspection, Recommendation, StatutoryResponse
-from tracker.services import save
+from tracker.domain.register import ItemFilter
+from tracker.models import Force, Inspection, Recommendation, StatutoryResponse, User, utcnow
+from tracker.services import committee_pack, save
 from tracker.services import tokens as token_service
 from tracker.services import users as user_service
 from tracker.web.caching import cache
@@ -115,7 +119,9 @@ import sys, time
 from tracker import create_app  # TRACKER_DATABASE_URL comes from the benchmark process
 from tracker.db import db
 from tracker.models import StatutoryResponse
+from tracker.documents.committee_pack import render_pack_docx, render_pack_pdf
 from tracker.documents.response import render_response_pdf
+from tracker.domain.register import ItemFilter
 app = create_app()
 with app.app_context():
     response = db.session.get(StatutoryResponse, int(sys.argv[1]))
@@ -159,6 +165,54 @@ def test_committee_packs_page(benchmark, bench_app, client_one):
     queries = count_queries(bench_app, lambda: _get(client_one, "/committee-packs"))
     benchmark.pedantic(_get, args=(client_one, "/committee-packs"), rounds=3, iterations=1, warmup_rounds=1)
     record("committee_packs_page", benchmark, queries=queries)
+
+
+def _pack(force, window: str):
+    """Make and keep (flushed, not committed) a committee pack of a force's view as of today; its content."""
+    view = ItemFilter(as_of=TODAY, force_ids=(force.id,), window=window)
+    user = db.session.scalar(sa.select(User).where(User.email == dataset.USERS["all"]))
+    pack = committee_pack.make_pack(force, view, {"force": force.slug, "window": window}, [], "/", TODAY - timedelta(days=91),
+                                    user, utcnow())
+    return committee_pack.pack_content(pack)
+
+
+def test_committee_pack(bench_app):
+    """A committee pack at national scale: made for one force's every open item (the largest view) and
+    drawn as PDF and Word (wall and CPU time), then again under tracemalloc for the peak memory (which
+    slows it: its times are not kept); then one for each of the 43 forces' overdue items, as an
+    administrator making every force's pack would, one request each. Rolled back: the data set is
+    left as it was."""
+    figures = {}
+    with bench_app.test_request_context():
+        force = db.session.scalar(sa.select(Force).where(Force.slug == dataset.ONE_FORCE))
+        steps = {"make": lambda: figures.setdefault("content", _pack(force, "open")),
+                 "pdf": lambda: render_pack_pdf(figures["content"]), "docx": lambda: render_pack_docx(figures["content"])}
+        for name, step in steps.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            if name == "make":
+                figures["queries"] = count_queries(bench_app, step)
+            else:
+                figures[f"{name}_bytes"] = len(step())
+            figures[f"{name}_ms"] = round((time.perf_counter() - wall) * 1000)
+            figures[f"{name}_cpu_ms"] = round((time.process_time() - cpu) * 1000)
+        content = figures.pop("content")
+        figures.update(in_view=sum(c["in_window"] for c in content.counts.values()),
+                       in_full=len(content.section("in_full").items))
+        db.session.rollback()
+        tracemalloc.start()
+        render_pack_pdf(_pack(force, "open"))
+        figures["peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
+        tracemalloc.stop()
+        db.session.rollback()
+        times = []
+        for other in db.session.scalars(sa.select(Force).order_by(Force.name)):
+            started = time.perf_counter()
+            _pack(other, "overdue")
+            times.append(time.perf_counter() - started)
+        figures.update(every_force_total_s=round(sum(times), 1), every_force_max_ms=round(max(times) * 1000),
+                       every_force_median_ms=round(statistics.median(times) * 1000))
+        db.session.rollback()
+    record("committee_pack", **figures)
 
 
 def _api_token(app, email: str) -> str:

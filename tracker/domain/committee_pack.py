@@ -15,9 +15,11 @@ from tracker.domain.formatting import govuk_date
 from tracker.domain.register import ITEM_TYPES, Row, status_label
 
 # How much a pack details: every item is counted, but a table lists at most this many rows and at
-# most this many items are given in full (a document's render time grows faster than its length).
-ROWS_PER_TABLE = 100
-ITEMS_IN_FULL = 150
+# most this many items are given in full. Drawing the PDF costs about 17 ms of CPU per table row and
+# 35 ms per item in full (WeasyPrint 70, measured): at these limits a national force's largest view
+# draws in seconds, not minutes (bench/test_bench.py: test_committee_pack).
+ROWS_PER_TABLE = 50
+ITEMS_IN_FULL = 60
 
 # The row headings of the counts, one per kind of item (as the dashboard's "At a glance").
 TYPE_HEADINGS = {"recommendation": "Recommendations", "action": "Actions", "statutory_response": "Statutory responses"}
