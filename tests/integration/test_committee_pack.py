@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from docx import Document
 from pdfminer.high_level import extract_text
 
-from tests.factories import get_tracking
+from tests.factories import get_tracking, make_user
 from tests.unit.test_pdf import embedded_fonts_ok
 from tracker.db import db
 from tracker.documents.committee_pack import render_pack_html
@@ -113,7 +113,7 @@ def test_the_pdf_is_tagged_and_holds_each_item_in_full(app, as_role):
         sections = [child.title for child in outline.root[0].children]
     assert sections == ["What this pack includes", "Counts on 1 April 2022", "Since the last pack",
                         "Closed since the last meeting", "Newly overdue", "Overdue: reasons and revised dates",
-                        "Forecast off track", "Ageing of open recommendations", "The items in full"]
+                        "Extension requests awaiting a decision", "Forecast off track", "Ageing of open recommendations", "The items in full"]
     text = words(extract_text(io.BytesIO(response.data)))
     assert REC_4 in text and "…" not in text
     assert "Latest update: 8 December 2021: A dedicated operational" in text
@@ -231,6 +231,11 @@ def test_pending_sign_off_and_off_track_forecasts(app, as_role):
     set_action_status(action, ActionStatus.COMPLETE, date(2022, 3, 10))
     db.session.commit()
     assert pending() == ["Pending sign-off", before[1], str(int(before[2]) + 1), "–"]
+    tracking.blocked_by = "the Home Office's national data standard"
+    db.session.commit()
+    assert make(client, window="open").status_code == 303
+    assert pack_content(latest_pack()).section("counts").tables[2].rows[1] == [
+        "Blocked by an external dependency (in this view)", "1", "–", "–"]
     assert pending("1 March 2022") == before_march  # not yet complete then
     make(client, window="open")
     off_track = pack_content(latest_pack()).section("off_track").tables[0].rows
@@ -344,3 +349,41 @@ def test_long_unbroken_text_stays_inside_the_page(app, as_role):
         for element in page:
             if isinstance(element, LTTextContainer):
                 assert element.x0 >= 28 and element.x1 <= page.width - 28, (element.get_text()[:60], element.bbox)
+
+
+def test_extension_requests_awaiting_a_decision_and_the_reasons_of_revised_dates(app, as_role):
+    from datetime import datetime
+
+    from tracker.services import extensions
+
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    tracking = get_tracking("cumbria", "3.2")
+    asked = extensions.request(tracking, None, new_due_on=date(2022, 6, 30), reason="Waiting for the national data standard",
+                               requested_by="DCI <Smith>")
+    asked.created_at = datetime(2022, 3, 15, 10, 0)
+    db.session.commit()
+
+    def pack(as_of: str, previous: str = "1 January 2022"):
+        assert make(client, as_of=as_of, previous_meeting=previous, window="open").status_code == 303
+        return pack_content(latest_pack())
+
+    assert pack("1 March 2022").section("extensions").paragraphs[0].endswith("whatever the view's other filters: 0.")
+    waiting = pack("1 April 2022").section("extensions")
+    assert waiting.tables[0].rows == [["Recommendation 3.2", "Police response to violence against women and girls – "
+                                       "Final inspection report", "DCI <Smith>", "31 Mar 2022", "30 Jun 2022",
+                                       "Waiting for the national data standard", "15 Mar 2022"]]
+
+    # The committee approves it on 5 April: the date in force moves, the date first set stays, with the reason.
+    reviewer = make_user(Role.REVIEWER, ("cumbria",))
+    extensions.decide(asked, reviewer, asked.version, approve=True, reason="Agreed by the committee",
+                      today=date.today(), board="Joint audit committee", decided_on=date(2022, 4, 5))
+    db.session.commit()
+    assert pack("1 April 2022").section("extensions").tables[0].rows[0][0] == "Recommendation 3.2"  # decided later
+    july = pack("1 July 2022", "1 April 2022")
+    assert july.section("extensions").tables == []
+    row = next(r for r in july.section("overdue").tables[0].rows if r[0] == "Recommendation 3.2")
+    assert row[3:6] == ["31 Mar 2022", "30 Jun 2022", "1"]
+    assert row[6].startswith("Date revised: Waiting for the national data standard.")
+    item = next(i for i in july.section("in_full").items if i.heading.startswith("Recommendation 3.2"))
+    assert ["Why the date was revised", "Waiting for the national data standard"] in item.facts
+    assert ["Date first set", "31 March 2022"] in item.facts and ["Revised date", "30 June 2022"] in item.facts

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -32,11 +32,13 @@ from tracker.domain.committee_pack import (
     status_on,
 )
 from tracker.domain.deadlines import DueState
+from tracker.domain.extensions import ExtensionStatus
 from tracker.domain.forecast import forecast_label
 from tracker.domain.formatting import govuk_date, govuk_date_short, govuk_datetime, plural
 from tracker.domain.register import WINDOWS, ItemFilter, Row, RowDetails, revised_due
-from tracker.models import Force, MeetingPack, MeetingPackItem, User
+from tracker.models import ExtensionRequest, Force, MeetingPack, MeetingPackItem, Recommendation, Tracking, User
 from tracker.services import DomainError, ageing, overdue, row_details
+from tracker.services.overdue import in_scope
 
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green"}
 
@@ -130,6 +132,7 @@ def build_content(force: Force, view: ItemFilter, view_words: list[str], dashboa
         _closed(closed, previous_meeting, meeting, label),
         _newly_overdue(newly_late, previous_meeting, meeting, label),
         _overdue(late, details, meeting, label),
+        _extensions(force, meeting),
         _off_track(off_track, label),
         _ageing(force, meeting),
         _in_full(in_full, details, len(every_item), view),
@@ -196,20 +199,23 @@ def _counts(view: ItemFilter, counts: dict, rows: list[Row], pending: dict[str, 
     status_rows = [[status, *(str(by_status[status][t]) for t in TYPE_HEADINGS)]
                    for status in sorted(by_status, key=lambda s: (s == later, s))]
     status_rows.append(["All items in this view", *(str(counts[t]["in_window"]) for t in TYPE_HEADINGS)])
-    pending_rows = [["Pending sign-off", str(pending["recommendation"]), str(pending["action"]), "–"]]
+    blocked = sum(1 for row in rows if row.blocked_by)
+    pending_rows = [["Pending sign-off", str(pending["recommendation"]), str(pending["action"]), "–"],
+                    ["Blocked by an external dependency (in this view)", str(blocked), "–", "–"]]
     meeting = govuk_date(view.as_of)
     return Section("counts", f"Counts on {meeting}", tables=[
         counts_table(counts, f"The dashboard's counts as of {meeting}"),
         Table("The items in this view by status", ["Status", *TYPE_HEADINGS.values()], status_rows,
               numeric=[1, 2, 3], row_headings=True, widths=[40, 20, 20, 20]),
-        Table("Pending sign-off (complete or implemented, not yet signed off or verified)",
+        Table("Waiting on others: sign-off, or an external dependency",
               ["Waiting", *TYPE_HEADINGS.values()], pending_rows, numeric=[1, 2, 3], row_headings=True,
               widths=[40, 20, 20, 20]),
     ], notes=[
         "Overdue and due within 30 days count every open item under the view's filters, whatever its due window; "
         "“In this view” counts those of the window. Pending sign-off counts the actions complete by the meeting "
         "and not signed off by a chief officer then, and the recommendations marked implemented and not verified "
-        "by the OPCC then, under the view's filters; they are closed, and not in the view.",
+        "by the OPCC then, under the view's filters; they are closed, and not in the view. A blocked recommendation "
+        "is also counted under its status.",
     ])
 
 
@@ -273,20 +279,74 @@ def _overdue(rows: list[Row], details: dict, meeting: date, label) -> Section:
     def cells(r: Row) -> list[str]:
         found = details.get((r.type, r.id))
         revised = revised_due(r, found)
-        update = (f"{govuk_date_short(found.latest_update_on)}: {found.latest_update}"
-                  if found and found.latest_update else "No update recorded")
         return [r.owner or "Not set", govuk_date_short(found.original_due if found and found.original_due else r.due),
-                govuk_date_short(revised) if revised else "Not revised", str(r.days_overdue), update]
+                govuk_date_short(revised) if revised else "Not revised", str(r.days_overdue), _reason(found)]
 
     section = Section("overdue", "Overdue: reasons and revised dates", paragraphs=[
-        f"Items overdue on {govuk_date(meeting)}: {len(rows)}. The date first set, the revised date where it was "
-        "moved, and the latest progress update (its date and words), which gives the reason where one is recorded."],
+        f"Items overdue on {govuk_date(meeting)}: {len(rows)}. The date first set; the revised date, where an "
+        "extension was approved, with its reason; what a blocked item waits for; and the latest progress update "
+        "(its date and words)."],
         notes=notes)
     if listed:
         section.tables.append(Table("Overdue", ["Item", "Source document", "Owner", "Date first set", "Revised date",
-                                                "Days overdue", "Latest update"],
+                                                "Days overdue", "Reason and latest update"],
                                     _item_rows(listed, label, cells), numeric=[5], widths=[22, 16, 12, 8, 8, 6, 28]))
     return section
+
+
+def _reason(found: RowDetails | None) -> str:
+    """Why an item is late, as far as the register says: the reason its date was revised, what it is
+    blocked by, and its latest update."""
+    if found is None:
+        return "No update recorded"
+    parts = []
+    if found.revision_reason:
+        parts.append(f"Date revised: {found.revision_reason}")
+    if found.blocked_by:
+        parts.append(f"Blocked: waits for {found.blocked_by}")
+    parts.append(f"Latest update, {govuk_date_short(found.latest_update_on)}: {found.latest_update}"
+                 if found.latest_update else "No update recorded")
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def _extensions(force: Force, meeting: date) -> Section:
+    """The extension requests waiting for a decision on the meeting date: the committee may decide them."""
+    waiting = _awaiting_decision(force, meeting)
+    listed, notes = shown(waiting, "extension requests awaiting a decision")
+    section = Section("extensions", "Extension requests awaiting a decision", paragraphs=[
+        f"Every request of {force.name} to move a due date later that was recorded by {govuk_date(meeting)} and "
+        f"not decided by then, whatever the view's other filters: {len(waiting)}."], notes=notes)
+    if listed:
+        section.tables.append(Table(
+            "Extension requests awaiting a decision",
+            ["Item", "Source document", "Asked for by", "Date in force", "Date asked for", "Reason", "Recorded on"],
+            [[_extension_item(e), e.tracking.recommendation.inspection.title, e.requested_by,
+              govuk_date_short(e.previous_due_on), govuk_date_short(e.new_due_on), e.reason,
+              govuk_date_short(e.created_at)] for e in listed],
+            widths=[20, 16, 12, 8, 8, 26, 10]))
+    return section
+
+
+def _extension_item(extension: ExtensionRequest) -> str:
+    """The item an extension request is for, as the tables name items."""
+    ref = extension.tracking.recommendation.ref
+    if extension.action is not None:
+        return f"Action under recommendation {ref}: {extension.action.title}"
+    return f"Recommendation {ref}" if ref else "Recommendation"
+
+
+def _awaiting_decision(force: Force, meeting: date) -> list[ExtensionRequest]:
+    """The force's extension requests recorded by the meeting date and not decided by it (pending now, or
+    decided later), oldest first, each with its item (items out of scope wait for nobody)."""
+    return list(db.session.scalars(
+        sa.select(ExtensionRequest).join(Tracking, ExtensionRequest.tracking_id == Tracking.id)
+        .where(ExtensionRequest.force_id == force.id,
+               ExtensionRequest.created_at < datetime.combine(meeting + timedelta(days=1), time()),
+               sa.or_(ExtensionRequest.status == ExtensionStatus.PENDING, ExtensionRequest.decided_on > meeting),
+               in_scope(Tracking.inspection_id, Tracking.force_id))
+        .options(joinedload(ExtensionRequest.tracking).joinedload(Tracking.recommendation)
+                 .joinedload(Recommendation.inspection), joinedload(ExtensionRequest.action))
+        .order_by(ExtensionRequest.created_at, ExtensionRequest.id)).unique())
 
 
 def _off_track(rows: list[Row], label) -> Section:
@@ -339,7 +399,11 @@ def _in_full(rows: list[Row], details: dict, every_item: int, view: ItemFilter) 
              if found and found.latest_update else "No update recorded"],
         ]
         if found and found.percent_complete is not None:
-            facts.insert(4, ["Per cent complete (of its actions)", f"{found.percent_complete}%"])
+            facts.insert(4, ["Per cent complete", f"{found.percent_complete}% ({found.percent_source})"])
+        if found and found.revision_reason:
+            facts.insert(-3, ["Why the date was revised", found.revision_reason])
+        if found and found.blocked_by:
+            facts.insert(4, ["Blocked: waits for", found.blocked_by])
         items.append(Item(item_key(row), f"{item_label(row)}, {row.force_name}",
                           found.text if found else row.title, facts))
     section = Section("in_full", "The items in full", items=items)
