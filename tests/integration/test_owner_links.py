@@ -296,6 +296,7 @@ def test_a_form_with_mistakes_saves_nothing_and_keeps_the_link(app, client, acti
     db.session.expire_all()
     assert not action.updates and link.used_at is None and action.status is ActionStatus.NOT_STARTED
     assert not evidence_dir.exists() or not any(evidence_dir.iterdir())
+    assert _events(link)[1:] == ["update not saved"] * 3
     assert client.get(url).status_code == 200
 
 
@@ -303,7 +304,8 @@ def test_the_owners_form_needs_its_csrf_token(app, csrf_app, action):
     _, token = _issue(app, action)
     url = _url(action.id, token)
     client = app.test_client()
-    assert _post(client, url).status_code == 400
+    refused = _post(client, url)
+    assert refused.status_code == 400 and refused.headers["Referrer-Policy"] == "no-referrer"
     html = client.get(url).get_data(as_text=True)
     assert _post(client, url, csrf_token=csrf_token(html)).status_code == 302
     db.session.expire_all()

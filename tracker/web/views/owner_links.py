@@ -64,9 +64,8 @@ def update(action_id: int, link_token: str):
             evidence_service.discard_unrecorded()  # a refused save leaves none of its files behind
             if attempt.ok:
                 return redirect(url_for(".update", action_id=action_id, link_token=link_token))
-        elif request.method == "GET":
-            service.record_use(opened, "opened")
-            save()
+        service.record_use(opened, "opened" if request.method == "GET" else "update not saved")  # its errors shown
+        save()
         return render_template("owner_links/update.html", title="Give an update on your action", form=form,
                                action=action, link=link)
 
