@@ -98,6 +98,10 @@ bench: install ## Benchmarks: the response PDFs, every page at national scale, t
 		--benchmark-json=bench/results/benchmark-$$(date -u +%Y%m%dT%H%M%S).json \
 		$(if $(BENCH_TIMER),--benchmark-timer=$(BENCH_TIMER))
 	$(PY) -m bench.growth
+	$(if $(filter 1,$(BENCH_SKIP_POSTGRES)),@echo "BENCH_SKIP_POSTGRES=1: PostgreSQL beside SQLite skipped",bash scripts/with-postgres.sh $(PY) -m bench.parity)
+
+bench-parity: install ## PostgreSQL beside SQLite, each benchmarked page in turns in one run (a throwaway server; ratio goal 1.3)
+	bash scripts/with-postgres.sh $(PY) -m bench.parity
 
 load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk, at national scale
 	@bash scripts/load-packages.sh
@@ -114,4 +118,4 @@ eval-import: install ## How well the importer reads the real texts of tests/fixt
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install translations db lock lint run test test-sqlite test-postgres fuzz serve bench load profile eval-import clean
+.PHONY: help system install translations db lock lint run test test-sqlite test-postgres fuzz serve bench bench-parity load profile eval-import clean

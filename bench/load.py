@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bench import dataset, mixed
 
 PORT = int(os.environ.get("BENCH_PORT", "5800"))
@@ -33,6 +35,25 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 BASE = f"http://127.0.0.1:{PORT}"
 GOALS = {"requests_per_second": 200, "p99_ms": 100, "worker_rss_mb": 250}
+# The mixed workload's goals (2 workers a server), by database: (requests/s at least, p99 ms at most).
+MIXED_GOALS = {"sqlite": (300, 50), "postgresql": (250, 60)}
+
+
+def print_mixed_goals(url: str, figures: dict) -> None:
+    """The mixed workload's figures beside its goals for this database."""
+    dialect = sa.engine.make_url(url).get_backend_name()
+    rate, p99 = MIXED_GOALS[dialect]
+    total = figures["total"]
+    label = f"mixed load, {figures['servers']} server(s) x {figures['workers']} workers, {dialect}"
+    print()
+    print(f"{'goal':52} {'goal':>10} {'measured':>12}  met?")
+    for what, measured, goal, at_least in ((f"{label}, req/s", total["requests_per_second"], rate, True),
+                                           (f"{label}, p99 (worse server)", total["p99_ms"], p99, False)):
+        met = measured >= goal if at_least else measured <= goal
+        print(f"{what:52} {('>= ' if at_least else '<= ') + str(goal) + ('' if at_least else ' ms'):>10} "
+              f"{str(measured) + ('' if at_least else ' ms'):>12}  {'yes' if met else 'NO'}")
+    print(f"cache hit rate (dashboard): {total['dashboard_hit_rate']}; load average now "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 def session_cookie(email: str) -> str:
@@ -198,6 +219,8 @@ def main() -> int:
             running.send_signal(signal.SIGTERM)
         for running in servers:
             running.wait(timeout=30)
+    if mixed_figures is not None:
+        print_mixed_goals(url, mixed_figures)
     if not results:
         return 0
     print()

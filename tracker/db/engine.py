@@ -103,7 +103,46 @@ def is_database_busy(error: BaseException) -> bool:
     return "database is locked" in str(original)
 
 
+# PostgreSQL (psycopg): a transaction that only read is ended with COMMIT rather than ROLLBACK.
+# The two are the same to the server, but psycopg forgets its prepared statements on every ROLLBACK
+# (and deallocates them), and every request that reads ends with one when its session closes: the
+# queries were parsed and planned afresh on every request and never reached psycopg's threshold for
+# preparing them (prepare_threshold, 5 uses). A transaction that wrote, or is in error, is rolled back.
+_WROTE = "tracker_wrote"  # connection.info key: the current transaction sent a statement that may write
+
+
+def _note_writes(conn, cursor, statement, parameters, context, executemany):
+    """Mark the connection's transaction as one that wrote, at anything but a read: a SELECT, or a WITH
+    that SQLAlchemy compiled as a select."""
+    if conn.info.get(_WROTE) or conn.dialect.name != "postgresql":
+        return
+    verb = statement.lstrip()[:6].upper()
+    reads = verb == "SELECT" or (verb[:4] == "WITH" and context is not None and context.compiled is not None
+                                 and context.compiled.statement.is_select)
+    if not reads:
+        conn.info[_WROTE] = True
+
+
+def _commit_what_only_read(conn):
+    """Before a rollback of a PostgreSQL transaction that only read: commit it instead (the rollback
+    then has nothing to do), keeping psycopg's prepared statements."""
+    wrote = conn.info.pop(_WROTE, False)
+    if wrote or conn.dialect.name != "postgresql" or conn.in_nested_transaction():
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    info = getattr(dbapi_connection, "info", None)
+    if info is not None and info.transaction_status.name == "INTRANS":
+        dbapi_connection.commit()
+
+
+def _forget_writes(conn):
+    conn.info.pop(_WROTE, None)
+
+
 LISTENERS = (
     (Engine, "connect", _sqlite_pragmas),
     (Engine, "begin", _sqlite_begin),
+    (Engine, "before_cursor_execute", _note_writes),
+    (Engine, "rollback", _commit_what_only_read),
+    (Engine, "commit", _forget_writes),
 )

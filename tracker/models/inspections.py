@@ -103,7 +103,13 @@ class InspectionForce(db.Model):
     inspection: Mapped[Inspection] = relationship(back_populates="scope")
     force: Mapped[Force] = relationship()
 
-    __table_args__ = (sa.Index("ix_inspection_forces_force_id", "force_id"),)
+    __table_args__ = (
+        sa.Index("ix_inspection_forces_force_id", "force_id"),
+        # The few forces left out (overdue.in_scope, in every query of the dashboard): read from this
+        # index alone rather than by scanning every force of every inspection (PostgreSQL did, twice a query).
+        sa.Index("ix_inspection_forces_left_out", "inspection_id", "force_id",
+                 sqlite_where=sa.text("in_scope IS 0"), postgresql_where=sa.text("in_scope IS false")),
+    )
 
 
 class Recommendation(TimestampMixin, VersionedMixin, db.Model):

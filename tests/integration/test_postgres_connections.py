@@ -1,0 +1,70 @@
+"""PostgreSQL connections (tracker.db.engine): a transaction that only read ends with a COMMIT, so that
+psycopg keeps the statements it prepared (it forgets them at every ROLLBACK, and every request that
+reads ends with one); a transaction that wrote, in any way, is still rolled back.
+
+PostgreSQL only (run through scripts/with-postgres.sh).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from tracker.models import Force
+
+pytestmark = pytest.mark.usefixtures("app")  # the app's listeners are registered
+
+
+@pytest.fixture
+def engine():
+    url = sa.engine.make_url(os.environ["TRACKER_DATABASE_URL"])
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("PostgreSQL only: run through scripts/with-postgres.sh (psycopg's prepared statements)")
+    engine = sa.create_engine(url, poolclass=sa.pool.StaticPool)  # one connection, as a worker's
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _name(engine) -> str:
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(Force.name).where(Force.slug == "cumbria"))
+
+
+def test_a_query_read_in_many_transactions_is_prepared_once(engine):
+    statement = sa.select(Force.name).where(Force.slug == sa.bindparam("slug"))
+    for _ in range(7):  # psycopg prepares a query on its fifth use
+        with engine.connect() as connection:  # each a transaction of its own, rolled back at the end
+            assert connection.scalar(statement, {"slug": "cumbria"})
+    with engine.connect() as connection:
+        prepared = connection.scalar(sa.text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT forces.name%'"))
+    assert prepared == 1
+
+
+@pytest.mark.parametrize("write", [
+    lambda c: c.execute(sa.update(Force).where(Force.slug == "cumbria").values(name="Rolled back")),
+    lambda c: c.execute(sa.text("UPDATE forces SET name = 'Rolled back' WHERE slug = 'cumbria'")),
+    lambda c: c.exec_driver_sql("UPDATE forces SET name = 'Rolled back' WHERE slug = 'cumbria'"),
+    lambda c: c.execute(sa.text("WITH changed AS (UPDATE forces SET name = 'Rolled back' WHERE slug = 'cumbria' "
+                                "RETURNING id) SELECT count(*) FROM changed")),
+], ids=["orm-update", "text-update", "driver-sql", "with-update"])
+def test_a_transaction_that_wrote_is_still_rolled_back(engine, write):
+    before = _name(engine)
+    with engine.connect() as connection:
+        connection.scalar(sa.select(Force.id).limit(1))  # a read first
+        write(connection)
+        connection.rollback()
+    assert _name(engine) == before != "Rolled back"
+
+
+def test_a_failed_transaction_is_rolled_back(engine):
+    with engine.connect() as connection:
+        connection.execute(sa.select(Force.id).limit(1))
+        with pytest.raises(sa.exc.DBAPIError):
+            connection.exec_driver_sql("SELECT 1/0")
+        connection.rollback()
+        assert connection.scalar(sa.select(sa.func.count()).select_from(Force)) > 0
