@@ -2,13 +2,13 @@
 (twice), and PostgreSQL scanned every force of every inspection to find the few.
 
 Revision ID: left_out_forces_index
-Revises: review_queue_indexes
+Revises: owner_update_links
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "left_out_forces_index"
-down_revision = "review_queue_indexes"
+down_revision = "owner_update_links"
 branch_labels = None
 depends_on = None
 
