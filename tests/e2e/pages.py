@@ -51,6 +51,10 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("response explanations", "/responses/cumbria/vawg-2021/explanations", "editor"),
     ("response approval", "/responses/cumbria/vawg-2021/approve", "approver"),
     ("response start from", "/responses/cumbria/vawg-2021/start-from", "editor"),
+    # Another source's response: its own tasks and answers (each item's action and timetable linked)
+    ("IOPC response", "/responses/cumbria/example-iopc-pursuit-2022", "editor"),
+    ("coroner's response answers", "/responses/cumbria/example-coroner-pfd-2022/explanations", "editor"),
+    ("fire action plan", "/responses/essex/example-fire-inspection-2022", "admin"),
     ("sign off an action", "/actions/{action}/sign-off", "reviewer"),
     ("public responses", "/public/cumbria", None),
     # The OPCC's public face
