@@ -40,6 +40,13 @@ def owner_link(live_server):
         db.session.remove()
 
 
+def _shots() -> Path:
+    """Where screenshots go for a person to look at."""
+    folder = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _look(page, name: str, saved: list[Path]) -> None:
     """The HTML kept for the Nu HTML Checker (as the browser holds it, before axe-core is added: a page
     that answered a form cannot be fetched again), accessible, no sideways scrolling at 320 px, and a
@@ -50,12 +57,23 @@ def _look(page, name: str, saved: list[Path]) -> None:
     assert_accessible(page, name)
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{name} at {WIDTH}px is {overflow}px wider than the screen"
-    folder = Path(os.environ.get("TRACKER_SCREENSHOTS", "/tmp/tracker-screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}-{WIDTH}.png"), full_page=True)
+    page.screenshot(path=str(_shots() / f"{name}-{WIDTH}.png"), full_page=True)
 
 
 def test_the_owner_gives_an_update_with_evidence_on_a_phone(live_server, new_page, owner_link, tmp_path):
+    # The editor's view first: the link that works, with its buttons (revoke it, send a new one).
+    with live_server["app"].app_context():
+        tracking_id = db.session.get(Action, owner_link["action_id"]).tracking_id
+        db.session.remove()
+    editor = new_page(width=WIDTH, height=640, role="editor")
+    editor.goto(live_server["url"] + f"/tracking/{tracking_id}")
+    action = editor.inner_text(f"#action-{owner_link['action_id']}")
+    assert "A link to give an update was sent to pat.owner@cumbria.example" in action and "Send a new link" in action
+    assert_accessible(editor, "tracking page with an owner's link")
+    overflow = editor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    editor.locator(f"#action-{owner_link['action_id']}").screenshot(path=str(_shots() / f"tracking-owner-link-{WIDTH}.png"))
+
     page = new_page(width=WIDTH, height=640)
     page.goto(live_server["url"] + owner_link["path"])
     assert "Give an update on your action" in page.inner_text("h1")
@@ -86,9 +104,6 @@ def test_the_owner_gives_an_update_with_evidence_on_a_phone(live_server, new_pag
 
     # Seen by a chief officer: implemented, awaiting their verification, with the owner's evidence.
     chief = new_page(role="reviewer")
-    with live_server["app"].app_context():
-        tracking_id = db.session.get(Action, owner_link["action_id"]).tracking_id
-        db.session.remove()
     chief.goto(live_server["url"] + f"/tracking/{tracking_id}#action-{owner_link['action_id']}")
     action = chief.inner_text(f"#action-{owner_link['action_id']}")
     assert "Implemented – awaiting verification" in action and "training-register.csv" in action

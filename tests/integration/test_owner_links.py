@@ -436,6 +436,7 @@ def test_every_use_is_in_the_actions_history(app, as_role, client, action):
     html = get_page(as_role(Role.VIEWER), f"/actions/{action.id}/history")
     assert "Owner&#39;s update link opened" in html and "Owner&#39;s update link update sent" in html
     assert "Owner&#39;s update link refused: used" in html
+    assert "by whoever followed the emailed link" in html
     assert link.secret_hash not in html and token not in html
 
 
