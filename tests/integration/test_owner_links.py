@@ -141,6 +141,16 @@ def test_an_editor_emails_the_owner_a_link_built_on_the_address_they_use(app, as
     assert app.test_client().get(address.replace("http://localhost", "")).status_code == 200
 
 
+def test_a_title_over_several_lines_makes_a_one_line_subject(app, as_role, smtp, action):
+    action.title = "Train every officer\r\nBcc: someone@evil.example"
+    db.session.commit()
+    assert as_role(Role.EDITOR).post(f"/actions/{action.id}/owner-links").status_code == 302
+    [message] = smtp.messages
+    subject = message["Subject"]  # folded by the email package when long: a line break then a space
+    assert " ".join(subject.split()) == "Update needed: Train every officer Bcc: someone@evil.example (Cumbria Constabulary)"
+    assert message["Bcc"] is None and message["To"] == OWNER
+
+
 def test_a_new_link_replaces_the_one_the_owner_holds(app, as_role, smtp, action):
     first, first_token = _issue(app, action)
     as_role(Role.EDITOR).post(f"/actions/{action.id}/owner-links")

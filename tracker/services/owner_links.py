@@ -261,7 +261,8 @@ def email_for(link: OwnerLink, address_: str) -> tuple[str, str]:
     action = link.action
     rec = action.tracking.recommendation
     due = f"It is due on {govuk_date(action.due_on)}.\n\n" if action.due_on else ""
-    subject = f"Update needed: {action.title} ({action.force.name})"
+    # One line whatever the title holds (a header with a line break in it is refused, and would end the headers).
+    subject = " ".join(f"Update needed: {action.title} ({action.force.name})".split())
     body = (
         f"{action.force.name}'s Office of the Police and Crime Commissioner asks for an update on an action "
         f"you own{f' ({action.owner})' if action.owner else ''}.\n\n"
