@@ -81,6 +81,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "public.force_page"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.response_page"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.version_pdf"): Row(ALL_200, ALL_200, 200),
+    ("GET", "public.welsh_pdf"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.feed"): Row(ALL_200, ALL_200, 200),
     ("GET", "public.index"): Row(ALL_200, None, 200),
     ("GET", "public.accessibility"): Row(ALL_200, ALL_200, 200),
@@ -160,6 +161,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "responses.preview_pdf"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.version_pdf"): Row(ALL_200, OWN_ONLY, 302),
     ("GET", "responses.version_docx"): Row(ALL_200, OWN_ONLY, 302),
+    ("GET", "responses.version_copy"): Row(ALL_200, OWN_ONLY, 302),
     # Approval is the PCC's approver's alone (APPROVER_ROWS); the force comes first, so another's is 404
     ("GET", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
     ("POST", "responses.approve"): Row("403 403 403 403 403", "403 404 404 404 404", 302),
@@ -252,9 +254,13 @@ def _publish(force_slug: str, folder: Path) -> None:
     (folder / filename).write_bytes(data)
     response_service.html_path(folder / filename).write_text("<p>The published response.</p>", "utf-8")
     response_service.docx_path(folder / filename).write_bytes(b"PK\x03\x04 matrix")
+    # Its Welsh copies too (the routes are the same whichever force's office works in Welsh).
+    welsh = f"{force_slug}-vawg-2021-v1.cy.pdf"
+    (folder / welsh).write_bytes(data)
+    response_service.docx_path(folder / welsh).write_bytes(b"PK\x03\x04 matrix")
     response.published_on = date(2021, 11, 3)
     db.session.add(PublishedVersion(response_id=response.id, number=1, filename=filename, sha256="0" * 64,
-                                    size=len(data)))
+                                    size=len(data), filename_cy=welsh, sha256_cy="1" * 64, size_cy=len(data)))
 
 
 def _records(force_slug: str, evidence_dir: Path) -> dict:
@@ -292,9 +298,9 @@ def _records(force_slug: str, evidence_dir: Path) -> dict:
     return {"tracking_id": tracking.id, "pack_id": pack.id, "extension_id": extension.id, "action_id": action.id,
             "evidence_id": evidence.id, "rec_id": rec.id,
             "recommendation_id": rec.id, "slug": inspection.slug, "force_slug": force_slug,
-            "inspection_slug": "vawg-2021", "number": 1, "user_id": subject.id, "filename": "init.js",
-            "response_id": response_service.get_response(force_slug, "vawg-2021").id, "pause_id": pause.id,
-            "link_id": link.link.id, "link_token": link.token}
+            "inspection_slug": "vawg-2021", "number": 1, "copy": "cy.docx", "user_id": subject.id,
+            "filename": "init.js", "response_id": response_service.get_response(force_slug, "vawg-2021").id,
+            "pause_id": pause.id, "link_id": link.link.id, "link_token": link.token}
 
 
 @pytest.fixture(scope="module")

@@ -49,7 +49,7 @@ POSTS = int(os.environ.get("FUZZ_POSTS", FUZZ_POSTS_DEFAULT))
 ROLES = [Role.EDITOR, Role.ADMIN, Role.SERVICE_ADMIN]
 
 # What a page's address holds, by the name of the URL rule's argument: the demonstration data's records.
-SLUGS = {"slug": "vawg-2021", "inspection_slug": "vawg-2021", "force_slug": "cumbria", "number": 1}
+SLUGS = {"slug": "vawg-2021", "inspection_slug": "vawg-2021", "force_slug": "cumbria", "number": 1, "copy": "cy.pdf"}
 # Files whose GET is not a page with forms (documents, feeds) are not fetched for forms.
 NOT_PAGES = (".pdf", ".ics", ".csv", ".xlsx", ".docx", ".atom", ".json")
 

@@ -4,6 +4,10 @@ The same content is drawn as the PDF (reports/response.html with the print CSS) 
 page in the app (templates/responses/document.html), both from reports/_response_body.html.
 The public copy leaves out what is marked not for publication and says that detail was withheld.
 Nothing in the document depends on the time it is rendered: the same data gives the same bytes.
+
+Each document is in one language (`language`, "en" or "cy"): an office that works in Welsh publishes
+a Welsh copy beside the English one, from the Welsh versions of what the PCC writes, with the
+document's own words from tracker.documents.phrases; HMICFRS's text stays in English, marked lang="en".
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import render_template
+from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
 from tracker.db import db
 from tracker.documents.pdf import asset_url, render_pdf
+from tracker.documents.phrases import ENGLISH, Words
 from tracker.domain.addressees import addressee_phrase, for_information
 from tracker.domain.clocks import Source
 from tracker.domain.completeness import requires_explanation
@@ -57,13 +63,16 @@ class ActionEntry:
 
 @dataclass
 class RecommendationEntry:
-    """One recommendation in the document: its text, the PCC's explanation and the actions."""
+    """One recommendation in the document: its text, the PCC's explanation and the actions (the
+    explanation and the chief constable's comment in the document's language)."""
 
     recommendation: Recommendation
     tracking: Tracking
     explanation_required: bool
     actions: list[ActionEntry] = field(default_factory=list)
     show_chief_comment: bool = True
+    explanation: str | None = None
+    chief_comment: str | None = None
 
 
 # The statutory paragraph of the other sources' documents (the s.55 one may be worded by each force).
@@ -89,6 +98,31 @@ SOURCE_PARAGRAPHS = {
     ),
     Source.OTHER: "This response sets out the action taken or planned for each recommendation of the report.",
 }
+# Their Welsh wording: the team's translation, to be reviewed by a Welsh speaker before it is relied on.
+SOURCE_PARAGRAPHS_CY = {
+    Source.IOPC: (
+        "Mae paragraff 28B o Atodlen 3 i Ddeddf Diwygio'r Heddlu 2002 yn ei gwneud yn ofynnol i berson y mae "
+        "Swyddfa Annibynnol Ymddygiad yr Heddlu yn gwneud argymhelliad iddo roi ymateb ysgrifenedig i'r "
+        "Cyfarwyddwr Cyffredinol yn nodi pa gamau y mae'r person wedi'u cymryd neu'n bwriadu eu cymryd mewn "
+        "ymateb i'r argymhelliad, neu pam nad yw'r person wedi cymryd, neu nad yw'n bwriadu cymryd, unrhyw gamau "
+        "mewn ymateb iddo, cyn diwedd y cyfnod o 56 diwrnod sy'n dechrau â'r diwrnod y gwnaed yr argymhelliad, neu "
+        "unrhyw gyfnod estynedig. Mae'r Cyfarwyddwr Cyffredinol yn cyhoeddi'r ymateb."
+    ),
+    Source.CORONER: (
+        "Mae paragraff 7 o Atodlen 5 i Ddeddf Crwneriaid a Chyfiawnder 2009 yn ei gwneud yn ofynnol i berson y mae "
+        "uwch grwner yn gwneud adroddiad iddo i atal marwolaethau yn y dyfodol roi ymateb ysgrifenedig iddo i'r "
+        "uwch grwner; anfonir copi o'r adroddiad, ac o'r ymateb, at y Prif Grwner (rheoliadau 28 a 29 o Reoliadau "
+        "Crwneriaid (Ymchwiliadau) 2013). Mae'r ymateb hwn yn ateb pob mater sy'n peri pryder yn ei dro."
+    ),
+    Source.HMICFRS_FIRE: (
+        "Mae Fframwaith Cenedlaethol y Gwasanaethau Tân ac Achub ar gyfer Lloegr (2018) yn disgwyl i'r awdurdod "
+        "tân ac achub gyhoeddi cynllun gweithredu ar argymhellion Arolygiaeth Cwnstabliaeth a Gwasanaethau Tân ac "
+        "Achub Ei Fawrhydi a'i gadw'n gyfredol. Mae'r cynllun hwn yn nodi'r camau a gymerwyd neu a gynlluniwyd ar "
+        "gyfer pob un."
+    ),
+    Source.OTHER: "Mae'r ymateb hwn yn nodi'r camau a gymerwyd neu a gynlluniwyd ar gyfer pob un o argymhellion yr "
+                  "adroddiad.",
+}
 # The heading of each item's answer in the document, by source.
 ANSWER_HEADINGS = {
     Source.HMICFRS: "The PCC's explanation",
@@ -108,28 +142,78 @@ ITEMS_HEADINGS = {
 }
 
 
-def response_title(response: StatutoryResponse) -> str:
-    """The document's title, by source: '<commissioner> response to inspections of <force> published by
-    HMICFRS' for an s.55 response; for another source its response document and its respondent."""
-    force, source = response.force, Source(response.inspection.source)
+@dataclass(frozen=True)
+class Names:
+    """The force's names as a document in one language gives them (the English where a Welsh one is not set)."""
+
+    force: str
+    opcc: str
+    commissioner: str
+
+
+def names(force, language: str = ENGLISH) -> Names:
+    """The force's, its office's and its commissioner's names in the language."""
+    if language == ENGLISH:
+        return Names(force.name, force.opcc_name, force.commissioner_title)
+    return Names(force.name_cy or force.name, force.opcc_name_cy or force.opcc_name,
+                 force.commissioner_title_cy or force.commissioner_title)
+
+
+def title_parts(response: StatutoryResponse, language: str) -> tuple[str, str | None, str]:
+    """The document's title as (before, the report's own title or None, after): the report's title is
+    HMICFRS's (or the source's) text, kept as it is in every language."""
+    force, source, words = response.force, Source(response.inspection.source), Words(language)
+    named = names(force, language)
+    marker = "\x00"  # where the report's title goes, so that its words are never translated
+    who = words(response.inspection.answered_by.label)
     if source is Source.HMICFRS:
         # Each document names the report it answers.
-        return f"{force.commissioner_title}'s response to {response.inspection.title}"
-    who = response.inspection.answered_by
-    if source is Source.HMICFRS_FIRE:
-        return f"Action plan on HMICFRS's inspection of fire and rescue services in {force.area}"
-    if source is Source.IOPC:
-        return f"{force.name}: response to the IOPC's recommendations ({who.label.lower()})"
-    if source is Source.CORONER:
-        return f"{force.name}: response to the coroner's report to prevent future deaths ({who.label.lower()})"
-    return f"{force.name}: response to {response.inspection.title}"
+        text = words("{commissioner}'s response to {title}", commissioner=named.commissioner, title=marker)
+    elif source is Source.HMICFRS_FIRE:
+        text = words("Action plan on HMICFRS's inspection of fire and rescue services in {area}", area=force.area)
+    elif source is Source.IOPC:
+        text = words("{force}: response to the IOPC's recommendations ({who})", force=named.force, who=who.lower())
+    elif source is Source.CORONER:
+        text = words("{force}: response to the coroner's report to prevent future deaths ({who})", force=named.force,
+                     who=who.lower())
+    else:
+        text = words("{force}: response to {title}", force=named.force, title=marker)
+    before, found, after = text.partition(marker)
+    return before, (response.inspection.title if found else None), after
 
 
-def statutory_paragraph(force, source: Source = Source.HMICFRS) -> str:
-    """The force's own wording of the s.55 paragraph (or the standard wording); another source's own paragraph."""
+def response_title(response: StatutoryResponse, language: str = ENGLISH) -> str:
+    """The document's title, by source: '<commissioner> response to <report>' for an s.55 response; for
+    another source its response document and its respondent. In the language of the document."""
+    before, title, after = title_parts(response, language)
+    return before + (title or "") + after
+
+
+def response_heading(response: StatutoryResponse, language: str = ENGLISH) -> Markup:
+    """The title as the document's heading: in a Welsh copy the report's own title is marked as English."""
+    before, title, after = title_parts(response, language)
+    if title is None:
+        return escape(before + after)
+    if language != ENGLISH:
+        return escape(before) + Markup('<span lang="en">%s</span>') % title + escape(after)
+    return escape(before + title + after)
+
+
+def statutory_paragraph(force, source: Source = Source.HMICFRS, language: str = ENGLISH) -> str:
+    """The force's own wording of the s.55 paragraph (or the standard wording); another source's own paragraph.
+    In Welsh, the force's Welsh wording, or the standard Welsh wording."""
+    if language != ENGLISH:
+        if source is not Source.HMICFRS:
+            return SOURCE_PARAGRAPHS_CY[source]
+        return (force.statutory_paragraph_cy or "").strip() or DEFAULT_STATUTORY_PARAGRAPH_CY
     if source is not Source.HMICFRS:
         return SOURCE_PARAGRAPHS[source]
     return (force.statutory_paragraph or "").strip() or DEFAULT_STATUTORY_PARAGRAPH
+
+
+def in_language(record, name: str, language: str) -> str | None:
+    """A text the PCC writes, in the document's language: `name`, or its Welsh version `name_cy`."""
+    return getattr(record, name if language == ENGLISH else f"{name}_cy")
 
 
 def response_trackings(response: StatutoryResponse) -> list[Tracking]:
@@ -149,13 +233,15 @@ def response_trackings(response: StatutoryResponse) -> list[Tracking]:
 
 
 def document_context(response: StatutoryResponse, public: bool = True, draft: bool = False,
-                     published: tuple[date, int] | None = None) -> dict:
+                     published: tuple[date, int] | None = None, language: str = ENGLISH) -> dict:
     """Everything the document template needs; the public copy drops items not for publication.
 
     `published` is (the publication date, the version number) of the version being written; a
     draft has none and says so. Items addressed to other bodies are listed apart, for information.
+    `language` is the document's: its own words, and which version of the PCC's texts it prints.
     """
     force = response.force
+    words = Words(language)
     source = Source(response.inspection.source)
     entries: list[RecommendationEntry] = []
     for_information_entries: list[RecommendationEntry] = []
@@ -184,17 +270,25 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
                                   if source is Source.HMICFRS else rec.kind != "area_for_improvement"),
             actions=actions,
             show_chief_comment=show_chief_comment,
+            explanation=in_language(tracking, "pcc_explanation", language),
+            chief_comment=in_language(tracking, "chief_comment", language),
         )
         (for_information_entries if for_information(rec.addressed_to) else entries).append(entry)
     return {
         "response": response,
         "force": force,
         "inspection": response.inspection,
-        "document_title": response_title(response),
-        "statutory_paragraph": statutory_paragraph(force, source),
+        "document_title": response_title(response, language),
+        "document_heading": response_heading(response, language),
+        "statutory_paragraph": statutory_paragraph(force, source, language),
         "source": source,
-        "answer_heading": ANSWER_HEADINGS[source],
-        "items_heading": ITEMS_HEADINGS[source],
+        "answer_heading": words(ANSWER_HEADINGS[source]),
+        "items_heading": words(ITEMS_HEADINGS[source]),
+        "texts": {name: in_language(response, name, language)
+                  for name in ("chief_comments", "chief_comments_absence", "pcc_comments", "pcc_response_to_chief")},
+        "names": names(force, language),
+        "t": words,
+        "language": language,
         "entries": entries,
         "for_information_entries": for_information_entries,
         "addressee_phrase": addressee_phrase,
@@ -204,32 +298,33 @@ def document_context(response: StatutoryResponse, public: bool = True, draft: bo
         "public": public,
         "draft": draft,
         "withheld": withheld,
-        "withheld_sentence": WITHHELD_SENTENCE,
+        "withheld_sentence": words(WITHHELD_SENTENCE),
         "asset_url": asset_url,
     }
 
 
 def render_response_html(response: StatutoryResponse, public: bool = True, draft: bool = False,
-                         published: tuple[date, int] | None = None) -> str:
+                         published: tuple[date, int] | None = None, language: str = ENGLISH) -> str:
     """The HTML source of the PDF (print CSS, running header and footer)."""
     return render_template("response.html", **document_context(response, public=public, draft=draft,
-                                                                published=published))
+                                                                published=published, language=language))
 
 
 def render_response_body(response: StatutoryResponse, public: bool = True,
-                         published: tuple[date, int] | None = None) -> str:
+                         published: tuple[date, int] | None = None, language: str = ENGLISH) -> str:
     """The document's body alone, as kept beside a published PDF for the public HTML copy."""
     return render_template("_response_body.html", **document_context(response, public=public, draft=False,
-                                                                       published=published))
+                                                                       published=published, language=language))
 
 
 def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False,
-                        published: tuple[date, int] | None = None) -> bytes:
-    """The response as a tagged PDF/UA-1 document; the same data gives the same bytes.
+                        published: tuple[date, int] | None = None, language: str = ENGLISH) -> bytes:
+    """The response as a tagged PDF/UA-1 document (its /Lang the document's language); the same data
+    gives the same bytes.
 
     A published version's creation date is its publication date (midnight UTC), so a render
     again gives the same bytes; a draft carries the fixed date.
     """
     created = f"{published[0].isoformat()}T00:00:00Z" if published else None
-    return render_pdf(render_response_html(response, public=public, draft=draft, published=published),
-                      title=response_title(response), stylesheet=RESPONSE_CSS, created=created)
+    return render_pdf(render_response_html(response, public=public, draft=draft, published=published, language=language),
+                      title=response_title(response, language), stylesheet=RESPONSE_CSS, created=created)

@@ -41,6 +41,10 @@ class Force(TimestampMixin, db.Model):
     # The office works in Welsh as well as English (Welsh Language Standards): what it publishes has
     # a Welsh version too.
     works_in_welsh: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Its names in Welsh, which the Welsh copies of its documents print ("Heddlu Dyfed-Powys").
+    name_cy: Mapped[str | None] = mapped_column(sa.String(200))
+    opcc_name_cy: Mapped[str | None] = mapped_column(sa.String(200))
+    commissioner_title_cy: Mapped[str | None] = mapped_column(sa.String(200))
     # The statutory paragraph printed on responses; None means the standard wording.
     statutory_paragraph: Mapped[str | None] = mapped_column(sa.Text)
     statutory_paragraph_cy: Mapped[str | None] = mapped_column(sa.Text)  # its Welsh wording (None: the standard one)

@@ -1,9 +1,11 @@
 """Statutory (s.55) responses: milestones, comments, approval, publishing and the s.55(6) copies.
 
 Plain functions that flush and never commit (the request or command commits through save()).
-Publishing writes the PDF once under instance/published, with its HTML body and its Word copy beside
-it: each to a temporary file, flushed and synced, then linked into place (never over an existing file), and only then recorded. A refused publish
-writes nothing: no file and no row.
+Publishing writes the PDF, its HTML copy and its Word copy once under instance/published: each to a
+temporary file, flushed and synced, then linked into place (never over an existing file), and only
+then recorded. For an office that works in Welsh the Welsh PDF, HTML and Word copies are written in
+the same publish, beside the English ones: both languages or neither. A refused publish writes
+nothing: no file and no row.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from tracker.db import audit, db, write_transactions
+from tracker.documents.phrases import ENGLISH, WELSH
 from tracker.documents.response import (
     DEFAULT_STATUTORY_PARAGRAPH,
     DEFAULT_STATUTORY_PARAGRAPH_CY,
@@ -252,9 +255,13 @@ def approve(response: StatutoryResponse, user: User, on: date, declaration: bool
     audit.record(db.session, response, "approved", {"approved_on": [None, on.isoformat()]})
 
 
-def published_path(published_dir: Path, version: PublishedVersion) -> Path:
-    """The file of a published version under the published folder."""
-    path = (Path(published_dir) / version.filename).resolve()
+def published_path(published_dir: Path, version: PublishedVersion, language: str = ENGLISH) -> Path | None:
+    """The PDF of a published version in a language under the published folder (None: the version has
+    no copy in that language)."""
+    filename = version.filename if language == ENGLISH else version.filename_cy
+    if filename is None:
+        return None
+    path = (Path(published_dir) / filename).resolve()
     if Path(published_dir).resolve() not in path.parents:
         raise DomainError("The published file is not in the published folder")
     return path
@@ -270,10 +277,23 @@ def docx_path(pdf_path: Path) -> Path:
     return pdf_path.with_suffix(".docx")
 
 
-def published_html(published_dir: Path, version: PublishedVersion) -> str | None:
-    """The stored HTML body of a published version (what the public page shows), or None."""
-    path = html_path(published_path(published_dir, version))
-    return path.read_text("utf-8") if path.is_file() else None
+def published_html(published_dir: Path, version: PublishedVersion, language: str = ENGLISH) -> str | None:
+    """The stored HTML body of a published version in a language (what the public page shows), or None."""
+    pdf_path = published_path(published_dir, version, language)
+    path = html_path(pdf_path) if pdf_path else None
+    return path.read_text("utf-8") if path is not None and path.is_file() else None
+
+
+def published_languages(version: PublishedVersion) -> list[str]:
+    """The languages a version was published in: English, and Welsh where it has a Welsh copy."""
+    return [ENGLISH] + ([WELSH] if version.filename_cy else [])
+
+
+def _copies(response: StatutoryResponse, language: str, published: tuple[date, int]) -> tuple[bytes, bytes, bytes]:
+    """A version's PDF, HTML body and Word copy in one language."""
+    return (render_response_pdf(response, public=True, published=published, language=language),
+            render_response_body(response, public=True, published=published, language=language).encode("utf-8"),
+            render_response_docx(response, language=language, published=published))
 
 
 def write_once(path: Path, data: bytes) -> None:
@@ -340,13 +360,13 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
             raise DomainError("The date it was published must be on or after the day the report was published",
                               field="published_on")
     published_on = response.published_on or first_published_on or now.date()
-    pdf = render_response_pdf(response, public=True, published=(published_on, number))
-    body = render_response_body(response, public=True, published=(published_on, number))
-    docx = render_response_docx(response, published=(published_on, number))
+    languages = [ENGLISH] + ([WELSH] if response.force.works_in_welsh else [])
+    copies = {language: _copies(response, language, (published_on, number)) for language in languages}
+    pdf = copies[ENGLISH][0]
     sha256 = hashlib.sha256(pdf).hexdigest()
     filename = f"{response.force.slug}/{response.inspection.slug}-v{number}.pdf"
     late_from = first_published_on or now.date()
-    # Built unattached: nothing enters the session until the file is safely written.
+    # Built unattached: nothing enters the session until the files are safely written.
     version = PublishedVersion(
         response_id=response.id, number=number, filename=filename, sha256=sha256, size=len(pdf),
         # A back-filled version is dated by its real publication (the audit trail keeps when it was entered).
@@ -354,14 +374,20 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
         published_by_id=user.id, reason=reason, days_late=days_late(response.due_on, late_from),
         sections=response_tasks.dump(response_tasks.sections(response, response_trackings(response))),
     )
-    pdf_path = published_path(published_dir, version)
-    write_once(pdf_path, pdf)
+    if WELSH in copies:
+        welsh_pdf = copies[WELSH][0]
+        version.filename_cy = f"{response.force.slug}/{response.inspection.slug}-v{number}.cy.pdf"
+        version.sha256_cy, version.size_cy = hashlib.sha256(welsh_pdf).hexdigest(), len(welsh_pdf)
+    written: list[Path] = []
     try:
-        write_once(html_path(pdf_path), body.encode("utf-8"))
-        write_once(docx_path(pdf_path), docx)
+        for language, (pdf_bytes, html_bytes, docx_bytes) in copies.items():
+            pdf_path = published_path(published_dir, version, language)
+            for path, data in ((pdf_path, pdf_bytes), (html_path(pdf_path), html_bytes), (docx_path(pdf_path), docx_bytes)):
+                write_once(path, data)
+                written.append(path)
     except Exception:
-        pdf_path.unlink(missing_ok=True)
-        html_path(pdf_path).unlink(missing_ok=True)
+        for path in written:  # both languages or neither
+            path.unlink(missing_ok=True)
         raise
     response.versions.append(version)
     if response.published_on is None:
@@ -371,6 +397,7 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
         response.publication_entered_by = user
     audit.record(db.session, response, "published",
                  {"version": [None, number], "sha256": [None, sha256], "days_late": [None, version.days_late],
+                  **({"sha256_cy": [None, version.sha256_cy]} if version.sha256_cy else {}),
                   **({"first_published_outside_tracker_on": [None, first_published_on.isoformat()]}
                      if first_published_on else {})})
     db.session.flush()
@@ -379,10 +406,10 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
 
 def discard_unrecorded(published_dir: Path, version: PublishedVersion) -> None:
     """Remove the files of a version whose row could not be saved, so no unrecorded file remains."""
-    pdf_path = published_path(published_dir, version)
-    pdf_path.unlink(missing_ok=True)
-    html_path(pdf_path).unlink(missing_ok=True)
-    docx_path(pdf_path).unlink(missing_ok=True)
+    for language in published_languages(version):
+        pdf_path = published_path(published_dir, version, language)
+        for path in (pdf_path, html_path(pdf_path), docx_path(pdf_path)):
+            path.unlink(missing_ok=True)
 
 
 def record_copies_sent(response: StatutoryResponse, submitted_version: int | None, user: User,

@@ -65,6 +65,10 @@ class ForceIn(Strict):
     commissioner: str = Field(min_length=1)
     statutory_paragraph: str | None = None
     works_in_welsh: bool = False
+    # The Welsh names, for the Welsh copies of an office that works in Welsh.
+    name_cy: str | None = None
+    opcc_name_cy: str | None = None
+    commissioner_cy: str | None = None
 
 
 class ForcesFile(Strict):
@@ -358,6 +362,11 @@ def _load_forces(items: list[ForceIn]) -> dict[str, Force]:
                           works_in_welsh=item.works_in_welsh)
             db.session.add(force)
             forces[item.slug] = force
+        force = forces[item.slug]
+        for name, value in (("name_cy", item.name_cy), ("opcc_name_cy", item.opcc_name_cy),
+                            ("commissioner_title_cy", item.commissioner_cy)):
+            if getattr(force, name) is None and value is not None:  # filled where missing, never overwritten
+                setattr(force, name, value)
     db.session.flush()
     # A service administrator belongs to every force, including one added now.
     for admin in db.session.scalars(sa.select(User).where(User.role == Role.SERVICE_ADMIN)):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from tracker.documents import exports
 from tracker.documents.exports import CalendarEvent
+from tracker.documents.phrases import ENGLISH
 from tracker.documents.response import response_title
 from tracker.domain.clocks import Source
 from tracker.domain.text import printable
@@ -26,7 +27,7 @@ from tracker.models import utcnow
 from tracker.services import inspections as inspection_service
 from tracker.services import public as public_service
 from tracker.services import responses as response_service
-from tracker.web.i18n import N_, current_language, govuk_date
+from tracker.web.i18n import N_, current_language, govuk_date, public_language
 from tracker.web.views._helpers import site_url
 from tracker.web.views.responses import send_version
 
@@ -157,14 +158,16 @@ def force_page(force_slug: str):
 
 @bp.get("/<force_slug>/<inspection_slug>")
 def response_page(force_slug: str, inspection_slug: str):
-    """The public HTML copy of the latest published version of a response."""
+    """The public HTML copy of the latest published version of a response: the Welsh copy when the page is
+    in Welsh and the version was published in Welsh too, the English one otherwise."""
     response = _published_or_404(force_slug, inspection_slug)
     latest = response.versions[-1]
-    body = response_service.published_html(_published_dir(), latest)
+    language = public_language() if public_language() in response_service.published_languages(latest) else ENGLISH
+    body = response_service.published_html(_published_dir(), latest, language)
     if body is None:
         abort(404)
     return render_template("public/response.html", response=response, latest=latest,
-                           document_title=response_title(response),
+                           document_title=response_title(response, language), document_language=language,
                            body=Markup(body),  # our own rendering, escaped when it was published
                            progress=public_service.progress_since_publication(response), as_of=today())
 
@@ -185,6 +188,12 @@ def progress_csv(force_slug: str, inspection_slug: str):
 def version_pdf(force_slug: str, inspection_slug: str, number: int):
     """Download a published version's PDF."""
     return send_version(_published_or_404(force_slug, inspection_slug), number)
+
+
+@bp.get("/<force_slug>/<inspection_slug>/v<int:number>.cy.pdf")
+def welsh_pdf(force_slug: str, inspection_slug: str, number: int):
+    """Download a published version's Welsh PDF (published with the English by an office that works in Welsh)."""
+    return send_version(_published_or_404(force_slug, inspection_slug), number, "cy.pdf")
 
 
 @bp.get("/<force_slug>/feed.atom")

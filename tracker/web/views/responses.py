@@ -486,24 +486,37 @@ def version_pdf(force_slug: str, inspection_slug: str, number: int):
 def version_docx(force_slug: str, inspection_slug: str, number: int):
     """Download a published version's Word copy (404 for a version published before Word copies were kept)."""
     response = _load(force_slug, inspection_slug)
+    return send_version(response, number, "docx")
+
+
+@bp.get("/<force_slug>/<inspection_slug>/versions/<int:number>.<any('cy.pdf', 'cy.docx'):copy>")
+@login_required
+def version_copy(force_slug: str, inspection_slug: str, number: int, copy: str):
+    """Download a published version's Welsh copies, PDF and Word (an office that works in Welsh)."""
+    response = _load(force_slug, inspection_slug)
+    return send_version(response, number, copy)
+
+
+# Each copy a version is kept in: its language and its kind of file.
+COPIES = {"pdf": ("en", "pdf"), "cy.pdf": ("cy", "pdf"), "docx": ("en", "docx"), "cy.docx": ("cy", "docx")}
+MIMETYPES = {"pdf": "application/pdf", "docx": DOCX}
+
+
+def send_version(response, number: int, copy: str = "pdf"):
+    """Send a published version's PDF (or another of its copies, `copy` as in COPIES), or 404 (shared
+    with the public pages)."""
     version = next((v for v in response.versions if v.number == number), None)
     if version is None:
         abort(404)
-    path = response_service.docx_path(response_service.published_path(_published_dir(), version))
-    if not path.is_file():
+    language, kind = COPIES[copy]
+    path = response_service.published_path(_published_dir(), version, language)
+    if path is not None and kind == "docx":
+        path = response_service.docx_path(path)
+    if path is None or not path.is_file():
         abort(404)
-    return send_file(path, mimetype=DOCX, as_attachment=True, download_name=path.name)
-
-
-def send_version(response, number: int):
-    """Send a published version's PDF, or 404 (shared with the public pages)."""
-    version = next((v for v in response.versions if v.number == number), None)
-    if version is None:
-        abort(404)
-    path = response_service.published_path(_published_dir(), version)
-    if not path.is_file():
-        abort(404)
-    return send_file(path, mimetype="application/pdf", download_name=Path(version.filename).name, etag=version.sha256)
+    etag = {"pdf": version.sha256, "cy.pdf": version.sha256_cy}.get(copy)
+    return send_file(path, mimetype=MIMETYPES[kind], download_name=path.name, etag=etag or True,
+                     as_attachment=kind == "docx")
 
 
 @bp.route("/<force_slug>/<inspection_slug>/copies", methods=["GET", "POST"])
