@@ -219,3 +219,55 @@ def test_every_label_a_document_prints_has_its_welsh():
     labels = [m.label for enum in (Kind, InspectionType, ActionStatus, Source, Respondent) for m in enum]
     labels += [source.date_label for source in Source]
     assert [label for label in labels if label not in phrases.WELSH_PHRASES] == []
+
+
+def test_the_documents_and_the_public_pages_catalogue_agree_on_shared_words():
+    """A word both the documents' dictionary and the public pages' catalogue translate is the same Welsh."""
+    from babel.messages.pofile import read_po
+
+    from tracker._files import INSTALLED
+    with (INSTALLED.parent / "translations" / "cy" / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalogue = {m.id: m.string for m in read_po(po) if isinstance(m.id, str) and m.string}
+    def same(text: str) -> str:
+        return text.replace("’", "'")
+    assert [(english, welsh, catalogue[english]) for english, welsh in phrases.WELSH_PHRASES.items()
+            if english in catalogue and same(catalogue[english]) != same(welsh)] == []
+
+
+def test_the_demonstration_publishes_its_bilingual_response(app, client, published_dir):  # noqa: F811
+    """`seed --demo` publishes the invented North Wales response in Welsh and English, so /public/ shows it."""
+    from tracker.services import seed
+    versions = seed.publish_demo(seed.read_seed_set(demo=True), published_dir)
+    db.session.commit()
+    assert [v.response.force.slug for v in versions] == ["north-wales"]
+    version = versions[0]
+    assert version.published_at.date() == date(2021, 11, 8) and version.days_late == 0
+    assert response_service.published_languages(version) == ["en", "cy"]
+    check_tagged_pdf(response_service.published_path(published_dir, version, "cy").read_bytes(), "cy",
+                     "Ymateb Comisiynydd Heddlu a Throseddu Gogledd Cymru i " + version.response.inspection.title,
+                     ("Prif ganfyddiadau", "Sylwadau'r Comisiynydd"))
+    assert "North Wales" in client.get("/public/").text
+    welsh = client.get("/public/north-wales/vawg-2021?lang=cy").text
+    assert "Enghraifft: mae&#39;r Comisiynydd yn croesawu&#39;r adroddiad." in welsh
+    assert "Canfu&#39;r archwiliad misol cyntaf" in welsh  # its update in Welsh, in the document and the progress
+    assert seed.publish_demo(seed.read_seed_set(demo=True), published_dir) == []  # once only
+
+
+def test_the_demonstration_never_overwrites_a_published_file(app, published_dir):  # noqa: F811
+    from tracker.services import seed
+    stale = published_dir / "north-wales" / "vawg-2021-v1.pdf"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier database's file")
+    with pytest.raises(seed.SeedError, match="never overwritten"):
+        seed.publish_demo(seed.read_seed_set(demo=True), published_dir)
+    assert stale.read_bytes() == b"an earlier database's file"
+    assert sorted(p.name for p in stale.parent.iterdir()) == ["vawg-2021-v1.pdf"]
+
+
+def test_the_response_page_links_every_copy_of_a_version(app, published_dir, people):  # noqa: F811
+    published_welsh_response(published_dir)
+    db.session.commit()
+    html = people["editor_client"].get("/responses/dyfed-powys/vawg-2021").text
+    check_html(html)
+    for copy in ("1.pdf", "1.docx", "1.cy.pdf", "1.cy.docx"):
+        assert f'href="/responses/dyfed-powys/vawg-2021/versions/{copy}"' in html

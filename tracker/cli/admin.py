@@ -23,13 +23,15 @@ from tracker.services import users as user_service
               help="Read seed files from this folder instead of seed_data/.")
 @needs_schema(upgradable=True)
 def seed_command(demo: bool, show_passwords: bool, root: Path | None) -> None:
-    """Load the reference data (forces, themes) and, with --demo, the demonstration data.
+    """Load the reference data (forces, themes) and, with --demo, the demonstration data (publishing the
+    demonstration responses its files mark as published).
 
     Safe to run again: records that exist are left as they are. A malformed file loads nothing.
     """
     instance_path = Path(current_app.instance_path)
     try:
-        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=instance_path)
+        passwords = seed.seed_database(root or seed.SEED_DIR, demo=demo, instance_path=instance_path,
+                                       published_dir=Path(current_app.config["TRACKER_PUBLISHED_DIR"]))
     except seed.SeedError as exc:
         raise click.ClickException(f"Seed data refused, nothing loaded: {exc}") from None
     counts = seed.count_rows()

@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tracker._files import folder
 from tracker.db import db
+from tracker.domain import response_tasks
 from tracker.domain.clocks import Respondent, Source
 from tracker.domain.statuses import ActionStatus, InspectionType, Kind, Role, TrackingStatus
 from tracker.models import (
@@ -30,14 +31,17 @@ from tracker.models import (
     Force,
     Inspection,
     ProgressUpdate,
+    PublishedVersion,
     Recommendation,
     StatutoryResponse,
     Theme,
     Tracking,
     User,
 )
+from tracker.services import DomainError
 from tracker.services import clocks as clock_service
 from tracker.services import inspections as inspection_service
+from tracker.services import responses as response_service
 from tracker.services import tracking as tracking_service
 from tracker.services import users as user_service
 
@@ -144,6 +148,8 @@ class UpdateIn(Strict):
     occurred_on: date
     text: str = Field(min_length=1)
     not_for_publication: bool = False
+    public: bool = False  # shown on the public page, as progress since publication
+    text_cy: str | None = None
 
 
 class ActionIn(Strict):
@@ -172,6 +178,8 @@ class TrackingIn(Strict):
     target_date: date | None = None
     pcc_explanation: str | None = None
     chief_comment: str | None = None
+    pcc_explanation_cy: str | None = None
+    chief_comment_cy: str | None = None
     actions: list[ActionIn] = []
 
     @model_validator(mode="after")
@@ -197,6 +205,20 @@ class PauseIn(Strict):
     note: str | None = None
 
 
+class PublishIn(Strict):
+    """A demonstration response published: the days it was sent for approval, approved and published."""
+
+    drafted_on: date
+    approved_on: date
+    published_on: date
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        if not self.drafted_on <= self.approved_on <= self.published_on:
+            raise ValueError("drafted_on, approved_on and published_on must be in that order")
+        return self
+
+
 class ResponseIn(Strict):
     chief_invited_on: date | None = None
     chief_comments_due_on: date | None = None
@@ -204,8 +226,13 @@ class ResponseIn(Strict):
     chief_comments: str | None = None
     pcc_comments: str | None = None
     pcc_response_to_chief: str | None = None
+    # Their Welsh versions (an office that works in Welsh).
+    chief_comments_cy: str | None = None
+    pcc_comments_cy: str | None = None
+    pcc_response_to_chief_cy: str | None = None
     extensions: list[ExtensionIn] = []
     pauses: list[PauseIn] = []
+    publish: PublishIn | None = None
 
 
 class TrackingFile(Strict):
@@ -339,8 +366,9 @@ def _check_references(seed: SeedSet, existing_forces: set[str], existing_themes:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def load(seed: SeedSet) -> dict[str, str]:
-    """Write a checked seed set; return the demonstration users' new passwords by email."""
+def load(seed: SeedSet, published_dir: Path | None = None) -> dict[str, str]:
+    """Write a checked seed set; return the demonstration users' new passwords by email. With
+    `published_dir`, the demonstration responses marked to be published are published there."""
     forces = _load_forces(seed.forces)
     themes = _load_themes(seed.themes)
     for insp in seed.inspections:
@@ -349,7 +377,40 @@ def load(seed: SeedSet) -> dict[str, str]:
         _load_tracking(tf, forces)
     passwords = _load_users(seed.users, forces)
     db.session.flush()
+    if published_dir is not None:
+        publish_demo(seed, published_dir)
     return passwords
+
+
+def publish_demo(seed: SeedSet, published_dir: Path) -> list[PublishedVersion]:
+    """Publish the demonstration responses whose file says `publish` and that have no version yet, as
+    if sent for approval, approved and published on its days, by the first demonstration administrator
+    (what is recorded is what the response pages show: the approval stands, the version is published).
+    A file already in the published folder that no version names is refused, never overwritten."""
+    admin = next((user_service.get_user_by_email(u.email) for u in seed.users if u.role is Role.ADMIN), None)
+    published = []
+    for name, tf in seed.tracking:
+        if tf.response is None or tf.response.publish is None:
+            continue
+        response = response_service.get_response(tf.force, tf.inspection)
+        if response.versions:
+            continue
+        if admin is None:
+            raise SeedError(f"{name}: response.publish: no demonstration administrator to publish it")
+        dates = tf.response.publish
+        trackings = response_service.response_trackings(response)
+        response.drafted_on, response.approved_on = dates.drafted_on, dates.approved_on
+        response.approved_sections = response_tasks.dump(response_tasks.sections(response, trackings))
+        missing = response_service.check_publishable(response, admin)
+        if missing:
+            raise SeedError(f"{name}: response.publish: the response cannot be published: "
+                            + "; ".join(item.message for item in missing))
+        try:
+            published.append(response_service.publish(response, admin, published_dir,
+                                                       now=datetime.combine(dates.published_on, time(10))))
+        except DomainError as exc:  # a file left by an earlier database: never overwritten
+            raise SeedError(f"{name}: response.publish: {exc.message}") from None
+    return published
 
 
 def _load_forces(items: list[ForceIn]) -> dict[str, Force]:
@@ -441,7 +502,7 @@ def _load_tracking(tf: TrackingFile, forces: dict[str, Force]) -> None:
         tracking = trackings[by_ref[ref].id]
         if tracking.status is TrackingStatus.AWAITING_REVIEW and item.status is not TrackingStatus.AWAITING_REVIEW:
             tracking_service.set_tracking_status(tracking, item.status, item.closed_on, item.no_action_reason)
-        for name in ("lead_officer", "pcc_explanation", "chief_comment"):
+        for name in ("lead_officer", "pcc_explanation", "chief_comment", "pcc_explanation_cy", "chief_comment_cy"):
             if getattr(tracking, name) is None and getattr(item, name) is not None:
                 setattr(tracking, name, getattr(item, name).strip())
         if tracking.target_date is None and item.target_date is not None:
@@ -459,14 +520,15 @@ def _load_tracking(tf: TrackingFile, forces: dict[str, Force]) -> None:
                 text = " ".join(update.text.split())
                 if (update.occurred_on, text) not in logged:
                     tracking_service.add_progress_update(action, update.occurred_on, text,
-                                                         not_for_publication=update.not_for_publication)
+                                                         not_for_publication=update.not_for_publication,
+                                                         public=update.public, text_cy=update.text_cy)
     if tf.response is not None:
         response = db.session.scalar(
             sa.select(StatutoryResponse).where(
                 StatutoryResponse.inspection_id == inspection.id, StatutoryResponse.force_id == force.id
             )
         )
-        for name, value in tf.response.model_dump(exclude={"extensions", "pauses"}).items():
+        for name, value in tf.response.model_dump(exclude={"extensions", "pauses", "publish"}).items():
             if getattr(response, name) is None and value is not None:
                 setattr(response, name, value.strip() if isinstance(value, str) else value)
         _load_clock(response, tf.response)
@@ -546,11 +608,13 @@ def _write_passwords(instance_path: Path, passwords: dict[str, str]) -> None:
     (instance_path / "demo-passwords.txt").unlink(missing_ok=True)
 
 
-def seed_database(root: Path = SEED_DIR, demo: bool = False, instance_path: Path | None = None) -> dict[str, str]:
-    """Read, check and load the seed folder in one transaction; nothing is written on any error."""
+def seed_database(root: Path = SEED_DIR, demo: bool = False, instance_path: Path | None = None,
+                  published_dir: Path | None = None) -> dict[str, str]:
+    """Read, check and load the seed folder in one transaction; nothing is written on any error. With
+    `demo` and `published_dir`, the demonstration responses marked `publish` are published there."""
     seed = read_seed_set(root, demo=demo)
     try:
-        passwords = load(seed)
+        passwords = load(seed, published_dir if demo else None)
         db.session.commit()
     except Exception:
         db.session.rollback()

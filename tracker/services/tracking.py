@@ -96,7 +96,7 @@ def set_forecast(tracking: Tracking, submitted_version: int | None, rating: Rag 
 
 def add_action(tracking: Tracking, title: str, **fields) -> Action:
     """Add an action against a tracking row (it belongs to the tracking row's force)."""
-    action = Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id, title=title,
+    action = Action(tracking=tracking, force=tracking.force, inspection_id=tracking.inspection_id, title=title,
                     **fields)
     if action.status is not None and ActionStatus(action.status).is_closed and action.completed_on is None:
         raise DomainError("Enter the date the action was completed", field="completed_on")
