@@ -403,6 +403,7 @@ def test_write_once_never_overwrites(tmp_path):
         response_service.write_once(target, b"second")
     assert target.read_bytes() == b"first"
     assert sorted(p.name for p in target.parent.iterdir()) == ["v1.pdf"]
+    assert response_service.write_once(target, b"first") is False  # the same bytes: the same publication, left alone
 
 
 def test_copies_complete_the_response(cumbria, published_dir):

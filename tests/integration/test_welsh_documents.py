@@ -67,7 +67,7 @@ def test_a_failure_writing_the_welsh_copy_leaves_no_file_of_either_language(app,
     def fail_on_welsh_word(path, data):
         if path.name.endswith(".cy.docx"):
             raise OSError("disk full")
-        real(path, data)
+        return real(path, data)
 
     monkeypatch.setattr(response_service, "write_once", fail_on_welsh_word)
     with pytest.raises(OSError):

@@ -296,10 +296,16 @@ def _copies(response: StatutoryResponse, language: str, published: tuple[date, i
             render_response_docx(response, language=language, published=published))
 
 
-def write_once(path: Path, data: bytes) -> None:
-    """Write `data` to a new file at `path`: temp file, flush, fsync, then link into place; never overwrite."""
+def write_once(path: Path, data: bytes) -> bool:
+    """Write `data` to a new file at `path`: temp file, flush, fsync, then link into place; never overwrite.
+
+    A file already there with exactly these bytes is the same publication (the documents are
+    reproducible: a database restored or made again publishes the same bytes): it is left as it is and
+    False returned. Any other file there is refused."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
+        if path.is_file() and path.read_bytes() == data:
+            return False
         raise DomainError(f"A published file already exists at {path.name}: it is never overwritten")
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
@@ -319,6 +325,7 @@ def write_once(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+    return True
 
 
 def check_publishable(response: StatutoryResponse, user: User) -> list[Missing]:
@@ -383,8 +390,8 @@ def publish(response: StatutoryResponse, user: User, published_dir: Path, reason
         for language, (pdf_bytes, html_bytes, docx_bytes) in copies.items():
             pdf_path = published_path(published_dir, version, language)
             for path, data in ((pdf_path, pdf_bytes), (html_path(pdf_path), html_bytes), (docx_path(pdf_path), docx_bytes)):
-                write_once(path, data)
-                written.append(path)
+                if write_once(path, data):  # only what this publish wrote is taken away on failure
+                    written.append(path)
     except Exception:
         for path in written:  # both languages or neither
             path.unlink(missing_ok=True)
