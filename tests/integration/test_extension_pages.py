@@ -12,11 +12,11 @@ from tests.factories import get_tracking, make_user, sign_in
 from tests.page_check import forms, get_page, post_page, soup
 from tracker.db import db
 from tracker.domain.deadlines import Rag
-from tracker.domain.statuses import Role
+from tracker.domain.statuses import Role, TrackingStatus
 from tracker.models import ExtensionRequest
 from tracker.services import extensions as extension_service
 from tracker.services import save
-from tracker.services.tracking import add_action
+from tracker.services.tracking import add_action, set_tracking_status
 
 DUE = date(2022, 3, 31)
 
@@ -186,3 +186,17 @@ def test_blocked_and_per_cent_set_by_hand_are_shown(as_role):
     page = get_page(editor, f"/tracking/{tracking.id}")
     assert "40% (set by hand)" in page and "Waits for: The College of Policing&#39;s guidance" in page
     assert "govuk-tag--orange\">Blocked" in page
+
+
+def test_a_closed_item_offers_no_extension(as_role):
+    tracking = get_tracking("cumbria", "3.2")
+    editor = as_role(Role.EDITOR)
+    assert f"/tracking/{tracking.id}/extensions/new" in get_page(editor, f"/tracking/{tracking.id}")
+    set_tracking_status(tracking, TrackingStatus.COMPLETE, date(2022, 3, 1))
+    save()
+    assert f"/tracking/{tracking.id}/extensions/new" not in get_page(editor, f"/tracking/{tracking.id}")
+    page = get_page(editor, f"/tracking/{tracking.id}/extensions/new")
+    assert "Nothing here has a due date to extend" in page and 'name="new_due_on"' not in page
+    before = _count()
+    page = post_page(editor, f"/tracking/{tracking.id}/extensions/new", _request_form())
+    assert "Nothing here has a due date to extend" in page and _count() == before
