@@ -200,3 +200,16 @@ def test_a_closed_item_offers_no_extension(as_role):
     before = _count()
     page = post_page(editor, f"/tracking/{tracking.id}/extensions/new", _request_form())
     assert "Nothing here has a due date to extend" in page and _count() == before
+
+
+def test_a_decision_in_ones_own_name_ignores_the_boards_boxes(as_role):
+    tracking = get_tracking("cumbria", "3.2")
+    extension = extension_service.request(tracking, None, new_due_on=date(2022, 6, 30), reason="Why",
+                                          requested_by="ACC Example")
+    save()
+    response = as_role(Role.REVIEWER).post(f"/extensions/{extension.id}/decide", data={
+        "version": str(extension.version), "decision": "approve", "decided_by": "me", "decision_reason": "Agreed",
+        "board": "x" * 300, "decided_on": ["14", "", "20"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert extension.decided_by_body is None and extension.decided_on == date.today()

@@ -78,6 +78,10 @@ def decide(extension_id: int):
     form = form_for(ExtensionDecisionForm, extension)
     form.decision.choices = as_choices([("approve", f"Approve: the due date becomes {govuk_date(extension.new_due_on)}"),
                                         ("refuse", f"Refuse: the due date stays {govuk_date(extension.previous_due_on)}")])
+    if request.method == "POST" and form.decided_by.data != "board":
+        # The board's name and date sit under their radio, posted (and shown without JavaScript) whichever
+        # is chosen: a decision in one's own name ignores them, half-typed or not.
+        form.board.data, form.decided_on.data, form.decided_on.process_errors = "", None, []
     if form.validate_on_submit():
         by_board = form.decided_by.data == "board"
         with saving(form, record=extension) as attempt:
