@@ -11,6 +11,7 @@ from tests.factories import get_force
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking
+from tracker.services import overdue
 from tracker.web.caching import cache
 
 
@@ -81,3 +82,19 @@ def test_the_same_number_of_queries_for_10_and_1000(app, as_role):
     assert small == large
     print("dashboard queries:", large)
     assert max(large) <= 12
+
+
+def test_the_same_view_computed_again_builds_no_statement_again_and_sees_new_data(app, as_role):
+    """After a write empties the page cache, the next page of the same view reuses the statements built
+    for it (overdue.STATEMENTS_KEPT) and reads the data as it is now."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    url = "/?as_of=2022-04-01&window=open&per_page=100"
+    client.get(url)
+    built = (overdue._summary_statement.cache_info().misses, overdue._items_statement.cache_info().misses)
+    tracking = db.session.scalar(sa.select(Tracking).where(Tracking.force_id == get_force("cumbria").id,
+                                                          Tracking.closed_on.is_(None)).limit(1))
+    tracking.lead_officer = "Superintendent Rebuilt"
+    db.session.commit()  # a write: the page cache's key is new
+    html = client.get(url).get_data(as_text=True)
+    assert "Superintendent Rebuilt" in html
+    assert (overdue._summary_statement.cache_info().misses, overdue._items_statement.cache_info().misses) == built

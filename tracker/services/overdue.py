@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -346,7 +346,25 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     rows that count somewhere (overdue, due soon or in the window), without joins unless the filter
     needs them; the two parts are added up here.
     """
-    published_filter = resolve(f).check_published
+    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
+    statement = _summary_statement(f, soon_days, resolve(f).check_published)
+    for item_type, overdue, due_soon, in_window in db.session.execute(statement):
+        totals = counts[item_type]
+        totals["overdue"] += int(overdue or 0)
+        totals["due_soon"] += int(due_soon or 0)
+        totals["in_window"] += int(in_window or 0)
+    return counts
+
+
+# Statements built for a filter are kept for the next page asking the same (the page cache empties at
+# every write, and the users of a force then ask the same view again): building one costs more CPU
+# than SQLAlchemy's compiling it (cached) and the database's running it. A filter is a frozen value.
+STATEMENTS_KEPT = 64
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _summary_statement(f: ItemFilter, soon_days: int, published_filter: bool) -> sa.CompoundSelect:
+    """summary_counts' query for a filter."""
     parts = []
     for item_type, c, from_ in _counting_branches(f):
         overdue = c.due_on < f.as_of
@@ -363,13 +381,7 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
                 .where(sa.or_(overdue, soon, in_window),
                        *_branch_where(c, f, published_filter, window=False, open_part=open_part))
             )
-    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
-    for item_type, overdue, due_soon, in_window in db.session.execute(sa.union_all(*parts)):
-        totals = counts[item_type]
-        totals["overdue"] += int(overdue or 0)
-        totals["due_soon"] += int(due_soon or 0)
-        totals["in_window"] += int(in_window or 0)
-    return counts
+    return sa.union_all(*parts)
 
 
 def overdue_items(as_of: date, force_ids: list[int] | None = None) -> list[Row]:
@@ -389,17 +401,12 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
     with_last_update is False: the rows' last_update is then None).
     """
     published_filter = resolve(f).check_published
-    u = _union()
-    q = (_row_select(u).where(*_where(u, f, published_filter=published_filter))
-         .order_by(*_order(u, sort, descending, f.as_of)))
-    if page is not None:
-        q = q.limit(per_page).offset((page - 1) * per_page)
-        if sort in ("days", "due"):
-            ascending = descending == (sort == "days")  # most days overdue = earliest due date first
-            cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
-            if cutoff is not None:
-                q = q.where(u.c.due_on <= cutoff if ascending else u.c.due_on >= cutoff)
-    records = db.session.execute(q).mappings().all()
+    cutoff = None
+    if page is not None and sort in ("days", "due"):
+        ascending = descending == (sort == "days")  # most days overdue = earliest due date first
+        cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
+    statement = _items_statement(f, sort, descending, page, per_page, published_filter, cutoff)
+    records = db.session.execute(statement).mappings().all()
     updates = last_updates(
         [r["id"] for r in records if r["type"] == "action"],
         [r["tracking_id"] for r in records if r["type"] == "recommendation"],
@@ -407,6 +414,21 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
     ) if with_last_update else {}
     return [_row(r, f.as_of, updates.get((r["type"], r["id"] if r["type"] == "action" else r["tracking_id"])))
             for r in records]
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _items_statement(f: ItemFilter, sort: str, descending: bool, page: int | None, per_page: int,
+                     published_filter: bool, cutoff: date | None) -> sa.Select:
+    """list_items' query for a filter, sort and page (and the page's due-date cut, see _due_cutoff)."""
+    u = _union()
+    q = (_row_select(u).where(*_where(u, f, published_filter=published_filter))
+         .order_by(*_order(u, sort, descending, f.as_of)))
+    if page is not None:
+        q = q.limit(per_page).offset((page - 1) * per_page)
+        if cutoff is not None:
+            ascending = descending == (sort == "days")
+            q = q.where(u.c.due_on <= cutoff if ascending else u.c.due_on >= cutoff)
+    return q
 
 
 def _row(r, as_of: date, last_update: date | None) -> Row:
@@ -431,6 +453,12 @@ def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: in
     index, without joins unless the filter needs them; None when fewer rows have a due date (no cut
     is possible: rows without one sort last).
     """
+    return db.session.scalar(_cutoff_statement(f, published_filter, ascending, rows))
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _cutoff_statement(f: ItemFilter, published_filter: bool, ascending: bool, rows: int) -> sa.Select:
+    """_due_cutoff's query."""
     parts = []
     for _item_type, c, from_ in _counting_branches(f):
         order = c.due_on.asc() if ascending else c.due_on.desc()
@@ -440,7 +468,7 @@ def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: in
         parts.append(sa.select(top.c.due_on))
     dates = sa.union_all(*parts).subquery()
     order = dates.c.due_on.asc() if ascending else dates.c.due_on.desc()
-    return db.session.scalar(sa.select(dates.c.due_on).order_by(order).limit(1).offset(rows - 1))
+    return sa.select(dates.c.due_on).order_by(order).limit(1).offset(rows - 1)
 
 
 def _value(value):
