@@ -21,7 +21,7 @@ from tests.unit.test_pdf import embedded_fonts_ok
 from tracker.db import db
 from tracker.documents.committee_pack import render_pack_html
 from tracker.domain.statuses import ActionStatus, Role, TrackingStatus
-from tracker.models import MeetingPack, MeetingPackItem
+from tracker.models import AuditEvent, MeetingPack, MeetingPackItem
 from tracker.services.committee_pack import pack_content
 from tracker.services.tracking import add_action, add_progress_update, set_action_status, set_tracking_status
 
@@ -387,3 +387,17 @@ def test_extension_requests_awaiting_a_decision_and_the_reasons_of_revised_dates
     item = next(i for i in july.section("in_full").items if i.heading.startswith("Recommendation 3.2"))
     assert ["Why the date was revised", "Waiting for the national data standard"] in item.facts
     assert ["Date first set", "31 March 2022"] in item.facts and ["Revised date", "30 June 2022"] in item.facts
+
+
+def test_making_a_pack_is_in_the_audit_trail_with_who_made_it(app, as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    assert make(client, window="open").status_code == 303
+    pack = latest_pack()
+    [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_type == "MeetingPack",
+                                                             AuditEvent.entity_id == pack.id)).all()
+    assert event.event == "made" and event.user_id == pack.created_by_id and event.force_id == pack.force_id
+    assert event.changes["as_of"] == "2022-04-01" and event.changes["previous_meeting_on"] == "2022-01-01"
+    # A refused form makes no pack and so records nothing.
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert make(client, previous_meeting="2 April 2022").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == before

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from tracker.db import data_state, db
+from tracker.db import audit, data_state, db
 from tracker.domain.ageing import AGE_BANDS
 from tracker.domain.committee_pack import (
     ITEMS_IN_FULL,
@@ -72,6 +72,10 @@ def make_pack(force: Force, view: ItemFilter, view_args: dict[str, str], view_wo
                        content=content.to_json(), created_by_id=user.id, created_at=made_at)
     db.session.add(pack)
     db.session.flush()
+    # A pack is not an audited record (its content is large), so its making is an event of its own.
+    audit.record(db.session, pack, "made", {"as_of": pack.as_of.isoformat(),
+                                            "previous_meeting_on": previous_meeting.isoformat(), "view": key,
+                                            "items": len(rows)})
     if rows:
         db.session.execute(sa.insert(MeetingPackItem).execution_options(**data_state.reach(forces=[force.id])), [
             {"pack_id": pack.id, "item_type": r.type, "item_id": r.id, "state": r.state.value} for r in rows])
