@@ -14,8 +14,10 @@ from datetime import date, datetime
 import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
+from werkzeug.datastructures import MultiDict
 
 from tests.factories import get_inspection, get_tracking
+from tests.page_check import forms, soup
 from tracker.db import db
 from tracker.documents.exports import formula_safe, rows_to_csv
 from tracker.domain.statuses import Role
@@ -261,3 +263,22 @@ def test_a_posted_field_without_a_name_reaches_no_form(as_role):
     for path in ("/inspections/vawg-2021/import/confirm", "/inspections/new", "/settings/notifications"):
         response = client.post(path, data=body, content_type="multipart/form-data; boundary=X")
         assert response.status_code < 500, path
+
+
+@pytest.mark.parametrize(("page", "name"), [
+    ("/inspections/vawg-2021/edit", "source"),
+    ("/inspections/vawg-2021/edit", "respondent"),
+    ("/inspections/new", "source"),
+    ("/inspections/vawg-2021/recommendations/new", "parent_id"),
+    ("/tracking/{tracking_id}/edit", "hmicfrs_view"),
+])
+def test_a_choice_of_spaces_is_a_wrong_choice_not_none(as_role, page, name):
+    """Optional() took ' ' for no choice, stopped, and ' ' reached the save (a 500)."""
+    client = as_role(Role.SERVICE_ADMIN)
+    url = page.format(tracking_id=get_tracking("cumbria", "3.2").id)
+    [form] = [f for f in forms(client.get(url).get_data(as_text=True)) if f.method == "post" and f.values(name)]
+    data = MultiDict([(key, value) for key, value in form.fields if key != name] + [(name, " ")])
+    response = client.post(url, data=data)
+    assert response.status_code == 200, response.status_code
+    summary = [li.get_text(strip=True) for li in soup(response.get_data(as_text=True)).select(".govuk-error-summary li")]
+    assert summary, "the page again, with its error summary"

@@ -259,6 +259,12 @@ class BlankableRadioField(RadioField):
         super().process_data("" if value is None else value)
 
 
+def choice_or_none() -> Optional:
+    """Optional, for a choice: only an empty value is no choice. Optional() takes a value of spaces for
+    none too and, stopping there, drops the field's 'not a valid choice', so ' ' reached the save."""
+    return Optional(strip_whitespace=False)
+
+
 def as_choices(pairs) -> list[SelectChoice]:
     """WTForms' choice objects from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
@@ -306,10 +312,10 @@ class InspectionForm(TrackerForm):
                        default="all", validators=[InputRequired("Select which forces it concerns")])
     forces = SelectMultipleField("Forces", widget=GovCheckboxesInput(), coerce=int, validate_choice=False)
     source = RadioField("Whose document is it?", widget=GovRadioInput(), choices=as_choices(Source.choices()),
-                        default=Source.HMICFRS.value, validators=[Optional()])  # none given: HMICFRS police
+                        default=Source.HMICFRS.value, validators=[choice_or_none()])  # none given: HMICFRS police
     respondent = SelectField("Who must answer it", widget=GovSelect(),
                              choices=as_choices([("", "The source's usual respondent")] + Respondent.choices()),
-                             validators=[Optional()])
+                             validators=[choice_or_none()])
     reference = StringField("IOPC or coroner's reference", widget=GovTextInput(),
                             validators=[Optional(), Length(max=120, message="Reference must be 120 characters or fewer")])
     coroner_area = StringField("Coroner area", widget=GovTextInput(),
@@ -371,7 +377,7 @@ class RecommendationForm(TrackerForm):
                       validators=[NotBlank("Enter the reference, for example 3.2"), Length(max=60, message="Reference must be 60 characters or fewer")])
     kind = RadioField("Kind", widget=GovRadioInput(), choices=as_choices(Kind.choices()), default=Kind.RECOMMENDATION.value,
                       validators=[InputRequired("Select the kind of item")])
-    parent_id = SelectField("Sits under", widget=GovSelect(), validators=[Optional()],
+    parent_id = SelectField("Sits under", widget=GovSelect(), validators=[choice_or_none()],
                             description="For example, 4.1 sits under 4")
     addressed_to = StringField("Addressed to", widget=GovTextInput(), description="For example, All chief constables",
                                validators=[Optional(), Length(max=300, message="Addressed to must be 300 characters or fewer")])
@@ -419,7 +425,7 @@ class TrackingForm(TrackerForm):
                                                      widget=GovCheckboxInput())
     implemented_on = GovDateField("Date the force marked it implemented", what="the date it was implemented")
     verified_on = GovDateField("Date the OPCC verified it", what="the date it was verified")
-    hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[Optional()])
+    hmicfrs_view = SelectField("HMICFRS's view", widget=GovSelect(), choices=as_choices(HmicfrsView.choices()), validators=[choice_or_none()])
     hmicfrs_view_on = GovDateField("Date of HMICFRS's view", what="the date of HMICFRS's view")
     version = VersionField()
     submit = SubmitField("Save", widget=GovSubmitInput())
