@@ -414,7 +414,7 @@ class TrackingForm(TrackerForm):
                                description="The force's own date. Leave blank to use the recommendation's deadline.")
     rag_forecast = BlankableRadioField("Forecast RAG", widget=GovRadioInput(), default="",
                               choices=as_choices([("", "Not set"), (Rag.GREEN.value, "On track (green)"), (Rag.AMBER.value, "At risk (amber)"), (Rag.RED.value, "Off track (red)")]),
-                              validators=[Optional()])
+                              validators=[choice_or_none()])
     percent_complete = PercentField("Per cent complete (optional)", validators=[Optional()],
                                     description="Set by hand, it is shown instead of the share of actions complete. "
                                                 "Leave blank to count the actions.")

@@ -18,6 +18,7 @@ from tracker.web.forms import (
     TrackerForm,
     VersionField,
     as_choices,
+    choice_or_none,
 )
 
 TEXT_LENGTH = 10_000
@@ -65,7 +66,7 @@ class ForecastForm(TrackerForm):
     rag_forecast = BlankableRadioField("Forecast", widget=GovRadioInput(), default="",
                                        choices=as_choices([(rating.value, label) for rating, label in FORECASTS.items()]
                                                           + [("", "Not set")]),
-                                       validators=[Optional()])
+                                       validators=[choice_or_none()])
     submit = SubmitField("Save the forecast", widget=GovSubmitInput())
 
     def rating(self) -> Rag | None:
