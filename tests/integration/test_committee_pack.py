@@ -146,6 +146,10 @@ def test_the_word_copy_has_the_same_sections_tables_and_full_texts(app, as_role)
     assert [t for style, t in headings if style == "Heading 1"] == [s.heading for s in content.sections]
     assert [t for style, t in headings if style == "Heading 2"] == [i.heading for i in content.section("in_full").items]
     assert len(document.tables) == sum(len(s.tables) for s in content.sections)
+    # The content's column widths, in the table's grid (which LibreOffice reads) of the landscape page.
+    overdue = content.section("overdue").tables[0]
+    grid = next(t for t in document.tables if t.rows[0].cells[-1].text == overdue.columns[-1])
+    assert [round(column.width.mm) for column in grid.columns] == [round(269 * w / 100) for w in overdue.widths]
     assert REC_4 in text and "…" not in text
     assert document.core_properties.title == content.title
     # Drawn again from the kept content: the same bytes, for the PDF too.

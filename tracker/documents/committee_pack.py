@@ -85,6 +85,9 @@ def _table(document, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.autofit = False
+    widths = [Mm(TEXT_WIDTH_MM * share / 100) for share in table.widths]
+    for column, width in zip(grid.columns, widths, strict=False):
+        column.width = width  # the table's grid: what LibreOffice reads (Word reads the cells')
     header = grid.rows[0]
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
@@ -99,5 +102,5 @@ def _table(document, table: Table) -> None:
                 run.bold = row is table.columns or None
             if index in table.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if table.widths:
-                cell.width = Mm(TEXT_WIDTH_MM * table.widths[index] / 100)
+            if widths:
+                cell.width = widths[index]

@@ -13,6 +13,7 @@ from datetime import date
 
 from tracker.domain.formatting import govuk_date
 from tracker.domain.register import ITEM_TYPES, Row, status_label
+from tracker.domain.statuses import Kind
 
 # How much a pack details: every item is counted, but a table lists at most this many rows and at
 # most this many items are given in full. Drawing the PDF costs about 17 ms of CPU per table row and
@@ -94,13 +95,14 @@ class PackContent:
 
 
 def item_label(row: Row) -> str:
-    """An item as a table names it: "Recommendation 3.2", "Action: Train every officer", "Statutory response"."""
-    kind = ITEM_TYPES[row.type]
+    """An item as a table names it: "Recommendation 3.2", "Area for improvement 6", "Action under
+    recommendation 3.2", "Statutory response"."""
+    kind = Kind(row.kind).label if row.kind else ITEM_TYPES[row.type]
     if row.type == "recommendation":
         return f"{kind} {row.ref}" if row.ref else kind
     if row.type == "action":
-        return f"{kind} under recommendation {row.ref}" if row.ref else kind
-    return kind
+        return f"Action under {kind.lower()} {row.ref}" if row.ref else "Action"
+    return ITEM_TYPES[row.type]
 
 
 def item_key(row: Row) -> str:

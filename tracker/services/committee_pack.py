@@ -333,10 +333,11 @@ def _extensions(force: Force, meeting: date) -> Section:
 
 def _extension_item(extension: ExtensionRequest) -> str:
     """The item an extension request is for, as the tables name items."""
-    ref = extension.tracking.recommendation.ref
+    recommendation = extension.tracking.recommendation
+    named = f"{recommendation.kind.label} {recommendation.ref}".strip()
     if extension.action is not None:
-        return f"Action under recommendation {ref}: {extension.action.title}"
-    return f"Recommendation {ref}" if ref else "Recommendation"
+        return f"Action under {named[0].lower()}{named[1:]}: {extension.action.title}"
+    return named
 
 
 def _awaiting_decision(force: Force, meeting: date) -> list[ExtensionRequest]:
