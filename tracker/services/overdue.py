@@ -232,8 +232,6 @@ def _window(u, window: str, as_of: date):
         return sa.true()
     if window == "reminders":  # overdue or due within 30 days (items with no date have nothing to remind of)
         return u.c.due_on <= as_of + timedelta(days=DUE_SOON_DAYS)
-    if window == "attention":  # the meeting pack's: overdue, due within 30 days, or no date at all
-        return sa.or_(u.c.due_on.is_(None), u.c.due_on <= as_of + timedelta(days=DUE_SOON_DAYS))
     return sa.and_(u.c.due_on >= as_of, u.c.due_on <= as_of + timedelta(days=int(window)))
 
 
