@@ -476,3 +476,14 @@ def test_the_links_table_keeps_no_token(app, action):
     assert all(secret not in str(value) for value in row.values())
     assert row["secret_hash"] != secret and len(row["secret_hash"]) == 64
     assert isinstance(row["expires_at"], datetime)
+
+
+def test_the_hint_gives_the_limit_the_upload_has(app, client, action):
+    """Two files each under 10 MB are refused together (the limit is the whole request's), so the hint
+    must not say 'each'."""
+    _, token = _issue(app, action)
+    url = _url(action.id, token)
+    assert "smaller than 10 MB all together" in get_page(client, url)
+    six_mb = 6 * 1024 * 1024
+    refused = _post(client, url, files=[(io.BytesIO(b"a" * six_mb), "one.txt"), (io.BytesIO(b"b" * six_mb), "two.txt")])
+    assert refused.status_code == 413 and refused.headers["Referrer-Policy"] == "no-referrer"

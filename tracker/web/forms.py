@@ -492,7 +492,7 @@ class ProgressUpdateForm(TrackerForm):
     public = BooleanField("Publish this update on the public page of the published response", widget=GovCheckboxInput(),
                           description="Members of the public and the Police and Crime Panel see it as progress since publication")
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
-                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
+                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, smaller than 10 MB all together")
     submit = SubmitField("Save update", widget=GovSubmitInput())
 
 
@@ -504,7 +504,7 @@ class OwnerUpdateForm(TrackerForm):
                          validators=[NotBlank("Enter what has been done"),
                                      Length(max=20_000, message="The update must be 20,000 characters or fewer")])
     files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
-                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, each smaller than 10 MB")
+                              description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, smaller than 10 MB all together")
     implemented = RadioField("Has the action been implemented?", widget=GovRadioInput(),
                              choices=as_choices([("no", "No, work on it continues"), ("yes", "Yes, it has been implemented")]),
                              validators=[InputRequired("Select yes if the action has been implemented")])
