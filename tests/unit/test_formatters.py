@@ -12,6 +12,7 @@ from tracker.domain.formatting import (
     govuk_date,
     govuk_date_short,
     govuk_datetime,
+    paragraphs,
     plural,
 )
 from tracker.domain.statuses import TrackingStatus
@@ -63,3 +64,10 @@ def test_sizes_and_plurals():
 def test_labels_of_statuses():
     assert TrackingStatus.NO_FURTHER_ACTION.label == "No further action needed"
     assert ("complete", "Complete") in TrackingStatus.choices()
+
+
+def test_paragraphs_are_written_without_control_characters():
+    """Text stored before the forms took control characters out (or by an import) reaches the published
+    HTML, PDF and Word copies through this filter: a vertical tab is not allowed in them."""
+    assert paragraphs("First\x0b line\r\n\x1f\r\nSecond\x00 line\n") == ["First line", "Second line"]
+    assert paragraphs("\x0c") == []

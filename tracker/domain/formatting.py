@@ -9,6 +9,7 @@ from tracker.domain.deadlines import DeadlineKind, days_until
 from tracker.domain.extensions import ExtensionStatus
 from tracker.domain.forecast import forecast_label
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
+from tracker.domain.text import printable
 
 # The months in Welsh (Cymraeg), as a date is written after its day's number: "17 Medi 2021".
 WELSH_MONTHS = ("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref",
@@ -115,10 +116,11 @@ def label(value) -> str:
 
 
 def paragraphs(text: str | None) -> list[str]:
-    """Split typed text into its paragraphs (one per non-empty line), for documents and pages."""
+    """Split typed text into its paragraphs (one per non-empty line), for documents and pages; without
+    control characters, which text stored before the forms took them out (or by an import) may hold."""
     if not text:
         return []
-    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    return [line.strip() for line in printable(text).replace("\r\n", "\n").split("\n") if line.strip()]
 
 
 FILTERS = {
