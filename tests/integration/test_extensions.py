@@ -155,6 +155,24 @@ def test_one_request_waits_at_a_time_and_none_for_a_closed_item(app):
         _ask(tracking, editor, action=done)
 
 
+def test_an_item_closed_since_its_request_is_not_extended_only_refused(app):
+    """A late action completed while its request waited must not become on time by approving it afterwards."""
+    editor, chief = make_user(), make_user(Role.REVIEWER)
+    tracking = get_tracking("cumbria", "3.2")
+    action = add_action(tracking, "Train the call handlers", due_on=date(2022, 2, 28))
+    save()
+    extension = _ask(tracking, editor, action=action, new=date(2022, 5, 31))
+    save()
+    action.status, action.completed_on = ActionStatus.COMPLETE, date(2022, 3, 15)
+    save()
+    with pytest.raises(DomainError, match="closed since the request"):
+        service.decide(extension, chief, extension.version, approve=True, reason="Trainers found", today=TODAY)
+    assert action.due_on == date(2022, 2, 28) and extension.status.value == "pending"
+    service.decide(extension, chief, extension.version, approve=False, reason="Completed late", today=TODAY)
+    save()
+    assert extension.status.value == "refused" and action.due_on == date(2022, 2, 28)
+
+
 def test_an_actions_date_is_extended_on_its_own(app):
     editor, chief = make_user(), make_user(Role.REVIEWER)
     tracking = get_tracking("cumbria", "3.2")

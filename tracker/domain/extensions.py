@@ -68,18 +68,21 @@ def request_errors(in_force: date | None, closed: bool, new_date: date | None, r
 
 def decision_errors(status: ExtensionStatus, approve: bool | None, reason: str | None, by_board: bool,
                     board: str | None, decided_on: date | None, today: date,
-                    recorded_it_yourself: bool) -> dict[str, str]:
+                    recorded_it_yourself: bool, closed: bool = False) -> dict[str, str]:
     """What is wrong with a decision on an extension request, by field (empty when it may be recorded).
 
     Only a request awaiting a decision is decided, once, with its reason. A board's decision names the
     board or meeting and its date (not in the future); a decision in
     one's own name is never on a request one recorded oneself (as nobody approves what they drafted).
+    An item closed since the request has no due date left to move: its request may only be refused.
     """
     errors: dict[str, str] = {}
     if status is not ExtensionStatus.PENDING:
         return {"decision": f"This request has already been decided: {status.label.lower()}"}
     if approve is None:
         errors["decision"] = "Select whether the extension is approved or refused"
+    elif approve and closed:
+        errors["decision"] = "This item has closed since the request: it has no due date left to extend, so refuse it"
     if not (reason or "").strip():
         errors["decision_reason"] = "Enter the reason for the decision"
     if by_board:

@@ -83,7 +83,8 @@ def decide(extension: ExtensionRequest, user: User, submitted_version: int | Non
     check_version(extension, submitted_version)
     by_board = board is not None
     _raise_first(decision_errors(extension.status, approve, reason, by_board, board, decided_on, today,
-                                 recorded_it_yourself=extension.recorded_by_id == user.id))
+                                 recorded_it_yourself=extension.recorded_by_id == user.id,
+                                 closed=_item_closed(extension.tracking, extension.action)))
     extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     extension.decision_reason = reason.strip()
     extension.decided_by_id = user.id
