@@ -116,14 +116,21 @@ def forms_of(html: str, path: str) -> list[Form]:
 def record_ids(admin) -> dict:
     """Real ids for every int argument the URL map uses, by argument name.
 
-    Cumbria's response is made ready to approve and marked published, the user whose page is read
-    is locked, and the administrator who reads the pages has an API token, so that the pages show every form they can (approval, the
+    Cumbria's office works in Welsh (every Welsh version written, so its pages show the Welsh fields),
+    its response is made ready to approve and marked published, the user whose page is read is locked, and the administrator who reads the pages has an API token, so that the pages show every form they can (approval, the
     copies sent, revoking a token): a page's forms depend on the records' state.
     """
     token, _ = token_service.create_token(admin, "Fuzz", 90)
     response = response_service.get_response("cumbria", SLUGS["slug"])
+    # An office that works in Welsh, every Welsh version written: its pages show the Welsh fields too.
+    response.force.works_in_welsh = True
+    response.force.statutory_paragraph_cy = "Paragraff statudol"
+    for name in response_service.WELSH_COMMENT_FIELDS:
+        setattr(response, name, f"Sylwadau {name}")
     for row in response_trackings(response):
         row.pcc_explanation = f"Explanation {row.recommendation.ref}"
+        row.pcc_explanation_cy = f"Esboniad {row.recommendation.ref}"
+        row.chief_comment_cy = f"Sylw {row.recommendation.ref}"
     response.drafted_on, response.drafted_by = date(2021, 11, 1), make_user(Role.EDITOR, ("cumbria",))
     response.published_on = date(2021, 11, 3)
     db.session.commit()
@@ -320,6 +327,8 @@ def test_no_post_into_any_form_gives_a_server_error(csrf_app, rendering_stubbed)
     admin = make_user(Role.SERVICE_ADMIN, ("cumbria",))  # reaches every force, so sees every form
     ids = record_ids(admin)
     forms = sorted(discover_forms(app, sign_in(app.test_client(), admin), ids).items())
+    welsh = {name for _action, form in forms for name in form.fields if name.endswith("_cy") or "-cy-" in name}
+    assert {"pcc_comments_cy", "statutory_paragraph_cy"} <= welsh and any("-cy-" in name for name in welsh), welsh
     connection = db.session.get_bind()
     answers: dict[tuple[str, str], set[int]] = defaultdict(set)
     current: dict = {}
