@@ -235,18 +235,22 @@ def test_the_documents_and_the_public_pages_catalogue_agree_on_shared_words():
 
 
 def test_the_demonstration_publishes_its_bilingual_response(app, client, published_dir):  # noqa: F811
-    """`seed --demo` publishes the invented North Wales response in Welsh and English, so /public/ shows it."""
+    """`seed --demo` publishes the invented North Wales response in Welsh and English (and Dorset's in English),
+    so /public/ shows them."""
     from tracker.services import seed
     versions = seed.publish_demo(seed.read_seed_set(demo=True), published_dir)
     db.session.commit()
-    assert [v.response.force.slug for v in versions] == ["north-wales"]
-    version = versions[0]
+    assert sorted(v.response.force.slug for v in versions) == ["dorset", "north-wales"]
+    english = next(v for v in versions if v.response.force.slug == "dorset")
+    assert response_service.published_languages(english) == ["en"]  # an office that works in English only
+    version = next(v for v in versions if v.response.force.slug == "north-wales")
     assert version.published_at.date() == date(2021, 11, 8) and version.days_late == 0
     assert response_service.published_languages(version) == ["en", "cy"]
     check_tagged_pdf(response_service.published_path(published_dir, version, "cy").read_bytes(), "cy",
                      "Ymateb Comisiynydd Heddlu a Throseddu Gogledd Cymru i " + version.response.inspection.title,
                      ("Prif ganfyddiadau", "Sylwadau'r Comisiynydd"))
-    assert "North Wales" in client.get("/public/").text
+    index = client.get("/public/").text
+    assert "North Wales" in index and "Dorset" in index
     welsh = client.get("/public/north-wales/vawg-2021?lang=cy").text
     assert "Enghraifft: mae&#39;r Comisiynydd yn croesawu&#39;r adroddiad." in welsh
     assert "Canfu&#39;r archwiliad misol cyntaf" in welsh  # its update in Welsh, in the document and the progress
