@@ -213,3 +213,22 @@ def test_a_decision_in_ones_own_name_ignores_the_boards_boxes(as_role):
     assert response.status_code == 302
     db.session.expire_all()
     assert extension.decided_by_body is None and extension.decided_on == date.today()
+
+
+def test_an_item_closed_since_its_request_offers_only_refusal(as_role):
+    tracking = get_tracking("cumbria", "3.2")
+    extension = extension_service.request(tracking, None, new_due_on=date(2022, 6, 30), reason="Why",
+                                          requested_by="ACC Example")
+    save()
+    chief = as_role(Role.REVIEWER)
+    assert 'value="approve"' in get_page(chief, f"/extensions/{extension.id}/decide")
+    set_tracking_status(tracking, TrackingStatus.COMPLETE, date(2022, 3, 1))
+    save()
+    page = get_page(chief, f"/extensions/{extension.id}/decide")
+    assert "can only be refused" in page and 'value="approve"' not in page and 'value="refuse"' in page
+    page = post_page(chief, f"/extensions/{extension.id}/decide",
+                     {"version": str(extension.version), "decision": "approve", "decided_by": "me",
+                      "decision_reason": "Yes", "board": "", "decided_on": ["", "", ""]})
+    assert "govuk-error-summary" in page
+    db.session.expire_all()
+    assert extension.status.value == "pending"

@@ -187,7 +187,8 @@ def _about(force: Force, view: ItemFilter, view_words: list[str], address: str, 
         f"It holds {plural(in_view, 'item')}.",
         f"The same view on the dashboard: {address}",
         "Counts are the dashboard's for that view and date. The lists of what closed, what became overdue, "
-        "what is overdue and what is forecast off track apply the view's filters but its due window. "
+        "what is overdue and what is forecast off track use the view's filters, all but its due window: "
+        "they list every such item, whenever it falls due. "
         "Recommendations addressed to other bodies (for information) are not the force's to act on and are not counted.",
         f"{plural(in_full, 'item')} {'is' if in_full == 1 else 'are'} given in full at the end: the view's items "
         "and every item listed in the tables.",

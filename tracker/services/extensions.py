@@ -44,6 +44,11 @@ def _item_closed(tracking: Tracking, action: Action | None) -> bool:
     return action.status.is_closed if action is not None else tracking.status.is_closed
 
 
+def item_closed_since(extension: ExtensionRequest) -> bool:
+    """Whether the item a request asks about has closed since (it may then only be refused)."""
+    return _item_closed(extension.tracking, extension.action)
+
+
 def _has_pending(tracking: Tracking, action: Action | None) -> bool:
     """Whether a request for this item already waits for a decision."""
     return bool(db.session.scalar(

@@ -76,8 +76,11 @@ def decide(extension_id: int):
     if not service.may_decide_extensions(current_user.role):
         abort(403)
     form = form_for(ExtensionDecisionForm, extension)
-    form.decision.choices = as_choices([("approve", f"Approve: the due date becomes {govuk_date(extension.new_due_on)}"),
-                                        ("refuse", f"Refuse: the due date stays {govuk_date(extension.previous_due_on)}")])
+    closed = service.item_closed_since(extension)
+    # An item closed since the request has no date left to move: only refusing is offered.
+    form.decision.choices = as_choices(
+        ([] if closed else [("approve", f"Approve: the due date becomes {govuk_date(extension.new_due_on)}")])
+        + [("refuse", f"Refuse: the due date stays {govuk_date(extension.previous_due_on)}")])
     if request.method == "POST" and form.decided_by.data != "board":
         # The board's name and date sit under their radio, posted (and shown without JavaScript) whichever
         # is chosen: a decision in one's own name ignores them, half-typed or not.
@@ -93,4 +96,4 @@ def decide(extension_id: int):
             flash(f"Extension {extension.status.label.lower()}", "success")
             return redirect(url_for("tracking.show", tracking_id=extension.tracking_id, _anchor="extensions"))
     return render_template("extensions/decide.html", form=form, extension=extension, tracking=extension.tracking,
-                           rec=extension.tracking.recommendation)
+                           rec=extension.tracking.recommendation, closed=closed)
