@@ -178,6 +178,9 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("POST", "responses.milestones"): Row(EDITORS, OWN_ONLY, 302),
     ("GET", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.comments"): Row(EDITORS, OWN_ONLY, 302),
+    # Another source's general comments: the matrix's response is s.55's, so 404 once the role may edit
+    ("GET", "responses.general_comments"): Row("404 404 404 403 403", "404 404 404 404 404", 302),
+    ("POST", "responses.general_comments"): Row("404 404 404 403 403", "404 404 404 404 404", 302),
     ("GET", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
     ("POST", "responses.copies"): Row(EDITORS, OWN_ONLY, 302),
     # Sending to the IOPC or the coroner: the record here is an s.55 response, to which the page does not apply

@@ -232,7 +232,8 @@ def _forms_in_other_states(app, client):
     iopc.published_on = date(2022, 4, 4)
     db.session.commit()
     sent = "/responses/cumbria/example-iopc-pursuit-2022/sent"
-    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}", sent):
+    general = "/responses/cumbria/example-iopc-pursuit-2022/general-comments"
+    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}", sent, general):
         yield from ((path, form) for form in forms_of(client.get(path).get_data(as_text=True), path))
 
 

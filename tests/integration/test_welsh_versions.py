@@ -261,3 +261,31 @@ def test_publishing_refused_names_each_missing_welsh_text_in_an_error_summary(ap
     assert dyfed_powys().versions == []
     approve_page = checked(people["approver_client"].get(f"{PAGE}/approve").text)
     assert "Enter the chief constable&#39;s comments in Welsh (an editor of the force does this)" in approve_page
+
+
+def test_another_sources_welsh_comments_are_linked_to_and_written_on_its_general_comments_page(app, as_role):
+    """An IOPC response of an office that works in Welsh: its comments need their Welsh version, and the task
+    list links the page where they are written (not the s.55 comments page, which is 404 for it)."""
+    page = "/responses/cumbria/example-iopc-pursuit-2022"
+    response = response_service.get_response("cumbria", "example-iopc-pursuit-2022")
+    response.force.works_in_welsh = True
+    response.pcc_comments = "The Commissioner welcomes the recommendations."
+    db.session.commit()
+    client = as_role(Role.EDITOR, ("cumbria",))
+    html = checked(client.get(page).text)
+    assert f'href="{page}/general-comments#pcc_comments_cy"' in html
+    assert f'href="{page}/comments#' not in html
+    assert client.get(f"{page}/comments").status_code == 404
+    assert f'href="{page}/general-comments"' in client.get(f"{page}/explanations").text
+    form = checked(client.get(f"{page}/general-comments").text)
+    assert 'id="pcc_comments_cy"' in form and 'lang="cy"' in form
+    data = {"version": response.version, "pcc_comments": "The Commissioner welcomes the recommendations.",
+            "pcc_comments_cy": "Mae'r Comisiynydd yn croesawu'r argymhellion."}
+    assert client.post(f"{page}/general-comments", data=data).status_code == 302
+    db.session.refresh(response)
+    assert response.pcc_comments_cy == "Mae'r Comisiynydd yn croesawu'r argymhellion."
+    assert "Write the PCC's comments in Welsh" not in [m.message for m in completeness.missing_welsh(
+        response, response_trackings(response))]
+    assert client.get(f"{PAGE.replace('dyfed-powys', 'cumbria')}/general-comments").status_code == 404
+    other_force = as_role(Role.EDITOR, ("dyfed-powys",))
+    assert other_force.get(f"{page}/general-comments").status_code == 404

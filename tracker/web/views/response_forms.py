@@ -56,6 +56,16 @@ class CommentsForm(TrackerForm):
     submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
 
 
+class GeneralCommentsForm(TrackerForm):
+    """The comments another source's response publishes before its answers (the Welsh only for an office
+    that works in Welsh)."""
+
+    version = VersionField()
+    pcc_comments = CommentsForm.pcc_comments
+    pcc_comments_cy = CommentsForm.pcc_comments_cy
+    submit = SubmitField("Save and return to the response", widget=GovSubmitInput())
+
+
 class ExplanationsForm(TrackerForm):
     """Only the CSRF token and the buttons: the explanations' fields are named by tracking row (explanations.html)."""
 

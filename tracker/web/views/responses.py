@@ -40,6 +40,7 @@ from tracker.web.views.response_forms import (
     EndPauseForm,
     ExplanationsForm,
     ExtensionForm,
+    GeneralCommentsForm,
     InviteForm,
     MilestonesForm,
     PauseForm,
@@ -69,6 +70,12 @@ def _s55_only(response) -> None:
     """404 for a page of an s.55 step (the chief constable's invitation and comments, the copies to HMICFRS
     and the Home Secretary) asked of another source's response: its duty has no such step."""
     if clock_service.source_of(response) is not Source.HMICFRS:
+        abort(404)
+
+
+def _other_sources_only(response) -> None:
+    """404 for the general comments page asked of an s.55 response: its comments page has them."""
+    if clock_service.source_of(response) is Source.HMICFRS:
         abort(404)
 
 
@@ -150,12 +157,23 @@ def comments(force_slug: str, inspection_slug: str):
                           "Comments saved")
 
 
-def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str):
+@bp.route("/<force_slug>/<inspection_slug>/general-comments", methods=["GET", "POST"])
+@login_required
+def general_comments(force_slug: str, inspection_slug: str):
+    """The PCC's comments another source's response publishes before its answers (an s.55 response has
+    them on its comments page)."""
+    return _edit_response(force_slug, inspection_slug, GeneralCommentsForm, response_service.update_comments,
+                          ("pcc_comments",), "responses/general_comments.html", "Comments saved",
+                          check_source=_other_sources_only)
+
+
+def _edit_response(force_slug, inspection_slug, form_cls, update, fields, template: str, saved: str, *,
+                   check_source=_s55_only):
     """One edit form of an s.55 response: load (or 404, then 403; 404 for another source), validate, update
     against the version, save, back to the tasks. For an office that works in Welsh, each field's Welsh
     version on the form is saved with it."""
     response = _load(force_slug, inspection_slug, editors=True)
-    _s55_only(response)
+    check_source(response)
     form = form_for(form_cls, response)
     if response.force.works_in_welsh:
         fields = (*fields, *(f"{name}_cy" for name in fields if f"{name}_cy" in form))
@@ -423,6 +441,8 @@ def fix_href(response, item) -> str:
     if item.tracking_id:
         return (url_for("responses.explanations", force_slug=f, inspection_slug=i)
                 + "#" + _EXPLANATION_ANCHORS[item.field].format(item.tracking_id))
+    if clock_service.source_of(response) is not Source.HMICFRS:  # only its general comments need Welsh here
+        return url_for("responses.general_comments", force_slug=f, inspection_slug=i) + "#pcc_comments_cy"
     anchor = item.field or ("chief-comments" if "chief constable" in item.message else "pcc-comments")
     return url_for("responses.comments", force_slug=f, inspection_slug=i) + "#" + anchor
 
