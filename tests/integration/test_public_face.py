@@ -13,7 +13,7 @@ import pytest
 from tests.factories import get_force
 from tracker.db import db
 from tracker.domain.statuses import Role
-from tracker.models import PublishedVersion
+from tracker.models import AuditEvent, PublishedVersion
 from tracker.services import responses as response_service
 
 DETAILS = {"opcc_website": "https://www.cumbria-opcc.example.gov.uk/", "opcc_email": "enquiries@cumbria-opcc.example",
@@ -81,6 +81,9 @@ def test_blank_details_clear_and_the_header_links_to_the_public_page(app, as_rol
     ("opcc_phone", "call us", "Enter a telephone number"),
     ("opcc_phone", "0123+456", "Enter a telephone number"),
     ("opcc_website", "https://x.example/" + "a" * 500, "Website address must be 500 characters or fewer"),
+    ("opcc_name_cy", "S" * 201, "Name of the office in Welsh must be 200 characters or fewer"),
+    ("name_cy", "H" * 201, "Name of the force in Welsh must be 200 characters or fewer"),
+    ("commissioner_title_cy", "C" * 201, "The commissioner&#39;s title in Welsh must be 200 characters or fewer"),
 ])
 def test_wrong_details_show_an_error_summary_and_change_nothing(as_role, field, value, message):
     admin = as_role(Role.ADMIN, ("cumbria",))
@@ -89,6 +92,32 @@ def test_wrong_details_show_an_error_summary_and_change_nothing(as_role, field, 
     assert "There is a problem" in answer.text and message in answer.text and f'href="#{field}"' in answer.text
     assert "<title>Error: " in answer.text
     assert get_force("cumbria").opcc_website is None
+
+
+WELSH_NAMES = {"opcc_name_cy": "Swyddfa Comisiynydd Heddlu a Throseddu Cumbria", "name_cy": "Heddlu Cumbria",
+               "commissioner_title_cy": "Comisiynydd Heddlu a Throseddu"}
+
+
+def test_a_force_administrator_sets_the_welsh_names_and_the_change_is_audited(as_role):
+    admin = as_role(Role.ADMIN, ("cumbria",))
+    form = admin.get("/admin/forces/cumbria/public-details").text
+    for name in WELSH_NAMES:
+        assert f'name="{name}"' in form and re.search(rf'<input[^>]*id="{name}"[^>]*lang="cy"', form)
+    padded = {name: f"  {value} " for name, value in WELSH_NAMES.items()}
+    assert admin.post("/admin/forces/cumbria/public-details",
+                      data={**DETAILS, **padded, "works_in_welsh": "y"}).status_code == 302
+    force = get_force("cumbria")
+    assert (force.opcc_name_cy, force.name_cy, force.commissioner_title_cy) == tuple(WELSH_NAMES.values())
+    assert force.works_in_welsh
+    event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.entity_type == "Force",
+                                                           AuditEvent.entity_id == force.id)
+                               .order_by(AuditEvent.id.desc())).first()
+    assert event.changes["opcc_name_cy"] == [None, WELSH_NAMES["opcc_name_cy"]]
+    assert event.changes["name_cy"] == [None, "Heddlu Cumbria"] and event.user_id is not None
+    page = admin.get("/admin/forces/cumbria/public-details").text
+    assert 'value="Heddlu Cumbria"' in page
+    assert admin.post("/admin/forces/cumbria/public-details", data=DETAILS).status_code == 302
+    assert get_force("cumbria").opcc_name_cy is None  # blank: the English name is used again
 
 
 def test_only_administrators_of_the_force_set_its_details(as_role):

@@ -14,12 +14,14 @@ from tracker.documents.response import response_trackings
 from tracker.domain.statuses import Kind, TrackingStatus
 from tracker.models import Force, Inspection, ProgressUpdate, PublishedVersion, StatutoryResponse, Tracking
 
-PUBLIC_DETAILS = ("opcc_website", "opcc_email", "opcc_phone", "opcc_address")
+PUBLIC_DETAILS = ("opcc_website", "opcc_email", "opcc_phone", "opcc_address",
+                  # The Welsh names, for Welsh pages and documents (blank: the English name is used).
+                  "opcc_name_cy", "name_cy", "commissioner_title_cy")
 
 
 def set_public_details(force: Force, works_in_welsh: bool | None = None, **details: str | None) -> None:
-    """Set the office's website address and contact details (blank ones become None), and whether it
-    publishes in Welsh too (None: unchanged)."""
+    """Set the office's website address, contact details and Welsh names (blank ones become None; spaces
+    around a name are dropped), and whether it publishes in Welsh too (None: unchanged)."""
     for name in PUBLIC_DETAILS:
         value = (details.get(name) or "").strip()
         setattr(force, name, value or None)

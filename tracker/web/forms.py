@@ -579,6 +579,16 @@ class PublicDetailsForm(TrackerForm):
                                  validators=[Optional(), Length(max=1_000, message="Postal address must be 1,000 characters or fewer")])
     works_in_welsh = BooleanField("The office publishes in Welsh and English", widget=GovCheckboxInput(),
                                   description="Under the Welsh Language Standards: progress updates are published on the public page only with their Welsh version")
+    # The Welsh names: on Welsh pages and in Welsh documents (the English name where one is blank).
+    opcc_name_cy = StringField("Name of the office in Welsh (Cymraeg)", widget=GovTextInput(),
+                               description="For example, Swyddfa Comisiynydd Heddlu a Throseddu Dyfed-Powys",
+                               validators=[Optional(), Length(max=200, message="Name of the office in Welsh must be 200 characters or fewer")])
+    name_cy = StringField("Name of the force in Welsh (Cymraeg)", widget=GovTextInput(),
+                          description="For example, Heddlu Dyfed-Powys",
+                          validators=[Optional(), Length(max=200, message="Name of the force in Welsh must be 200 characters or fewer")])
+    commissioner_title_cy = StringField("The commissioner's title in Welsh (Cymraeg)", widget=GovTextInput(),
+                                        description="For example, Comisiynydd Heddlu a Throseddu",
+                                        validators=[Optional(), Length(max=200, message="The commissioner's title in Welsh must be 200 characters or fewer")])
     submit = SubmitField("Save details", widget=GovSubmitInput())
 
     def validate_opcc_website(self, field):
