@@ -194,3 +194,23 @@ def test_the_query_cannot_change_where_the_switch_leads(app, client, published_d
     publish(app, "cumbria")
     links = switch(soup(client, "/public/cumbria/privacy?_external=1&_scheme=javascript&_anchor=x&force_slug=other"))
     assert links["cy"][0] == "/public/cumbria/privacy?lang=cy"
+
+
+def test_the_header_and_footer_of_a_welsh_page_name_the_office_in_welsh_where_it_has_a_welsh_name(
+        app, client, published_dir):  # noqa: F811
+    publish(app, "dyfed-powys")
+    welsh_name = "Swyddfa Comisiynydd Heddlu a Throseddu Dyfed-Powys"
+    for url in ("/public/dyfed-powys?lang=cy", "/public/dyfed-powys/contact?lang=cy"):
+        page = soup(client, url)
+        office = page.select_one(".tracker-header__office span")
+        assert (office["lang"], office.text) == ("cy", welsh_name), url
+        footer = page.select_one("footer")
+        assert footer.select_one('span[lang="cy"]').text == welsh_name
+        assert "Dyfed-Powys Office" not in footer.text and welsh_name in page.title.text
+    english = soup(client, "/public/dyfed-powys")
+    assert welsh_name not in english.text
+    assert english.select_one(".tracker-header__office").text.strip() == "Dyfed-Powys Office of the Police and Crime Commissioner"
+    # An office without a Welsh name: its English name, marked as English, as before.
+    publish(app, "cumbria")
+    office = soup(client, "/public/cumbria?lang=cy").select_one(".tracker-header__office span")
+    assert (office["lang"], office.text) == ("en", "Cumbria Office of Police and Crime Commissioner")

@@ -71,6 +71,18 @@ def in_english(value):
     return value
 
 
+def office_name(force, marked: bool = True):
+    """The office's name in the page's language: on a Welsh page its Welsh name where it has one (marked
+    lang="cy"), else its English name (marked lang="en" on a Welsh page, as `in_english`). Unmarked for
+    where markup cannot go (the page's title)."""
+    welsh = current_language() == WELSH and force.opcc_name_cy
+    if not marked:
+        return force.opcc_name_cy if welsh else force.opcc_name
+    if welsh:
+        return Markup('<span lang="cy">{}</span>').format(force.opcc_name_cy)
+    return in_english(force.opcc_name)
+
+
 def filesize(size) -> str:
     """'840 bytes', '12 KB', '1.4 MB'; '840 beit' while drawing in Welsh."""
     return _filesize(size, current_language())
@@ -131,7 +143,8 @@ def init_app(app: Flask) -> None:
     app.before_request(refresh)
     app.url_defaults(_keep_the_language)
     app.after_request(_content_language)
-    app.jinja_env.filters.update(govuk_date=govuk_date, filesize=filesize, in_english=in_english)
+    app.jinja_env.filters.update(govuk_date=govuk_date, filesize=filesize, in_english=in_english,
+                                 office_name=office_name)
     # Every {% trans %} block's whitespace is trimmed, as babel.cfg extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, language_links=language_links,
