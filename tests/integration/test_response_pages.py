@@ -485,3 +485,16 @@ def test_render_response_command_writes_the_published_version(runner, published_
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == response_service.published_path(published_dir, version).read_bytes()
     assert version.sha256 in result.output
+
+
+def test_the_explanations_page_cleans_control_characters_as_every_form_does(as_seeded):
+    """A NUL typed into an explanation is dropped (PostgreSQL refuses it in text: it gave a 500 there)."""
+    client = as_seeded(Role.EDITOR)
+    trackings = response_trackings(cumbria())
+    form = {f"version-{t.id}": t.version for t in trackings}
+    form |= {f"explanation-{t.id}": "We did\x00 it\r\nin two lines\x07" for t in trackings}
+    form |= {f"chief-{t.id}": "" for t in trackings}
+    saved = client.post(PAGE + "/explanations", data=form)
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert response_trackings(cumbria())[0].pcc_explanation.replace("\r\n", "\n") == "We did it\nin two lines"

@@ -30,7 +30,7 @@ from tracker.services import get_by_id, save
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
-from tracker.web.forms import VersionField, form_for
+from tracker.web.forms import VersionField, form_for, posted_text
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
     ApproveForm,
@@ -236,7 +236,8 @@ def explanations(force_slug: str, inspection_slug: str):
 
 def _posted_explanation(tracking_id: int, welsh: bool) -> response_service.ExplanationEntry:
     """One row of the explanations page as posted (its Welsh texts only for an office that works in Welsh)."""
-    form = request.form
+    # Cleaned as every form is (no control characters: PostgreSQL refuses a NUL in text).
+    form = posted_text(request.form, multiline={k for k in request.form if k.startswith(("explanation-", "chief-"))})
     return response_service.ExplanationEntry(
         form.get(f"version-{tracking_id}", type=int), form.get(f"explanation-{tracking_id}", ""),
         form.get(f"chief-{tracking_id}", ""),
