@@ -214,3 +214,19 @@ def test_the_header_and_footer_of_a_welsh_page_name_the_office_in_welsh_where_it
     publish(app, "cumbria")
     office = soup(client, "/public/cumbria?lang=cy").select_one(".tracker-header__office span")
     assert (office["lang"], office.text) == ("en", "Cumbria Office of Police and Crime Commissioner")
+
+
+def test_the_progress_csv_and_the_feed_summary_speak_the_language_asked_for(app, client, published_dir):  # noqa: F811
+    publish(app, "cumbria")
+    welsh = client.get("/public/cumbria/vawg-2021/progress.csv?lang=cy").data.decode().splitlines()
+    assert welsh[0] == ('"Cyfeirnod","Math","Argymhelliad","Statws","Dyddiad cwblhau",'
+                        '"Diweddariad cyhoeddus diweddaraf","Dyddiad y diweddariad","Yn gywir ar",'
+                        '"Diweddariad cyhoeddus diweddaraf yn Gymraeg"')
+    assert '"Argymhelliad"' in welsh[1] and "Recommendation" not in welsh[1]
+    english = client.get("/public/cumbria/vawg-2021/progress.csv").data.decode().splitlines()
+    assert english[0].startswith('"Reference","Kind","Recommendation","Status"') and '"Recommendation"' in english[1]
+    feed = client.get("/public/cumbria/feed.atom?lang=cy").data.decode()
+    summary = feed.split("<summary>")[1].split("</summary>")[0]
+    assert summary.startswith("Ymateb Cumbria Police and Crime Commissioner i Police response"), summary
+    assert "Commissioner's response" not in summary and "a gyhoeddwyd gan AHEMGTA" in summary
+    assert "Commissioner's response to" in client.get("/public/cumbria/feed.atom").data.decode()

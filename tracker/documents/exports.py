@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -164,19 +165,27 @@ def rows_to_xlsx(rows: list[Row], base_url: str, as_of: date,
     return out.getvalue()
 
 
-PROGRESS_COLUMNS = ["Reference", "Kind", "Recommendation", "Status", "Completed on", "Latest public update",
-                    "Date of the update", "As of", "Latest public update in Welsh"]
+def N_(text: str) -> str:  # noqa: N802  (the name the message extractor knows: babel.cfg reads this file)
+    """Mark a text for the public pages' message catalogue; the caller translates it."""
+    return text
 
 
-def progress_to_csv(rows: list, as_of: date) -> str:
+PROGRESS_COLUMNS = [N_("Reference"), N_("Kind"), N_("Recommendation"), N_("Status"), N_("Completed on"),
+                    N_("Latest public update"), N_("Date of the update"), N_("As of"),
+                    N_("Latest public update in Welsh")]
+
+
+def progress_to_csv(rows: list, as_of: date, translate: Callable[[str], str] = str) -> str:
     """Progress since publication (services.public.PublicProgress rows) as CSV, every cell quoted and
-    guarded against formulas as the overdue exports are."""
+    guarded against formulas as the overdue exports are. `translate` gives the column headers, kinds and
+    statuses in the language asked for (the texts stay as written)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    writer.writerow(PROGRESS_COLUMNS)
+    writer.writerow([translate(name) for name in PROGRESS_COLUMNS])
     for row in rows:
-        writer.writerow([_safe_cell(v) for v in (row.ref, row.kind, row.text, row.status, row.completed_on,
-                                                 row.update_text, row.update_on, as_of, row.update_text_cy)])
+        writer.writerow([_safe_cell(v) for v in (row.ref, translate(row.kind), row.text, translate(row.status),
+                                                 row.completed_on, row.update_text, row.update_on, as_of,
+                                                 row.update_text_cy)])
     return out.getvalue()
 
 

@@ -177,7 +177,7 @@ def progress_csv(force_slug: str, inspection_slug: str):
     """Progress since publication, as on the response's public page, as a CSV file."""
     response = _published_or_404(force_slug, inspection_slug)
     as_of = today()
-    body = exports.progress_to_csv(public_service.progress_since_publication(response), as_of)
+    body = exports.progress_to_csv(public_service.progress_since_publication(response), as_of, translate=_)
     answer = current_app.response_class(body, mimetype="text/csv")
     answer.headers["Content-Disposition"] = (
         f'attachment; filename="{force_slug}-{inspection_slug}-progress-{as_of.isoformat()}.csv"')
@@ -244,7 +244,8 @@ def feed(force_slug: str):
         sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf_url, length=str(version.size))
         if inspection.url:
             sub(entry, "link", rel="related", type="text/html", href=inspection.url, title=_("The HMICFRS report"))
-        summary = _("%(response)s: %(report)s, published by HMICFRS on %(date)s.", response=response_title(response),
+        summary = _("%(response)s: %(report)s, published by HMICFRS on %(date)s.",
+                    response=response_title(response, current_language()),
                     report=inspection.title, date=govuk_date(inspection.published_on))
         if version.reason:
             summary += " " + _("Published again: %(reason)s", reason=version.reason)
