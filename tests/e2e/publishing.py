@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,9 @@ def published_response(live_server):
 
     app = live_server["app"]
     old_dir = app.config["TRACKER_PUBLISHED_DIR"]
-    app.config["TRACKER_PUBLISHED_DIR"] = str(live_server["tmp"] / "published")
+    # A folder of its own each time: the files of an earlier use (the same version number, put back
+    # in the database afterwards) stay on disk, and publishing never overwrites a file.
+    app.config["TRACKER_PUBLISHED_DIR"] = tempfile.mkdtemp(prefix="published-", dir=live_server["tmp"])
     with app.app_context():
         response = response_service.get_response("cumbria", "vawg-2021")
         tracking = get_tracking("cumbria", "4")
