@@ -182,6 +182,14 @@ def test_the_public_page_in_welsh_serves_the_welsh_copy(client, published_dir): 
     assert 'href="/public/dyfed-powys/vawg-2021/v1.pdf"' in english and ".cy.pdf" not in english
     assert client.get("/public/dyfed-powys/vawg-2021/v1.cy.pdf").data[:5] == b"%PDF-"
     assert version.size_cy > 0
+    # The force's list of responses offers the same copy in each language.
+    welsh_list = soup(client.get("/public/dyfed-powys?lang=cy").text)
+    assert welsh_list.select_one('a[href^="/public/dyfed-powys/vawg-2021/v1.cy.pdf"]')["hreflang"] == "cy"
+    assert not welsh_list.select('a[href^="/public/dyfed-powys/vawg-2021/v1.pdf"]')
+    english_list = client.get("/public/dyfed-powys").text
+    feed = client.get("/public/dyfed-powys/feed.atom").text
+    assert 'hreflang="cy"' in feed and "/public/dyfed-powys/vawg-2021/v1.cy.pdf" in feed
+    assert 'href="/public/dyfed-powys/vawg-2021/v1.pdf"' in english_list and ".cy.pdf" not in english_list
 
 
 def test_an_english_only_response_in_welsh_shows_its_english_copy(client, published_dir):  # noqa: F811

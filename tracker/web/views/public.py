@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from tracker.documents import exports
 from tracker.documents.exports import CalendarEvent
-from tracker.documents.phrases import ENGLISH
+from tracker.documents.phrases import ENGLISH, WELSH
 from tracker.documents.response import response_title
 from tracker.domain.clocks import Source
 from tracker.domain.text import printable
@@ -241,7 +241,12 @@ def feed(force_slug: str):
         sub(entry, "published", _atom_time(version.published_at))
         sub(entry, "link", rel="alternate", type="text/html",
             href=base + url_for("public.response_page", force_slug=force.slug, inspection_slug=inspection.slug))
-        sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf_url, length=str(version.size))
+        sub(entry, "link", rel="enclosure", type="application/pdf", href=pdf_url, length=str(version.size),
+            hreflang="en")
+        if WELSH in response_service.published_languages(version):  # the Welsh copy published with it
+            sub(entry, "link", rel="enclosure", type="application/pdf", hreflang="cy", length=str(version.size_cy),
+                href=base + url_for("public.welsh_pdf", force_slug=force.slug, inspection_slug=inspection.slug,
+                                    number=version.number))
         if inspection.url:
             sub(entry, "link", rel="related", type="text/html", href=inspection.url, title=_("The HMICFRS report"))
         summary = _("%(response)s: %(report)s, published by HMICFRS on %(date)s.",
