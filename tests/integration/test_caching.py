@@ -156,6 +156,34 @@ def test_the_owner_filter_offers_a_new_owner_at_once(app, as_role):
     assert '<option value="Superintendent Chooser">' in client.get(URL).get_data(as_text=True)
 
 
+def test_the_filters_name_a_renamed_inspection_and_force_at_once(app, as_role):
+    """The inspections' list is kept under the shared data state and the forces' under the force's."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    client.get(URL)
+    get_inspection("example-iopc-pursuit-2022").title = "A retitled inspection"
+    get_force("cumbria").name = "Cumbria Renamed Constabulary"
+    db.session.commit()
+    html = client.get(URL).get_data(as_text=True)
+    assert ">A retitled inspection</option>" in html and ">Cumbria Renamed Constabulary</option>" in html
+
+
+def test_a_write_to_a_forces_records_draws_its_dashboard_again_but_not_its_filters(app):
+    """The filters show the inspections, themes, forces and owners: a write that changes none of them
+    empties the force's dashboards, not the filters drawn for them."""
+    client = reporting_client(make_user(Role.REVIEWER, ("cumbria",)))
+    client.get(URL)
+    get_tracking("cumbria", "4.1").due_on = date(2022, 3, 3)
+    db.session.commit()
+    assert cache_outcomes(client.get(URL)) == {
+        "filter-choices": "hit", "force-filter-choices": "miss", "filters": "hit", "reviewer-queue": "miss",
+        "dashboard": "miss"}
+    get_tracking("cumbria", "4.1").lead_officer = "Superintendent New Owner"
+    db.session.commit()
+    response = client.get(URL)
+    assert cache_outcomes(response)["filters"] == "miss"
+    assert '<option value="Superintendent New Owner">' in response.get_data(as_text=True)
+
+
 def test_a_cached_page_is_the_computed_page(app, as_role):
     client = as_role(Role.REVIEWER, ("cumbria",))
     cache.clear()
@@ -312,15 +340,25 @@ def test_browsers_never_store_a_signed_in_page(app, as_role, client):
     assert signed_in.get("/static/build/tracker.css").headers.get("Cache-Control") != "no-store"
 
 
-def test_the_cache_reports_hits_and_misses_only_when_asked(as_role):
-    client = as_role(Role.REVIEWER, ("cumbria",))
-    assert "X-Tracker-Cache" not in client.get(URL).headers
+def reporting_client(user: User):
+    """A client of an app that says in each response which cached parts it found or built, signed in."""
     reporting = create_app({"TESTING": True, "TRACKER_CACHE_REPORT": True})
     reporting.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
     reporting.test_client_class = _OwnUserClient
-    client = sign_in(reporting.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+    return sign_in(reporting.test_client(), user)
+
+
+def cache_outcomes(response) -> dict[str, str]:
+    """The cached parts a response found (hit) or built (miss), by name."""
+    return dict(part.split("=") for part in response.headers["X-Tracker-Cache"].split(", "))
+
+
+def test_the_cache_reports_hits_and_misses_only_when_asked(as_role):
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    assert "X-Tracker-Cache" not in client.get(URL).headers
+    client = reporting_client(make_user(Role.REVIEWER, ("cumbria",)))
     for outcome in ("miss", "hit"):
-        parts = dict(part.split("=") for part in client.get(URL).headers["X-Tracker-Cache"].split(", "))
+        parts = cache_outcomes(client.get(URL))
         assert {"filter-choices", "dashboard"} <= set(parts) and set(parts.values()) == {outcome}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -148,28 +149,46 @@ def set_themes(recommendation: Recommendation, slugs: list[str]) -> None:
 # --- the dashboard's filters ---------------------------------------------------------------------
 
 
-def filter_choices(force_ids: list[int]) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the filters that come from the data: the user's forces, every inspection and
-    theme (one query), and the owners named in the forces' items (another); cached until the data changes."""
-    rows = db.session.execute(sa.union_all(
-        sa.select(sa.literal("force").label("list"), Force.slug, Force.name,
-                  sa.type_coerce(sa.null(), sa.Date).label("published_on"))  # the union's column types are the first's
-        .where(Force.id.in_(force_ids)),
-        sa.select(sa.literal("inspection"), Inspection.slug, Inspection.title, Inspection.published_on),
-        sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
-    )).all()
-    named = {kind: sorted((r for r in rows if r[0] == kind), key=lambda r: r[2]) for kind in ("force", "theme")}
+def shared_filter_choices() -> dict:
+    """The choices of the filters that are the same for every force: every inspection, the latest first,
+    and every theme (one query). They change only with the shared data (an inspection's title or date, a
+    theme), so the views cache them under the shared data state alone: a write to a force's records
+    leaves them be, and they are hundreds long."""
+    rows = db.session.execute(_shared_choices_statement()).all()
     # Inspections: the latest first, then by title.
     inspections = sorted((r for r in rows if r[0] == "inspection"), key=lambda r: r[2])
     inspections.sort(key=lambda r: r[3], reverse=True)
     return {
-        "forces": [(r[1], r[2]) for r in named["force"]],
         "inspections": [(r[1], r[2]) for r in inspections],
-        "themes": [(r[1], r[2]) for r in named["theme"]],
-        "owners": [(o, o) for o in owners(force_ids)],
+        "themes": [(r[1], r[2]) for r in sorted((r for r in rows if r[0] == "theme"), key=lambda r: r[2])],
         # Whether a past as-of date must leave out inspections published after it (ItemFilter.check_published).
         "latest_publication": inspections[0][3] if inspections else None,
     }
+
+
+@cache
+def _shared_choices_statement() -> sa.CompoundSelect:
+    """shared_filter_choices' query, built once (it has no parameters)."""
+    return sa.union_all(
+        sa.select(sa.literal("inspection").label("list"), Inspection.slug, Inspection.title, Inspection.published_on),
+        sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
+    )
+
+
+def force_filter_choices(force_ids: list[int]) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the filters that come from the forces' own data: the forces by name, and the owners
+    named in their items."""
+    forces = db.session.execute(_forces_statement(), {"force_ids": list(force_ids)}).all()
+    return {
+        "forces": [(slug, name) for slug, name in sorted(forces, key=lambda r: r[1])],
+        "owners": [(o, o) for o in owners(force_ids)],
+    }
+
+
+@cache
+def _forces_statement() -> sa.Select:
+    """The forces' slugs and names, built once (the forces are an expanding parameter)."""
+    return sa.select(Force.slug, Force.name).where(Force.id.in_(sa.bindparam("force_ids", expanding=True)))
 
 
 def id_of_slug(model, slug: str) -> int | None:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from flask import render_template, url_for
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
@@ -175,7 +176,10 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     the query string."""
     force_ids = user_force_ids()
     form = form_class(args)
-    choices = remember("filter-choices", force_ids, (), lambda: oversight_service.filter_choices(force_ids))
+    # The inspections and themes are the same for every force and change far less often than a force's
+    # records: they are kept under the shared data state alone (no force), the forces and owners under the user's.
+    choices = {**remember("filter-choices", (), (), oversight_service.shared_filter_choices),
+               **remember("force-filter-choices", force_ids, (), lambda: oversight_service.force_filter_choices(force_ids))}
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + choices["forces"]
     form.inspection.choices = [("", "All inspections")] + choices["inspections"]
@@ -199,6 +203,22 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     for name in ("force", "inspection", "inspection_type", "source", "type", "kind", "theme", "owner", "status"):
         form[name].data = form[name].data or ""
     return form
+
+
+def filters_html(form: FilterForm, *, open_filters: bool) -> Markup:
+    """The dashboard's block of filters (oversight/_filters.html) for a built and checked form, folded
+    unless `open_filters` (to show an error).
+
+    The block shows nothing but each field's value, its error and its choices, so it is kept under the
+    shared data state (the inspections and themes) with the rest of what it shows in its key: a write to
+    a force's records empties the force's dashboards but leaves their filters as they were, unless it
+    changed the force's owners. Drawing its fifteen GOV.UK fields is a good part of a computed dashboard.
+    """
+    shown = (open_filters, tuple((field.name, field.data, tuple(field.errors)) for field in form),
+             tuple(form.force.choices), tuple(form.owner.choices))
+    return Markup(remember("filters", (), shown, lambda: render_template(
+        "oversight/_filters.html", form=form, action=url_for("main.index"), open_filters=open_filters,
+        show_paging=True)))
 
 
 def read_query(form: FilterForm, today: date) -> Query | None:

@@ -27,7 +27,15 @@ from tracker.web.caching import remember
 from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change, site_url
-from tracker.web.views.filters import FILTERS, FilterForm, build_form, chosen_filters, query_args, read_query
+from tracker.web.views.filters import (
+    FILTERS,
+    FilterForm,
+    build_form,
+    chosen_filters,
+    filters_html,
+    query_args,
+    read_query,
+)
 
 bp = Blueprint("oversight", __name__)
 
@@ -49,7 +57,8 @@ def dashboard():
     query = read_query(form, today())
     queue = _queue_html()
     if query is None:
-        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue), 400
+        return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue,
+                               filters=filters_html(form, open_filters=True)), 400
     parts = (today(), tuple(sorted(request.args.items(multi=True))))
     body = remember("dashboard", user_force_ids(), parts, lambda: _dashboard_content(form, query))
     return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
@@ -80,6 +89,7 @@ def _dashboard_content(form, query) -> str:
     return render_template(
         "oversight/_dashboard.html",
         form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,
+        filters=filters_html(form, open_filters=False),
         sort_url=lambda column: url_for("main.index", **query_args(
             form, sort=column, page=None,
             order="asc" if query.sort == column and query.descending else "desc")),
@@ -95,7 +105,8 @@ def _download(extension: str, mimetype: str, write):
     form = build_form(request.args)
     query = read_query(form, today())
     if query is None:
-        return render_template("oversight/dashboard.html", form=form, query=None), 400
+        return render_template("oversight/dashboard.html", form=form, query=None,
+                               filters=filters_html(form, open_filters=True)), 400
     rows = overdue.list_items(query.filter, sort=query.sort, descending=query.descending, page=None)
     body = write(rows, site_url(), query.filter.as_of, row_details.details(rows, query.filter.as_of))
     filename = f"{query.filter.window}-items-{query.filter.as_of.isoformat()}.{extension}"
