@@ -485,22 +485,30 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
     actions: one grouped query per LAST_UPDATE_CHUNK ids of each."""
     latest: dict[tuple[str, int], date] = {}
     for start in range(0, max(len(action_ids), len(tracking_ids)), LAST_UPDATE_CHUNK):
-        actions = action_ids[start:start + LAST_UPDATE_CHUNK]
-        trackings = tracking_ids[start:start + LAST_UPDATE_CHUNK]
-        by_action = (
-            sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
-                      sa.func.max(ProgressUpdate.occurred_on).label("latest"))
-            .where(ProgressUpdate.action_id.in_(actions or [-1]), ProgressUpdate.occurred_on <= as_of)
-            .group_by(ProgressUpdate.action_id)
-        )
-        by_tracking = (
-            sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
-            .join(Action, ProgressUpdate.action_id == Action.id)
-            .where(Action.tracking_id.in_(trackings or [-1]), ProgressUpdate.occurred_on <= as_of)
-            .group_by(Action.tracking_id)
-        )
-        latest.update({(t, i): day for t, i, day in db.session.execute(sa.union_all(by_action, by_tracking))})
+        params = {"action_ids": action_ids[start:start + LAST_UPDATE_CHUNK] or [-1],
+                  "tracking_ids": tracking_ids[start:start + LAST_UPDATE_CHUNK] or [-1], "as_of": as_of}
+        latest.update({(t, i): day for t, i, day in db.session.execute(_last_updates_statement(), params)})
     return latest
+
+
+@cache
+def _last_updates_statement() -> sa.CompoundSelect:
+    """last_updates' query, built once (on every computed dashboard): the ids (expanding parameters) and
+    the date are bound when it runs."""
+    as_of = sa.bindparam("as_of", type_=sa.Date)
+    by_action = (
+        sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
+                  sa.func.max(ProgressUpdate.occurred_on).label("latest"))
+        .where(ProgressUpdate.action_id.in_(sa.bindparam("action_ids", expanding=True)), ProgressUpdate.occurred_on <= as_of)
+        .group_by(ProgressUpdate.action_id)
+    )
+    by_tracking = (
+        sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
+        .join(Action, ProgressUpdate.action_id == Action.id)
+        .where(Action.tracking_id.in_(sa.bindparam("tracking_ids", expanding=True)), ProgressUpdate.occurred_on <= as_of)
+        .group_by(Action.tracking_id)
+    )
+    return sa.union_all(by_action, by_tracking)
 
 
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:

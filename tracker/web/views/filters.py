@@ -178,8 +178,8 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     form = form_class(args)
     # The inspections and themes are the same for every force and change far less often than a force's
     # records: they are kept under the shared data state alone (no force), the forces and owners under the user's.
-    choices = {**remember("filter-choices", (), (), oversight_service.shared_filter_choices),
-               **remember("force-filter-choices", force_ids, (), lambda: oversight_service.force_filter_choices(force_ids))}
+    choices = {**remember("force-filter-choices", force_ids, (), lambda: oversight_service.force_filter_choices(force_ids)),
+               **remember("filter-choices", (), (), oversight_service.shared_filter_choices)}
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + choices["forces"]
     form.inspection.choices = [("", "All inspections")] + choices["inspections"]
