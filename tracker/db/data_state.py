@@ -1,19 +1,29 @@
 """The data state: tokens that are new after every write within their reach, for caching what is built
 from the data.
 
-One row per reach (models.DataState): `force:<id>` for one force's records, `shared` for what every
-force's pages show (the inspections' names and dates, the themes) and for any write whose reach is not
-known. A page is cached under the shared token and the tokens of the forces it shows (`current`), so
-a save in one force leaves every other force's cached pages alone, and writers of different forces do
-not queue on one row on PostgreSQL.
+One row per reach (models.DataState), each named by a scope:
+- `shared`: what every force's pages show (the inspections' names and dates, the themes, the forces'
+  names, the users) and any write whose reach is not known;
+- `force:<id>`: every write to one force's records (the dashboard shows them all);
+- `force-wide:<id>`: the force's writes that are not confined to one of its trackings (its responses,
+  its scope of an inspection, committee packs, statements naming the force);
+- `tracking:<id>`: one tracking and what hangs from it (its actions, their updates and evidence, its
+  extension requests, the owners' links), the only records its page shows besides shared and
+  force-wide ones;
+- `insp:<inspection id>/<force id>`: the trackings of one inspection in one force, which its page shows.
+A write to a tracking marks its force, itself and its inspection-in-force; any other write to a force
+marks the force and force-wide. So a page cached under `shared` and the scopes it shows (`tokens`) is
+never stale, while a save of one tracking leaves the other trackings' pages, other inspections' pages
+and every other force's pages alone, and writers of different forces do not queue on one row on
+PostgreSQL.
 
 Session listeners, like the audit trail's: every flush that adds, changes or deletes a row marks the
-forces it reaches; an INSERT, UPDATE or DELETE statement run through the session marks the forces it
+scopes it reaches; an INSERT, UPDATE or DELETE statement run through the session marks the forces it
 names (execution option `data_reach`, see `reach`), else everything (the shared token). The marked
 rows are given new random tokens once, at commit, in one statement in the order of their names: two
 transactions that wrote to forces A then B and B then A would otherwise each hold one row's lock and
 wait for the other's (a deadlock on PostgreSQL), and a transaction holds the rows' locks only for its
-last moment. Until then the transaction sees the new tokens it will write (`current`), so a page it
+last moment. Until then the transaction sees the new tokens it will write (`tokens`), so a page it
 builds after a write is never cached under the old ones. A rolled-back write leaves the old tokens; a
 committed one makes every page cached under them unreachable, in every worker and server, since the
 tokens live in the database. They are random rather than counters so that a database restored from
@@ -43,9 +53,30 @@ REACH = "data_reach"  # the execution option naming the forces a statement write
 SHARED_INSPECTION_COLUMNS = ("slug", "title", "published_on")
 
 
+# Scope names fit models.DataState.scope's 20 characters with ids of up to ten digits.
 def force_scope(force_id: int) -> str:
-    """The data state's row for one force's records."""
+    """The data state's row for every write to one force's records."""
     return f"force:{force_id}"
+
+
+def force_wide_scope(force_id: int) -> str:
+    """The row for one force's writes that are not confined to one of its trackings."""
+    return f"force-wide:{force_id}"
+
+
+def tracking_scope(tracking_id: int) -> str:
+    """The row for one tracking and what hangs from it."""
+    return f"tracking:{tracking_id}"
+
+
+def inspection_scope(inspection_id: int, force_id: int) -> str:
+    """The row for the trackings of one inspection in one force."""
+    return f"insp:{inspection_id}/{force_id}"
+
+
+def of_forces(force_ids: Iterable[int]) -> set[str]:
+    """The scopes every write to a force outside one of its trackings marks."""
+    return {scope for i in force_ids for scope in (force_scope(i), force_wide_scope(i))}
 
 
 def reach(*, forces: Iterable[int] = (), inspections: Iterable[int] = ()) -> dict:
@@ -73,10 +104,16 @@ def bump(connection: sa.Connection, scopes: Iterable[str] = (SHARED,), tokens: d
 
 
 def current(session: Session, force_ids: Iterable[int]) -> tuple[str, ...]:
-    """The shared token and these forces' tokens as this transaction sees them: the new ones it will
-    write at commit, else those stored (each read once per transaction); a force with no row yet
-    reads as ''."""
-    scopes = [SHARED, *(force_scope(i) for i in sorted(set(force_ids)))]
+    """The shared token and these forces' tokens (every write to their records) as this transaction
+    sees them."""
+    return tokens(session, [force_scope(i) for i in force_ids])
+
+
+def tokens(session: Session, scopes: Iterable[str]) -> tuple[str, ...]:
+    """The shared token and these scopes' tokens, in the order of their names, as this transaction
+    sees them: the new ones it will write at commit, else those stored (each read once per
+    transaction); a scope with no row yet reads as ''."""
+    scopes = [SHARED, *sorted(set(scopes) - {SHARED})]
     seen = session.info.setdefault(_SEEN, {})
     pending = session.info.get(_PENDING, {})
     if missing := [s for s in scopes if s not in seen and s not in pending]:
@@ -125,8 +162,8 @@ def _signs_in_only(obj, how: str) -> bool:
 
 
 def _forces_of_inspections(session: Session, inspection_ids: set[int]) -> set[str]:
-    """The scopes of every force an inspection concerns: in or out of its scope, or tracking or
-    answering it."""
+    """The scopes of every force an inspection concerns (in or out of its scope, or tracking or
+    answering it), outside any one tracking."""
     if not inspection_ids:
         return set()
     ids = sorted(inspection_ids)
@@ -136,17 +173,42 @@ def _forces_of_inspections(session: Session, inspection_ids: set[int]) -> set[st
         .where(models.Recommendation.inspection_id.in_(ids)),
         sa.select(models.StatutoryResponse.force_id).where(models.StatutoryResponse.inspection_id.in_(ids)),
     ))
-    return {force_scope(force_id) for (force_id,) in rows}
+    return of_forces(force_id for (force_id,) in rows)
+
+
+# Records confined to one tracking that reach it through a parent: (the parent's relationship, its
+# key column, the query from the key to the force, the tracking and the inspection).
+_IN_TRACKING = {
+    models.ProgressUpdate: ("action", "action_id", lambda key: sa.select(
+        models.Action.force_id, models.Action.tracking_id, models.Action.inspection_id).where(models.Action.id == key)),
+    models.EvidenceFile: ("update", "update_id", lambda key: sa.select(
+        models.Action.force_id, models.Action.tracking_id, models.Action.inspection_id)
+        .join(models.ProgressUpdate).where(models.ProgressUpdate.id == key)),
+    models.OwnerLink: ("action", "action_id", lambda key: sa.select(
+        models.Action.force_id, models.Action.tracking_id, models.Action.inspection_id).where(models.Action.id == key)),
+    models.ExtensionRequest: ("tracking", "tracking_id", lambda key: sa.select(
+        models.Tracking.force_id, models.Tracking.id, models.Tracking.inspection_id).where(models.Tracking.id == key)),
+}
+
+
+def _tracking_of(session: Session, obj) -> tuple[int, int, int] | None:
+    """The force, tracking and inspection of a record confined to one tracking (the tracking itself,
+    an action, what hangs from them), or None: for any other record, or one whose are not known."""
+    if isinstance(obj, models.Tracking | models.Action):
+        found = (obj.force_id, obj.id if isinstance(obj, models.Tracking) else obj.tracking_id, obj.inspection_id)
+    elif (through := _IN_TRACKING.get(type(obj))) is not None:
+        parent_name, key_name, query = through
+        if (parent := obj.__dict__.get(parent_name)) is not None:
+            return _tracking_of(session, parent)
+        found = session.connection().execute(query(getattr(obj, key_name))).first()
+    else:
+        return None
+    return tuple(found) if found is not None and None not in found else None
 
 
 # Records that reach a force through a parent: (the parent's relationship, its key column, the column
 # query from the key to the force).
 _THROUGH_PARENT = {
-    models.ProgressUpdate: ("action", "action_id",
-                            lambda key: sa.select(models.Action.force_id).where(models.Action.id == key)),
-    models.EvidenceFile: ("update", "update_id",
-                          lambda key: sa.select(models.Action.force_id).join(models.ProgressUpdate)
-                          .where(models.ProgressUpdate.id == key)),
     models.PublishedVersion: ("response", "response_id",
                               lambda key: sa.select(models.StatutoryResponse.force_id)
                               .where(models.StatutoryResponse.id == key)),
@@ -159,7 +221,7 @@ def _reach_of(session: Session, obj, how: str, inspections: set[int]) -> set[str
     """The scopes one flushed record reaches, `how` it was written (new, deleted, changed); adds to
     `inspections` those whose forces it reaches."""
     if isinstance(obj, models.Force):
-        return {force_scope(obj.id)}
+        return {SHARED}  # its name shows on other forces' pages (an inspection's scope)
     if isinstance(obj, models.Inspection | models.Recommendation):
         if how == "deleted":  # its forces' rows may be gone with it: every force
             return {SHARED}
@@ -168,14 +230,21 @@ def _reach_of(session: Session, obj, how: str, inspections: set[int]) -> set[str
         shows_everywhere = isinstance(obj, models.Inspection) and (
             how == "new" or any(state.attrs[c].history.has_changes() for c in SHARED_INSPECTION_COLUMNS))
         return {SHARED} if shows_everywhere else set()
+    if isinstance(obj, models.InspectionForce):
+        # One force's part of an inspection shows on the inspection's page to every force it concerns
+        # (the forces in scope and left out, and who may change what they share).
+        inspections.add(obj.inspection_id)
+    if (in_tracking := _tracking_of(session, obj)) is not None:
+        force_id, tracking_id, inspection_id = in_tracking
+        return {force_scope(force_id), tracking_scope(tracking_id), inspection_scope(inspection_id, force_id)}
     if (force_id := getattr(obj, "force_id", None)) is not None:
-        return {force_scope(force_id)}
+        return of_forces([force_id])
     if (through := _THROUGH_PARENT.get(type(obj))) is not None:
         parent_name, key_name, query = through
         if (parent := obj.__dict__.get(parent_name)) is not None:
             return _reach_of(session, parent, "changed", inspections)
         if (force_id := session.connection().scalar(query(getattr(obj, key_name)))) is not None:
-            return {force_scope(force_id)}
+            return of_forces([force_id])
     return {SHARED}  # a record of no force (a theme, a user), or one whose force is not known: every force
 
 
@@ -205,7 +274,7 @@ def _bump_on_statement(state):
         _mark(state.session, {SHARED})
         return
     forces, inspections = named
-    _mark(state.session, {force_scope(i) for i in forces} | _forces_of_inspections(state.session, set(inspections)))
+    _mark(state.session, of_forces(forces) | _forces_of_inspections(state.session, set(inspections)))
 
 
 def _forget_tokens(session, transaction):

@@ -14,8 +14,9 @@ from tracker.db import audit, data_state, db, is_database_busy, read_transaction
 from tracker.domain.errors import ConflictError, DomainError, stale_write_conflict
 
 __all__ = [
-    "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "get_by_id", "is_database_busy",
-    "read_transactions", "refresh", "rollback", "save", "set_actor", "write_transactions",
+    "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "force_pages_reach", "get_by_id",
+    "inspection_page_reach", "is_database_busy", "reach_token", "read_transactions", "refresh", "rollback", "save",
+    "set_actor", "tracking_page_reach", "write_transactions",
 ]
 
 
@@ -64,6 +65,30 @@ def data_token(force_ids: Iterable[int]) -> tuple[str, ...]:
     """The data state's tokens for what these forces' pages show, as this transaction sees them: one
     of them is new after every write that reaches these forces (for caching)."""
     return data_state.current(db.session, force_ids)
+
+
+def reach_token(reach: Iterable[str]) -> tuple[str, ...]:
+    """The data state's tokens of these scopes (and the shared one), as this transaction sees them: one
+    of them is new after every write within the reach (for caching)."""
+    return data_state.tokens(db.session, reach)
+
+
+def force_pages_reach(force_ids: Iterable[int]) -> tuple[str, ...]:
+    """The data state's scopes of every write to these forces' records (what their dashboard shows)."""
+    return tuple(data_state.force_scope(i) for i in force_ids)
+
+
+def tracking_page_reach(force_id: int, tracking_id: int) -> tuple[str, ...]:
+    """The scopes of what a tracking's page shows: the tracking and what hangs from it, and its force's
+    records outside any one tracking."""
+    return data_state.force_wide_scope(force_id), data_state.tracking_scope(tracking_id)
+
+
+def inspection_page_reach(inspection_id: int, force_ids: Iterable[int]) -> tuple[str, ...]:
+    """The scopes of what an inspection's page shows to users of these forces: their trackings of it,
+    and their records outside any one tracking."""
+    return tuple(scope for i in force_ids
+                 for scope in (data_state.force_wide_scope(i), data_state.inspection_scope(inspection_id, i)))
 
 
 def database_reachable() -> bool:

@@ -28,6 +28,11 @@ def get_inspection(slug: str) -> Inspection | None:
     return db.session.scalar(sa.select(Inspection).where(Inspection.slug == slug))
 
 
+def inspection_id(slug: str) -> int | None:
+    """The id of the inspection with this slug, or None."""
+    return db.session.scalar(sa.select(Inspection.id).where(Inspection.slug == slug))
+
+
 def get_inspection_tree(slug: str) -> tuple[Inspection, list[Recommendation]] | None:
     """Return the inspection with its scope and recommendations loaded, and its top-level items, or None.
 

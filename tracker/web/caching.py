@@ -1,10 +1,12 @@
-"""The cache of what is built from the data: entries are keyed by the data state's tokens of the
-forces they show (tracker.db.data_state), so a write to those forces makes every older entry
-unreachable and nothing is ever stale, while a write to another force leaves them alone.
+"""The cache of what is built from the data: entries are keyed by the data state's tokens of what
+they show (tracker.db.data_state: the forces' records for the dashboard; for a tracking's page, that
+tracking and its force's records outside any one tracking), so a write within their reach makes
+every older entry unreachable and nothing is ever stale, while a write elsewhere leaves them alone.
 
 Each worker process keeps its own (Flask-Caching's SimpleCache, a bounded in-memory store; set
 TRACKER_CACHE_TYPE to another Flask-Caching backend to share one). Only what every user with the
-same forces would see is cached: never a CSRF token, a flashed message or a name.
+same forces and role would see is cached: never a flashed message or a name, and a form's CSRF token
+only as a placeholder (CSRF_SLOT) that `with_csrf` fills with the user's own when the page is served.
 
 With TRACKER_CACHE_REPORT set (the load test sets it), each response says in an X-Tracker-Cache
 header which cached parts it found (hit) or built (miss), so a client can count the hit rate of
@@ -14,13 +16,19 @@ every worker and server together.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import math
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TypeVar
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_caching import Cache
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
-from tracker.services import data_token
+from tracker.models import utcnow
+from tracker.services import force_pages_reach, reach_token
 from tracker.web.i18n import current_language
 
 cache = Cache()
@@ -30,17 +38,40 @@ T = TypeVar("T")
 def remember(name: str, force_ids: Iterable[int], parts: tuple, build: Callable[[], T]) -> T:
     """The value of build() for these parts of these forces' current data in the page's language, built
     once and then reused (build must read nothing of any other force but the shared data)."""
-    force_ids = tuple(sorted(set(force_ids)))
-    token = (data_token(force_ids), force_ids)
+    return remember_within(name, force_pages_reach(force_ids), parts, build)
+
+
+def remember_within(name: str, reach: tuple[str, ...], parts: tuple, build: Callable[[], T],
+                    until: Callable[[T], datetime | None] | None = None) -> T:
+    """The value of build() for these parts of the data within this reach (the data state's scopes, from
+    tracker.services: build must read nothing outside them but the shared data) in the page's
+    language, built once and then reused while the data within the reach is unchanged, and no later
+    than until(value) when that is given (for what changes with the clock: a link that expires)."""
+    reach = tuple(sorted(set(reach)))
     # The language is part of every key: a Welsh page's parts are never given to an English one.
-    key = f"{name}:{hashlib.sha256(repr((token, current_language(), parts)).encode()).hexdigest()}"
+    key = f"{name}:{hashlib.sha256(repr((reach_token(reach), reach, current_language(), parts)).encode()).hexdigest()}"
     value = cache.get(key)
     outcome = "hit"
     if value is None:
         value, outcome = build(), "miss"
-        cache.set(key, value)
+        ends = until(value) if until else None
+        # Flask-Caching reads a timeout of 0 as "never": at least a second.
+        cache.set(key, value, timeout=max(1, math.ceil((ends - utcnow()).total_seconds())) if ends else None)
     g.setdefault("cache_outcomes", []).append(f"{name}={outcome}")
     return value
+
+
+def csrf_slot() -> str:
+    """What a cached page holds where a form's CSRF token goes: the same in every worker and server
+    (from the secret key), and unguessable, so that no text a user writes can contain it."""
+    secret = current_app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
+    return "csrf-slot-" + hmac.new(secret, b"tracker cached page CSRF slot", hashlib.sha256).hexdigest()
+
+
+def with_csrf(html: str) -> Markup:
+    """A cached page's HTML with the user's own CSRF token in each form."""
+    return Markup(html.replace(csrf_slot(), generate_csrf()))
 
 
 def init_app(app: Flask) -> None:

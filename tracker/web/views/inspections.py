@@ -8,15 +8,20 @@ tracking shown on a report's page is that of the signed-in user's own forces onl
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from tracker.domain.deadlines import statutory_response_deadline
 from tracker.domain.formatting import deadline_label
 from tracker.services import history as history_service
+from tracker.services import inspection_page_reach
 from tracker.services import inspections as service
 from tracker.services import users as user_service
 from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
+from tracker.web.caching import remember_within
 from tracker.web.forms import (
     EditInspectionForm,
     EditRecommendationForm,
@@ -66,12 +71,25 @@ def index():
 @bp.get("/inspections/<slug>")
 @login_required
 def show(slug: str):
-    """One report: its key facts, its recommendations as a tree, and the user's forces' tracking."""
+    """One report: its key facts, its recommendations as a tree, and the user's forces' tracking. Drawn
+    once for every user of the same forces and role, until something it shows changes (the
+    inspection, its scope, those forces' trackings of it or their other records, the shared data) or
+    the day ends."""
+    inspection_id = service.inspection_id(slug) or abort(404)
+    force_ids = sorted(user_force_ids())
+    page = remember_within("inspection-page", inspection_page_reach(inspection_id, force_ids),
+                           (inspection_id, current_user.role.value, tuple(force_ids), date.today()),
+                           lambda: _page_parts(slug, force_ids))
+    return render_template("_cached_page.html", page=page)
+
+
+def _page_parts(slug: str, force_ids: list[int]) -> dict:
+    """The inspection page's title, breadcrumbs and content."""
     inspection, roots = service.get_inspection_tree(slug) or abort(404)
-    mine = set(user_force_ids())
-    return render_template(
-        "inspections/show.html", inspection=inspection, roots=roots,
-        trackings=service.trackings_by_recommendation(inspection, user_force_ids()),
+    mine = set(force_ids)
+    body = render_template(
+        "inspections/_page.html", inspection=inspection, roots=roots,
+        trackings=service.trackings_by_recommendation(inspection, force_ids),
         in_scope=[row for row in inspection.scope if row.in_scope],
         left_out=[row for row in inspection.scope if not row.in_scope],
         my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in mine],
@@ -79,6 +97,9 @@ def show(slug: str):
         can_edit=can_edit() and service.may_change_shared(current_user, inspection), is_editor=can_edit(),
         statutory_due=statutory_response_deadline(inspection.published_on),
     )
+    breadcrumbs = render_template("_breadcrumbs.html", items=[
+        {"text": "Home", "href": url_for("main.index")}, {"text": "Inspections", "href": url_for("inspections.index")}])
+    return {"title": inspection.title, "breadcrumbs": Markup(breadcrumbs), "body": Markup(body)}
 
 
 def _scope_choices(form: InspectionForm) -> None:

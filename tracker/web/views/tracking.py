@@ -12,9 +12,12 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from tracker.domain.deadlines import due_state, rag_rating
 from tracker.domain.forecast import percent_complete, percent_source
+from tracker.domain.formatting import label
 from tracker.domain.owner_links import action_stage
 from tracker.domain.statuses import ActionStatus, HmicfrsView, TrackingStatus, sign_off_refusal
 from tracker.services import evidence as evidence_service
@@ -22,7 +25,9 @@ from tracker.services import extensions as extension_service
 from tracker.services import history as history_service
 from tracker.services import owner_links as owner_link_service
 from tracker.services import tracking as service
+from tracker.services import tracking_page_reach
 from tracker.web.auth import can_edit, require_force
+from tracker.web.caching import csrf_slot, remember_within, with_csrf
 from tracker.web.forms import (
     ActionForm,
     ChiefCommentForm,
@@ -62,31 +67,53 @@ def may_forecast() -> bool:
 @login_required
 def show(tracking_id: int):
     """The tracking page: status, dates, RAG and forecast, comments, closure keys, extension requests,
-    actions and their updates."""
-    return _show(_tracking(tracking_id, for_page=True))
+    actions and their updates. Its content is drawn once for every user of the force with the same
+    role, until something it shows changes (the tracking, what hangs from it, the force's other
+    records, the shared data), the day ends or an owner's link in it expires."""
+    tracking = _tracking(tracking_id)
+    page = remember_within(
+        "tracking-page", tracking_page_reach(tracking.force_id, tracking.id),
+        (tracking.id, current_user.role.value, date.today()),
+        lambda: _page_parts(service.get_tracking_page(tracking.id), csrf_slot()),
+        until=lambda parts: parts["expires_at"])
+    return render_template("_cached_page.html", page={**page, "body": with_csrf(page["body"])})
 
 
-def _show(tracking, forecast_form: ForecastForm | None = None, status: int = 200):
-    """Draw the tracking page (with the forecast form as posted, when it was refused)."""
+def _show(tracking, forecast_form: ForecastForm, status: int = 200):
+    """Draw the tracking page with the forecast form as posted, when it was refused (not cached)."""
+    page = _page_parts(tracking, generate_csrf(), forecast_form)
+    return render_template("_cached_page.html", page=page, form=forecast_form), status
+
+
+def _page_parts(tracking, csrf: str, forecast_form: ForecastForm | None = None) -> dict:
+    """The tracking page's title, breadcrumbs and content (each form's CSRF token `csrf`), and when
+    the first owner's link it shows expires."""
     today = date.today()
     if forecast_form is None:
         forecast_form = ForecastForm(formdata=None, obj=tracking)
     by_hand = tracking.percent_complete is not None
     percent = tracking.percent_complete if by_hand else percent_complete(
         None if a.status is ActionStatus.CANCELLED else a.status is ActionStatus.COMPLETE for a in tracking.actions)
-    return render_template(
-        "tracking/show.html", tracking=tracking, rec=tracking.recommendation,
-        inspection=tracking.recommendation.inspection, today=today,
+    rec, inspection = tracking.recommendation, tracking.recommendation.inspection
+    owner_links = owner_link_service.working_links([a.id for a in tracking.actions])
+    body = render_template(
+        "tracking/_page.html", tracking=tracking, rec=rec, inspection=inspection, today=today,
         current_rag=rag_rating(due_state(tracking.due_on, tracking.closed_on, today)),
         can_edit=can_edit(), is_reviewer=is_reviewer(),
-        can_sign_off=current_user.role.can_sign_off, undo_form=UndoSignOffForm(),
+        can_sign_off=current_user.role.can_sign_off, csrf_token=lambda: csrf,
         sign_off_refusal=sign_off_refusal, published_since_sign_off=service.published_since_sign_off,
         form=forecast_form, may_forecast=may_forecast(), percent=percent,
         percent_source=percent_source(percent, by_hand),
         may_request=extension_service.may_request_extensions(current_user.role),
         may_decide=extension_service.may_decide_extensions(current_user.role),
-        owner_links=owner_link_service.working_links([a.id for a in tracking.actions]), action_stage=action_stage,
-    ), status
+        owner_links=owner_links, action_stage=action_stage,
+    )
+    breadcrumbs = render_template("_breadcrumbs.html", items=[
+        {"text": "Inspections", "href": url_for("inspections.index")},
+        {"text": inspection.title, "href": url_for("inspections.show", slug=inspection.slug) + f"#rec-{rec.id}"}])
+    return {"title": f"{label(rec.kind)} {rec.ref}: {tracking.force.name}", "breadcrumbs": Markup(breadcrumbs),
+            "body": Markup(body),
+            "expires_at": min((link.expires_at for links in owner_links.values() for link in links), default=None)}
 
 
 @bp.post("/tracking/<int:tracking_id>/forecast")

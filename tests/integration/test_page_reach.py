@@ -1,0 +1,228 @@
+"""The tracking and inspection pages are cached by what they show (tracker.db.data_state's finer
+scopes): a save to one tracking is seen at once on its page, its inspection's page and the dashboard,
+while the force's other trackings' pages and its other inspections' pages stay cached; a write to the
+force outside any one tracking, or to the inspection's scope, empties them all. What is cached is one
+role's page with a placeholder where each form's CSRF token goes, filled with the user's own."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.integration.test_dashboard_queries import counting_queries
+from tracker.db import data_state, db
+from tracker.domain.statuses import Role
+from tracker.models import Action, Inspection, InspectionForce, ProgressUpdate, StatutoryResponse, Tracking, utcnow
+from tracker.services import owner_links as owner_link_service
+from tracker.web.caching import cache, csrf_slot, remember_within
+
+INSPECTION = "/inspections/vawg-2021"
+
+
+def two_trackings(force: str = "cumbria") -> tuple[Tracking, Tracking]:
+    """Two of a force's trackings of the shared inspection vawg-2021."""
+    first = get_tracking(force, "4.1")
+    other = db.session.scalars(sa.select(Tracking).where(
+        Tracking.force_id == first.force_id, Tracking.inspection_id == first.inspection_id,
+        Tracking.id != first.id).order_by(Tracking.id)).first()
+    return first, other
+
+
+def other_inspections_tracking(force: str = "cumbria") -> Tracking:
+    """A force's tracking of an inspection other than vawg-2021."""
+    first = get_tracking(force, "4.1")
+    return db.session.scalars(sa.select(Tracking).where(
+        Tracking.force_id == first.force_id, Tracking.inspection_id != first.inspection_id).order_by(Tracking.id)).first()
+
+
+def reads_trackings(client, url: str) -> bool:
+    """Whether drawing the page read the trackings' actions or the recommendations (it was computed)."""
+    with counting_queries() as statements:
+        assert client.get(url).status_code == 200
+    return any("FROM actions" in s or "FROM recommendations" in s for s in statements)
+
+
+def scopes_marked(write) -> set[str]:
+    """The data state's scopes a write (a function that changes records) marks for new tokens."""
+    db.session.commit()
+    write()
+    db.session.flush()
+    return set(db.session.info.get("data_state_pending", {}))
+
+
+def test_a_save_to_a_tracking_marks_its_force_itself_and_its_inspection_in_its_force(app):
+    tracking, _ = two_trackings()
+    force = tracking.force_id
+
+    def write():
+        tracking.lead_officer = "Superintendent Reach"
+    assert scopes_marked(write) == {data_state.force_scope(force), data_state.tracking_scope(tracking.id),
+                                    data_state.inspection_scope(tracking.inspection_id, force)}
+
+
+def test_an_update_to_an_action_reaches_the_tracking_it_hangs_from(app):
+    tracking, _ = two_trackings()
+    action = Action(tracking=tracking, force_id=tracking.force_id, title="Reach test action")
+    db.session.add(action)
+    db.session.commit()
+    db.session.expire_all()
+    action = db.session.get(Action, action.id)  # its tracking not loaded: found by a query
+
+    def write():
+        db.session.add(ProgressUpdate(action_id=action.id, text="Reach test update", occurred_on=utcnow().date()))
+    assert scopes_marked(write) == {data_state.force_scope(tracking.force_id), data_state.tracking_scope(tracking.id),
+                                    data_state.inspection_scope(tracking.inspection_id, tracking.force_id)}
+
+
+def test_a_write_to_a_force_outside_its_trackings_marks_it_force_wide(app):
+    force = get_force("cumbria")
+    response = db.session.scalars(sa.select(StatutoryResponse).where(StatutoryResponse.force_id == force.id)).first()
+
+    def write():
+        response.pcc_comments = "A force-wide change"
+    assert scopes_marked(write) == {data_state.force_scope(force.id), data_state.force_wide_scope(force.id)}
+
+
+def test_one_forces_part_of_an_inspection_reaches_every_force_it_concerns(app):
+    inspection = get_inspection("vawg-2021")
+    row = db.session.scalars(sa.select(InspectionForce).where(
+        InspectionForce.inspection_id == inspection.id, InspectionForce.force_id == get_force("essex").id)).one()
+
+    def write():
+        row.exclusion_reason = "A reason every force's page shows"
+    marked = scopes_marked(write)
+    for slug in ("cumbria", "lancashire", "essex"):
+        assert data_state.force_wide_scope(get_force(slug).id) in marked
+
+
+def test_a_save_to_one_tracking_leaves_the_forces_other_tracking_pages_cached(app, as_role):
+    client = as_role(Role.EDITOR, ("cumbria",))
+    saved, other = two_trackings()
+    for tracking in (saved, other):
+        client.get(f"/tracking/{tracking.id}")
+    assert not reads_trackings(client, f"/tracking/{other.id}")
+    saved.lead_officer = "Superintendent Only Here"
+    db.session.commit()
+    assert not reads_trackings(client, f"/tracking/{other.id}")
+    assert "Superintendent Only Here" in client.get(f"/tracking/{saved.id}").get_data(as_text=True)
+
+
+def test_a_new_action_is_seen_at_once_on_its_tracking_and_inspection_pages(app, as_role):
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    elsewhere = f"/inspections/{db.session.get(Inspection, other_inspections_tracking().inspection_id).slug}"
+    for url in (f"/tracking/{tracking.id}", INSPECTION, elsewhere):
+        client.get(url)
+    tracking.actions.append(Action(force_id=tracking.force_id, title="An action seen at once"))
+    db.session.commit()
+    assert "An action seen at once" in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    assert reads_trackings(client, INSPECTION)  # its inspection's page is drawn again
+    assert not reads_trackings(client, elsewhere)  # another inspection's page stays cached
+
+
+def test_a_save_to_a_tracking_empties_its_inspections_page_for_its_force_alone(app, as_role):
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    client.get(INSPECTION)
+    tracking.lead_officer = "Superintendent Inspection Page"
+    db.session.commit()
+    assert reads_trackings(client, INSPECTION)
+    lancashire = as_role(Role.EDITOR, ("lancashire",))
+    lancashire.get(INSPECTION)
+    other, _ = two_trackings("cumbria")
+    other.lead_officer = "Superintendent Cumbria"
+    db.session.commit()
+    assert not reads_trackings(lancashire, INSPECTION)  # another force's save leaves it alone
+
+
+def test_a_force_wide_write_empties_the_forces_tracking_pages(app, as_role):
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    client.get(f"/tracking/{tracking.id}")
+    response = db.session.scalars(sa.select(StatutoryResponse).where(
+        StatutoryResponse.force_id == tracking.force_id)).first()
+    response.pcc_comments = "Force-wide"
+    db.session.commit()
+    assert reads_trackings(client, f"/tracking/{tracking.id}")
+
+
+def test_each_role_has_its_own_tracking_page(app, as_role):
+    tracking, _ = two_trackings()
+    editor = as_role(Role.EDITOR, ("cumbria",))
+    viewer = as_role(Role.VIEWER, ("cumbria",))
+    assert "Add an action" in editor.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    assert "Add an action" not in viewer.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    assert "Add an action" in editor.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+
+
+def test_a_cached_tracking_page_gives_each_user_their_own_csrf_token(app):
+    tracking, _ = two_trackings()
+    pages = []
+    for _ in range(2):
+        client = sign_in(app.test_client(), make_user(Role.EDITOR, ("cumbria",)))
+        html = client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+        with client.session_transaction() as session:
+            raw = session["csrf_token"]
+        pages.append((html, raw))
+    tokens = [set(re.findall(r'name="csrf_token" value="([^"]+)"', html)) for html, _ in pages]
+    assert all(tokens) and tokens[0].isdisjoint(tokens[1])
+    for (html, raw), found in zip(pages, tokens, strict=True):
+        assert "csrf-slot-" not in html and csrf_slot() not in html
+        # each token is the user's own: signed from the raw token in their session
+        assert all(token.split(".")[0].strip("\"'") for token in found) and raw
+
+
+def test_the_forecast_posted_from_a_cached_page_is_saved(app):
+    """CSRF protection on, as in service: the token the cached page carries is the user's and valid."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        tracking, _ = two_trackings()
+        client = sign_in(app.test_client(), make_user(Role.EDITOR, ("cumbria",)))
+        client.get(f"/tracking/{tracking.id}")  # cached
+        html = client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+        form = html.split('id="forecast"')[1].split("</form>")[0]
+        fields = dict(re.findall(r'name="(csrf_token|version)"[^>]*value="([^"]*)"', form))
+        response = client.post(f"/tracking/{tracking.id}/forecast", data={**fields, "rag_forecast": "amber"})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        db.session.expire_all()
+        assert db.session.get(Tracking, tracking.id).rag_forecast.value == "amber"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_page_with_an_owners_link_is_drawn_again_when_the_link_expires(app, as_role, monkeypatch):
+    tracking, _ = two_trackings()
+    action = Action(tracking=tracking, force_id=tracking.force_id, title="Linked action", owner_email="o@example.org")
+    db.session.add(action)
+    db.session.commit()
+    owner_link_service.issue(action, current_app.secret_key, days=1)
+    db.session.commit()
+    client = as_role(Role.EDITOR, ("cumbria",))
+    assert "A link to give an update was sent" in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    assert not reads_trackings(client, f"/tracking/{tracking.id}")
+    # A day and a minute later, with nothing written: the link has expired, so the page is drawn again.
+    later = utcnow() + timedelta(days=1, minutes=1)
+    monkeypatch.setattr("tracker.services.owner_links.utcnow", lambda: later)
+    monkeypatch.setattr("cachelib.simple.time", lambda: later.timestamp())
+    assert reads_trackings(client, f"/tracking/{tracking.id}")
+    assert "A link to give an update was sent" not in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+
+
+def test_an_entry_lasts_no_longer_than_until_says(app, monkeypatch):
+    now = utcnow()
+    built = []
+    with app.test_request_context():
+        def build():
+            built.append(1)
+            return {"value": len(built)}
+        for _ in range(2):
+            remember_within("until-test", (), (), build, until=lambda _: now + timedelta(seconds=30))
+        assert len(built) == 1
+        monkeypatch.setattr("cachelib.simple.time", lambda: (now + timedelta(seconds=31)).timestamp())
+        remember_within("until-test", (), (), build, until=lambda _: now + timedelta(seconds=30))
+        assert len(built) == 2
+        cache.clear()
