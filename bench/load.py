@@ -52,7 +52,8 @@ def print_mixed_goals(url: str, figures: dict) -> None:
         met = measured >= goal if at_least else measured <= goal
         print(f"{what:52} {('>= ' if at_least else '<= ') + str(goal) + ('' if at_least else ' ms'):>10} "
               f"{str(measured) + ('' if at_least else ' ms'):>12}  {'yes' if met else 'NO'}")
-    print(f"cache hit rate (dashboard): {total['dashboard_hit_rate']}; load average now "
+    print(f"cache hit rate: dashboard {total['dashboard_hit_rate']}, tracking pages {total['tracking_page_hit_rate']}, "
+          f"inspection pages {total['inspection_page_hit_rate']}; load average now "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
