@@ -15,8 +15,17 @@ from flask import current_app
 from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
 from tracker.db import data_state, db
-from tracker.domain.statuses import Role
-from tracker.models import Action, Inspection, InspectionForce, ProgressUpdate, StatutoryResponse, Tracking, utcnow
+from tracker.domain.statuses import ActionStatus, Role
+from tracker.models import (
+    Action,
+    Inspection,
+    InspectionForce,
+    ProgressUpdate,
+    PublishedVersion,
+    StatutoryResponse,
+    Tracking,
+    utcnow,
+)
 from tracker.services import owner_links as owner_link_service
 from tracker.web.caching import cache, csrf_slot, remember_within
 
@@ -226,3 +235,24 @@ def test_an_entry_lasts_no_longer_than_until_says(app, monkeypatch):
         remember_within("until-test", (), (), build, until=lambda _: now + timedelta(seconds=30))
         assert len(built) == 2
         cache.clear()
+
+
+def test_a_publication_after_a_sign_off_takes_the_undo_away_at_once(app, as_role):
+    """The sign-off's undo is offered until a version of the force's response is published after it (a
+    write to the response, force-wide, which empties the tracking's cached page)."""
+    tracking, _ = two_trackings()
+    signed = utcnow() - timedelta(days=2)
+    tracking.actions.append(Action(force_id=tracking.force_id, title="A signed-off action", status=ActionStatus.COMPLETE,
+                                   completed_on=signed.date(), evidence="The policy", signed_off_at=signed))
+    response = db.session.scalars(sa.select(StatutoryResponse).where(
+        StatutoryResponse.force_id == tracking.force_id, StatutoryResponse.inspection_id == tracking.inspection_id)).one()
+    earlier = PublishedVersion(response_id=response.id, number=90, filename="x/earlier.pdf", sha256="0" * 64, size=1,
+                               published_at=signed - timedelta(days=1))
+    db.session.add(earlier)
+    db.session.commit()
+    reviewer = as_role(Role.REVIEWER, ("cumbria",))
+    assert "Undo the sign-off" in reviewer.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    db.session.add(PublishedVersion(response_id=response.id, number=91, filename="x/later.pdf", sha256="0" * 64,
+                                    size=1, published_at=signed + timedelta(days=1)))
+    db.session.commit()
+    assert "Undo the sign-off" not in reviewer.get(f"/tracking/{tracking.id}").get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -218,14 +218,21 @@ def sign_off_action(action: Action, user: User, on: date, submitted_version: int
 
 def published_since_sign_off(action: Action) -> bool:
     """Whether a version of the force's response to the inspection was published after the action was signed off."""
-    if action.signed_off_at is None:
-        return False
-    return bool(db.session.scalar(
-        sa.select(sa.func.count(PublishedVersion.id))
+    return relied_on(action, last_publication(action.force_id, action.inspection_id))
+
+
+def last_publication(force_id: int, inspection_id: int | None) -> datetime | None:
+    """When a version of the force's response to the inspection was last published (None: never)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(PublishedVersion.published_at))
         .join(StatutoryResponse, PublishedVersion.response_id == StatutoryResponse.id)
-        .where(StatutoryResponse.force_id == action.force_id, StatutoryResponse.inspection_id == action.inspection_id,
-               PublishedVersion.published_at >= action.signed_off_at)
-    ))
+        .where(StatutoryResponse.force_id == force_id, StatutoryResponse.inspection_id == inspection_id))
+
+
+def relied_on(action: Action, last_published: datetime | None) -> bool:
+    """Whether the response's last publication came after the action's sign-off, and so relied on it
+    (the sign-off can then no longer be undone)."""
+    return action.signed_off_at is not None and last_published is not None and last_published >= action.signed_off_at
 
 
 def undo_sign_off(action: Action, user: User, submitted_version: int | None = None) -> None:

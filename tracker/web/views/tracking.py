@@ -85,6 +85,15 @@ def _show(tracking, forecast_form: ForecastForm, status: int = 200):
     return render_template("_cached_page.html", page=page, form=forecast_form), status
 
 
+def _relied_on_for(tracking):
+    """Whether a publication relied on an action's sign-off, with the last publication read once for
+    every action of the page."""
+    if not current_user.role.can_sign_off:  # only those who may undo a sign-off are asked
+        return lambda action: False
+    last = service.last_publication(tracking.force_id, tracking.inspection_id)
+    return lambda action: service.relied_on(action, last)
+
+
 def _page_parts(tracking, csrf: str, forecast_form: ForecastForm | None = None) -> dict:
     """The tracking page's title, breadcrumbs and content (each form's CSRF token `csrf`), and when
     the first owner's link it shows expires."""
@@ -101,7 +110,7 @@ def _page_parts(tracking, csrf: str, forecast_form: ForecastForm | None = None) 
         current_rag=rag_rating(due_state(tracking.due_on, tracking.closed_on, today)),
         can_edit=can_edit(), is_reviewer=is_reviewer(),
         can_sign_off=current_user.role.can_sign_off, csrf_token=lambda: csrf,
-        sign_off_refusal=sign_off_refusal, published_since_sign_off=service.published_since_sign_off,
+        sign_off_refusal=sign_off_refusal, published_since_sign_off=_relied_on_for(tracking),
         form=forecast_form, may_forecast=may_forecast(), percent=percent,
         percent_source=percent_source(percent, by_hand),
         may_request=extension_service.may_request_extensions(current_user.role),
