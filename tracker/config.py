@@ -71,9 +71,10 @@ def from_environment(instance_path: Path) -> dict:
         # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
         "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
         # Pages built from the data are cached per worker process until the data changes
-        # (tracker.caching); "NullCache" turns the cache off.
+        # (tracker.web.caching); "NullCache" turns the cache off. One entry a page: a tracking page
+        # is about 20 KB, a dashboard about 100 KB, so a thousand keep a worker within some 40 MB.
         "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "SimpleCache"),
-        "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 200)),
+        "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 1000)),
         "CACHE_DEFAULT_TIMEOUT": 3600,
         # Each response names the cached parts it found or built (X-Tracker-Cache), for the load test.
         "TRACKER_CACHE_REPORT": bool(os.environ.get("TRACKER_CACHE_REPORT")),

@@ -256,3 +256,16 @@ def test_a_publication_after_a_sign_off_takes_the_undo_away_at_once(app, as_role
                                     size=1, published_at=signed + timedelta(days=1)))
     db.session.commit()
     assert "Undo the sign-off" not in reviewer.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+
+
+def test_a_page_keeps_one_entry_however_often_it_is_saved(app, as_role):
+    """A stale copy is replaced, not left to push live pages out of the bounded cache."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    cache.clear()
+    for n in range(3):
+        assert f"Superintendent Save {n}" not in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+        tracking.lead_officer = f"Superintendent Save {n}"
+        db.session.commit()
+        assert f"Superintendent Save {n}" in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+    assert len([key for key in cache.cache._cache if key.startswith("tracking-page:")]) == 1

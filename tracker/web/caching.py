@@ -1,12 +1,13 @@
-"""The cache of what is built from the data: entries are keyed by the data state's tokens of what
+"""The cache of what is built from the data: entries hold the data state's tokens of what
 they show (tracker.db.data_state: the forces' records for the dashboard; for a tracking's page, that
-tracking and its force's records outside any one tracking), so a write within their reach makes
-every older entry unreachable and nothing is ever stale, while a write elsewhere leaves them alone.
+tracking and its force's records outside any one tracking), and are used only while those are still
+the tokens, so a write within their reach makes them stale at once (in every worker and server: the
+tokens are in the database) and nothing stale is ever shown, while a write elsewhere leaves them alone.
 
 Each worker process keeps its own (Flask-Caching's SimpleCache, a bounded in-memory store; set
 TRACKER_CACHE_TYPE to another Flask-Caching backend to share one). Only what every user with the
 same forces and role would see is cached: never a flashed message or a name, and a form's CSRF token
-only as a placeholder (CSRF_SLOT) that `with_csrf` fills with the user's own when the page is served.
+only as a placeholder (`csrf_slot`) that `with_csrf` fills with the user's own when the page is served.
 
 With TRACKER_CACHE_REPORT set (the load test sets it), each response says in an X-Tracker-Cache
 header which cached parts it found (hit) or built (miss), so a client can count the hit rate of
@@ -48,15 +49,19 @@ def remember_within(name: str, reach: tuple[str, ...], parts: tuple, build: Call
     language, built once and then reused while the data within the reach is unchanged, and no later
     than until(value) when that is given (for what changes with the clock: a link that expires)."""
     reach = tuple(sorted(set(reach)))
-    # The language is part of every key: a Welsh page's parts are never given to an English one.
-    key = f"{name}:{hashlib.sha256(repr((reach_token(reach), reach, current_language(), parts)).encode()).hexdigest()}"
-    value = cache.get(key)
-    outcome = "hit"
-    if value is None:
+    # One entry a page (the language is part of its key: a Welsh page's parts are never given to an
+    # English one), holding the tokens it was built under: a write within its reach makes it stale and
+    # the page built next takes its place, so the cache holds no dead copies that would push live ones out.
+    key = f"{name}:{hashlib.sha256(repr((reach, current_language(), parts)).encode()).hexdigest()}"
+    tokens = reach_token(reach)
+    stored = cache.get(key)
+    if stored is not None and stored[0] == tokens:
+        value, outcome = stored[1], "hit"
+    else:
         value, outcome = build(), "miss"
         ends = until(value) if until else None
         # Flask-Caching reads a timeout of 0 as "never": at least a second.
-        cache.set(key, value, timeout=max(1, math.ceil((ends - utcnow()).total_seconds())) if ends else None)
+        cache.set(key, (tokens, value), timeout=max(1, math.ceil((ends - utcnow()).total_seconds())) if ends else None)
     g.setdefault("cache_outcomes", []).append(f"{name}={outcome}")
     return value
 
