@@ -12,10 +12,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.factories import get_force, get_inspection, get_tracking, make_inspection, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
 from tracker.db import data_state, db
-from tracker.domain.statuses import ActionStatus, Role
+from tracker.domain.statuses import ActionStatus, Kind, Role
 from tracker.models import (
     Action,
     Inspection,
@@ -26,6 +26,7 @@ from tracker.models import (
     Tracking,
     utcnow,
 )
+from tracker.services import inspections as inspection_service
 from tracker.services import owner_links as owner_link_service
 from tracker.web.caching import cache, csrf_slot, remember_within
 
@@ -269,3 +270,28 @@ def test_a_page_keeps_one_entry_however_often_it_is_saved(app, as_role):
         db.session.commit()
         assert f"Superintendent Save {n}" in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
     assert len([key for key in cache.cache._cache if key.startswith("tracking-page:")]) == 1
+
+
+def test_an_inspections_page_shows_every_change_to_it_to_a_force_it_does_not_concern(app, as_role):
+    """Its page is open to every force: a change to what it shares reaches the page of a force left
+    out of its scope, or of a user of no force, as it does those of the forces it concerns."""
+    inspection = make_inspection("reach-elsewhere-2024", forces=("cumbria",))
+    url = f"/inspections/{inspection.slug}"
+    essex, nobody = as_role(Role.EDITOR, ("essex",)), as_role(Role.SERVICE_ADMIN, ())
+    for client in (essex, nobody):
+        client.get(url)
+    inspection.key_findings = "Findings written after the page was drawn"
+    db.session.commit()
+    for client in (essex, nobody):
+        assert "Findings written after the page was drawn" in client.get(url).get_data(as_text=True)
+    inspection_service.add_recommendation(inspection, ref="9.9", kind=Kind.RECOMMENDATION,
+                                          text="An item added after the page was drawn")
+    db.session.commit()
+    for client in (essex, nobody):
+        assert "An item added after the page was drawn" in client.get(url).get_data(as_text=True)
+    row = db.session.scalars(sa.select(InspectionForce).where(InspectionForce.inspection_id == inspection.id)).one()
+    row.in_scope, row.exclusion_reason = False, "Left out after the page was drawn"
+    db.session.commit()
+    for client in (essex, nobody):
+        assert "Left out after the page was drawn" in client.get(url).get_data(as_text=True)
+

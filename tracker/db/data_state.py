@@ -10,9 +10,13 @@ One row per reach (models.DataState), each named by a scope:
 - `tracking:<id>`: one tracking and what hangs from it (its actions, their updates and evidence, its
   extension requests, the owners' links), the only records its page shows besides shared and
   force-wide ones;
-- `insp:<inspection id>/<force id>`: the trackings of one inspection in one force, which its page shows.
-A write to a tracking marks its force, itself and its inspection-in-force; any other write to a force
-marks the force and force-wide. So a page cached under `shared` and the scopes it shows (`tokens`) is
+- `insp:<inspection id>/<force id>`: the trackings of one inspection in one force, which its page shows;
+- `insp:<inspection id>`: what one inspection's page shows to every user, of any force or none (its
+  facts, its scope, its items): the page is open to forces it does not concern, whose own scopes a
+  change to it does not mark.
+A write to a tracking marks its force, itself and its inspection-in-force; a write to an inspection,
+its items or its scope marks it and every force it concerns; any other write to a force marks the
+force and force-wide. So a page cached under `shared` and the scopes it shows (`tokens`) is
 never stale, while a save of one tracking leaves the other trackings' pages, other inspections' pages
 and every other force's pages alone, and writers of different forces do not queue on one row on
 PostgreSQL.
@@ -72,6 +76,11 @@ def tracking_scope(tracking_id: int) -> str:
 def inspection_scope(inspection_id: int, force_id: int) -> str:
     """The row for the trackings of one inspection in one force."""
     return f"insp:{inspection_id}/{force_id}"
+
+
+def inspection_wide_scope(inspection_id: int) -> str:
+    """The row for what one inspection shares between the forces: its facts, scope and items."""
+    return f"insp:{inspection_id}"
 
 
 def of_forces(force_ids: Iterable[int]) -> set[str]:
@@ -260,7 +269,7 @@ def _bump_after_flush(session, flush_context):
         if not isinstance(obj, NOT_CACHED) and not _signs_in_only(obj, how):
             scopes |= _reach_of(session, obj, how, inspections)
     if SHARED not in scopes:
-        scopes |= _forces_of_inspections(session, inspections)
+        scopes |= _forces_of_inspections(session, inspections) | {inspection_wide_scope(i) for i in inspections}
     _mark(session, scopes)
 
 

@@ -85,10 +85,10 @@ def tracking_page_reach(force_id: int, tracking_id: int) -> tuple[str, ...]:
 
 
 def inspection_page_reach(inspection_id: int, force_ids: Iterable[int]) -> tuple[str, ...]:
-    """The scopes of what an inspection's page shows to users of these forces: their trackings of it,
-    and their records outside any one tracking."""
-    return tuple(scope for i in force_ids
-                 for scope in (data_state.force_wide_scope(i), data_state.inspection_scope(inspection_id, i)))
+    """The scopes of what an inspection's page shows to users of these forces: what it shares (to
+    forces it does not concern too), their trackings of it, and their records outside any one tracking."""
+    return (data_state.inspection_wide_scope(inspection_id), *(
+        scope for i in force_ids for scope in (data_state.force_wide_scope(i), data_state.inspection_scope(inspection_id, i))))
 
 
 def database_reachable() -> bool:
