@@ -29,6 +29,7 @@ from tracker.models import (
 from tracker.services import inspections as inspection_service
 from tracker.services import owner_links as owner_link_service
 from tracker.web.caching import cache, csrf_slot, remember_within
+from tracker.web.views import tracking as tracking_views
 
 INSPECTION = "/inspections/vawg-2021"
 
@@ -294,4 +295,29 @@ def test_an_inspections_page_shows_every_change_to_it_to_a_force_it_does_not_con
     db.session.commit()
     for client in (essex, nobody):
         assert "Left out after the page was drawn" in client.get(url).get_data(as_text=True)
+
+
+def test_a_write_committed_while_a_tracking_page_is_drawn_is_not_cached_under_its_new_tokens(app, as_role, monkeypatch):
+    """Another request commits a change to the tracking (and its new tokens) after this one loaded the
+    row but before it read the tokens (PostgreSQL's read committed): the page it caches under the new
+    tokens must show the change, not the row as first loaded."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    tracking_id, force_id, inspection_id = tracking.id, tracking.force_id, tracking.inspection_id
+    db.session.commit()
+    reach = tracking_views.tracking_page_reach
+
+    def commit_meanwhile(*args):
+        # Around the session (as another connection would be), and once.
+        monkeypatch.setattr(tracking_views, "tracking_page_reach", reach)
+        connection = db.session.connection()
+        connection.execute(sa.update(Tracking.__table__).where(Tracking.__table__.c.id == tracking_id)
+                           .values(lead_officer="Superintendent Meanwhile"))
+        data_state.bump(connection, [data_state.force_scope(force_id), data_state.tracking_scope(tracking_id),
+                                     data_state.inspection_scope(inspection_id, force_id)])
+        return reach(*args)
+    monkeypatch.setattr(tracking_views, "tracking_page_reach", commit_meanwhile)
+    client.get(f"/tracking/{tracking_id}")
+    db.session.expire_all()  # as the next request's own session would
+    assert "Superintendent Meanwhile" in client.get(f"/tracking/{tracking_id}").get_data(as_text=True)
 

@@ -37,10 +37,11 @@ def get_inspection_tree(slug: str) -> tuple[Inspection, list[Recommendation]] | 
     """Return the inspection with its scope and recommendations loaded, and its top-level items, or None.
 
     Every item's children are filled in from the one list of the report's items, so walking the
-    tree runs no further queries whatever its size (three queries in all).
+    tree runs no further queries whatever its size (three queries in all). Read afresh even if loaded
+    before (the forces, with the user's): the page is cached under the data state's tokens read since.
     """
     inspection = db.session.scalar(
-        sa.select(Inspection).where(Inspection.slug == slug)
+        sa.select(Inspection).where(Inspection.slug == slug).execution_options(populate_existing=True)
         .options(sa.orm.selectinload(Inspection.scope).joinedload(InspectionForce.force),
                  sa.orm.selectinload(Inspection.recommendations))
     )
@@ -464,7 +465,7 @@ def trackings_by_recommendation(inspection: Inspection, force_ids: list[int]) ->
         sa.select(Tracking)
         .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
         .where(Recommendation.inspection_id == inspection.id, Tracking.force_id.in_(force_ids))
-        .options(sa.orm.joinedload(Tracking.force))
+        .options(sa.orm.joinedload(Tracking.force)).execution_options(populate_existing=True)
     )
     result: dict[int, list[Tracking]] = {}
     for tracking in rows:

@@ -141,12 +141,14 @@ def get_tracking(tracking_id: int) -> Tracking | None:
 
 
 def get_tracking_page(tracking_id: int) -> Tracking | None:
-    """Return a tracking row with everything its page shows loaded in a handful of queries."""
+    """Return a tracking row with everything its page shows loaded in a handful of queries, read afresh
+    even if the row was loaded before: the page is cached under the data state's tokens read since,
+    and a save committed in between must not be cached under its own new tokens as the row was."""
 
     if not 0 < tracking_id <= MAX_ID:
         return None
     return db.session.scalar(
-        sa.select(Tracking).where(Tracking.id == tracking_id).options(
+        sa.select(Tracking).where(Tracking.id == tracking_id).execution_options(populate_existing=True).options(
             joinedload(Tracking.force), joinedload(Tracking.verified_by),
             selectinload(Tracking.extension_requests).options(
                 joinedload(ExtensionRequest.recorded_by), joinedload(ExtensionRequest.decided_by)),
