@@ -18,6 +18,7 @@ from tracker.db import data_state, db
 from tracker.domain.statuses import ActionStatus, Kind, Role
 from tracker.models import (
     Action,
+    DataState,
     Inspection,
     InspectionForce,
     ProgressUpdate,
@@ -26,6 +27,7 @@ from tracker.models import (
     Tracking,
     utcnow,
 )
+from tracker.services import MAX_ID
 from tracker.services import inspections as inspection_service
 from tracker.services import owner_links as owner_link_service
 from tracker.web.caching import cache, csrf_slot, remember_within
@@ -321,3 +323,13 @@ def test_a_write_committed_while_a_tracking_page_is_drawn_is_not_cached_under_it
     db.session.expire_all()  # as the next request's own session would
     assert "Superintendent Meanwhile" in client.get(f"/tracking/{tracking_id}").get_data(as_text=True)
 
+
+def test_every_scope_name_fits_its_column_with_the_largest_ids(app):
+    """PostgreSQL refuses a value longer than the column (SQLite keeps it): a write to a force or an
+    inspection of a large id must not fail at commit."""
+    scopes = [data_state.force_scope(MAX_ID), data_state.force_wide_scope(MAX_ID), data_state.tracking_scope(MAX_ID),
+              data_state.inspection_scope(MAX_ID, MAX_ID), data_state.inspection_wide_scope(MAX_ID)]
+    length = DataState.__table__.c.scope.type.length
+    assert all(len(scope) <= length for scope in scopes)
+    data_state.bump(db.session.connection(), scopes)
+    assert "" not in data_state.tokens(db.session, scopes)

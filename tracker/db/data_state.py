@@ -57,7 +57,7 @@ REACH = "data_reach"  # the execution option naming the forces a statement write
 SHARED_INSPECTION_COLUMNS = ("slug", "title", "published_on")
 
 
-# Scope names fit models.DataState.scope's 20 characters with ids of up to ten digits.
+# Scope names fit models.DataState.scope's 40 characters with ids of up to ten digits (26 at most).
 def force_scope(force_id: int) -> str:
     """The data state's row for every write to one force's records."""
     return f"force:{force_id}"

@@ -23,7 +23,7 @@ class DataState(db.Model):
 
     __tablename__ = "data_states"
 
-    scope: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # insp:<id>/<id>: 26 at most
     token: Mapped[str] = mapped_column(sa.String(32))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
