@@ -52,6 +52,27 @@ def database_url() -> tuple[str, Path | None]:
     return f"sqlite:///{path}", path
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL database to benchmark: TRACKER_DATABASE_URL if PostgreSQL, else a database
+    `tracker_bench` (made if missing) on the server scripts/with-postgres.sh started, beside the
+    test database it names in TRACKER_TEST_DATABASE_URL; None without either."""
+    import sqlalchemy as sa
+
+    for name in ("TRACKER_DATABASE_URL", "TRACKER_TEST_DATABASE_URL"):
+        url = os.environ.get(name)
+        if url and sa.engine.make_url(url).get_backend_name() == "postgresql":
+            if name == "TRACKER_DATABASE_URL":
+                return url
+            url = sa.engine.make_url(url)
+            admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+            with admin.connect() as connection:
+                if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = 'tracker_bench'")):
+                    connection.exec_driver_sql('CREATE DATABASE "tracker_bench"')
+            admin.dispose()
+            return url.set(database="tracker_bench").render_as_string(hide_password=False)
+    return None
+
+
 def build_info(path: Path | None) -> dict:
     """What was recorded when the data set was built (time taken, row counts), if known."""
     if path is None:

@@ -31,27 +31,9 @@ GOAL = 1.3
 ROUNDS = int(os.environ.get("BENCH_PARITY_ROUNDS", "15"))
 
 
-def _postgres_url() -> str | None:
-    """The PostgreSQL database to compare: TRACKER_DATABASE_URL if PostgreSQL, else a database
-    `tracker_bench` beside the one scripts/with-postgres.sh made (TRACKER_TEST_DATABASE_URL)."""
-    for name in ("TRACKER_DATABASE_URL", "TRACKER_TEST_DATABASE_URL"):
-        url = os.environ.get(name)
-        if url and sa.engine.make_url(url).get_backend_name() == "postgresql":
-            if name == "TRACKER_DATABASE_URL":
-                return url
-            url = sa.engine.make_url(url)
-            admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-            with admin.connect() as connection:
-                if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = 'tracker_bench'")):
-                    connection.exec_driver_sql('CREATE DATABASE "tracker_bench"')
-            admin.dispose()
-            return url.set(database="tracker_bench").render_as_string(hide_password=False)
-    return None
-
-
 def _datasets() -> dict[str, str]:
     """Both data sets, built if missing: {"sqlite": url, "postgresql": url}."""
-    postgres = _postgres_url()
+    postgres = dataset.postgres_url()
     if postgres is None:
         sys.exit("bench.parity needs PostgreSQL: run it through scripts/with-postgres.sh (make bench-parity)")
     os.environ.pop("TRACKER_DATABASE_URL", None)
