@@ -98,3 +98,28 @@ def test_the_same_view_computed_again_builds_no_statement_again_and_sees_new_dat
     html = client.get(url).get_data(as_text=True)
     assert "Superintendent Rebuilt" in html
     assert (overdue._summary_statement.cache_info().misses, overdue._items_statement.cache_info().misses) == built
+
+
+def test_the_dashboards_dates_are_written_into_its_statements(app, as_role):
+    """The as-of date and the dates derived from it (the due-soon window, the page's due-date cut) are
+    written into the counts, the due-date cut and the rows, not sent as parameters: PostgreSQL can then
+    keep one plan for each (a generic plan), made knowing the dates (overdue._day)."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    client.get("/?as_of=2022-04-01")
+    cache.clear()
+    sent: list[tuple[str, dict]] = []
+
+    def before(conn, cursor, statement, parameters, *args):
+        sent.append((statement, parameters or {}))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client.get("/?as_of=2022-04-01").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    overdue_statements = [(s, p) for s, p in sent if "due_on" in s and ("UNION ALL" in s or "items" in s)]
+    assert len(overdue_statements) >= 3  # the counts, the due-date cut, the rows
+    for statement, parameters in overdue_statements:
+        assert "2022-04-01" in statement
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        assert not [v for v in values if type(v) is date], statement[:80]
