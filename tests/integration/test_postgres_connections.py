@@ -1,6 +1,7 @@
 """PostgreSQL connections (tracker.db.engine): a transaction that only read ends with a COMMIT, so that
 psycopg keeps the statements it prepared (it forgets them at every ROLLBACK, and every request that
-reads ends with one); a transaction that wrote, in any way, is still rolled back.
+reads ends with one); a transaction that wrote, in any way, is still rolled back. Every connection
+plans without parallel workers.
 
 PostgreSQL only (run through scripts/with-postgres.sh).
 """
@@ -68,3 +69,9 @@ def test_a_failed_transaction_is_rolled_back(engine):
             connection.exec_driver_sql("SELECT 1/0")
         connection.rollback()
         assert connection.scalar(sa.select(sa.func.count()).select_from(Force)) > 0
+
+
+def test_connections_plan_without_parallel_workers(engine):
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == "0"
+

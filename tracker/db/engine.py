@@ -34,6 +34,22 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+# PostgreSQL: no parallel query for the app's statements. A parallel plan starts worker processes for
+# one statement; on the pages' statements (a few to a few tens of milliseconds) starting them cost more
+# than they saved (the all-forces dashboard took 200 ms with them, 120 ms without, at national scale on
+# two cores), and under load they take the cores the other requests wait for. Set when the connection
+# is opened (in its startup packet: no round trip).
+POSTGRES_SETTINGS = {"max_parallel_workers_per_gather": "0"}
+
+
+def _postgres_settings(dialect, connection_record, cargs, cparams):
+    """Add POSTGRES_SETTINGS to a new PostgreSQL connection's options (after any the URL gives)."""
+    if dialect.name != "postgresql":
+        return
+    settings = " ".join(f"-c {name}={value}" for name, value in POSTGRES_SETTINGS.items())
+    cparams["options"] = f"{cparams.get('options', '')} {settings}".strip()
+
+
 # Set by write_transactions() for code outside a request (commands, threads) that will write, and
 # by read_transactions() for reads inside a writing request (its error page); None: by the request.
 _write_intent: ContextVar[bool | None] = ContextVar("tracker_write_intent", default=None)
@@ -140,6 +156,7 @@ def _forget_writes(conn):
 
 
 LISTENERS = (
+    (Engine, "do_connect", _postgres_settings),
     (Engine, "connect", _sqlite_pragmas),
     (Engine, "begin", _sqlite_begin),
     (Engine, "before_cursor_execute", _note_writes),
