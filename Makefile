@@ -107,6 +107,10 @@ load: install ## Load test: gunicorn (2 workers) on 127.0.0.1:5800 driven by wrk
 	@bash scripts/load-packages.sh
 	$(PY) -m bench.load
 
+load-postgres: install ## The same load test on a throwaway PostgreSQL (the national set generated first); BENCH_SERVERS=2: two servers against it
+	@bash scripts/load-packages.sh
+	BENCH_DATABASE=postgresql bash scripts/with-postgres.sh $(PY) -m bench.load
+
 profile: install ## Profile one page at national scale: make profile URL=/ [USER=all] [CACHED=1] (pyinstrument, SQL echo)
 	$(PY) -m bench.profile $(or $(URL),/) $(or $(USER),one)
 
@@ -118,4 +122,4 @@ eval-import: install ## How well the importer reads the real texts of tests/fixt
 clean: ## Remove the virtual environment, node_modules and built assets (keeps instance/)
 	rm -rf $(VENV) node_modules tracker/static/build
 
-.PHONY: help system install translations db lock lint run test test-sqlite test-postgres fuzz serve bench bench-parity load profile eval-import clean
+.PHONY: help system install translations db lock lint run test test-sqlite test-postgres fuzz serve bench bench-parity load load-postgres profile eval-import clean

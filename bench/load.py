@@ -6,8 +6,13 @@ first request, as between writes), and a new page every request (computed every 
 Last, the mixed workload of bench.mixed: editors of many forces reading while others save, about one
 request in twenty a write, with the page cache's hit rate; with BENCH_SERVERS=2, on two servers at once.
 
+On PostgreSQL: `make load-postgres` (BENCH_DATABASE=postgresql through scripts/with-postgres.sh: a
+throwaway server, the national set generated into it first, about three minutes), or with
+TRACKER_DATABASE_URL naming a PostgreSQL database that holds it (or is to be filled).
+
 Environment: BENCH_PORT (5800), BENCH_DURATION (20 s), BENCH_CONNECTIONS (4), BENCH_WORKERS (2);
-BENCH_ONLY=mixed (the mixed workload alone) or BENCH_ONLY=pages (without it); and bench.mixed's.
+BENCH_ONLY=mixed (the mixed workload alone) or BENCH_ONLY=pages (without it); BENCH_DATABASE
+(sqlite, or postgresql: the database of dataset.postgres_url); and bench.mixed's (BENCH_SERVERS=2).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ PORT = int(os.environ.get("BENCH_PORT", "5800"))
 DURATION = int(os.environ.get("BENCH_DURATION", "20"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+DATABASE = os.environ.get("BENCH_DATABASE", "sqlite")
 BASE = f"http://127.0.0.1:{PORT}"
 GOALS = {"requests_per_second": 200, "p99_ms": 100, "worker_rss_mb": 250}
 # The mixed workload's goals (2 workers a server), by database: (requests/s at least, p99 ms at most).
@@ -184,7 +190,17 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed: run scripts/load-packages.sh (as root) or apt-get install wrk", file=sys.stderr)
         return 1
+    if DATABASE == "postgresql":
+        postgres = dataset.postgres_url()
+        if postgres is None:
+            print("BENCH_DATABASE=postgresql needs a PostgreSQL server: make load-postgres runs one", file=sys.stderr)
+            return 1
+        os.environ["TRACKER_DATABASE_URL"] = postgres
+    elif DATABASE != "sqlite":
+        print(f"BENCH_DATABASE is sqlite or postgresql, not {DATABASE!r}", file=sys.stderr)
+        return 1
     url, build = dataset.ensure_dataset()
+    print(f"Database: {dataset._safe(url)}", flush=True)
     env = dict(os.environ, TRACKER_DATABASE_URL=url, TRACKER_CACHE_REPORT="1")
     only = os.environ.get("BENCH_ONLY", "")
     cookies = {who: session_cookie(email) for who, email in dataset.USERS.items()}
@@ -225,6 +241,8 @@ def main() -> int:
     if not results:
         return 0
     print()
+    print(f"{sa.engine.make_url(url).get_backend_name()}, {WORKERS} workers, {CONNECTIONS} connections; load average "
+          f"now {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(f"{'target':36} {'req/s':>8} {'p50 ms':>9} {'p90 ms':>9} {'p99 ms':>9} {'requests':>9} {'non-2xx':>8}")
     for r in results:
         print(f"{r['label']:36} {r['requests_per_second']:>8.1f} {r['p50_ms']:>9.1f} {r['p90_ms']:>9.1f} "
