@@ -58,6 +58,8 @@ def print_mixed_goals(url: str, figures: dict) -> None:
         met = measured >= goal if at_least else measured <= goal
         print(f"{what:52} {('>= ' if at_least else '<= ') + str(goal) + ('' if at_least else ' ms'):>10} "
               f"{str(measured) + ('' if at_least else ' ms'):>12}  {'yes' if met else 'NO'}")
+    print(f"CPU per request: app {total['app_cpu_ms_per_request']} ms, database server "
+          f"{total['database_cpu_ms_per_request']} ms")
     print(f"cache hit rate: dashboard {total['dashboard_hit_rate']}, tracking pages {total['tracking_page_hit_rate']}, "
           f"inspection pages {total['inspection_page_hit_rate']}; load average now "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
@@ -228,7 +230,8 @@ def main() -> int:
         watch.stop.set()
         peak = watch.peak
         if only != "pages":
-            mixed_figures = mixed.run(lambda ports: servers.extend(start_server(p, env) for p in ports[1:]))
+            mixed_figures = mixed.run(
+                lambda ports: servers.extend(start_server(p, env) for p in ports[1:]) or servers, url)
             out = mixed.write_results(url, mixed_figures)
             print(f"Figures of the mixed workload written to {out.relative_to(dataset.ROOT)}")
     finally:

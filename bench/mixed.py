@@ -311,9 +311,62 @@ def read_figures(out: str) -> dict:
             **{k: int(v) for k, v in counts.items()}}
 
 
-def run(start_servers) -> dict:
-    """Prepare, start SERVERS servers (start_servers(ports) gives them, stopped by the caller), drive them
-    together, and print and return the figures."""
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """A process's CPU time so far (user and system), and that of its children it has waited for, in s."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _postmaster(url: str) -> int | None:
+    """The process id of the PostgreSQL server of this database, when it runs on this machine (else None)."""
+    import sqlalchemy as sa
+
+    if sa.engine.make_url(url).get_backend_name() != "postgresql":
+        return None
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            backend = connection.scalar(sa.text("SELECT pg_backend_pid()"))
+    finally:
+        engine.dispose()
+    try:
+        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return parent
+
+
+class CpuMeter:
+    """The CPU time the servers' workers and the database server's processes use between two readings
+    (counted from /proc: the same whatever else the machine runs, unlike the requests per second)."""
+
+    def __init__(self, masters: list[int], url: str):
+        self.masters, self.postmaster = masters, _postmaster(url)
+
+    def read(self) -> tuple[float, float]:
+        """(the app's workers' CPU s, the database server's CPU s: its processes and those ended)."""
+        app = sum(sum(_cpu_seconds(w)) for m in self.masters for w in _children(m))
+        database = 0.0
+        if self.postmaster is not None:
+            own, ended = _cpu_seconds(self.postmaster)
+            database = own + ended + sum(sum(_cpu_seconds(c)) for c in _children(self.postmaster))
+        return app, database
+
+
+def run(start_servers, url: str) -> dict:
+    """Prepare, start SERVERS servers (start_servers(ports) gives them, every server running, stopped by the
+    caller), drive them together, and print and return the figures."""
     threads = CONNECTIONS
     prepared = prepare()
     writes = sum(len(f["writes"]) for f in prepared)
@@ -321,7 +374,7 @@ def run(start_servers) -> dict:
           f"{writes} write targets, one request in {WRITE_EVERY} a write, {SERVERS} server(s) x {WORKERS} workers, "
           f"{threads} connections each, {DURATION} s after {WARMUP} s unmeasured", flush=True)
     ports = [PORT + n for n in range(SERVERS)]
-    start_servers(ports)
+    meter = CpuMeter([server.pid for server in start_servers(ports)], url)
     script_file = dataset.BENCH_DIR / "mixed.lua"
     script_file.parent.mkdir(parents=True, exist_ok=True)
     script_file.write_text(script(prepared, threads))
@@ -330,8 +383,10 @@ def run(start_servers) -> dict:
         # of each is refused, and the script reads the version again, as a person would)
         for warming in [drive(port, script_file, threads, WARMUP) for port in ports]:
             warming.communicate(timeout=WARMUP + 120)
+    cpu_before = meter.read()
     runs = [drive(port, script_file, threads) for port in ports]
     outs = [r.communicate(timeout=DURATION + 120)[0] for r in runs]
+    cpu_after = meter.read()
     for port, out, r in zip(ports, outs, runs, strict=True):
         if r.returncode != 0 or "MIXED" not in out:
             raise RuntimeError(f"wrk against port {port} failed:\n{out}")
@@ -344,6 +399,10 @@ def run(start_servers) -> dict:
     total["inspection_page_hit_rate"] = (round(total["inspection_hits"] / total["inspection"], 3)
                                          if total["inspection"] else None)
     total["cache_hit_rate"] = round(total["part_hits"] / total["parts"], 3) if total["parts"] else None
+    # CPU per request: what the load costs, comparable between runs at different loads of the machine.
+    requests = max(total["requests"], 1)
+    total["app_cpu_ms_per_request"] = round((cpu_after[0] - cpu_before[0]) * 1000 / requests, 2)
+    total["database_cpu_ms_per_request"] = round((cpu_after[1] - cpu_before[1]) * 1000 / requests, 2)
     print()
     print(f"{'server':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'reads':>7} {'writes':>7} {'saved':>6} "
           f"{'refused':>8} {'dash hit':>9}")
@@ -354,6 +413,8 @@ def run(start_servers) -> dict:
     print(f"cache hit rate: dashboard {total['dashboard_hit_rate']}, tracking pages {total['tracking_page_hit_rate']}, "
           f"inspection pages {total['inspection_page_hit_rate']}, every cached part {total['cache_hit_rate']}; "
           f"reads answered other than 200: {total['other']}; load average now {os.getloadavg()[0]:.1f}")
+    print(f"CPU per request: the app's workers {total['app_cpu_ms_per_request']} ms, the database server's "
+          f"{total['database_cpu_ms_per_request']} ms (from /proc; SQLite's work is the workers')")
     if total["other"] or not total["saved"]:
         print("WARNING: some reads failed or no write was saved: the figures measure something else", file=sys.stderr)
     return {"servers": SERVERS, "workers": WORKERS, "connections_per_server": threads, "forces": len(prepared),
