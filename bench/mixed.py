@@ -336,15 +336,14 @@ def _postmaster(url: str) -> int | None:
         return None
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
-        with engine.connect() as connection:
+        with engine.connect() as connection:  # read while the backend lives: it ends with the connection
             backend = connection.scalar(sa.text("SELECT pg_backend_pid()"))
+            try:
+                return int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                return None
     finally:
         engine.dispose()
-    try:
-        parent = int(Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return parent
 
 
 class CpuMeter:
