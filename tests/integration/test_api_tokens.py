@@ -92,3 +92,23 @@ def test_expired_tokens_are_listed_as_expired(app):
     token.expires_at = utcnow() - timedelta(days=1)
     db.session.commit()
     assert "Expired" in get_page(client, "/settings/api-tokens")
+
+
+def test_a_request_reads_its_token_user_and_forces_in_one_query(app):
+    """The token is read with its user and the user's forces (which every API request reads next)."""
+    user = make_user(Role.VIEWER, ("cumbria", "durham"))
+    secret = new_token(sign_in(app.test_client(), user))
+    api_get(app.test_client(), "/api/v1/overdue", secret)  # its last use written (once a minute)
+    db.session.expunge_all()  # as a new request's session: nothing loaded yet
+    sent: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        api_get(app.test_client(), "/api/v1/overdue", secret)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    reading_users = [s for s in sent if re.search(r"\bFROM users\b|\bJOIN users\b|\buser_forces\b", s)]
+    assert len(reading_users) == 1 and "api_tokens" in reading_users[0]

@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from tracker.db import db
 from tracker.models import ApiToken, User, utcnow
@@ -76,7 +77,11 @@ def find_token(secret: str, now: datetime | None = None) -> ApiToken | None:
     if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     now = now or utcnow()
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.secret_hash == _digest(secret)))
+    # With its user and the user's forces, which every API request reads next: one query, not three.
+    token = db.session.execute(
+        sa.select(ApiToken).where(ApiToken.secret_hash == _digest(secret))
+        .options(joinedload(ApiToken.user).joinedload(User.forces))
+    ).unique().scalar_one_or_none()
     if token is None or token.revoked_at is not None or token.expires_at <= now or not token.user.active:
         return None
     return token
