@@ -10,6 +10,9 @@ plan_cache_mode force_custom_plan (planned afresh for those values, as PostgreSQ
 five executions and whenever it judges the generic plan worse) and force_generic_plan (planned once,
 without the values). Printed for each: planning and execution times of both (the best of a few
 runs), and with --plans both plans, so that a generic plan can be read before it is adopted.
+BENCH_PLAN_SET="name=value,..." sets settings on the explaining connection first (e.g.
+max_parallel_workers_per_gather=4, to see the plans with parallel workers, which the app's connections
+go without); BENCH_PLAN_RUNS (5) the runs of each.
 """
 
 from __future__ import annotations
