@@ -10,7 +10,8 @@ plan_cache_mode force_custom_plan (planned afresh for those values, as PostgreSQ
 five executions and whenever it judges the generic plan worse) and force_generic_plan (planned once,
 without the values). Printed for each: planning and execution times of both (the best of a few
 runs), and with --plans both plans, so that a generic plan can be read before it is adopted.
-BENCH_PLAN_SET="name=value,..." sets settings on the explaining connection first (e.g.
+The explaining connection has the app's connections' settings (tracker.db.engine.POSTGRES_SETTINGS);
+BENCH_PLAN_SET="name=value,..." sets others, or the same otherwise (e.g.
 max_parallel_workers_per_gather=4, to see the plans with parallel workers, which the app's connections
 go without); BENCH_PLAN_RUNS (5) the runs of each.
 """
@@ -27,6 +28,7 @@ from psycopg import sql
 from sqlalchemy import event
 
 from bench import dataset, parity
+from tracker.db.engine import POSTGRES_SETTINGS
 
 RUNS = int(os.environ.get("BENCH_PLAN_RUNS", "5"))
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
@@ -116,10 +118,10 @@ def main(argv: list[str]) -> int:
               if not wanted or any(w == str(n) or w.lower() in p[0].lower() for w in wanted)]
     dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn) as connection:
-        for setting in os.environ.get("BENCH_PLAN_SET", "").split(","):
-            if setting:
-                name, value = setting.split("=")
-                connection.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
+        settings = dict(POSTGRES_SETTINGS)  # the app's connections' own, then BENCH_PLAN_SET's
+        settings.update(s.split("=", 1) for s in os.environ.get("BENCH_PLAN_SET", "").split(",") if s)
+        for name, value in settings.items():
+            connection.execute(sql.SQL("SET {} = {}").format(sql.Identifier(name), sql.Literal(value)))
         connection.commit()
         for name, who, page_url, api in chosen:
             sent = record(side.app, who, page_url, api, side.tokens[who])
