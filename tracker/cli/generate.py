@@ -182,6 +182,7 @@ def _deadline_text(rng: random.Random, published: date, kind: Kind) -> str | Non
 
 
 SIGN_OFF_AFTER = timedelta(days=14)
+VERIFY_LATE_AFTER = timedelta(days=60)
 
 
 def _stamp(day: date) -> datetime:
@@ -324,8 +325,14 @@ class Plan:
         else:
             rag = Rag.GREEN
         verified_on = None
-        if status is TrackingStatus.COMPLETE and rng.random() < 0.7:
-            verified_on = min(end, closed_on + timedelta(days=rng.randint(0, 30)))
+        if status is TrackingStatus.COMPLETE:
+            # The OPCC works its queue: most completions are verified within a month, the rest two months
+            # after (drawing nothing more, so every other row stays as it was). Only recent ones wait: a
+            # queue of every unverified completion in ten years would grow with the history, not the work.
+            if rng.random() < 0.7:
+                verified_on = min(end, closed_on + timedelta(days=rng.randint(0, 30)))
+            elif closed_on + VERIFY_LATE_AFTER <= end:
+                verified_on = closed_on + VERIFY_LATE_AFTER
         hmicfrs = HmicfrsView.NOT_KNOWN
         if closed_on is not None and age > 730 and rng.random() < 0.5:
             hmicfrs = HmicfrsView.CLOSED
