@@ -88,3 +88,15 @@ def test_a_scale_times_a_number_has_that_many_times_the_inspections_and_items():
 def test_a_scale_that_is_not_one_is_refused(text):
     with pytest.raises(GenerateError):
         scale_named(text)
+
+
+def test_only_recent_completions_wait_for_verification():
+    """The OPCC works its queue: every completion is verified within two months, so what waits is recent
+    (a queue of ten years' unverified completions would grow with the history, not the work)."""
+    trackings = rows(3, "force")["trackings"]
+    complete = [t for t in trackings if t["status"] is TrackingStatus.COMPLETE]
+    waiting = [t for t in complete if t["verified_on"] is None]
+    assert complete and waiting
+    assert all((END - t["closed_on"]).days < 60 for t in waiting)
+    assert all(t["closed_on"] <= t["verified_on"] <= END for t in complete if t["verified_on"] is not None)
+    assert all(t["verified_on"] is None for t in trackings if t["status"] is not TrackingStatus.COMPLETE)
