@@ -89,6 +89,8 @@ class Tracking(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_trackings_force_id_closed_on_due_on_inspection_id", "force_id", "closed_on", "due_on",
                  "inspection_id"),
         sa.Index("ix_trackings_due_on", "due_on"),
+        # An inspection's page: its forces' trackings.
+        sa.Index("ix_trackings_inspection_id_force_id", "inspection_id", "force_id"),
         # What waits to be verified (the reviewer's queue): only those rows, so its cost follows the
         # queue's length, not the history's.
         sa.Index("ix_trackings_awaiting_verification", "force_id", "implemented_on", "inspection_id", "verified_on",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from tracker.domain.deadlines import statutory_response_deadline
 from tracker.domain.formatting import deadline_label
+from tracker.domain.statuses import TrackingStatus
 from tracker.services import history as history_service
 from tracker.services import inspection_page_reach
 from tracker.services import inspections as service
@@ -85,11 +86,14 @@ def show(slug: str):
 
 def _page_parts(slug: str, force_ids: list[int]) -> dict:
     """The inspection page's title, breadcrumbs and content."""
+    status_tag = get_template_attribute("_macros.html", "status_tag")
     inspection, roots = service.get_inspection_tree(slug) or abort(404)
     mine = set(force_ids)
     body = render_template(
         "inspections/_page.html", inspection=inspection, roots=roots,
         trackings=service.trackings_by_recommendation(inspection, force_ids),
+        tracking_href=url_for("tracking.show", tracking_id=0).removesuffix("0"),
+        status_tags={status: status_tag(status) for status in TrackingStatus},
         in_scope=[row for row in inspection.scope if row.in_scope],
         left_out=[row for row in inspection.scope if not row.in_scope],
         my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in mine],
