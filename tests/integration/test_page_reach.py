@@ -12,8 +12,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from tests.conftest import _OwnUserClient
 from tests.factories import get_force, get_inspection, get_tracking, make_inspection, make_user, sign_in
 from tests.integration.test_dashboard_queries import counting_queries
+from tracker import create_app
 from tracker.db import data_state, db
 from tracker.domain.statuses import ActionStatus, Kind, Role
 from tracker.models import (
@@ -333,3 +335,20 @@ def test_every_scope_name_fits_its_column_with_the_largest_ids(app):
     assert all(len(scope) <= length for scope in scopes)
     data_state.bump(db.session.connection(), scopes)
     assert "" not in data_state.tokens(db.session, scopes)
+
+
+def test_a_save_is_seen_on_the_next_tracking_page_from_any_worker(app):
+    """Two app instances on one database, each with its own page cache, as two workers or servers."""
+    other = create_app({"TESTING": True})
+    other.config.update(WTF_CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=False)
+    other.test_client_class = _OwnUserClient
+    user = make_user(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    here, there = sign_in(app.test_client(), user), sign_in(other.test_client(), user)
+    url = f"/tracking/{tracking.id}"
+    for client in (here, there):
+        assert "Superintendent Every Worker" not in client.get(url).get_data(as_text=True)
+    tracking.lead_officer = "Superintendent Every Worker"
+    db.session.commit()
+    for client in (there, here):
+        assert "Superintendent Every Worker" in client.get(url).get_data(as_text=True)
