@@ -75,7 +75,7 @@ class Side:
     def __init__(self, name: str, url: str):
         from tracker import create_app
         from tracker.db import db
-        from tracker.models import Inspection, Recommendation
+        from tracker.models import Action, Force, Inspection, ProgressUpdate, Recommendation, Tracking
         from tracker.services import save
         from tracker.services import tokens as token_service
         from tracker.services import users as user_service
@@ -97,6 +97,13 @@ class Side:
             self.inspection = db.session.execute(
                 sa.select(Inspection.slug).join(Recommendation).where(Inspection.type == "national_thematic")
                 .group_by(Inspection.slug).order_by(sa.func.count(Recommendation.id).desc(), Inspection.slug).limit(1)
+            ).scalar_one()
+            # The one-force user's largest tracking page (as bench/test_bench.py's).
+            self.tracking = db.session.execute(
+                sa.select(Tracking.id).join(Force, Force.id == Tracking.force_id)
+                .join(Action, Action.tracking_id == Tracking.id)
+                .outerjoin(ProgressUpdate, ProgressUpdate.action_id == Action.id).where(Force.slug == dataset.ONE_FORCE)
+                .group_by(Tracking.id).order_by(sa.func.count(ProgressUpdate.id).desc(), Tracking.id).limit(1)
             ).scalar_one()
             db.session.remove()
         self.backends: list[int] = []
@@ -136,12 +143,14 @@ class Side:
         return wall, cpu, self.counts.statements - statements, self.counts.checkouts - checkouts
 
 
-def pages(inspection: str) -> list[tuple[str, str, str, bool]]:
+def pages(inspection: str, tracking: int) -> list[tuple[str, str, str, bool]]:
     """The benchmarked pages: (name, who, url, through the API)."""
     return [
         ("dashboard, one force", "one", "/", False),
         ("dashboard, all forces", "all", "/", False),
+        ("inspection page, one force", "one", f"/inspections/{inspection}", False),
         ("inspection page, all forces", "all", f"/inspections/{inspection}", False),
+        ("tracking page, one force", "one", f"/tracking/{tracking}", False),
         ("API overdue view, one force", "one", "/api/v1/overdue", True),
         ("API overdue view, all forces", "all", "/api/v1/overdue", True),
     ]
@@ -151,7 +160,9 @@ def main() -> None:
     urls = _datasets()
     sides = [Side(name, url) for name, url in urls.items()]
     results = []
-    for name, who, url, api in pages(sides[0].inspection):
+    if len({side.tracking for side in sides}) != 1:
+        raise RuntimeError("the two data sets differ: generate them again from the same seed")
+    for name, who, url, api in pages(sides[0].inspection, sides[0].tracking):
         samples = {side.name: [] for side in sides}
         for side in sides:  # warm: templates compiled, connections open, statements prepared
             for _ in range(6):

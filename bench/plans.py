@@ -113,7 +113,7 @@ def main(argv: list[str]) -> int:
     os.environ["TRACKER_DATABASE_URL"] = url
     dataset.ensure_dataset()
     side = parity.Side("postgresql", url)
-    pages = parity.pages(side.inspection)
+    pages = parity.pages(side.inspection, side.tracking)
     chosen = [p for n, p in enumerate(pages, 1)
               if not wanted or any(w == str(n) or w.lower() in p[0].lower() for w in wanted)]
     dsn = sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
