@@ -12,6 +12,7 @@ from tests.page_check import item_keys as rows_of
 from tracker.db import db
 from tracker.domain.statuses import Role, TrackingStatus
 from tracker.services.tracking import set_tracking_status
+from tracker.web.components import drawn_once
 
 
 def count(html: str, key: str) -> int:
@@ -94,6 +95,20 @@ def test_pagination_splits_the_rows_without_losing_any(as_role):
         paged += rows_of(html)
     assert paged == everything
     assert 'class="govuk-pagination' in client.get("/?as_of=2022-04-01&per_page=10").get_data(as_text=True)
+
+
+def test_the_pagination_drawn_once_is_the_govuk_macros_for_its_own_parameters(app):
+    """components.drawn_once keeps a component's HTML for its parameters: each page's is its own."""
+    macro = app.jinja_env.from_string('{% from "govuk_frontend_jinja/components/pagination/macro.html" '
+                                      'import govukPagination %}{{ govukPagination(params) }}')
+    with app.test_request_context():
+        drawn = {}
+        for page in (1, 2, 1, 3):
+            params = {"items": [{"number": n, "href": f"/?page={n}", "current": n == page} for n in (1, 2, 3)],
+                      "landmarkLabel": "Pages of items"}
+            drawn[page] = drawn_once("pagination", params)
+            assert drawn[page] == macro.render(params=params)
+        assert len(set(drawn.values())) == 3 and 'aria-current="page"' in drawn[2]
 
 
 @pytest.mark.parametrize("query, message", [

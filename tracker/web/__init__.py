@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from tracker._files import folder
 from tracker.domain.addressees import addressee_phrase
 from tracker.domain.formatting import FILTERS
-from tracker.web import api, auth, caching, i18n, oidc
+from tracker.web import api, auth, caching, components, i18n, oidc
 from tracker.web.views import BLUEPRINTS, errors
 
 
@@ -50,3 +50,4 @@ def init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.filters["addressee_phrase"] = addressee_phrase
+    app.jinja_env.globals["drawn_once"] = components.drawn_once

@@ -64,6 +64,16 @@ def dashboard():
     return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
 
 
+# The page of each part's items, for the queue's links: plain functions, as a Jinja macro called for each
+# of the forty items listed cost more than drawing the rest of the queue.
+QUEUE_LINKS = {
+    "sign_offs": lambda item: url_for("tracking.show", tracking_id=item.tracking_id, _anchor=f"action-{item.action_id}"),
+    "approvals": lambda item: url_for("responses.show", force_slug=item.force_slug, inspection_slug=item.inspection_slug),
+    "extensions": lambda item: url_for("extensions.decide", extension_id=item.extension_id),
+    "verifications": lambda item: url_for("tracking.show", tracking_id=item.tracking_id),
+}
+
+
 def _queue_html() -> Markup:
     """What waits for this user's decision, drawn once per user and state of the data (nothing for those
     who decide nothing the queue lists)."""
@@ -73,7 +83,7 @@ def _queue_html() -> Markup:
 
     def draw() -> str:
         queue = review_queue.reviewer_queue(current_user, force_ids)
-        return render_template("oversight/_queue.html", queue=queue) if queue.total else ""
+        return render_template("oversight/_queue.html", queue=queue, links=QUEUE_LINKS) if queue.total else ""
 
     return Markup(remember("reviewer-queue", force_ids, (current_user.id, current_user.role.value), draw))
 
