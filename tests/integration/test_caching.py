@@ -175,7 +175,7 @@ def test_a_write_to_a_forces_records_draws_its_dashboard_again_but_not_its_filte
     get_tracking("cumbria", "4.1").due_on = date(2022, 3, 3)
     db.session.commit()
     assert cache_outcomes(client.get(URL)) == {
-        "filter-choices": "hit", "force-filter-choices": "miss", "filters": "hit", "reviewer-queue": "miss",
+        "owners": "miss", "filter-choices": "hit", "filters": "hit", "reviewer-queue": "miss",
         "dashboard": "miss"}
     get_tracking("cumbria", "4.1").lead_officer = "Superintendent New Owner"
     db.session.commit()

@@ -22,7 +22,7 @@ from tracker.models import (
     User,
 )
 from tracker.services import DomainError, get_by_id
-from tracker.services.overdue import in_scope, owners
+from tracker.services.overdue import in_scope
 
 # --- progress at a glance -------------------------------------------------------------------------
 
@@ -173,22 +173,6 @@ def _shared_choices_statement() -> sa.CompoundSelect:
         sa.select(sa.literal("inspection").label("list"), Inspection.slug, Inspection.title, Inspection.published_on),
         sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
     )
-
-
-def force_filter_choices(force_ids: list[int]) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the filters that come from the forces' own data: the forces by name, and the owners
-    named in their items."""
-    forces = db.session.execute(_forces_statement(), {"force_ids": list(force_ids)}).all()
-    return {
-        "forces": [(slug, name) for slug, name in sorted(forces, key=lambda r: r[1])],
-        "owners": [(o, o) for o in owners(force_ids)],
-    }
-
-
-@cache
-def _forces_statement() -> sa.Select:
-    """The forces' slugs and names, built once (the forces are an expanding parameter)."""
-    return sa.select(Force.slug, Force.name).where(Force.id.in_(sa.bindparam("force_ids", expanding=True)))
 
 
 def id_of_slug(model, slug: str) -> int | None:

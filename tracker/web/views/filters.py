@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import render_template, url_for
+from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
@@ -176,19 +177,21 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     the query string."""
     force_ids = user_force_ids()
     form = form_class(args)
-    # The inspections and themes are the same for every force and change far less often than a force's
-    # records: they are kept under the shared data state alone (no force), the forces and owners under the user's.
-    choices = {**remember("force-filter-choices", force_ids, (), lambda: oversight_service.force_filter_choices(force_ids)),
-               **remember("filter-choices", (), (), oversight_service.shared_filter_choices)}
+    # The owners are kept under the data state of the user's forces; the inspections and themes, the same
+    # for every force and hundreds long, under the shared one alone: a write to a force's records leaves
+    # them be. The forces come loaded with the user.
+    owners = remember("owners", force_ids, (), lambda: overdue.owners(force_ids))
+    choices = remember("filter-choices", (), (), oversight_service.shared_filter_choices)
     form.latest_publication = choices["latest_publication"]
-    form.force.choices = [("", "All your forces")] + choices["forces"]
+    form.force.choices = [("", "All your forces")] + sorted(((force.slug, force.name) for force in _user_forces()),
+                                                            key=lambda choice: choice[1])
     form.inspection.choices = [("", "All inspections")] + choices["inspections"]
     form.inspection_type.choices = [("", "All types")] + InspectionType.choices()
     form.source.choices = [("", "All sources")] + [(source.value, source.short_label) for source in Source]
     form.type.choices = [("", "All items")] + list(overdue.ITEM_TYPES.items())
     form.kind.choices = [("", "All kinds")] + Kind.choices()
     form.theme.choices = [("", "All themes")] + choices["themes"]
-    form.owner.choices = [("", "All owners")] + choices["owners"]
+    form.owner.choices = [("", "All owners")] + [(owner, owner) for owner in owners]
     form.status.groups = status_groups()
     # Flat, for the words of a chosen filter: "Status: Complete (Actions)".
     form.status.choices = [("", "All statuses")] + [(value, f"{label} ({group})")
@@ -219,6 +222,11 @@ def filters_html(form: FilterForm, *, open_filters: bool) -> Markup:
     return Markup(remember("filters", (), shown, lambda: render_template(
         "oversight/_filters.html", form=form, action=url_for("main.index"), open_filters=open_filters,
         show_paging=True)))
+
+
+def _user_forces() -> list[Force]:
+    """The signed-in user's forces (user_force_ids' forces), loaded with the user."""
+    return list(current_user.forces) if current_user and current_user.is_authenticated else []
 
 
 def read_query(form: FilterForm, today: date) -> Query | None:
