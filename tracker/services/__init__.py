@@ -15,8 +15,8 @@ from tracker.domain.errors import ConflictError, DomainError, stale_write_confli
 
 __all__ = [
     "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "force_pages_reach", "get_by_id",
-    "inspection_page_reach", "is_database_busy", "reach_token", "read_transactions", "refresh", "rollback", "save",
-    "set_actor", "tracking_page_reach", "write_transactions",
+    "inspection_page_reach", "is_database_busy", "reach_token", "read_rows", "read_transactions", "refresh", "rollback",
+    "save", "set_actor", "tracking_page_reach", "write_transactions",
 ]
 
 
@@ -34,6 +34,16 @@ def save() -> None:
     except Exception:
         db.session.rollback()
         raise
+
+
+def read_rows(statement: sa.Executable, params: dict | None = None) -> sa.CursorResult:
+    """Run a read that returns plain rows (columns, no model objects) on the session's connection, once the
+    session's changes are flushed as its own execute would. The ORM's way of running a statement that
+    loads no model costs about 0.1 ms of CPU more than the Core's, and a computed dashboard runs eight
+    (measured: a millisecond of its CPU at national scale)."""
+    if db.session.autoflush:
+        db.session.flush()
+    return db.session.connection().execute(statement, params)
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger number names no record

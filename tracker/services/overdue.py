@@ -42,6 +42,7 @@ from tracker.models import (
     Tracking,
     recommendation_themes,
 )
+from tracker.services import read_rows
 
 
 def _short(text: str, length: int = 120) -> str:
@@ -355,7 +356,7 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     """
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
     statement = _summary_statement(f, soon_days, resolve(f).check_published)
-    for item_type, overdue, due_soon, in_window in db.session.execute(statement):
+    for item_type, overdue, due_soon, in_window in read_rows(statement):
         totals = counts[item_type]
         totals["overdue"] += int(overdue or 0)
         totals["due_soon"] += int(due_soon or 0)
@@ -413,7 +414,7 @@ def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
         ascending = descending == (sort == "days")  # most days overdue = earliest due date first
         cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
     statement = _items_statement(f, sort, descending, page, per_page, published_filter, cutoff)
-    records = db.session.execute(statement).mappings().all()
+    records = read_rows(statement).mappings().all()
     updates = last_updates(
         [r["id"] for r in records if r["type"] == "action"],
         [r["tracking_id"] for r in records if r["type"] == "recommendation"],
@@ -460,7 +461,7 @@ def _due_cutoff(f: ItemFilter, published_filter: bool, ascending: bool, rows: in
     index, without joins unless the filter needs them; None when fewer rows have a due date (no cut
     is possible: rows without one sort last).
     """
-    return db.session.scalar(_cutoff_statement(f, published_filter, ascending, rows))
+    return read_rows(_cutoff_statement(f, published_filter, ascending, rows)).scalar()
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
@@ -496,7 +497,7 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
     for start in range(0, max(len(action_ids), len(tracking_ids)), LAST_UPDATE_CHUNK):
         params = {"action_ids": action_ids[start:start + LAST_UPDATE_CHUNK] or [-1],
                   "tracking_ids": tracking_ids[start:start + LAST_UPDATE_CHUNK] or [-1], "as_of": as_of}
-        latest.update({(t, i): day for t, i, day in db.session.execute(_last_updates_statement(), params)})
+        latest.update({(t, i): day for t, i, day in read_rows(_last_updates_statement(), params)})
     return latest
 
 
@@ -522,7 +523,7 @@ def _last_updates_statement() -> sa.CompoundSelect:
 
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
     """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
-    return list(db.session.scalars(_owners_statement(), {"force_ids": list(force_ids)}))
+    return list(read_rows(_owners_statement(), {"force_ids": list(force_ids)}).scalars())
 
 
 @cache

@@ -14,7 +14,6 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from tracker.db import db
 from tracker.domain.extensions import ExtensionStatus, may_decide_extensions
 from tracker.domain.formatting import govuk_date
 from tracker.domain.statuses import ActionStatus
@@ -28,6 +27,7 @@ from tracker.models import (
     Tracking,
     User,
 )
+from tracker.services import read_rows
 from tracker.services.overdue import in_scope
 
 SHOWN = 10  # items listed per part; the count says how many there are
@@ -72,7 +72,7 @@ class Queue:
 def _part(statement: sa.Select, params: dict, make) -> Part:
     """The first SHOWN of a statement's rows (it is ordered, limited and carries the count of them all in
     its column `waiting`: one query), and how many there are."""
-    rows = db.session.execute(statement, params).all()
+    rows = read_rows(statement, params).all()
     return Part(count=rows[0].waiting if rows else 0, items=[make(r) for r in rows])
 
 
