@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import render_template, url_for
 from flask_login import current_user
@@ -263,8 +264,22 @@ def read_query(form: FilterForm, today: date) -> Query | None:
 def query_args(form: FilterForm, **changes) -> dict:
     """The form's values as URL query arguments (empty ones left out), with some changed."""
     args = {name: field.data for name, field in form._fields.items() if field.data not in (None, "")}
-    args.update(changes)
-    return {k: v for k, v in args.items() if v not in (None, "")}
+    return with_changes(args, **changes)
+
+
+def with_changes(args: dict, **changes) -> dict:
+    """Query arguments with some changed (None or empty: left out)."""
+    return {k: v for k, v in {**args, **changes}.items() if v not in (None, "")}
+
+
+# The characters Werkzeug leaves as they are in a query string that url_for writes.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def address_with(path: str, args: dict) -> str:
+    """The address `path` (from url_for) with these query arguments, written as url_for would write them:
+    for the dashboard's own sort and page links, a score of them, at a fifth of url_for's cost each."""
+    return f"{path}?{urlencode(args, safe=_QUERY_SAFE)}" if args else path
 
 
 # The fields that narrow the view (sort, order and paging only arrange it).

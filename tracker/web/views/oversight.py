@@ -30,11 +30,13 @@ from tracker.web.views._helpers import require_shared_change, site_url
 from tracker.web.views.filters import (
     FILTERS,
     FilterForm,
+    address_with,
     build_form,
     chosen_filters,
     filters_html,
     query_args,
     read_query,
+    with_changes,
 )
 
 bp = Blueprint("oversight", __name__)
@@ -96,14 +98,14 @@ def _dashboard_content(form, query) -> str:
     pages = max(1, math.ceil(total / query.per_page))
     page = min(query.page, pages)
     rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
+    here, args = url_for("main.index"), query_args(form)
     return render_template(
         "oversight/_dashboard.html",
         form=form, query=query, rows=rows, counts=counts, total=total, page=page, pages=pages,
         filters=filters_html(form, open_filters=False),
-        sort_url=lambda column: url_for("main.index", **query_args(
-            form, sort=column, page=None,
-            order="asc" if query.sort == column and query.descending else "desc")),
-        page_url=lambda n: url_for("main.index", **query_args(form, page=n)),
+        sort_url=lambda column: address_with(here, with_changes(
+            args, sort=column, page=None, order="asc" if query.sort == column and query.descending else "desc")),
+        page_url=lambda n: address_with(here, with_changes(args, page=n)),
         export_args=query_args(form, page=None, per_page=None), chosen_filters=chosen_filters(form),
         item_types=overdue.ITEM_TYPES, windows=overdue.WINDOWS, sorts=overdue.SORTS, today=today(),
     )
