@@ -352,3 +352,36 @@ def test_a_save_is_seen_on_the_next_tracking_page_from_any_worker(app):
     db.session.commit()
     for client in (there, here):
         assert "Superintendent Every Worker" in client.get(url).get_data(as_text=True)
+
+
+def test_a_refused_forecast_is_shown_with_its_error_and_a_working_token_and_leaves_the_cached_page_alone(app):
+    """The refused form is drawn for this request alone (not cached), with the user's own CSRF token,
+    never the placeholder, and a token that works: the corrected form is then saved."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        tracking, _ = two_trackings()
+        client = sign_in(app.test_client(), make_user(Role.EDITOR, ("cumbria",)))
+        client.get(f"/tracking/{tracking.id}")  # cached
+        form = client.get(f"/tracking/{tracking.id}").get_data(as_text=True).split('id="forecast"')[1]
+        fields = dict(re.findall(r'name="(csrf_token|version)"[^>]*value="([^"]*)"', form.split("</form>")[0]))
+        refused = client.post(f"/tracking/{tracking.id}/forecast", data={**fields, "rag_forecast": "purple"})
+        html = refused.get_data(as_text=True)
+        assert "There is a problem" in html and "govuk-error-message" in html
+        assert csrf_slot() not in html and "csrf-slot-" not in html
+        again = dict(re.findall(r'name="(csrf_token|version)"[^>]*value="([^"]*)"',
+                                html.split('id="forecast"')[1].split("</form>")[0]))
+        assert "There is a problem" not in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)
+        saved = client.post(f"/tracking/{tracking.id}/forecast", data={**again, "rag_forecast": "red"})
+        assert saved.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(Tracking, tracking.id).rag_forecast.value == "red"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_another_forces_tracking_answers_404_though_its_page_is_cached(app, as_role):
+    tracking, _ = two_trackings()
+    assert as_role(Role.EDITOR, ("cumbria",)).get(f"/tracking/{tracking.id}").status_code == 200  # cached
+    response = as_role(Role.EDITOR, ("lancashire",)).get(f"/tracking/{tracking.id}")
+    assert response.status_code == 404
+    assert tracking.recommendation.text[:40] not in response.get_data(as_text=True)
