@@ -385,3 +385,18 @@ def test_another_forces_tracking_answers_404_though_its_page_is_cached(app, as_r
     response = as_role(Role.EDITOR, ("lancashire",)).get(f"/tracking/{tracking.id}")
     assert response.status_code == 404
     assert tracking.recommendation.text[:40] not in response.get_data(as_text=True)
+
+
+def test_a_tracking_deleted_while_its_page_is_drawn_answers_404(app, as_role, monkeypatch):
+    """Another request deletes the tracking (its recommendation deleted) after this one loaded it."""
+    client = as_role(Role.EDITOR, ("cumbria",))
+    tracking, _ = two_trackings()
+    tracking_id = tracking.id
+    db.session.commit()
+    reach = tracking_views.tracking_page_reach
+
+    def delete_meanwhile(*args):
+        db.session.connection().execute(sa.delete(Tracking.__table__).where(Tracking.__table__.c.id == tracking_id))
+        return reach(*args)
+    monkeypatch.setattr(tracking_views, "tracking_page_reach", delete_meanwhile)
+    assert client.get(f"/tracking/{tracking_id}").status_code == 404

@@ -74,7 +74,7 @@ def show(tracking_id: int):
     page = remember_within(
         "tracking-page", tracking_page_reach(tracking.force_id, tracking.id),
         (tracking.id, current_user.role.value, date.today()),
-        lambda: _page_parts(service.get_tracking_page(tracking.id), csrf_slot()),
+        lambda: _page_parts(service.get_tracking_page(tracking.id) or abort(404), csrf_slot()),  # gone meanwhile
         until=lambda parts: parts["expires_at"])
     return render_template("_cached_page.html", page={**page, "body": with_csrf(page["body"])})
 
@@ -139,7 +139,7 @@ def forecast(tracking_id: int):
         if attempt.ok:
             flash("Forecast saved", "success")
             return redirect(url_for(".show", tracking_id=tracking.id, _anchor="forecast"))
-    return _show(service.get_tracking_page(tracking.id), form)
+    return _show(service.get_tracking_page(tracking.id) or abort(404), form)
 
 
 @bp.route("/tracking/<int:tracking_id>/edit", methods=["GET", "POST"])
