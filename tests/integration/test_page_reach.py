@@ -23,8 +23,10 @@ from tracker.models import (
     DataState,
     Inspection,
     InspectionForce,
+    NotificationPreference,
     ProgressUpdate,
     PublishedVersion,
+    SentReminder,
     StatutoryResponse,
     Tracking,
     utcnow,
@@ -400,3 +402,37 @@ def test_a_tracking_deleted_while_its_page_is_drawn_answers_404(app, as_role, mo
         return reach(*args)
     monkeypatch.setattr(tracking_views, "tracking_page_reach", delete_meanwhile)
     assert client.get(f"/tracking/{tracking_id}").status_code == 404
+
+
+def test_the_days_reminders_and_a_users_email_settings_leave_every_cached_page_alone(app):
+    """No cached page shows them: sending the day's reminders must not empty every force's pages."""
+    user = make_user(Role.EDITOR, ("cumbria",))
+
+    def write():
+        db.session.add(SentReminder(item_type="recommendation", item_id=1, kind="due_7",
+                                    due_on=utcnow().date(), recipient="someone@example.org"))
+        db.session.add(NotificationPreference(user_id=user.id, due_reminders=False, weekly_digest=True))
+    assert scopes_marked(write) == set()
+
+
+def test_another_release_never_reads_the_pages_an_older_one_drew(app, monkeypatch):
+    """With a cache shared between servers, a deploy of other templates or migrations draws its own."""
+    built = []
+    with app.test_request_context():
+        for version in ("release-one", "release-one", "release-two"):
+            monkeypatch.setattr("tracker.web.caching._code_version", version)
+            remember_within("release-test", (), (), lambda: built.append(1) or len(built))
+        assert len(built) == 2
+        cache.clear()
+
+
+def test_the_code_version_follows_the_templates(tmp_path, monkeypatch):
+    from tracker.web import caching  # noqa: PLC0415 (the module whose folders are swapped)
+
+    for name in ("templates", "migrations"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("one")
+    monkeypatch.setattr(caching, "folder", lambda name: tmp_path / name)
+    before = caching.code_version()
+    (tmp_path / "templates" / "page.html").write_text("two")
+    assert caching.code_version() != before

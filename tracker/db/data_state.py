@@ -150,8 +150,10 @@ def _bump_at_commit(session):
 
 
 # Records no cached page is built from: writing them (an API token's last use, on every API request
-# at most once a minute; a client address's wrong passwords; the audit trail) must not empty any page cache.
-NOT_CACHED = (models.ApiToken, models.SignInAddress, models.AuditEvent)
+# at most once a minute; a client address's wrong passwords; the audit trail; the reminders sent, every
+# day; a user's own email settings) must not empty any page cache.
+NOT_CACHED = (models.ApiToken, models.SignInAddress, models.AuditEvent, models.SentReminder,
+              models.NotificationPreference)
 
 # A user's columns that signing in and out, wrong passwords and the user's own secrets write, which no
 # page shows: a change of these alone reaches nothing, so that people signing in all day do not empty

@@ -18,7 +18,8 @@ class DataState(db.Model):
     """One token per reach of the data, new after every write within it (tracker.db.data_state):
     `shared` for what every force's pages show (the inspections' names and dates, the themes, and any
     write whose reach is not known), `force:<id>` for one force's records, and finer reaches within a
-    force (`force-wide:<id>`, `tracking:<id>`, `insp:<inspection>/<force>`). Cached pages are keyed by
+    force (`force-wide:<id>`, `tracking:<id>`, `insp:<inspection>/<force>`) and of one inspection
+    (`insp:<inspection>`). Cached pages are keyed by
     the shared token and the tokens of what they show."""
 
     __tablename__ = "data_states"

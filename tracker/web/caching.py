@@ -9,6 +9,10 @@ TRACKER_CACHE_TYPE to another Flask-Caching backend to share one). Only what eve
 same forces and role would see is cached: never a flashed message or a name, and a form's CSRF token
 only as a placeholder (`csrf_slot`) that `with_csrf` fills with the user's own when the page is served.
 
+Every key also holds a fingerprint of the code, the templates and the migrations (`code_version`):
+with a backend shared between servers, pages drawn by an older deploy (other templates, or data a
+migration changed without a write through the session) are never served by a newer one.
+
 With TRACKER_CACHE_REPORT set (the load test sets it), each response says in an X-Tracker-Cache
 header which cached parts it found (hit) or built (miss), so a client can count the hit rate of
 every worker and server together.
@@ -28,6 +32,7 @@ from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from tracker._files import INSTALLED, folder
 from tracker.models import utcnow
 from tracker.services import force_pages_reach, reach_token
 from tracker.web.i18n import current_language
@@ -52,7 +57,7 @@ def remember_within(name: str, reach: tuple[str, ...], parts: tuple, build: Call
     # One entry a page (the language is part of its key: a Welsh page's parts are never given to an
     # English one), holding the tokens it was built under: a write within its reach makes it stale and
     # the page built next takes its place, so the cache holds no dead copies that would push live ones out.
-    key = f"{name}:{hashlib.sha256(repr((reach, current_language(), parts)).encode()).hexdigest()}"
+    key = f"{name}:{hashlib.sha256(repr((_code_version, reach, current_language(), parts)).encode()).hexdigest()}"
     tokens = reach_token(reach)
     stored = cache.get(key)
     if stored is not None and stored[0] == tokens:
@@ -79,8 +84,24 @@ def with_csrf(html: str) -> Markup:
     return Markup(html.replace(csrf_slot(), generate_csrf()))
 
 
+def code_version() -> str:
+    """A fingerprint of what draws the cached pages and shapes the data: tracker's code, the templates and
+    the migrations (the same in every worker and server running the same release)."""
+    digest = hashlib.sha256()
+    for root in (PACKAGE, folder("templates"), folder("migrations")):
+        for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".html") and p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+PACKAGE = INSTALLED.parent  # tracker/
+_code_version = ""
+
+
 def init_app(app: Flask) -> None:
     """The cache, and its report on each response when TRACKER_CACHE_REPORT is set."""
+    global _code_version  # one release per process: read once at start
+    _code_version = _code_version or code_version()
     cache.init_app(app)
     if app.config.get("TRACKER_CACHE_REPORT"):
         app.after_request(_report_outcomes)
