@@ -6,7 +6,8 @@ import re
 from datetime import date
 
 import pytest
-from flask import url_for
+from flask import request, url_for
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 
 from tests.factories import get_tracking
 from tests.page_check import item_keys as rows_of
@@ -14,7 +15,7 @@ from tracker.db import db
 from tracker.domain.statuses import Role, TrackingStatus
 from tracker.services.tracking import set_tracking_status
 from tracker.web.components import drawn_once
-from tracker.web.views.filters import address_with
+from tracker.web.views.filters import address_with, build_form
 
 
 def count(html: str, key: str) -> int:
@@ -111,6 +112,17 @@ def test_the_pagination_drawn_once_is_the_govuk_macros_for_its_own_parameters(ap
             drawn[page] = drawn_once("pagination", params)
             assert drawn[page] == macro.render(params=params)
         assert len(set(drawn.values())) == 3 and 'aria-current="page"' in drawn[2]
+
+
+@pytest.mark.parametrize("query", ["", "as_of=1+April+2022", "as_of=banana", "as_of=%3Cb%3E"])
+def test_the_as_of_input_drawn_once_is_govuk_frontend_wtfs(app, query):
+    """The dashboard's date input (filters.FastGovTextInput) is the GOV.UK widget's, value and error too."""
+    with app.test_request_context(f"/?{query}"):
+        form = build_form(request.args)
+        form.validate()
+        params = {"hint": {"text": "For example, 1 April 2022."}, "classes": "govuk-input--width-10"}
+        for _ in range(2):  # drawn, then found
+            assert str(form.as_of(params=params)) == str(GovTextInput()(form.as_of, params=params))
 
 
 @pytest.mark.parametrize("args", [

@@ -25,6 +25,7 @@ from tracker.services import overdue
 from tracker.services import oversight as oversight_service
 from tracker.web.auth import user_force_ids
 from tracker.web.caching import remember
+from tracker.web.components import drawn_once
 from tracker.web.forms import TrackerForm
 
 PER_PAGE_CHOICES = ("10", "25", "50", "100")
@@ -81,6 +82,15 @@ class FastGovSelect(GovSelect):
         return "".join((*options[:chosen], self._option(value, label, True), *options[chosen + 1:]))
 
 
+class FastGovTextInput(GovTextInput):
+    """A GOV.UK text input drawn once per process for the same parameters (components.drawn_once): the
+    macro costs half a millisecond, on every dashboard whose filters are drawn."""
+
+    def render(self, params):
+        """What govuk_frontend_wtf's input template draws: the GOV.UK input macro, for these parameters."""
+        return drawn_once("input", params)
+
+
 class GroupedGovSelect(FastGovSelect):
     """A fast GOV.UK select whose options after the first are in groups (field.groups: label, choices)."""
 
@@ -101,7 +111,7 @@ class FilterForm(TrackerForm):
     class Meta:
         csrf = False
 
-    as_of = StringField("As of date", widget=GovTextInput())
+    as_of = StringField("As of date", widget=FastGovTextInput())
     force = SelectField("Force", widget=FastGovSelect(), validate_choice=False)
     inspection = SelectField("Inspection", widget=FastGovSelect(), validate_choice=False)
     inspection_type = SelectField("Inspection type", widget=FastGovSelect(), validate_choice=False)
