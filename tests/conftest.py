@@ -70,7 +70,8 @@ def _drop_everything(app) -> None:
 @pytest.fixture(scope="session")
 def _database():
     """Create the schema with the migrations and load the seed and demonstration data, once."""
-    app = create_app({"TESTING": True})
+    # Each test's pages in this process's memory (the shared file cache has tests of its own).
+    app = create_app({"TESTING": True, "CACHE_TYPE": "SimpleCache"})
     _drop_everything(app)
     with app.app_context():
         upgrade()

@@ -70,11 +70,13 @@ def from_environment(instance_path: Path) -> dict:
         "TRACKER_OWNER_LINK_LEAD_DAYS": int(os.environ.get("TRACKER_OWNER_LINK_LEAD_DAYS", 7)),
         # The weekday of the chief officers' weekly digest: 0 is Monday, 6 Sunday.
         "TRACKER_DIGEST_WEEKDAY": int(os.environ.get("TRACKER_DIGEST_WEEKDAY", 0)),
-        # Pages built from the data are cached per worker process until the data changes
-        # (tracker.web.caching); "NullCache" turns the cache off. One entry a page: a tracking page
-        # is about 20 KB, a dashboard about 100 KB, so a thousand keep a worker within some 40 MB.
-        "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "SimpleCache"),
-        "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 1000)),
+        # Pages built from the data are cached until the data they show changes (tracker.web.caching):
+        # by default in files under instance/cache/, shared by the workers of a server (a page drawn
+        # by one is served by all); "SimpleCache" keeps them in each worker's memory instead, and
+        # "NullCache" turns the cache off. One entry a page, of some 20 KB (a dashboard 100 KB).
+        "CACHE_TYPE": os.environ.get("TRACKER_CACHE_TYPE", "tracker.web.caching.SharedPageCache"),
+        "CACHE_THRESHOLD": int(os.environ.get("TRACKER_CACHE_ENTRIES", 5000)),
+        "CACHE_DIR": os.environ.get("TRACKER_CACHE_DIR") or str(instance_path / "cache"),
         "CACHE_DEFAULT_TIMEOUT": 3600,
         # Each response names the cached parts it found or built (X-Tracker-Cache), for the load test.
         "TRACKER_CACHE_REPORT": bool(os.environ.get("TRACKER_CACHE_REPORT")),

@@ -420,7 +420,7 @@ def test_another_release_never_reads_the_pages_an_older_one_drew(app, monkeypatc
     built = []
     with app.test_request_context():
         for version in ("release-one", "release-one", "release-two"):
-            monkeypatch.setattr("tracker.web.caching._code_version", version)
+            monkeypatch.setitem(app.extensions, "tracker_cache_release", (version, "the database"))
             remember_within("release-test", (), (), lambda: built.append(1) or len(built))
         assert len(built) == 2
         cache.clear()

@@ -4,8 +4,12 @@ tracking and its force's records outside any one tracking), and are used only wh
 the tokens, so a write within their reach makes them stale at once (in every worker and server: the
 tokens are in the database) and nothing stale is ever shown, while a write elsewhere leaves them alone.
 
-Each worker process keeps its own (Flask-Caching's SimpleCache, a bounded in-memory store; set
-TRACKER_CACHE_TYPE to another Flask-Caching backend to share one). Only what every user with the
+The workers of a server share one store (SharedPageCache: Flask-Caching's file cache under
+instance/cache/, so a page drawn after a write by one worker is served by every other; each worker
+drawing it again for itself made every write cost as many pages as there are workers). Set
+TRACKER_CACHE_TYPE to another Flask-Caching backend ("SimpleCache": each worker's memory; Redis,
+to share between servers). The key holds the database's identity too: apps on other databases (the
+tests, a benchmark's two sides) never share pages, whatever their tokens. Only what every user with the
 same forces and role would see is cached: never a flashed message or a name, and a form's CSRF token
 only as a placeholder (`csrf_slot`) that `with_csrf` fills with the user's own when the page is served.
 
@@ -23,12 +27,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from flask import Flask, current_app, g
 from flask_caching import Cache
+from flask_caching.backends.filesystemcache import FileSystemCache
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -57,7 +63,8 @@ def remember_within(name: str, reach: tuple[str, ...], parts: tuple, build: Call
     # One entry a page (the language is part of its key: a Welsh page's parts are never given to an
     # English one), holding the tokens it was built under: a write within its reach makes it stale and
     # the page built next takes its place, so the cache holds no dead copies that would push live ones out.
-    key = f"{name}:{hashlib.sha256(repr((_code_version, reach, current_language(), parts)).encode()).hexdigest()}"
+    release = current_app.extensions["tracker_cache_release"]
+    key = f"{name}:{hashlib.sha256(repr((release, reach, current_language(), parts)).encode()).hexdigest()}"
     tokens = reach_token(reach)
     stored = cache.get(key)
     if stored is not None and stored[0] == tokens:
@@ -98,10 +105,32 @@ PACKAGE = INSTALLED.parent  # tracker/
 _code_version = ""
 
 
+class SharedPageCache(FileSystemCache):
+    """Flask-Caching's file cache (each page a file, written whole and renamed into place, so a worker
+    never reads another's half-written page), which makes room in bulk: past its threshold it drops
+    the pages that expire first down to nine tenths of it. cachelib makes room one page at a time, and
+    reads every page's header to choose it, so a full cache read them all at every new page."""
+
+    def _prune(self) -> None:
+        if not self._over_threshold():
+            return
+        threshold = self._threshold
+        self._threshold = max(1, threshold * 9 // 10)
+        try:
+            super()._prune()
+        finally:
+            self._threshold = threshold
+
+
 def init_app(app: Flask) -> None:
-    """The cache, and its report on each response when TRACKER_CACHE_REPORT is set."""
+    """The cache (its folder only the app's user may read), the release and database its keys are
+    drawn for, and its report on each response when TRACKER_CACHE_REPORT is set."""
     global _code_version  # one release per process: read once at start
     _code_version = _code_version or code_version()
+    database = hashlib.sha256(str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()).hexdigest()[:16]
+    app.extensions["tracker_cache_release"] = (_code_version, database)
+    if app.config.get("CACHE_DIR"):
+        os.makedirs(app.config["CACHE_DIR"], mode=0o700, exist_ok=True)
     cache.init_app(app)
     if app.config.get("TRACKER_CACHE_REPORT"):
         app.after_request(_report_outcomes)
