@@ -97,8 +97,8 @@ def main() -> int:
     for line in growth_table(figures):
         print(line)
     print()
-    print("The computed dashboard's CPU time in the benchmark process (time.process_time, the median of 10; "
-          "steadier than wall-clock on a shared machine):")
+    print("The computed dashboard's CPU time (after a write to the force) in the benchmark process "
+          "(time.process_time, the median of 10; steadier than wall-clock on a shared machine):")
     for line in growth_table(figures, "computed_cpu_ms"):
         print(line)
     dataset.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
