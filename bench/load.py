@@ -170,6 +170,10 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             raise RuntimeError(f"port {port} is in use: choose another with BENCH_PORT")
+    # Each server a page cache of its own, emptied, as on a machine of its own (its workers share it).
+    cache_dir = dataset.BENCH_DIR / f"page-cache-{port}"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    env = {**env, "TRACKER_CACHE_DIR": str(cache_dir)}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--timeout", "120", "--log-level", "warning", "tracker:create_app()"],

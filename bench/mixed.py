@@ -7,7 +7,8 @@ server is counted).
 Driven by wrk (a Lua script written here, with each force's signed-in session, CSRF token and form
 bodies made in advance by the test client), one connection per wrk thread so that each thread knows
 which request a response answers. With BENCH_SERVERS=2 two gunicorn servers run on ports PORT and
-PORT+1 against one database, each driven by a wrk of its own, at once; meant for PostgreSQL
+PORT+1 against one database, each driven by a wrk of its own, at once (each with a page cache of its own, as on
+machines of their own); meant for PostgreSQL
 (scripts/with-postgres.sh), since SQLite's one writer is one file on one machine.
 
 Before the measured run, the same workload runs for BENCH_WARMUP seconds (10) unmeasured, so that
