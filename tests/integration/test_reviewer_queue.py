@@ -10,9 +10,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import get_force, get_inspection, get_tracking, make_user, sign_in
+from tests.integration.test_dashboard_queries import counting_queries
 from tracker.db import db
 from tracker.domain.statuses import ActionStatus, Role
-from tracker.models import Action, StatutoryResponse, utcnow
+from tracker.models import Action, ProgressUpdate, StatutoryResponse, utcnow
 from tracker.services import extensions as extension_service
 from tracker.services import queue as queue_service
 
@@ -160,3 +161,35 @@ def test_extension_requests_wait_for_those_who_decide_them(app):
     db.session.commit()
     html = sign_in(app.test_client(), chief).get("/").get_data(as_text=True)
     assert _count(html, "extensions") == 0
+
+
+def test_a_progress_update_leaves_the_queue_cached_and_what_it_shows_does_not(app, waiting):
+    """The queue is drawn again after a write to what it shows (an action completed or signed off, an item
+    implemented or verified, an extension request), not after every write to the force."""
+    tracking, action, _response = waiting["cumbria"]
+    reviewer = sign_in(app.test_client(), make_user(Role.REVIEWER, ("cumbria",)))
+
+    def queue_drawn() -> bool:
+        with counting_queries() as statements:
+            reviewer.get("/")
+        return any("signed_off_at IS NULL" in s for s in statements)
+
+    reviewer.get("/")
+    db.session.add(ProgressUpdate(action=action, occurred_on=date(2022, 3, 3), text="Nothing the queue shows"))
+    tracking.lead_officer = "Superintendent Queue"
+    db.session.commit()
+    assert not queue_drawn()
+    for change in (lambda: setattr(tracking, "verified_on", date(2022, 3, 4)),
+                   lambda: setattr(action, "title", "A new title the queue shows"),
+                   lambda: setattr(action, "status", ActionStatus.IN_PROGRESS)):
+        change()
+        db.session.commit()
+        assert queue_drawn()
+        assert not queue_drawn()
+    other = get_tracking("cumbria", "4.1")
+    other.due_on, other.closed_on = date(2029, 1, 1), None  # a date, not shown in the queue
+    db.session.commit()
+    assert not queue_drawn()
+    extension_service.request(other, None, new_due_on=date(2030, 1, 1), reason="A reason", requested_by="The lead")
+    db.session.commit()
+    assert queue_drawn()

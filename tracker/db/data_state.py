@@ -11,6 +11,8 @@ One row per reach (models.DataState), each named by a scope:
   extension requests, the owners' links), the only records its page shows besides shared and
   force-wide ones;
 - `insp:<inspection id>/<force id>`: the trackings of one inspection in one force, which its page shows;
+- `queue:<id>`: what the reviewer's queue shows of the force's trackings (an action completed or signed
+  off, an item implemented or verified, an extension request), not every write within them;
 - `insp:<inspection id>`: what one inspection's page shows to every user, of any force or none (its
   facts, its scope, its items): the page is open to forces it does not concern, whose own scopes a
   change to it does not mark.
@@ -81,6 +83,12 @@ def inspection_scope(inspection_id: int, force_id: int) -> str:
 def inspection_wide_scope(inspection_id: int) -> str:
     """The row for what one inspection shares between the forces: its facts, scope and items."""
     return f"insp:{inspection_id}"
+
+
+def queue_scope(force_id: int) -> str:
+    """The row for what the reviewer's queue shows of one force's trackings (its other sources are
+    force-wide)."""
+    return f"queue:{force_id}"
 
 
 def of_forces(force_ids: Iterable[int]) -> set[str]:
@@ -228,6 +236,25 @@ _THROUGH_PARENT = {
 }
 
 
+# What the reviewer's queue shows of the records within one tracking (tracker.services.queue): actions to
+# sign off, items to verify, extension requests to decide. A write to anything else there (a progress
+# update, evidence, a lead officer, a forecast) leaves the queue alone.
+_QUEUE_COLUMNS = {
+    models.Action: ("status", "signed_off_at", "completed_on", "title", "force_id", "tracking_id", "inspection_id"),
+    models.Tracking: ("implemented_on", "verified_on", "force_id", "recommendation_id", "inspection_id"),
+}
+
+
+def _shows_in_queue(obj, how: str) -> bool:
+    """Whether this write to a record within one tracking can change what the reviewer's queue shows."""
+    if isinstance(obj, models.ExtensionRequest):
+        return True
+    if (columns := _QUEUE_COLUMNS.get(type(obj))) is None:
+        return False
+    state = sa.inspect(obj)
+    return how != "changed" or any(state.attrs[c].history.has_changes() for c in columns)
+
+
 def _reach_of(session: Session, obj, how: str, inspections: set[int]) -> set[str]:
     """The scopes one flushed record reaches, `how` it was written (new, deleted, changed); adds to
     `inspections` those whose forces it reaches."""
@@ -247,7 +274,8 @@ def _reach_of(session: Session, obj, how: str, inspections: set[int]) -> set[str
         inspections.add(obj.inspection_id)
     if (in_tracking := _tracking_of(session, obj)) is not None:
         force_id, tracking_id, inspection_id = in_tracking
-        return {force_scope(force_id), tracking_scope(tracking_id), inspection_scope(inspection_id, force_id)}
+        scopes = {force_scope(force_id), tracking_scope(tracking_id), inspection_scope(inspection_id, force_id)}
+        return scopes | {queue_scope(force_id)} if _shows_in_queue(obj, how) else scopes
     if (force_id := getattr(obj, "force_id", None)) is not None:
         return of_forces([force_id])
     if (through := _THROUGH_PARENT.get(type(obj))) is not None:

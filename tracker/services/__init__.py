@@ -15,7 +15,7 @@ from tracker.domain.errors import ConflictError, DomainError, stale_write_confli
 
 __all__ = [
     "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "force_pages_reach", "get_by_id",
-    "inspection_page_reach", "is_database_busy", "reach_token", "read_rows", "read_transactions", "refresh", "rollback",
+    "inspection_page_reach", "is_database_busy", "queue_reach", "reach_token", "read_rows", "read_transactions", "refresh", "rollback",
     "save", "set_actor", "tracking_page_reach", "write_transactions",
 ]
 
@@ -92,6 +92,12 @@ def tracking_page_reach(force_id: int, tracking_id: int) -> tuple[str, ...]:
     """The scopes of what a tracking's page shows: the tracking and what hangs from it, and its force's
     records outside any one tracking."""
     return data_state.force_wide_scope(force_id), data_state.tracking_scope(tracking_id)
+
+
+def queue_reach(force_ids: Iterable[int]) -> tuple[str, ...]:
+    """The scopes of what the reviewer's queue shows of these forces: what it shows of their trackings,
+    and their records outside any one tracking (responses to approve, scope)."""
+    return tuple(scope for i in force_ids for scope in (data_state.force_wide_scope(i), data_state.queue_scope(i)))
 
 
 def inspection_page_reach(inspection_id: int, force_ids: Iterable[int]) -> tuple[str, ...]:

@@ -19,11 +19,11 @@ from tracker.domain.formatting import govuk_date, read_date
 from tracker.models import Force, Recommendation, utcnow
 from tracker.services import ageing as ageing_service
 from tracker.services import committee_pack as service_packs
-from tracker.services import overdue, row_details, save
+from tracker.services import overdue, queue_reach, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
 from tracker.web.auth import editor_required, user_force_ids
-from tracker.web.caching import remember
+from tracker.web.caching import remember, remember_within
 from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change, site_url
@@ -87,7 +87,8 @@ def _queue_html() -> Markup:
         queue = review_queue.reviewer_queue(current_user, force_ids)
         return render_template("oversight/_queue.html", queue=queue, links=QUEUE_LINKS) if queue.total else ""
 
-    return Markup(remember("reviewer-queue", force_ids, (current_user.id, current_user.role.value), draw))
+    return Markup(remember_within("reviewer-queue", queue_reach(force_ids), (current_user.id, current_user.role.value),
+                                  draw))
 
 
 def _dashboard_content(form, query) -> str:
