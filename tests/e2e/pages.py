@@ -14,6 +14,7 @@ PAGES: list[tuple[str, str, str | None]] = [
     ("inspections filtered", "/inspections/?year=2021&type=national_thematic&state=open&q=violence", "viewer"),
     ("inspection", "/inspections/vawg-2021", "editor"),
     ("inspection as viewer", "/inspections/vawg-2021", "viewer"),
+    ("IOPC recommendations", "/inspections/example-iopc-pursuit-2022", "reviewer"),
     ("inspection history", "/inspections/vawg-2021/history", "editor"),
     ("inspection as administrator", "/inspections/vawg-2021", "admin"),
     ("a force's part of an inspection", "/inspections/vawg-2021/scope/cumbria", "editor"),

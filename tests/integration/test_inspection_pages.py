@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import get_inspection, get_tracking
+from tests.factories import get_inspection, get_tracking, make_inspection
 from tests.page_check import csrf_token, get_page, post_page
 from tracker.db import db
+from tracker.domain.clocks import Source
+from tracker.domain.formatting import govuk_date
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, Recommendation, StatutoryResponse, Tracking
+from tracker.services import inspections as inspection_service
+from tracker.services.clocks import refresh_clock
 
 ALL_ROLES = list(Role)
 VAWG = "Police response to violence against women and girls"
@@ -256,3 +262,31 @@ def test_the_report_links_to_my_forces_responses_and_the_importer(as_role):
 def test_editors_reach_a_recommendations_themes_from_the_report(as_role):
     rec_id = db.session.scalar(sa.select(Recommendation.id).where(Recommendation.ref == "4.1"))
     assert f'href="/recommendations/{rec_id}/themes"' in get_page(as_role(Role.SERVICE_ADMIN), "/inspections/vawg-2021")
+
+
+@pytest.mark.parametrize(("source", "due_label", "link", "date_label"), [
+    (Source.IOPC, "Response to the IOPC due", "Cumbria Constabulary: the response to the IOPC",
+     "Date the recommendation was made"),
+    (Source.CORONER, "Regulation 29 response due", "Cumbria Constabulary: the regulation 29 response",
+     "Date of the report"),
+    (Source.OTHER, "Response due", "Cumbria Constabulary: the response", "Date of the document"),
+])
+def test_another_sources_page_speaks_of_its_own_response_and_clock(as_role, source, due_label, link, date_label):
+    """Not "the s.55 response", nor the 56 days of s.55, on an IOPC, coroner's or other document's page."""
+    inspection = make_inspection(f"a-{source.value}-document", forces=("cumbria",), published=date(2022, 1, 10))
+    inspection_service.set_source_fields(inspection, source=source, reference="REF-1",
+                                         target_due_on=date(2022, 5, 1) if source is Source.OTHER else None)
+    for response in db.session.scalars(sa.select(StatutoryResponse).where(StatutoryResponse.inspection_id == inspection.id)):
+        refresh_clock(response)
+    db.session.commit()
+    response = db.session.scalar(sa.select(StatutoryResponse).where(StatutoryResponse.inspection_id == inspection.id))
+    html = as_role(Role.REVIEWER, ("cumbria",)).get(f"/inspections/{inspection.slug}").get_data(as_text=True)
+    assert due_label in html and link in html and date_label in html
+    assert f'<h2 class="govuk-heading-m">{source.response_name}</h2>' in html  # "IOPC" as written
+    assert "s.55" not in html and "Statutory response" not in html and "HMICFRS website" not in html
+    assert f"due {govuk_date(response.due_on)}" in html  # the response's own date, by its source's clock
+
+
+def test_an_hmicfrs_report_keeps_the_words_of_s55(as_role):
+    html = as_role(Role.REVIEWER, ("cumbria",)).get("/inspections/vawg-2021").get_data(as_text=True)
+    assert "Statutory response due" in html and "the s.55 response" in html and "On the HMICFRS website" in html

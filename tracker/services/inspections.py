@@ -457,6 +457,15 @@ def read_deadline(text: str | None, published_on: date):
     return parse_deadline(text, published_on)
 
 
+def response_due_dates(inspection: Inspection, force_ids: list[int]) -> dict[int, date | None]:
+    """The date in force of each of these forces' responses to the document (with their extensions)."""
+    if not force_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(StatutoryResponse.force_id, StatutoryResponse.due_on)
+        .where(StatutoryResponse.inspection_id == inspection.id, StatutoryResponse.force_id.in_(force_ids))).all())
+
+
 def trackings_by_recommendation(inspection: Inspection, force_ids: list[int]) -> dict[int, list[sa.Row]]:
     """Return {recommendation id: [each of these forces' tracking: its id, force_name, status, due_on
     and closed_on]} for a report, by force name, in one query (rows, not records: a national report

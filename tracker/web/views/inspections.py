@@ -14,9 +14,9 @@ from flask import Blueprint, abort, flash, get_template_attribute, redirect, ren
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from tracker.domain.deadlines import statutory_response_deadline
 from tracker.domain.formatting import deadline_label
 from tracker.domain.statuses import TrackingStatus
+from tracker.services import clocks as clock_service
 from tracker.services import history as history_service
 from tracker.services import inspection_page_reach
 from tracker.services import inspections as service
@@ -99,7 +99,8 @@ def _page_parts(slug: str, force_ids: list[int]) -> dict:
         my_responses=[row.force for row in inspection.scope if row.in_scope and row.force_id in mine],
         my_scope=sorted((row for row in inspection.scope if row.force_id in mine), key=lambda row: row.force.name),
         can_edit=can_edit() and service.may_change_shared(current_user, inspection), is_editor=can_edit(),
-        statutory_due=statutory_response_deadline(inspection.published_on),
+        statutory_due=clock_service.new_clock(inspection).due,
+        response_dues=service.response_due_dates(inspection, [f for f in force_ids if f in mine]),
     )
     breadcrumbs = render_template("_breadcrumbs.html", items=[
         {"text": "Home", "href": url_for("main.index")}, {"text": "Inspections", "href": url_for("inspections.index")}])
