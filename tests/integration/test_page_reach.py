@@ -436,3 +436,14 @@ def test_the_code_version_follows_the_templates(tmp_path, monkeypatch):
     before = caching.code_version()
     (tmp_path / "templates" / "page.html").write_text("two")
     assert caching.code_version() != before
+
+
+def test_another_sources_tracking_page_names_its_answer_as_its_document_does(app, as_role):
+    """An IOPC recommendation's answer is "The response", not the PCC's s.55(5B) explanation."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    iopc = db.session.scalar(sa.select(Tracking).join(Inspection, Inspection.id == Tracking.inspection_id)
+                             .where(Inspection.slug == "example-iopc-pursuit-2022").order_by(Tracking.id))
+    html = client.get(f"/tracking/{iopc.id}").get_data(as_text=True)
+    assert '<h2 class="govuk-heading-m">The response</h2>' in html and "s.55(5B)" not in html
+    tracking, _ = two_trackings()
+    assert "explanation (s.55(5B))" in client.get(f"/tracking/{tracking.id}").get_data(as_text=True)

@@ -152,7 +152,8 @@ def get_tracking_page(tracking_id: int) -> Tracking | None:
             joinedload(Tracking.force), joinedload(Tracking.verified_by),
             selectinload(Tracking.extension_requests).options(
                 joinedload(ExtensionRequest.recorded_by), joinedload(ExtensionRequest.decided_by)),
-            joinedload(Tracking.recommendation).joinedload(Recommendation.inspection).load_only(Inspection.slug, Inspection.title),
+            joinedload(Tracking.recommendation).joinedload(Recommendation.inspection)
+            .load_only(Inspection.slug, Inspection.title, Inspection.source),
             selectinload(Tracking.actions).options(
                 joinedload(Action.signed_off_by),
                 selectinload(Action.updates).options(joinedload(ProgressUpdate.author),

@@ -15,6 +15,8 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from tracker.documents.response import ANSWER_HEADINGS
+from tracker.domain.clocks import Source
 from tracker.domain.deadlines import due_state, rag_rating
 from tracker.domain.forecast import percent_complete, percent_source
 from tracker.domain.formatting import label
@@ -116,6 +118,9 @@ def _page_parts(tracking, csrf: str, forecast_form: ForecastForm | None = None) 
         may_request=extension_service.may_request_extensions(current_user.role),
         may_decide=extension_service.may_decide_extensions(current_user.role),
         owner_links=owner_links, action_stage=action_stage,
+        # The answer's name in the document the source calls for (an s.55 response's explanation).
+        answer_heading=("The PCC's explanation (s.55(5B))" if inspection.source is Source.HMICFRS
+                        else ANSWER_HEADINGS[Source(inspection.source)]),
     )
     breadcrumbs = render_template("_breadcrumbs.html", items=[
         {"text": "Inspections", "href": url_for("inspections.index")},
