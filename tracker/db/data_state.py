@@ -120,12 +120,6 @@ def bump(connection: sa.Connection, scopes: Iterable[str] = (SHARED,), tokens: d
         set_={"token": statement.excluded.token, "changed_at": statement.excluded.changed_at}), rows)
 
 
-def current(session: Session, force_ids: Iterable[int]) -> tuple[str, ...]:
-    """The shared token and these forces' tokens (every write to their records) as this transaction
-    sees them."""
-    return tokens(session, [force_scope(i) for i in force_ids])
-
-
 def tokens(session: Session, scopes: Iterable[str]) -> tuple[str, ...]:
     """The shared token and these scopes' tokens, in the order of their names, as this transaction
     sees them: the new ones it will write at commit, else those stored (each read once per

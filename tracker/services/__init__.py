@@ -14,7 +14,7 @@ from tracker.db import audit, data_state, db, is_database_busy, read_transaction
 from tracker.domain.errors import ConflictError, DomainError, stale_write_conflict
 
 __all__ = [
-    "MAX_ID", "ConflictError", "DomainError", "data_token", "database_reachable", "force_pages_reach", "get_by_id",
+    "MAX_ID", "ConflictError", "DomainError", "database_reachable", "force_pages_reach", "get_by_id",
     "inspection_page_reach", "is_database_busy", "queue_reach", "reach_token", "read_rows", "read_transactions", "refresh", "rollback",
     "save", "set_actor", "tracking_page_reach", "write_transactions",
 ]
@@ -69,12 +69,6 @@ def refresh(record) -> None:
 def set_actor(user_id: int | None) -> None:
     """Name the person the audit trail records for this request's changes."""
     audit.set_actor(db.session, user_id)
-
-
-def data_token(force_ids: Iterable[int]) -> tuple[str, ...]:
-    """The data state's tokens for what these forces' pages show, as this transaction sees them: one
-    of them is new after every write that reaches these forces (for caching)."""
-    return data_state.current(db.session, force_ids)
 
 
 def reach_token(reach: Iterable[str]) -> tuple[str, ...]:
