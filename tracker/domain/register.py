@@ -47,6 +47,8 @@ class ItemFilter:
     as_of: date
     force_ids: tuple[int, ...]
     inspection_id: int | None = None
+    # Only items of inspections whose title holds every one of these words (title_words), in any order.
+    inspection_words: tuple[str, ...] = ()
     inspection_type: str | None = None
     item_type: str | None = None
     kind: str | None = None
@@ -59,6 +61,13 @@ class ItemFilter:
     # Whether rows of inspections published after the as-of date must be left out; None: ask the
     # database (resolve() asks once, for the queries of one page).
     check_published: bool | None = None
+
+
+def title_words(text: str) -> tuple[str, ...]:
+    """The words of a search for an inspection by its title, lower case and each once, in the order
+    typed: "Custody  custody REVIEW" gives ("custody", "review"). A title matches when it holds every
+    one, as a word or a part of one, in any order and any case."""
+    return tuple(dict.fromkeys(text.lower().split()))
 
 
 def publication_check_needed(latest_publication: date | None, as_of: date) -> bool:

@@ -15,6 +15,7 @@ from tracker.domain import access
 from tracker.domain.addressees import for_information
 from tracker.domain.clocks import Respondent, Source
 from tracker.domain.deadlines import DeadlineKind, parse_deadline
+from tracker.domain.register import title_words
 from tracker.domain.statuses import InspectionType, Kind, TrackingStatus
 from tracker.models import Force, Inspection, InspectionForce, Recommendation, StatutoryResponse, Tracking, User
 from tracker.services import MAX_ID, DomainError, get_by_id
@@ -169,6 +170,23 @@ def ensure_force_records(inspection: Inspection) -> None:
 # --- the pages' data access -------------------------------------------------------------
 
 
+def titled(words: tuple[str, ...]) -> sa.ColumnElement[bool]:
+    """Inspections whose title holds every one of these words (register.title_words: lower case), in
+    any order and any case. What was typed is matched as it is: % and _ are not LIKE's wildcards."""
+    return sa.and_(sa.true(), *(sa.func.lower(Inspection.title).like(f"%{_like_escaped(word)}%", escape="\\")
+                               for word in words))
+
+
+def _like_escaped(text: str) -> str:
+    """Text to be found as it is in a LIKE pattern: its wildcards (%, _) and the escape character escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def any_titled(words: tuple[str, ...]) -> bool:
+    """Whether any inspection's title holds every one of these words (titled)."""
+    return db.session.scalar(sa.select(sa.literal(1)).where(titled(words)).limit(1)) is not None
+
+
 def list_inspections(force_ids: list[int], *, year: int | None = None, type: str | None = None,
                      force_id: int | None = None, state: str | None = None, search: str | None = None) -> list[Inspection]:
     """Return inspections, newest first, filtered by year, type, force in scope, open/closed and title.
@@ -188,10 +206,7 @@ def list_inspections(force_ids: list[int], *, year: int | None = None, type: str
         )
         force_ids = [force_id]
     if search and search.strip():
-        words = search.strip().lower().split()
-        for word in words:
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(sa.func.lower(Inspection.title).like(f"%{escaped}%", escape="\\"))
+        query = query.where(titled(title_words(search)))
     if state in ("open", "closed"):
         open_items = sa.exists().where(
             Recommendation.inspection_id == Inspection.id,

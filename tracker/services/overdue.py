@@ -43,6 +43,7 @@ from tracker.models import (
     recommendation_themes,
 )
 from tracker.services import read_rows
+from tracker.services.inspections import titled
 
 
 def _short(text: str, length: int = 120) -> str:
@@ -210,6 +211,8 @@ def _where(u, f: ItemFilter, *, window: bool = True, published_filter: bool = Tr
         conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.published_on <= _day(f.as_of))))
     if f.inspection_id is not None:
         conds.append(u.c.inspection_id == f.inspection_id)
+    if f.inspection_words:
+        conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(titled(f.inspection_words))))
     if f.inspection_type:
         conds.append(u.c.inspection_id.in_(sa.select(Inspection.id).where(Inspection.type == f.inspection_type)))
     if f.source:
