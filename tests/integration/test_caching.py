@@ -106,8 +106,9 @@ def test_a_change_to_a_shared_inspection_gives_every_force_in_its_scope_a_new_to
 
 
 def test_a_change_to_an_inspections_title_or_date_reaches_every_force(app):
-    """Every force's filters list every inspection by title, the latest first: the shared token, which
-    every cached page is keyed by, is new (and its forces' tokens need not be)."""
+    """Every force's dashboard may name an inspection by its title (a chosen inspection's tag), and the
+    latest inspection's date decides the filters' queries: the shared token, which every cached page is
+    keyed by, is new (and its forces' tokens need not be)."""
     before = tokens()
     get_inspection("example-iopc-pursuit-2022").title = "A new title"
     db.session.flush()
@@ -157,14 +158,16 @@ def test_the_owner_filter_offers_a_new_owner_at_once(app, as_role):
 
 
 def test_the_filters_name_a_renamed_inspection_and_force_at_once(app, as_role):
-    """The inspections' list is kept under the shared data state and the forces' under the force's."""
+    """A chosen inspection's tag reads its title, which the shared data state keeps; the forces' list is
+    kept under the force's state."""
     client = as_role(Role.REVIEWER, ("cumbria",))
-    client.get(URL)
+    url = URL + "&inspection=example-iopc-pursuit-2022"
+    client.get(url)
     get_inspection("example-iopc-pursuit-2022").title = "A retitled inspection"
     get_force("cumbria").name = "Cumbria Renamed Constabulary"
     db.session.commit()
-    html = client.get(URL).get_data(as_text=True)
-    assert ">A retitled inspection</option>" in html and ">Cumbria Renamed Constabulary</option>" in html
+    html = client.get(url).get_data(as_text=True)
+    assert "</span>Inspection: A retitled inspection</a>" in html and ">Cumbria Renamed Constabulary</option>" in html
 
 
 def test_a_write_to_a_forces_records_draws_its_dashboard_again_but_not_its_filters(app):

@@ -19,13 +19,13 @@ def _normal(html: str) -> str:
 @pytest.mark.parametrize("chosen", ["", "s7", "b&<x"])
 def test_the_long_select_renders_as_the_govuk_select_does(app, chosen):
     with app.test_request_context("/"):
-        form = FilterForm(MultiDict({"inspection": chosen} if chosen else {}))
-        form.inspection.choices = ([("", "All inspections")] + [(f"s{i}", f"Title {i} & <b>\"'") for i in range(20)]
-                                   + [("b&<x", "Odd")])
-        form.inspection.errors = ["Select an inspection from the list"] if chosen == "b&<x" else []
-        fast = str(form.inspection(params={"classes": "tracker-select-full"}))
-        form.inspection.widget = GovSelect()
-        macro = str(form.inspection(params={"classes": "tracker-select-full"}))
+        form = FilterForm(MultiDict({"theme": chosen} if chosen else {}))
+        form.theme.choices = ([("", "All themes")] + [(f"s{i}", f"Theme {i} & <b>\"'") for i in range(20)]
+                              + [("b&<x", "Odd")])
+        form.theme.errors = ["Select a theme from the list"] if chosen == "b&<x" else []
+        fast = str(form.theme(params={"classes": "tracker-select-full"}))
+        form.theme.widget = GovSelect()
+        macro = str(form.theme(params={"classes": "tracker-select-full"}))
     assert _normal(fast) == _normal(macro)
     assert fast.count("<option") == 22 and "&lt;b&gt;" in fast and "<b>" not in fast
     if chosen:

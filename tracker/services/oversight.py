@@ -150,19 +150,16 @@ def set_themes(recommendation: Recommendation, slugs: list[str]) -> None:
 
 
 def shared_filter_choices() -> dict:
-    """The choices of the filters that are the same for every force: every inspection, the latest first,
-    and every theme (one query). They change only with the shared data (an inspection's title or date, a
-    theme), so the views cache them under the shared data state alone: a write to a force's records
-    leaves them be, and they are hundreds long."""
+    """What the filters show that is the same for every force: every theme, and the latest inspection's
+    publication date (one query). They change only with the shared data (a theme, an inspection's date),
+    so the views cache them under the shared data state alone: a write to a force's records leaves them
+    be. (Inspections are searched by the words of their titles, not listed.)"""
     rows = db.session.execute(_shared_choices_statement()).all()
-    # Inspections: the latest first, then by title.
-    inspections = sorted((r for r in rows if r[0] == "inspection"), key=lambda r: r[2])
-    inspections.sort(key=lambda r: r[3], reverse=True)
+    latest = [r[3] for r in rows if r[0] == "latest"]
     return {
-        "inspections": [(r[1], r[2]) for r in inspections],
         "themes": [(r[1], r[2]) for r in sorted((r for r in rows if r[0] == "theme"), key=lambda r: r[2])],
         # Whether a past as-of date must leave out inspections published after it (ItemFilter.check_published).
-        "latest_publication": inspections[0][3] if inspections else None,
+        "latest_publication": latest[0] if latest else None,
     }
 
 
@@ -170,7 +167,7 @@ def shared_filter_choices() -> dict:
 def _shared_choices_statement() -> sa.CompoundSelect:
     """shared_filter_choices' query, built once (it has no parameters)."""
     return sa.union_all(
-        sa.select(sa.literal("inspection").label("list"), Inspection.slug, Inspection.title, Inspection.published_on),
+        sa.select(sa.literal("latest").label("list"), sa.null(), sa.null(), sa.func.max(Inspection.published_on)),
         sa.select(sa.literal("theme"), Theme.slug, Theme.name, sa.null()),
     )
 
@@ -178,6 +175,12 @@ def _shared_choices_statement() -> sa.CompoundSelect:
 def id_of_slug(model, slug: str) -> int | None:
     """The id of the force, inspection or theme with this slug (None when there is none)."""
     return db.session.scalar(sa.select(model.id).where(model.slug == slug))
+
+
+def inspection_of_slug(slug: str) -> tuple[int, str] | None:
+    """The id and title of the inspection with this slug (None when there is none)."""
+    row = db.session.execute(sa.select(Inspection.id, Inspection.title).where(Inspection.slug == slug)).first()
+    return (row.id, row.title) if row else None
 
 
 def recommendation_for_forces(recommendation_id: int, force_ids: list[int]) -> Recommendation | None:

@@ -15,12 +15,13 @@ from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
+from wtforms.validators import Length
 
 from tracker.domain.clocks import Source
 from tracker.domain.formatting import govuk_date, read_date
-from tracker.domain.register import BLOCKED, read_status, status_groups
+from tracker.domain.register import BLOCKED, read_status, status_groups, title_words
 from tracker.domain.statuses import InspectionType, Kind
-from tracker.models import Force, Inspection, Theme
+from tracker.models import Force, Theme
 from tracker.services import overdue
 from tracker.services import oversight as oversight_service
 from tracker.web.auth import user_force_ids
@@ -29,6 +30,8 @@ from tracker.web.components import drawn_once
 from tracker.web.forms import TrackerForm
 
 PER_PAGE_CHOICES = ("10", "25", "50", "100")
+# The longest search for an inspection: as the inspections list's (titles run to a hundred and more).
+INSPECTION_MAX = 200
 
 # The empty selects drawn by the GOV.UK macro, by their parameters (FastGovSelect): a few dozen at most
 # (each field with and without its error), bounded all the same.
@@ -66,8 +69,8 @@ class FastGovSelect(GovSelect):
 
     def options(self, field) -> str:
         """The select's options, the chosen one selected (as SelectField: its value as text is the data).
-        Each list of choices is escaped once per process and kept (_OPTIONS): the inspections' list
-        is hundreds long, the same for every user, and changes only when an inspection does."""
+        Each list of choices is escaped once per process and kept (_OPTIONS): the owners' and themes'
+        lists are dozens long and change seldom."""
         choices = tuple((str(value), label) for value, label in field.choices)
         if (drawn := _OPTIONS.get(choices)) is None:
             if len(_OPTIONS) >= _OPTIONS_KEPT:
@@ -113,7 +116,9 @@ class FilterForm(TrackerForm):
 
     as_of = StringField("As of date", widget=FastGovTextInput())
     force = SelectField("Force", widget=FastGovSelect(), validate_choice=False)
-    inspection = SelectField("Inspection", widget=FastGovSelect(), validate_choice=False)
+    # Words of the inspection's title, or (from links and exports) an inspection's slug: that one alone.
+    inspection = StringField("Inspection", widget=FastGovTextInput(), validators=[Length(
+        max=INSPECTION_MAX, message=f"Inspection must be {INSPECTION_MAX} characters or fewer")])
     inspection_type = SelectField("Inspection type", widget=FastGovSelect(), validate_choice=False)
     source = SelectField("Source", widget=FastGovSelect(), validate_choice=False)
     type = SelectField("Item", widget=FastGovSelect(), validate_choice=False)
@@ -128,11 +133,12 @@ class FilterForm(TrackerForm):
     page = StringField("Page", default="1")
 
     latest_publication: date | None = None  # the latest inspection's publication date, set by build_form
+    # The inspection whose slug the inspection field holds, (id, title), once looked up (chosen_inspection).
+    _chosen_inspection: tuple[str, tuple[int, str] | None] | None = None
 
     # The message for a value that is not one of a field's choices.
     CHOICE_ERRORS = {
         "force": "Select one of your forces",
-        "inspection": "Select an inspection from the list",
         "inspection_type": "Select an inspection type from the list",
         "source": "Select a source from the list",
         "type": "Select an item from the list",
@@ -188,15 +194,14 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     the query string."""
     force_ids = user_force_ids()
     form = form_class(args)
-    # The owners are kept under the data state of the user's forces; the inspections and themes, the same
-    # for every force and hundreds long, under the shared one alone: a write to a force's records leaves
-    # them be. The forces come loaded with the user.
+    # The owners are kept under the data state of the user's forces; the themes and the latest
+    # publication, the same for every force, under the shared one alone: a write to a force's records
+    # leaves them be. The forces come loaded with the user.
     owners = remember("owners", force_ids, (), lambda: overdue.owners(force_ids))
     choices = remember("filter-choices", (), (), oversight_service.shared_filter_choices)
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + sorted(((force.slug, force.name) for force in _user_forces()),
                                                             key=lambda choice: choice[1])
-    form.inspection.choices = [("", "All inspections")] + choices["inspections"]
     form.inspection_type.choices = [("", "All types")] + InspectionType.choices()
     form.source.choices = [("", "All sources")] + [(source.value, source.short_label) for source in Source]
     form.type.choices = [("", "All items")] + list(overdue.ITEM_TYPES.items())
@@ -214,9 +219,19 @@ def build_form(args, *, window_default: str = "overdue", form_class: type[Filter
     for name, default in (("window", window_default), ("sort", "days"), ("order", "desc"), ("per_page", "25")):
         if not form[name].data:
             form[name].data = default
-    for name in ("force", "inspection", "inspection_type", "source", "type", "kind", "theme", "owner", "status"):
+    for name in ("force", "inspection_type", "source", "type", "kind", "theme", "owner", "status"):
         form[name].data = form[name].data or ""
+    form.inspection.data = (form.inspection.data or "").strip()
     return form
+
+
+def chosen_inspection(form: FilterForm) -> tuple[int, str] | None:
+    """The inspection whose slug the inspection field holds, (id, title); None when it holds words to
+    search titles by (or nothing). Looked up once per form."""
+    value = form.inspection.data
+    if form._chosen_inspection is None or form._chosen_inspection[0] != value:
+        form._chosen_inspection = (value, oversight_service.inspection_of_slug(value) if value else None)
+    return form._chosen_inspection[1]
 
 
 def filters_html(form: FilterForm, *, open_filters: bool) -> Markup:
@@ -224,9 +239,9 @@ def filters_html(form: FilterForm, *, open_filters: bool) -> Markup:
     unless `open_filters` (to show an error).
 
     The block shows nothing but each field's value, its error and its choices, so it is kept under the
-    shared data state (the inspections and themes) with the rest of what it shows in its key: a write to
-    a force's records empties the force's dashboards but leaves their filters as they were, unless it
-    changed the force's owners. Drawing its fifteen GOV.UK fields is a good part of a computed dashboard.
+    shared data state (the themes) with the rest of what it shows in its key: a write to a force's
+    records empties the force's dashboards but leaves their filters as they were, unless it changed the
+    force's owners. Drawing its fifteen GOV.UK fields is a good part of a computed dashboard.
     """
     shown = (open_filters, tuple((field.name, field.data, tuple(field.errors)) for field in form),
              tuple(form.force.choices), tuple(form.owner.choices))
@@ -247,7 +262,9 @@ def read_query(form: FilterForm, today: date) -> Query | None:
     force_ids = user_force_ids()
     if form.force.data:
         force_ids = [oversight_service.id_of_slug(Force, form.force.data)]
-    inspection_id = oversight_service.id_of_slug(Inspection, form.inspection.data) if form.inspection.data else None
+    # An inspection's slug (the links of other pages and the kept packs) means that inspection alone;
+    # anything else, words of the titles.
+    chosen = chosen_inspection(form)
     theme_id = oversight_service.id_of_slug(Theme, form.theme.data) if form.theme.data else None
     as_of = read_date(form.as_of.data) or today
     status_type, status = read_status(form.status.data) if form.status.data else (None, None)
@@ -255,7 +272,8 @@ def read_query(form: FilterForm, today: date) -> Query | None:
     item_filter = overdue.ItemFilter(
         as_of=as_of,
         force_ids=tuple(force_ids),
-        inspection_id=inspection_id,
+        inspection_id=chosen[0] if chosen else None,
+        inspection_words=title_words(form.inspection.data) if form.inspection.data and not chosen else (),
         inspection_type=form.inspection_type.data or None,
         item_type=form.type.data or status_type,
         kind=form.kind.data or None,
@@ -301,12 +319,18 @@ def chosen_filters(form: FilterForm, *, window_default: str = "overdue") -> list
     the same view without it: the removable tags of the MOJ filter pattern."""
     tags = []
     for name in FILTERS:
-        field, value = form[name], form[name].data
+        value = form[name].data
         if not value or (name == "window" and value == window_default):
             continue
-        if name == "as_of":
-            words = f"As of {govuk_date(read_date(value))}"
-        else:
-            words = f"{field.label.text}: {dict((str(v), label) for v, label in field.choices).get(str(value), value)}"
+        words = f"As of {govuk_date(read_date(value))}" if name == "as_of" else filter_in_words(form, name, value)
         tags.append((words, query_args(form, **{name: None, "page": None})))
     return tags
+
+
+def filter_in_words(form: FilterForm, name: str, value: str) -> str:
+    """One filter's value in words, after its label: "Theme: Custody" (a value not among the choices as
+    it is); an inspection by its title when the value is its slug, else the words searched, quoted."""
+    if name == "inspection":
+        chosen = chosen_inspection(form) if value == form.inspection.data else oversight_service.inspection_of_slug(value)
+        return f"Inspection: {chosen[1]}" if chosen else f"Inspection: “{value}”"
+    return f"{form[name].label.text}: {dict((str(v), label) for v, label in form[name].choices).get(str(value), value)}"

@@ -19,6 +19,7 @@ from tracker.domain.formatting import govuk_date, read_date
 from tracker.models import Force, Recommendation, utcnow
 from tracker.services import ageing as ageing_service
 from tracker.services import committee_pack as service_packs
+from tracker.services import inspections as inspection_service
 from tracker.services import overdue, queue_reach, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
@@ -33,6 +34,7 @@ from tracker.web.views.filters import (
     address_with,
     build_form,
     chosen_filters,
+    filter_in_words,
     filters_html,
     query_args,
     read_query,
@@ -108,6 +110,10 @@ def _dashboard_content(form, query) -> str:
             args, sort=column, page=None, order="asc" if query.sort == column and query.descending else "desc")),
         page_url=lambda n: address_with(here, with_changes(args, page=n)),
         export_args=query_args(form, page=None, per_page=None), chosen_filters=chosen_filters(form),
+        # Nothing shown for words no inspection's title holds: said so, not only "no items".
+        no_inspection_titled=bool(not total and query.filter.inspection_words
+                                  and not inspection_service.any_titled(query.filter.inspection_words)),
+        query_args_without_inspection=query_args(form, inspection=None, page=None),
         item_types=overdue.ITEM_TYPES, windows=overdue.WINDOWS, sorts=overdue.SORTS, today=today(),
     )
 
@@ -324,11 +330,8 @@ def _packs_page(form: PackForm, status: int = 200):
 
 def _kept_view_words(form: PackForm, pack) -> list[str]:
     """A kept pack's view in words, read with the form's choices (a value no longer among them as it is)."""
-    words = []
-    for name, value in json.loads(pack.view or "{}").items():
-        if name in form and name != "force":
-            words.append(f"{form[name].label.text}: {dict(form[name].choices).get(value, value)}")
-    return words
+    return [filter_in_words(form, name, value) for name, value in json.loads(pack.view or "{}").items()
+            if name in form and name != "force"]
 
 
 def _view_words(form: PackForm) -> list[str]:
