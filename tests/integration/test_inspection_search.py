@@ -179,3 +179,13 @@ def test_no_words_give_a_server_error_or_another_forces_item(cumbria, typed):
                                               "inspection": typed})
     assert response.status_code in (200, 400)
     assert set(rows_of(response.get_data(as_text=True))) <= everything
+
+
+def test_the_api_reads_words_and_refuses_too_many(app):
+    headers = {"Authorization": f"Bearer {token_for(make_user(Role.VIEWER, ('cumbria',)))}"}
+    client = app.test_client()
+    words = client.get("/api/v1/overdue?as_of=2030-01-01&window=open&inspection=pursuit+iopc", headers=headers)
+    assert words.status_code == 200
+    assert {row["inspection"] for row in words.get_json()["data"]} == {"example-iopc-pursuit-2022"}
+    too_long = client.get(f"/api/v1/overdue?inspection={'w' * 201}", headers=headers)
+    assert too_long.status_code == 400 and "inspection" in too_long.get_json()["error"]["fields"]
