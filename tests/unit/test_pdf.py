@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.loopback import loopback_listener
-from tracker.documents.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, render_pdf
+from tracker.documents.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, cyclic_gc_paused, render_pdf
 
 
 def page(body: str, lang: str = ' lang="en-GB"', head: str = "") -> str:
@@ -177,3 +177,34 @@ def test_another_thread_renders_the_same_bytes():
     worker.start()
     worker.join()
     assert results == [render_pdf(html, title="t", stylesheet="print/test-asset.css")]
+
+
+def test_the_garbage_collector_is_paused_while_rendering_and_restored_after():
+    """The cyclic collector is off during a rendering, on again after it (and after a failed one), and left off
+    when it was off before; the cycles a rendering leaves are collected, so renderings do not pile up objects."""
+    import gc
+
+    states = []
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        states.append(gc.isenabled())
+        with cyclic_gc_paused():  # a second rendering at once (another thread) keeps it paused
+            pass
+        states.append(gc.isenabled())
+    assert states == [False, False] and gc.isenabled()
+    with pytest.raises(PdfRenderError):
+        render_pdf(page("<p>x</p>", lang=""), title="t")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_pdf(page("<p>x</p>"), title="t")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    html = page("<ul>" + "<li>an item of a list, long enough to wrap onto a second line of the page</li>" * 200 + "</ul>")
+    render_pdf(html, title="t")
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(3):
+        render_pdf(html, title="t")
+    assert len(gc.get_objects()) < before + 1000
