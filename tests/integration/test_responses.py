@@ -16,7 +16,12 @@ from tests.factories import get_force
 from tests.loopback import loopback_listener
 from tracker.db import db
 from tracker.db.audit import set_actor
-from tracker.documents.response import WITHHELD_SENTENCE, render_response_pdf, response_trackings
+from tracker.documents.response import (
+    WITHHELD_SENTENCE,
+    render_response_body,
+    render_response_pdf,
+    response_trackings,
+)
 from tracker.domain import response_tasks
 from tracker.domain.statuses import Role
 from tracker.models import AuditEvent, PublishedVersion
@@ -88,7 +93,7 @@ def test_seed_response_renders_with_every_recommendation_and_both_comments(cumbr
     text = pdf_text(render_response_pdf(cumbria, draft=True))
     assert re.search(r"Page 1 of \d", text)
     # Text that runs over a page break has the running header and footer in between: take them out.
-    text = re.sub("[•◦]", " ", text)  # list markers are extracted apart from their items
+    text = re.sub("[•◦]", " ", text)  # the bullets that start the list items
     text = text.replace("Cumbria Office of Police and Crime Commissioner · Draft, not published", " ")
     text = squash(re.sub(re.escape(cumbria.inspection.title) + r" Page \d+ of \d+", " ", text))
     for tracking in response_trackings(cumbria):
@@ -112,6 +117,38 @@ def test_seed_response_pdf_structure(cumbria):
     check_tagged_pdf(render_response_pdf(cumbria, draft=True), "en-GB",
                      f"Cumbria Police and Crime Commissioner's response to {cumbria.inspection.title}",
                      ("Key findings", "The PCC's comments", "The chief constable's comments"))
+
+
+def structure_elements(node, parent=None):
+    """Every structure element under a node of a PDF's structure tree, as (element, its parent element)."""
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid, node
+            yield from structure_elements(kid, kid)
+
+
+def test_the_pdf_lists_are_tagged_lists_with_their_bullets_in_the_text(cumbria):
+    """Every list in the PDF is tagged L > LI > LBody, the progress updates nested in their action's item;
+    each item's text starts with its bullet ("• ", "◦ " in a nested list), which the web page leaves to its CSS."""
+    action = add_action(response_trackings(cumbria)[0], "Publish the VAWG action plan")
+    db.session.flush()
+    add_progress_update(action, date(2021, 11, 2), "Draft plan shared with partners")
+    db.session.flush()
+    data = render_response_pdf(cumbria, draft=True)
+    document = pikepdf.open(io.BytesIO(data))
+    elements = list(structure_elements(document.Root.StructTreeRoot))
+    items = [(element, parent) for element, parent in elements if element.S == "/LI"]
+    assert len(items) >= 2
+    for item, parent in items:
+        assert parent.S == "/L"
+        assert [str(kid.S) for kid in item.K] == ["/LBody"]
+    assert any(element.S == "/L" and parent.S == "/LBody" for element, parent in elements), \
+        "an action's updates are a list inside its item"
+    text = pdf_text(data)
+    assert f"• {squash(action.title)} (" in text
+    assert "◦ 2 November 2021: Draft plan shared with partners" in text
+    assert not re.search("[•◦]", render_response_body(cumbria))
 
 
 def check_tagged_pdf(data: bytes, lang: str, title: str, headings: tuple[str, ...]) -> None:
