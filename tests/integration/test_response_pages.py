@@ -252,6 +252,25 @@ def test_previews(as_seeded):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
 
 
+def test_a_draft_pdf_downloaded_again_unchanged_is_not_rendered_again(as_seeded, monkeypatch):
+    """The draft PDF is kept by its content in the shared cache: downloaded again unchanged (by another user too)
+    it is the same file, not rendered again; after a change to the response it is rendered anew."""
+    from tracker.documents import pdf as pdf_module
+    from tracker.web.caching import cache
+
+    cache.clear()  # another test may have drawn this draft already
+    renders = []
+    real = pdf_module._render_and_write
+    monkeypatch.setattr(pdf_module, "_render_and_write", lambda *args: renders.append(1) or real(*args))
+    first = as_seeded(Role.VIEWER).get(PAGE + "/preview.pdf")
+    again = as_seeded(Role.EDITOR).get(PAGE + "/preview.pdf")
+    assert first.status_code == again.status_code == 200 and again.data == first.data and len(renders) == 1
+    explained()
+    db.session.commit()
+    changed = as_seeded(Role.VIEWER).get(PAGE + "/preview.pdf")
+    assert changed.status_code == 200 and changed.data != first.data and len(renders) == 2
+
+
 def test_publish_page_lists_what_is_missing(as_seeded):
     """Before anything is posted, the publish page shows what is missing."""
     html = as_seeded(Role.EDITOR).get(PAGE + "/publish").get_data(as_text=True)

@@ -208,3 +208,49 @@ def test_the_garbage_collector_is_paused_while_rendering_and_restored_after():
     for _ in range(3):
         render_pdf(html, title="t")
     assert len(gc.get_objects()) < before + 1000
+
+
+class DictStore(dict):
+    """A PdfStore in a dict."""
+
+    def set(self, key, value):
+        self[key] = value
+
+
+def test_a_store_gives_the_kept_pdf_for_the_same_input_without_rendering(monkeypatch):
+    """With a store, the same input is rendered once; any part of the input changed renders anew; without a
+    store (a benchmark, a published version) every call renders; a failed rendering keeps nothing."""
+    from tracker.documents import pdf as pdf_module
+
+    renders = []
+    real = pdf_module._render_and_write
+    monkeypatch.setattr(pdf_module, "_render_and_write", lambda *args: renders.append(args) or real(*args))
+    store = DictStore()
+    html = page("<p>kept</p>")
+    first = render_pdf(html, title="t", stylesheet="print/test-asset.css", store=store)
+    assert render_pdf(html, title="t", stylesheet="print/test-asset.css", store=store) == first
+    assert len(renders) == 1 and list(store.values()) == [first]
+    render_pdf(html, title="other", stylesheet="print/test-asset.css", store=store)
+    render_pdf(html, title="t", stylesheet="print/test-asset.css", created="2021-11-10T00:00:00Z", store=store)
+    render_pdf(page("<p>changed</p>"), title="t", stylesheet="print/test-asset.css", store=store)
+    render_pdf(html, title="t", store=store)
+    assert len(renders) == 5 and len(store) == 5
+    render_pdf(html, title="t", stylesheet="print/test-asset.css")
+    render_pdf(html, title="t", stylesheet="print/test-asset.css")
+    assert len(renders) == 7
+    with pytest.raises(PdfRenderError):
+        render_pdf(page("<p>x</p>", lang=""), title="t", store=store)
+    assert len(store) == 5
+
+
+def test_the_key_holds_the_print_assets(monkeypatch, tmp_path):
+    """A changed print stylesheet (or any asset in reports/) gives another key, so no PDF drawn with the old one."""
+    from tracker.documents import pdf as pdf_module
+
+    (tmp_path / "print").mkdir()
+    (tmp_path / "print" / "sheet.css").write_text("p { color: red }")
+    monkeypatch.setattr(pdf_module, "REPORTS_DIR", tmp_path)
+    before = pdf_module.pdf_key("<p>x</p>", title="t", stylesheet="print/sheet.css")
+    assert pdf_module.pdf_key("<p>x</p>", title="t", stylesheet="print/sheet.css") == before
+    (tmp_path / "print" / "sheet.css").write_text("p { color: blue }")
+    assert pdf_module.pdf_key("<p>x</p>", title="t", stylesheet="print/sheet.css") != before

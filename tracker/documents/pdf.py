@@ -18,6 +18,11 @@ tens of thousands of boxes WeasyPrint makes would otherwise set off full collect
 every object of the process (about a tenth of a long response's CPU); what the rendering leaves in
 cycles is collected once at its end, from the young generation alone.
 
+A caller may pass a `store` (a cache with get and set, such as the app's shared page cache): the PDF is
+then kept under a hash of everything it is rendered from (the HTML, the title, the dates, the print
+CSS's bytes and the versions of WeasyPrint and pydyf) and given again for the same input without
+rendering. The web page's draft download does so; a benchmark or a published version never does.
+
 WeasyPrint only *logs* an ERROR for a missing `lang`, an image without `alt`, or a resource it
 could not load, and still writes the PDF. Here such a record stops the rendering (PdfRenderError):
 a statutory document that is not accessible, or is missing a part, is never produced silently.
@@ -26,13 +31,17 @@ a statutory document that is not accessible, or is missing a part, is never prod
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import mimetypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
+import pydyf
+import weasyprint
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -56,6 +65,16 @@ ASSET_TYPES = {
 # Fixed dates written as the PDF's CreationDate and ModDate (and in its XMP), for byte-identical output.
 FIXED_DATE = "2000-01-01T00:00:00Z"
 PDF_VARIANT = "pdf/ua-1"
+
+
+class PdfStore(Protocol):
+    """Where rendered PDFs may be kept, by a key render_pdf draws from their content (a Flask-Caching cache)."""
+
+    def get(self, key: str) -> bytes | None:
+        """The PDF kept under the key, or None."""
+
+    def set(self, key: str, value: bytes) -> object:
+        """Keep the PDF under the key."""
 
 
 class PdfRenderError(Exception):
@@ -178,16 +197,34 @@ def cyclic_gc_paused() -> Iterator[None]:
         gc.collect(0)
 
 
+def pdf_key(html: str, *, title: str, stylesheet: str | None = None, created: str | None = None) -> str:
+    """A key for the PDF of this input: a hash of all that render_pdf makes it from (the same key, the same
+    bytes): the HTML, the title, the date, the stylesheet's name, every asset shipped in reports/ (the print
+    CSS, the watermark: a few kilobytes) and the versions of WeasyPrint and pydyf."""
+    assets = sorted(path for path in REPORTS_DIR.rglob("*") if path.suffix.lower() in ASSET_TYPES and path.is_file())
+    parts = [PDF_VARIANT, weasyprint.__version__, pydyf.__version__, title, created or FIXED_DATE, stylesheet or "",
+             html, *(part for path in assets for part in (str(path.relative_to(REPORTS_DIR)), path.read_bytes()))]
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else part.encode()
+        digest.update(str(len(data)).encode() + b":" + data)
+    return "pdf:" + digest.hexdigest()
+
+
 def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | None = None,
-               created: str | None = None) -> bytes:
+               created: str | None = None, store: PdfStore | None = None) -> bytes:
     """Render an HTML document (lang="en-GB") to PDF/UA-1 bytes, the same bytes for the same input.
 
     `title` goes in the PDF's metadata and is shown as the window title. `stylesheet` is the
     print CSS in reports/ ('print/response.css'), applied without the HTML linking it (parsed once
     per thread). With `strict` (the default), any ERROR WeasyPrint logs while rendering raises
     PdfRenderError instead of giving a PDF that silently lacks something. `created` (ISO 8601,
-    UTC) is written as the creation and modification date; by default a fixed date.
+    UTC) is written as the creation and modification date; by default a fixed date. With a `store`, a
+    PDF kept there for the same input (pdf_key) is given without rendering, and a new one is kept.
     """
+    key = pdf_key(html, title=title, stylesheet=stylesheet, created=created) if store is not None else None
+    if key is not None and (kept := store.get(key)) is not None:
+        return kept
     collector = _ErrorCollector()
     weasy_logger = logging.getLogger("weasyprint")
     # logging.config.fileConfig (Alembic's env.py) disables loggers that exist already: its records
@@ -203,6 +240,8 @@ def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | 
         weasy_logger.removeHandler(collector)
     if strict and collector.messages:
         raise PdfRenderError("; ".join(collector.messages))
+    if key is not None and not collector.messages:
+        store.set(key, pdf)
     return pdf
 
 

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import selectinload
 
 from tracker.db import db
-from tracker.documents.pdf import asset_url, render_pdf
+from tracker.documents.pdf import PdfStore, asset_url, render_pdf
 from tracker.documents.phrases import ENGLISH, Words
 from tracker.domain.addressees import addressee_phrase, for_information
 from tracker.domain.clocks import Source
@@ -336,13 +336,16 @@ def render_response_body(response: StatutoryResponse, public: bool = True,
 
 
 def render_response_pdf(response: StatutoryResponse, public: bool = True, draft: bool = False,
-                        published: tuple[date, int] | None = None, language: str = ENGLISH) -> bytes:
+                        published: tuple[date, int] | None = None, language: str = ENGLISH,
+                        store: PdfStore | None = None) -> bytes:
     """The response as a tagged PDF/UA-1 document (its /Lang the document's language); the same data
     gives the same bytes.
 
     A published version's creation date is its publication date (midnight UTC), so a render
-    again gives the same bytes; a draft carries the fixed date.
+    again gives the same bytes; a draft carries the fixed date. With a `store`, a PDF kept there for the
+    same document (its HTML, title and date) is given without rendering it again (render_pdf).
     """
     created = f"{published[0].isoformat()}T00:00:00Z" if published else None
     return render_pdf(render_response_html(response, public=public, draft=draft, published=published, language=language),
-                      title=response_title(response, language), stylesheet=RESPONSE_CSS, created=created)
+                      title=response_title(response, language), stylesheet=RESPONSE_CSS, created=created,
+                      store=store)

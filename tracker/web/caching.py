@@ -78,6 +78,30 @@ def remember_within(name: str, reach: tuple[str, ...], parts: tuple, build: Call
     return value
 
 
+# How long a draft's PDF is kept after it was drawn (its key holds its whole content, so it is never stale).
+DRAFT_PDF_SECONDS = 24 * 3600
+
+
+class DraftPdfs:
+    """The shared cache as a store of drafts' PDFs (tracker.documents.pdf.PdfStore): a draft downloaded
+    again unchanged (by anyone, from any worker) is not rendered again. Its keys hold the release too."""
+
+    def get(self, key: str) -> bytes | None:
+        """The PDF kept under the key, or None; its outcome reported as the pages' are."""
+        value = cache.get(self._key(key))
+        g.setdefault("cache_outcomes", []).append(f"draft-pdf={'miss' if value is None else 'hit'}")
+        return value
+
+    def set(self, key: str, value: bytes) -> None:
+        """Keep the PDF under the key."""
+        cache.set(self._key(key), value, timeout=DRAFT_PDF_SECONDS)
+
+    @staticmethod
+    def _key(key: str) -> str:
+        release = current_app.extensions["tracker_cache_release"]
+        return f"draft-{key}:{hashlib.sha256(repr(release).encode()).hexdigest()[:16]}"
+
+
 def csrf_slot() -> str:
     """What a cached page holds where a form's CSRF token goes: the same in every worker and server
     (from the secret key), and unguessable, so that no text a user writes can contain it."""

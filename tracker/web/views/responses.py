@@ -30,6 +30,7 @@ from tracker.services import get_by_id, save
 from tracker.services import inspections as inspection_service
 from tracker.services import responses as response_service
 from tracker.web.auth import can_edit, editor_required, require_force, user_force_ids
+from tracker.web.caching import DraftPdfs
 from tracker.web.forms import VersionField, form_for, posted_text
 from tracker.web.saving import saving
 from tracker.web.views.response_forms import (
@@ -370,7 +371,7 @@ def preview_pdf(force_slug: str, inspection_slug: str):
     """The public copy as a draft PDF, marked as not published."""
     response = _load(force_slug, inspection_slug)
     try:
-        pdf = render_response_pdf(response, public=True, draft=True)
+        pdf = render_response_pdf(response, public=True, draft=True, store=DraftPdfs())
     except PdfRenderError:
         current_app.logger.exception("the draft response could not be rendered")
         abort(500)
