@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tracker.cli import generate
-from tracker.db import db
+from tracker.db import db, open_item_counts
 from tracker.models import Force, Theme
 
 
@@ -53,6 +53,11 @@ def test_an_empty_database_is_filled_with_what_the_plan_draws(tmp_path):
     with engine.connect() as connection:
         for table in generate.TABLES:
             assert connection.scalar(sa.select(sa.func.count()).select_from(table)) == counts[table.name]
+        # The open items are counted once the load is done, and the triggers are back to keep them.
+        assert open_item_counts.differences(connection) == []
+        assert connection.exec_driver_sql("SELECT sum(open_items) FROM open_item_counts").scalar() > 0
+        assert connection.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'open_item_counts_%'").scalar() == 12
     assert counts["trackings"] > 0 and counts["actions"] > 0 and counts["progress_updates"] > 0
     engine.dispose()
 

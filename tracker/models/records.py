@@ -1,8 +1,8 @@
-"""Records about the data: the audit trail and the data-state token."""
+"""Records about the data: the audit trail, the data-state tokens and the counts of open items."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -27,6 +27,24 @@ class DataState(db.Model):
     scope: Mapped[str] = mapped_column(sa.String(40), primary_key=True)  # insp:<id>/<id>: 26 at most
     token: Mapped[str] = mapped_column(sa.String(32))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OpenItemCount(db.Model):
+    """How many items of one kind a force has open, due on one day, in one month, or with no due date
+    (`span`: day, month, undated): kept by the database's triggers as items change
+    (tracker.db.open_item_counts), so that the dashboard's counts read a few hundred of these rather
+    than every open item."""
+
+    __tablename__ = "open_item_counts"
+
+    # No foreign key: the rows of a force's items are kept by triggers, even as a force goes.
+    force_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    span: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
+    starts_on: Mapped[date] = mapped_column(primary_key=True)  # the due date, its month's first day, or 0001-01-01
+    item_type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    open_items: Mapped[int] = mapped_column()
+
+    __table_args__ = {"sqlite_with_rowid": False}
 
 
 class AuditEvent(db.Model):

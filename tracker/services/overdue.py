@@ -8,7 +8,7 @@ inspection published after it is left out, so past dates answer truthfully.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from types import SimpleNamespace
@@ -36,6 +36,7 @@ from tracker.models import (
     Force,
     Inspection,
     InspectionForce,
+    OpenItemCount,
     ProgressUpdate,
     Recommendation,
     StatutoryResponse,
@@ -347,41 +348,107 @@ def count_items(f: ItemFilter) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(u).where(*_where(u, f)))
 
 
-def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, dict[str, int]]:
-    """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
-    and, in the same query, how many rows the window selects ("in_window"), for the pagination.
-
-    One query: a UNION ALL of two aggregates per table, one of the items not closed and one of those
-    closed after the as-of date (disjoint: each reads only its own range of the (force, closed date,
-    due date, inspection) index, not the many rows closed before the as-of date), each reading only the
-    rows that count somewhere (overdue, due soon or in the window), without joins unless the filter
-    needs them; the two parts are added up here.
-    """
-    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
-    statement = _summary_statement(f, soon_days, resolve(f).check_published)
-    for item_type, overdue, due_soon, in_window in read_rows(statement):
-        totals = counts[item_type]
-        totals["overdue"] += int(overdue or 0)
-        totals["due_soon"] += int(due_soon or 0)
-        totals["in_window"] += int(in_window or 0)
-    return counts
-
-
 # Statements built for a filter are kept for the next page asking the same (the page cache empties at
 # every write, and the users of a force then ask the same view again): building one costs more CPU
 # than SQLAlchemy's compiling it (cached) and the database's running it. A filter is a frozen value.
 STATEMENTS_KEPT = 64
 
 
+def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, dict[str, int]]:
+    """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
+    and, in the same query, how many rows the window selects ("in_window"), for the pagination.
+
+    Open on the as-of date is two disjoint parts: not closed, and closed after it (OPEN_PARTS). Where
+    the filter narrows by no more than the forces and the kind of item, and no inspection was published
+    after the as-of date, the first part is read from the counts the database keeps
+    (models.OpenItemCount: a few hundred rows, whatever the number of items), and only the second,
+    nearly always empty, from the items. Otherwise both are counted from the items: a UNION ALL of
+    an aggregate per table and part, each reading only its own range of the (force, closed date, due
+    date, inspection) index and the rows that count somewhere (overdue, due soon or in the window),
+    without joins unless the filter needs them. The parts are added up here.
+    """
+    counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
+    f = resolve(f)
+    if kept_counts_serve(f):
+        statements = [_kept_counts_statement(f, soon_days), _summary_statement(f, soon_days, False, ("closed_later",))]
+    else:
+        statements = [_summary_statement(f, soon_days, f.check_published)]
+    for statement in statements:
+        for item_type, overdue, due_soon, in_window in read_rows(statement):
+            totals = counts[item_type]
+            totals["overdue"] += int(overdue or 0)
+            totals["due_soon"] += int(due_soon or 0)
+            totals["in_window"] += int(in_window or 0)
+    return counts
+
+
+# The filter's fields the kept counts can answer: any other at a value but its default narrows the view
+# by what they do not record (an inspection, a theme, an owner, a status...), and the items are counted.
+KEPT_COUNTS_ANSWER = frozenset({"as_of", "force_ids", "item_type", "window", "check_published"})
+
+
+def kept_counts_serve(f: ItemFilter) -> bool:
+    """Whether the counts kept by the database answer this (resolved) filter's not-closed part: it narrows
+    by nothing they do not record, and no inspection was published after its as-of date (whose items
+    the counts include)."""
+    return f.check_published is False and all(
+        getattr(f, field.name) == field.default for field in fields(f) if field.name not in KEPT_COUNTS_ANSWER)
+
+
 @lru_cache(maxsize=STATEMENTS_KEPT)
-def _summary_statement(f: ItemFilter, soon_days: int, published_filter: bool) -> sa.CompoundSelect:
-    """summary_counts' query for a filter."""
+def _kept_counts_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
+    """The not-closed part of summary_counts, from the kept counts: the months before the as-of date's
+    month, and the days from its first day to the last that the window or "due soon" reaches (every
+    month and the undated items too, for every open item). Each span is a range of the primary key
+    per force, so the rows read do not grow with the items."""
+    c = OpenItemCount.__table__.c
+    as_of, month_start = f.as_of, f.as_of.replace(day=1)
+    window_days = {"overdue": 0, "open": 0, "reminders": DUE_SOON_DAYS}.get(f.window)
+    if window_days is None:
+        window_days = int(f.window)
+
+    def within(days: int):
+        return sa.and_(c.starts_on >= _day(as_of), c.starts_on <= _day(as_of + timedelta(days=days)))
+
+    months_before = c.starts_on < _day(month_start)
+    days_before = c.starts_on < _day(as_of)
+    everything = f.window == "open"
+    # Which rows of each span are read, and which of them are overdue, due soon and in the window. The
+    # days of the as-of date's month are read as days, so its month and later ones only for "open",
+    # which counts every open item from the months (and the days, for overdue and due soon alone).
+    spans = {
+        "month": (sa.true() if everything else months_before, months_before, sa.false(),
+                  {"overdue": months_before, "reminders": months_before, "open": sa.true()}.get(f.window, sa.false())),
+        "day": (sa.and_(c.starts_on >= _day(month_start),
+                        c.starts_on <= _day(as_of + timedelta(days=max(soon_days, window_days)))),
+                days_before, within(soon_days),
+                {"overdue": days_before, "open": sa.false(),
+                 "reminders": c.starts_on <= _day(as_of + timedelta(days=DUE_SOON_DAYS))}.get(f.window)
+                if f.window in ("overdue", "open", "reminders") else within(window_days)),
+    }
+    if everything:
+        spans["undated"] = (sa.true(), sa.false(), sa.false(), sa.true())
+    parts = []
+    for span, (rows, overdue, due_soon, in_window) in spans.items():
+        where = [c.force_id.in_(f.force_ids), c.span == span, rows]
+        if f.item_type:
+            where.append(c.item_type == f.item_type)
+        parts.append(sa.select(c.item_type, *(sa.func.sum(sa.case((condition, c.open_items), else_=0))
+                                              for condition in (overdue, due_soon, in_window)))
+                     .where(*where).group_by(c.item_type))
+    return sa.union_all(*parts)
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _summary_statement(f: ItemFilter, soon_days: int, published_filter: bool,
+                       open_parts: tuple[str, ...] = OPEN_PARTS) -> sa.CompoundSelect:
+    """summary_counts' query for a filter, counting the items of some parts of the open ones (OPEN_PARTS)."""
     parts = []
     for item_type, c, from_ in _counting_branches(f):
         overdue = c.due_on < _day(f.as_of)
         soon = sa.and_(c.due_on >= _day(f.as_of), c.due_on <= _day(f.as_of + timedelta(days=soon_days)))
         in_window = _window(SimpleColumns(c), f.window, f.as_of)
-        for open_part in OPEN_PARTS:
+        for open_part in open_parts:
             parts.append(
                 from_.add_columns(
                     sa.literal(item_type).label("type"),
