@@ -398,45 +398,61 @@ def kept_counts_serve(f: ItemFilter) -> bool:
 @lru_cache(maxsize=STATEMENTS_KEPT)
 def _kept_counts_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
     """The not-closed part of summary_counts, from the kept counts: the months before the as-of date's
-    month, and the days from its first day to the last that the window or "due soon" reaches (every
-    month and the undated items too, for every open item). Each span is a range of the primary key
-    per force, so the rows read do not grow with the items."""
+    month, and the days from its first day to the last that the window or "due soon" reaches (and, for
+    every open item, the later months and the undated items). Each is a range of the primary key per
+    force, so the rows read do not grow with the items."""
     c = OpenItemCount.__table__.c
     as_of, month_start = f.as_of, f.as_of.replace(day=1)
-    window_days = {"overdue": 0, "open": 0, "reminders": DUE_SOON_DAYS}.get(f.window)
-    if window_days is None:
-        window_days = int(f.window)
+    yesterday, soon_ends = as_of - timedelta(days=1), as_of + timedelta(days=soon_days)
+    window_ends = _window_ends(f.window, as_of)
+    # Each part: its span, the rows of it read, and of those, the ones overdue, due soon and in the
+    # window (a condition, or True for every row read, False for none).
+    parts = [
+        ("month", _due(c, last=month_start - timedelta(days=1)), True, False, f.window in ("overdue", "open", "reminders")),
+        ("day", _due(c, month_start, max(soon_ends, window_ends or as_of)), _due(c, last=yesterday),
+         _due(c, as_of, soon_ends), _days_in_window(c, f.window, as_of, window_ends)),
+    ]
+    if f.window == "open":  # every open item: the months from the as-of date's on, and the undated
+        parts += [("month", _due(c, first=month_start), False, False, True), ("undated", sa.true(), False, False, True)]
 
-    def within(days: int):
-        return sa.and_(c.starts_on >= _day(as_of), c.starts_on <= _day(as_of + timedelta(days=days)))
+    def total(condition):
+        if condition is True:
+            return sa.func.sum(c.open_items)
+        return sa.literal(0) if condition is False else sa.func.sum(sa.case((condition, c.open_items), else_=0))
 
-    months_before = c.starts_on < _day(month_start)
-    days_before = c.starts_on < _day(as_of)
-    everything = f.window == "open"
-    # Which rows of each span are read, and which of them are overdue, due soon and in the window. The
-    # days of the as-of date's month are read as days, so its month and later ones only for "open",
-    # which counts every open item from the months (and the days, for overdue and due soon alone).
-    spans = {
-        "month": (sa.true() if everything else months_before, months_before, sa.false(),
-                  {"overdue": months_before, "reminders": months_before, "open": sa.true()}.get(f.window, sa.false())),
-        "day": (sa.and_(c.starts_on >= _day(month_start),
-                        c.starts_on <= _day(as_of + timedelta(days=max(soon_days, window_days)))),
-                days_before, within(soon_days),
-                {"overdue": days_before, "open": sa.false(),
-                 "reminders": c.starts_on <= _day(as_of + timedelta(days=DUE_SOON_DAYS))}.get(f.window)
-                if f.window in ("overdue", "open", "reminders") else within(window_days)),
-    }
-    if everything:
-        spans["undated"] = (sa.true(), sa.false(), sa.false(), sa.true())
-    parts = []
-    for span, (rows, overdue, due_soon, in_window) in spans.items():
+    selects = []
+    for span, rows, *conditions in parts:
         where = [c.force_id.in_(f.force_ids), c.span == span, rows]
         if f.item_type:
             where.append(c.item_type == f.item_type)
-        parts.append(sa.select(c.item_type, *(sa.func.sum(sa.case((condition, c.open_items), else_=0))
-                                              for condition in (overdue, due_soon, in_window)))
-                     .where(*where).group_by(c.item_type))
-    return sa.union_all(*parts)
+        selects.append(sa.select(c.item_type, *(total(condition) for condition in conditions))
+                       .where(*where).group_by(c.item_type))
+    return sa.union_all(*selects)
+
+
+def _due(c, first: date | None = None, last: date | None = None):
+    """Kept counts' rows starting from one day to another, either end open (not both)."""
+    return sa.and_(*([c.starts_on >= _day(first)] if first else []), *([c.starts_on <= _day(last)] if last else []))
+
+
+def _window_ends(window: str, as_of: date) -> date | None:
+    """The last due date a window reaches after the as-of date: None for overdue items and every open item."""
+    if window in ("overdue", "open"):
+        return None
+    return as_of + timedelta(days=DUE_SOON_DAYS if window == "reminders" else int(window))
+
+
+def _days_in_window(c, window: str, as_of: date, window_ends: date | None):
+    """Which day rows of the kept counts (those of the as-of date's month on) are in the window: the
+    overdue ones; none for every open item (the months count them); up to the window's end for
+    reminders (overdue or due soon); else from the as-of date to the window's end."""
+    if window == "overdue":
+        return _due(c, last=as_of - timedelta(days=1))
+    if window == "open":
+        return False
+    if window == "reminders":
+        return _due(c, last=window_ends)
+    return _due(c, as_of, window_ends)
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
