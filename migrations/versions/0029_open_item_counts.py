@@ -1,5 +1,6 @@
 """Counts of open items by force, kind and due date (day and month), kept by triggers as items change,
-so that the dashboard's and the API's counts no longer read every open item (tracker.db.open_item_counts).
+so that the dashboard's and the API's counts no longer read every open item (tracker.db.open_item_counts);
+and an index of the actions by inspection and force, for the dashboard filtered by an inspection.
 
 The triggers live on trackings, actions, statutory_responses and inspection_forces. SQLite's batch mode
 rebuilds a table by copying it, which drops its triggers: a later migration that alters one of those
@@ -31,6 +32,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("force_id", "span", "starts_on", "item_type", name="pk_open_item_counts"),
         sqlite_with_rowid=False,
     )
+    op.create_index("ix_actions_inspection_id_force_id", "actions", ["inspection_id", "force_id"])
     connection = op.get_bind()
     open_item_counts.rebuild(connection)
     open_item_counts.create_triggers(connection)
@@ -39,3 +41,4 @@ def upgrade():
 def downgrade():
     open_item_counts.drop_triggers(op.get_bind())
     op.drop_table("open_item_counts")
+    op.drop_index("ix_actions_inspection_id_force_id", table_name="actions")

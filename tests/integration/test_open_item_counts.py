@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from tests.factories import get_force, get_inspection, get_tracking, make_inspection
 from tracker.db import db, open_item_counts
 from tracker.domain.statuses import ActionStatus, TrackingStatus
-from tracker.models import Action, Inspection, InspectionForce, OpenItemCount, Recommendation, StatutoryResponse, Tracking
+from tracker.models import (
+    Action,
+    Inspection,
+    InspectionForce,
+    OpenItemCount,
+    Recommendation,
+    StatutoryResponse,
+    Tracking,
+)
 from tracker.services import inspections as inspection_service
 from tracker.services import overdue
 from tracker.services.tracking import add_action, set_action_status, set_target_date, set_tracking_status

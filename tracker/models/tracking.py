@@ -140,6 +140,9 @@ class Action(TimestampMixin, VersionedMixin, db.Model):
         sa.Index("ix_actions_force_id_completed_on_due_on_inspection_id", "force_id", "completed_on", "due_on",
                  "inspection_id"),
         sa.Index("ix_actions_due_on", "due_on"),
+        # One inspection's actions in a force (the dashboard filtered by an inspection): without it, SQLite
+        # read the force's whole history in due-date order to find the few (70 ms at 10x the national set).
+        sa.Index("ix_actions_inspection_id_force_id", "inspection_id", "force_id"),
         # Actions not signed off (those complete wait in the reviewer's queue): only those rows.
         sa.Index("ix_actions_awaiting_sign_off", "force_id", "status", "completed_on", "inspection_id", "signed_off_at",
                  sqlite_where=sa.text("signed_off_at IS NULL"), postgresql_where=sa.text("signed_off_at IS NULL")),

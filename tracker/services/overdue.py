@@ -93,15 +93,6 @@ class Kind:
     joins: tuple[tuple[type, sa.ColumnElement[bool]], ...] = ()
 
 
-@dataclass(frozen=True)
-class Copied:
-    """A value read through a join in the union's rows, and from its copy on the item's own row in the
-    counts (which join nothing they can do without)."""
-
-    joined: sa.ColumnElement
-    on_row: sa.ColumnElement
-
-
 KINDS = (
     Kind("recommendation", Tracking, ((Recommendation, Tracking.recommendation_id == Recommendation.id),)),
     Kind("action", Action, ((Tracking, Action.tracking_id == Tracking.id),
@@ -110,15 +101,15 @@ KINDS = (
 )
 
 # Every column of the union but its type, declared once: its value in each kind of item, in the order
-# of KINDS (None: the kind has none, NULL in the union). The union reads the inspection through the
-# recommendation, so that one inspection's rows are found from its recommendations.
+# of KINDS (None: the kind has none, NULL in the union). The inspection is read from the item's own copy
+# of it, so that one inspection's rows are found from the (inspection, force) indexes, and counted with
+# no join.
 COLUMNS: dict[str, tuple] = {
     "id": (Tracking.id, Action.id, StatutoryResponse.id),
     "tracking_id": (Tracking.id, Action.tracking_id, None),
     "force_id": (Tracking.force_id, Action.force_id, StatutoryResponse.force_id),
     "recommendation_id": (Recommendation.id, Recommendation.id, None),
-    "inspection_id": (Copied(Recommendation.inspection_id, Tracking.inspection_id),
-                      Copied(Recommendation.inspection_id, Action.inspection_id), StatutoryResponse.inspection_id),
+    "inspection_id": (Tracking.inspection_id, Action.inspection_id, StatutoryResponse.inspection_id),
     "ref": (Recommendation.ref, Recommendation.ref, None),
     "kind": (_text(Recommendation.kind), _text(Recommendation.kind), None),
     "title": (Recommendation.text, sa.cast(Action.title, sa.Text), sa.cast(sa.literal("s.55 response"), sa.Text)),
@@ -132,12 +123,9 @@ COLUMNS: dict[str, tuple] = {
 }
 
 
-def _columns(kind_index: int, names, *, joined: bool = True) -> SimpleNamespace:
-    """Some columns of one kind of item, by the union's names (its type as a constant); `joined=False`
-    reads the copies on the item's own row (Copied)."""
+def _columns(kind_index: int, names) -> SimpleNamespace:
+    """Some columns of one kind of item, by the union's names (its type as a constant)."""
     values = {name: COLUMNS[name][kind_index] for name in names}
-    values = {name: (value.joined if joined else value.on_row) if isinstance(value, Copied) else value
-              for name, value in values.items()}
     return SimpleNamespace(type=sa.literal_column(f"'{KINDS[kind_index].type}'"), **values)
 
 
@@ -319,7 +307,7 @@ def _counting_branches(f: ItemFilter) -> list:
         names.append("blocked_by")
     branches = []
     for index, kind in enumerate(KINDS):
-        c = _columns(index, names, joined=False)
+        c = _columns(index, names)
         branches.append((kind.type, c, _from(kind, c)))
     return branches
 
@@ -488,15 +476,21 @@ def overdue_items(as_of: date, force_ids: list[int] | None = None) -> list[Row]:
 
 
 def list_items(f: ItemFilter, *, sort: str = "days", descending: bool = True,
-               page: int | None = 1, per_page: int = 25, with_last_update: bool = True) -> list[Row]:
+               page: int | None = 1, per_page: int = 25, with_last_update: bool = True,
+               in_window: int | None = None) -> list[Row]:
     """The rows the filter selects, sorted, one page of them (page=None: all of them).
 
     Two queries: the rows, and the last-update dates of the page's rows, grouped (none when
-    with_last_update is False: the rows' last_update is then None).
+    with_last_update is False: the rows' last_update is then None). A caller that has counted the
+    rows (summary_counts' in_window) passes their number: a page past the last row is not looked
+    for, and a page holding the last rows needs no due-date cut (which, with few rows to find, reads
+    the forces' whole history in due-date order looking for more).
     """
+    if page is not None and in_window is not None and (page - 1) * per_page >= in_window:
+        return []
     published_filter = resolve(f).check_published
     cutoff = None
-    if page is not None and sort in ("days", "due"):
+    if page is not None and sort in ("days", "due") and (in_window is None or page * per_page < in_window):
         ascending = descending == (sort == "days")  # most days overdue = earliest due date first
         cutoff = _due_cutoff(f, published_filter, ascending, page * per_page)
     statement = _items_statement(f, sort, descending, page, per_page, published_filter, cutoff)

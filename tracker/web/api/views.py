@@ -193,8 +193,8 @@ def overdue_view():
     item_filter = overdue.resolve(query.filter)
     counts = overdue.summary_counts(item_filter)
     total = sum(c["in_window"] for c in counts.values())
-    rows = [] if (paged.page - 1) * paged.per_page >= total else overdue.list_items(
-        item_filter, sort=query.sort, descending=query.descending, page=paged.page, per_page=paged.per_page)
+    rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=paged.page,
+                              per_page=paged.per_page, in_window=total)
     base_url = request.url_root.rstrip("/")
     return jsonify(page_body(
         [shapes.overdue_row(row, base_url) for row in rows], total, paged,

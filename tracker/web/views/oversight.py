@@ -100,7 +100,8 @@ def _dashboard_content(form, query) -> str:
     total = sum(c["in_window"] for c in counts.values())
     pages = max(1, math.ceil(total / query.per_page))
     page = min(query.page, pages)
-    rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page)
+    rows = overdue.list_items(item_filter, sort=query.sort, descending=query.descending, page=page, per_page=query.per_page,
+                              in_window=total)
     here, args = url_for("main.index"), query_args(form)
     return render_template(
         "oversight/_dashboard.html",
