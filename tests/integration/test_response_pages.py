@@ -517,3 +517,16 @@ def test_the_explanations_page_cleans_control_characters_as_every_form_does(as_s
     assert saved.status_code == 302
     db.session.expire_all()
     assert response_trackings(cumbria())[0].pcc_explanation.replace("\r\n", "\n") == "We did it\nin two lines"
+
+
+def test_the_explanations_page_takes_a_part_without_a_name(as_seeded):
+    """A multipart part whose name cannot be read (a line break in it: the form's key is None) is left out, not a 500
+    (found by the forms' fuzz test)."""
+    client = as_seeded(Role.EDITOR)
+    trackings = response_trackings(cumbria())
+    form = {f"version-{t.id}": t.version for t in trackings}
+    form |= {f"explanation-{t.id}": f"Explained {t.id}" for t in trackings} | {f"chief-{t.id}": "" for t in trackings}
+    saved = client.post(PAGE + "/explanations", data=form | {"\n": ""}, content_type="multipart/form-data")
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert response_trackings(cumbria())[0].pcc_explanation == f"Explained {trackings[0].id}"

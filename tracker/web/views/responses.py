@@ -238,7 +238,7 @@ def explanations(force_slug: str, inspection_slug: str):
 def _posted_explanation(tracking_id: int, welsh: bool) -> response_service.ExplanationEntry:
     """One row of the explanations page as posted (its Welsh texts only for an office that works in Welsh)."""
     # Cleaned as every form is (no control characters: PostgreSQL refuses a NUL in text).
-    form = posted_text(request.form, multiline={k for k in request.form if k.startswith(("explanation-", "chief-"))})
+    form = posted_text(request.form, multiline={k for k in request.form if str(k).startswith(("explanation-", "chief-"))})
     return response_service.ExplanationEntry(
         form.get(f"version-{tracking_id}", type=int), form.get(f"explanation-{tracking_id}", ""),
         form.get(f"chief-{tracking_id}", ""),
