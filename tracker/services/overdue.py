@@ -3,7 +3,9 @@
 One UNION ALL of the three kinds of item serves the dashboard, its exports, the committee pack and
 the `overdue` command, each reading the (force, due date, closed date, inspection) indexes; nothing
 is loaded per row. An item closed after the as-of date still counts as open on it, and one of an
-inspection published after it is left out, so past dates answer truthfully.
+inspection published after it is left out, so past dates answer truthfully. The counts of today's
+view, and any other narrowed by no more than the forces and the kind of item, read the open items'
+counts the database keeps (models.OpenItemCount), so they cost the same however many items there are.
 """
 
 from __future__ import annotations
