@@ -228,3 +228,15 @@ def test_the_kept_counts_path_gives_the_dashboard_its_figures(app):
         _kept, counted = counted_both_ways(f, 30)
         assert {t: [c["overdue"], c["due_soon"], c["in_window"]] for t, c in figures.items()} == counted
         assert sum(c["in_window"] for c in figures.values()) == overdue.count_items(f)
+
+
+def test_check_counts_says_they_agree_and_finds_and_mends_a_difference(app, runner):
+    result = runner.invoke(args=["check-counts"])
+    assert result.exit_code == 0 and "agree" in result.output
+    db.session.execute(sa.text("UPDATE open_item_counts SET open_items = open_items + 3 "
+                               "WHERE span = 'month' AND force_id = :force"), {"force": get_force("cumbria").id})
+    result = runner.invoke(args=["check-counts"])
+    assert result.exit_code == 1 and "differ" in result.output and f"force {get_force('cumbria').id}" in result.output
+    result = runner.invoke(args=["check-counts", "--rebuild"])
+    assert result.exit_code == 0 and "counted afresh" in result.output
+    assert_kept_counts_right()

@@ -23,6 +23,7 @@ COMMANDS = (
     operations.backup_command,
     operations.restore_command,
     operations.sweep_evidence_command,
+    operations.check_counts_command,
 )
 
 
