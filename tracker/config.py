@@ -88,6 +88,9 @@ def from_environment(instance_path: Path) -> dict:
         "TRACKER_OIDC_TENANT": os.environ.get("TRACKER_OIDC_TENANT", ""),
         "TRACKER_OIDC_ROLE_MAP": os.environ.get("TRACKER_OIDC_ROLE_MAP", ""),
         "TRACKER_OIDC_SCOPES": os.environ.get("TRACKER_OIDC_SCOPES", "openid email profile"),
+        # "1": the provider's email addresses are verified even without an `email_verified` claim
+        # (Microsoft Entra ID sends none), so one may link to an existing tracker account.
+        "TRACKER_OIDC_TRUST_EMAIL": os.environ.get("TRACKER_OIDC_TRUST_EMAIL", "0") == "1",
         # Email and password sign-in; "0" leaves only the organisation's account.
         "TRACKER_LOCAL_SIGN_IN": os.environ.get("TRACKER_LOCAL_SIGN_IN", "1") != "0",
     }

@@ -16,7 +16,7 @@ from tests.oidc_provider import TENANT, running_provider
 from tests.page_check import get_page
 from tracker.db import db
 from tracker.domain.statuses import Role
-from tracker.models import User
+from tracker.models import AuditEvent, User
 from tracker.web import oidc
 
 
@@ -59,8 +59,8 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
-EDITOR = {"email": "ada.editor@cumbria.police.example", "name": "Ada Editor", "groups": ["tracker-cumbria-editors"],
-          "tid": TENANT}
+EDITOR = {"email": "ada.editor@cumbria.police.example", "email_verified": True, "name": "Ada Editor",
+          "groups": ["tracker-cumbria-editors"], "tid": TENANT}
 
 
 def test_the_button_shows_only_when_configured(app, client, provider):
@@ -122,11 +122,134 @@ def test_role_and_force_changes_apply_at_the_next_sign_in(app, client, organisat
     assert response.status_code == 403
 
 
-def test_a_local_account_with_the_same_email_becomes_the_organisation_account(client, organisation):
+def refusals_of(user: User) -> list[dict]:
+    """The refused organisation sign-ins the audit trail holds against a user."""
+    return [event.changes for event in db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "User", AuditEvent.entity_id == user.id,
+        AuditEvent.event == "organisation sign-in refused").order_by(AuditEvent.id))]
+
+
+def signed_in(client) -> bool:
+    return "At a glance" in client.get("/").get_data(as_text=True)
+
+
+def unverified(email: str, **more) -> dict:
+    """EDITOR's claims with this email address and no `email_verified` claim (as Entra ID sends them)."""
+    return {**{k: v for k, v in EDITOR.items() if k != "email_verified"}, "email": email, **more}
+
+
+@pytest.mark.parametrize("verified", [True, "true"])
+def test_a_local_account_with_the_same_verified_email_becomes_the_organisation_account(client, organisation, verified):
     local = make_user(Role.VIEWER, ("lancashire",), email="cat@cumbria.police.example")
-    sign_in_as(client, organisation, "cat", **{**EDITOR, "email": "cat@cumbria.police.example"})
+    response = sign_in_as(client, organisation, "cat", **{**EDITOR, "email": "Cat@cumbria.police.example",
+                                                            "email_verified": verified})
+    assert response.status_code == 302 and signed_in(client)
     user = user_by_email("cat@cumbria.police.example")
     assert user.id == local.id and user.role is Role.EDITOR and [f.slug for f in user.forces] == ["cumbria"]
+    assert (user.oidc_issuer, user.oidc_subject) == (organisation.url, "cat")
+    assert refusals_of(user) == []
+
+
+@pytest.mark.parametrize("verified", [None, False, "false", 1])
+def test_a_local_account_is_not_taken_over_by_an_unverified_email(client, organisation, verified):
+    admin = make_user(Role.ADMIN, ("cumbria",), email="root@cumbria.police.example")
+    claims = unverified("root@cumbria.police.example") if verified is None else {
+        **EDITOR, "email": "root@cumbria.police.example", "email_verified": verified}
+    response = sign_in_as(client, organisation, "mallory", **claims)
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "You cannot sign in to tracker" in html and "did not confirm that the email address is verified" in html
+    assert not signed_in(client)
+    user = user_by_email("root@cumbria.police.example")
+    assert user.id == admin.id and user.role is Role.ADMIN and user.oidc_subject is None and user.oidc_issuer is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        sa.func.lower(User.email) == "root@cumbria.police.example")) == 1
+    [refusal] = refusals_of(user)
+    assert refusal["refused"][1] == "the identity provider did not say the email address is verified"
+    assert refusal["oidc_subject"] == [None, "mallory"] and refusal["oidc_issuer"] == [None, organisation.url]
+    # The local password still works: nothing about the account changed.
+    client.post("/sign-in", data={"email": "root@cumbria.police.example", "password": TEST_PASSWORD})
+    assert signed_in(client)
+
+
+def test_trust_email_links_an_account_whose_provider_sends_no_email_verified(app, client, organisation):
+    local = make_user(Role.VIEWER, ("lancashire",), email="jo@cumbria.police.example")
+    app.config["TRACKER_OIDC_TRUST_EMAIL"] = True
+    try:
+        # A provider that says the address is not verified is believed even so.
+        response = sign_in_as(client, organisation, "jo", **{**EDITOR, "email": "jo@cumbria.police.example",
+                                                              "email_verified": False})
+        assert response.status_code == 403 and user_by_email("jo@cumbria.police.example").oidc_subject is None
+        response = sign_in_as(client, organisation, "jo", **unverified("jo@cumbria.police.example"))
+        assert response.status_code == 302 and signed_in(client)
+    finally:
+        app.config["TRACKER_OIDC_TRUST_EMAIL"] = False
+    user = user_by_email("jo@cumbria.police.example")
+    assert user.id == local.id and user.oidc_subject == "jo" and user.role is Role.EDITOR
+
+
+def test_an_account_linked_to_one_identity_is_not_taken_by_another_with_the_same_email(app, client, organisation):
+    assert sign_in_as(client, organisation, "ivy", **{**EDITOR, "email": "ivy@cumbria.police.example"}).status_code == 302
+    client.post("/sign-out")
+    first = user_by_email("ivy@cumbria.police.example")
+    other = app.test_client()
+    response = sign_in_as(other, organisation, "ivy-impostor", **{**EDITOR, "email": "ivy@cumbria.police.example",
+                                                                   "roles": ["Tracker.Admin"]})
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "linked to a different organisation account" in html and "Ask a tracker administrator" in html
+    assert not signed_in(other)
+    user = user_by_email("ivy@cumbria.police.example")
+    assert user.id == first.id and user.oidc_subject == "ivy" and user.role is Role.EDITOR
+    [refusal] = refusals_of(user)
+    assert refusal["refused"][1] == "already linked to another organisation account"
+    assert refusal["oidc_subject"] == [None, "ivy-impostor"]
+    # The trust setting does not change that, and the linked identity still signs in.
+    app.config["TRACKER_OIDC_TRUST_EMAIL"] = True
+    try:
+        assert sign_in_as(app.test_client(), organisation, "ivy-impostor",
+                          **unverified("ivy@cumbria.police.example")).status_code == 403
+    finally:
+        app.config["TRACKER_OIDC_TRUST_EMAIL"] = False
+    assert len(refusals_of(user)) == 2
+    assert sign_in_as(client, organisation, "ivy", **{**EDITOR, "email": "ivy@cumbria.police.example"}).status_code == 302
+    assert signed_in(client) and user_by_email("ivy@cumbria.police.example").oidc_subject == "ivy"
+
+
+def test_preferred_username_never_links_or_makes_an_account(client, organisation):
+    local = make_user(Role.ADMIN, ("cumbria",), email="kim@cumbria.police.example")
+    claims = {k: v for k, v in EDITOR.items() if k != "email"}
+    response = sign_in_as(client, organisation, "kim-chosen", **{**claims, "preferred_username": "kim@cumbria.police.example"})
+    assert response.status_code == 403 and "did not say who you are" in response.get_data(as_text=True)
+    user = user_by_email("kim@cumbria.police.example")
+    assert user.id == local.id and user.oidc_subject is None and user.role is Role.ADMIN
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.oidc_subject == "kim-chosen")) == 0
+    # It names a new user who has no name claim; the email address is the `email` claim's.
+    nameless = {k: v for k, v in EDITOR.items() if k != "name"}
+    response = sign_in_as(client, organisation, "lee", **{**nameless, "email": "lee@cumbria.police.example",
+                                                           "preferred_username": "Lee (Cumbria OPCC)"})
+    assert response.status_code == 302
+    user = user_by_email("lee@cumbria.police.example")
+    assert user.name == "Lee (Cumbria OPCC)" and user.oidc_subject == "lee"
+
+
+def test_a_linked_account_signs_in_by_its_subject_alone(client, organisation):
+    sign_in_as(client, organisation, "mo", **{**EDITOR, "email": "mo@cumbria.police.example"})
+    client.post("/sign-out")
+    # The provider no longer sends an email address, or sends another: the subject decides.
+    response = sign_in_as(client, organisation, "mo", **{k: v for k, v in EDITOR.items() if k != "email"})
+    assert response.status_code == 302 and signed_in(client)
+    client.post("/sign-out")
+    response = sign_in_as(client, organisation, "mo", **unverified("someone.else@cumbria.police.example"))
+    assert response.status_code == 302 and signed_in(client)
+    assert user_by_email("mo@cumbria.police.example").oidc_subject == "mo"
+    assert user_by_email("someone.else@cumbria.police.example") is None
+
+
+def test_an_email_claim_that_is_not_an_email_address_makes_no_account(client, organisation):
+    response = sign_in_as(client, organisation, "nat", **{**EDITOR, "email": "not an address"})
+    assert response.status_code == 403 and "did not say who you are" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.oidc_subject == "nat")) == 0
 
 
 def test_a_deactivated_user_is_refused(client, organisation):

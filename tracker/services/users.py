@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker.db import db
+from tracker.db import audit, db
 from tracker.domain import access
 from tracker.domain.statuses import Role
 from tracker.models import Force, User
@@ -158,11 +158,53 @@ def forces_by_slugs(slugs: tuple[str, ...] | list[str], every: bool = False) -> 
     return list(db.session.scalars(query))
 
 
-def user_for_account(issuer: str, subject: str, email: str) -> User | None:
-    """The user of an organisation's account: the one it signed in as before, else the one with its
-    email address (whose account it then becomes), else None."""
+class AccountNotLinked(Exception):
+    """An organisation's account that may not take over the tracker account holding its email address.
+
+    The refusal is already in the audit trail (unsaved): the caller saves, then tells the person why.
+    """
+
+    def __init__(self, reason: str, user: User):
+        super().__init__(reason)
+        self.reason, self.user = reason, user
+
+
+# Why an organisation's account is not linked to the tracker account with its email address.
+LINKED_ELSEWHERE = "linked_elsewhere"
+EMAIL_NOT_VERIFIED = "email_not_verified"
+_REFUSED_BECAUSE = {
+    LINKED_ELSEWHERE: "already linked to another organisation account",
+    EMAIL_NOT_VERIFIED: "the identity provider did not say the email address is verified",
+}
+
+
+def user_for_account(issuer: str, subject: str, email: str, *, email_verified: bool) -> User | None:
+    """The user of an organisation's account: the one linked to its issuer and subject, else the one
+    holding its email address (whose account it then becomes), else None (a new user).
+
+    OpenID Connect Core 1.0 (section 5.7) says the issuer and subject "are the only Claims that an RP
+    can rely upon as a stable identifier for the End-User", so an email address links an account
+    only when nothing else can go wrong: the tracker account is linked to no organisation account
+    yet (one linked to another is never moved to a second identity), and the identity provider has
+    verified the address (`email_verified`, see tracker.web.oidc). Otherwise AccountNotLinked, with
+    the refusal recorded against the tracker account in the audit trail.
+    """
     user = db.session.scalar(sa.select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject))
-    return user or get_user_by_email(email)
+    if user is not None:
+        return user
+    holder = get_user_by_email(email) if email else None
+    if holder is None:
+        return None
+    if holder.oidc_issuer is not None or holder.oidc_subject is not None:
+        reason = LINKED_ELSEWHERE
+    elif not email_verified:
+        reason = EMAIL_NOT_VERIFIED
+    else:
+        return holder
+    audit.record(db.session, holder, "organisation sign-in refused", {
+        "refused": [None, _REFUSED_BECAUSE[reason]], "oidc_issuer": [None, issuer], "oidc_subject": [None, subject]})
+    db.session.flush()
+    raise AccountNotLinked(reason, holder)
 
 
 def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str, name: str, role: Role,
@@ -172,7 +214,11 @@ def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str,
     if not forces:
         raise DomainError("The account gives no force", field="forces")
     name = (name or "").strip() or email
+    if user is not None and user.oidc_subject is not None and (user.oidc_issuer, user.oidc_subject) != (issuer, subject):
+        raise DomainError("That tracker account is linked to another organisation account")
     if user is None:
+        if get_user_by_email(email) is not None:  # a second account with one address: never
+            raise DomainError("A user with that email address already exists", field="email")
         user = User(email=email.strip().lower(), name=name[:200], role=role, forces=list(forces),
                     password_hash=NO_PASSWORD)
         db.session.add(user)

@@ -5,6 +5,11 @@ Authlib does the protocol's checks: the state (against the session), PKCE (S256)
 signature against the issuer's published keys (fetched from its JWKS address once, kept, and fetched
 again when a token names a key not among them, as after the issuer rotates its keys), its issuer,
 audience, expiry and nonce. tracker then checks the tenant and maps the claims to a role and forces.
+
+An account is known by its issuer and subject. Its email address comes from the `email` claim only
+(never `preferred_username`, which in many providers the person chooses, and which OpenID Connect
+Core says "MUST NOT" be used as a unique identifier); whether it may link the account to an existing
+tracker account by that address is decided in tracker.services.users.user_for_account.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from flask import Flask, current_app
 from joserfc.errors import BadSignatureError
 
 from tracker.domain.identity import Grant, grant_for, parse_role_map
+from tracker.domain.owner_links import is_email_address
 
 __all__ = ["OAuthError", "Account", "client", "enabled", "init_app", "local_sign_in", "read_account"]
 
@@ -29,7 +35,8 @@ class Account:
 
     issuer: str
     subject: str
-    email: str
+    email: str  # "" when the `email` claim is missing or not an email address
+    email_verified: bool
     name: str
     tenant: str | None
     grant: Grant | None
@@ -86,16 +93,36 @@ def client():
     return state["oauth"].create_client(name)
 
 
+def email_verified(claims: dict, trust_email: bool) -> bool:
+    """Whether the identity provider vouches for the account's email address.
+
+    OpenID Connect Core 1.0, section 5.1, `email_verified`: "True if the End-User's e-mail address
+    has been verified; otherwise false. When this Claim Value is true, this means that the OP took
+    affirmative steps to ensure that this e-mail address was controlled by the End-User at the time
+    the verification was performed." A provider that does not send the claim at all (Microsoft Entra
+    ID) is trusted only when the installation says so (TRACKER_OIDC_TRUST_EMAIL); one that says
+    false is never. Some providers write the value as the string "true".
+    """
+    verified = claims.get("email_verified")
+    if verified is None:
+        return trust_email
+    return verified is True or (isinstance(verified, str) and verified.strip().lower() == "true")
+
+
 def read_account(token: dict) -> Account:
     """The account the checked ID token describes, with what the role map gives it."""
     claims = dict(token.get("userinfo") or {})
     config = current_app.config
-    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
+    email = str(claims.get("email") or "").strip().lower()
+    if not is_email_address(email):
+        email = ""
+    name = str(claims.get("name") or claims.get("preferred_username") or email).strip()
     return Account(
         issuer=str(claims.get("iss") or config["TRACKER_OIDC_ISSUER"]),
         subject=str(claims.get("sub") or ""),
         email=email,
-        name=str(claims.get("name") or email),
+        email_verified=bool(email) and email_verified(claims, bool(config.get("TRACKER_OIDC_TRUST_EMAIL"))),
+        name=name,
         tenant=str(claims["tid"]) if claims.get("tid") is not None else None,
         grant=grant_for(parse_role_map(config.get("TRACKER_OIDC_ROLE_MAP")), claims),
     )

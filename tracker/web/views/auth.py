@@ -87,6 +87,13 @@ REFUSALS = {
     "no_role": "Your organisation's account does not give you a role in tracker or a force to work on. "
                "Ask whoever manages access to tracker in your organisation to add you to its tracker groups.",
     "inactive": "Your tracker account is switched off. Ask a tracker administrator to switch it on.",
+    user_service.LINKED_ELSEWHERE:
+        "The tracker account with your email address is linked to a different organisation account. "
+        "Ask a tracker administrator to check which organisation account should sign in to it.",
+    user_service.EMAIL_NOT_VERIFIED:
+        "A tracker account with your email address already exists, but your organisation's account did not "
+        "confirm that the email address is verified, so it cannot sign in to that account. "
+        "Ask a tracker administrator for help.",
 }
 
 
@@ -121,13 +128,22 @@ def organisation_callback():
     tenant = current_app.config.get("TRACKER_OIDC_TENANT")
     if tenant and account.tenant != tenant:
         return _refuse("tenant")
-    if not account.email or not account.subject:
+    if not account.subject:
         return _refuse("identity")
     forces = user_service.forces_by_slugs(account.grant.forces, account.grant.every_force) if account.grant else []
     if not forces:
         current_app.logger.info("Organisation sign-in refused: no role or force for %s", account.email)
         return _refuse("no_role")
-    user = user_service.user_for_account(account.issuer, account.subject, account.email)
+    try:
+        user = user_service.user_for_account(account.issuer, account.subject, account.email,
+                                             email_verified=account.email_verified)
+    except user_service.AccountNotLinked as refusal:
+        save()  # the refusal, in the audit trail
+        current_app.logger.warning("Organisation sign-in refused (%s): %s %s for the account of %s",
+                                   refusal.reason, account.issuer, account.subject, refusal.user.email)
+        return _refuse(refusal.reason)
+    if user is None and not account.email:  # a new user needs an email address
+        return _refuse("identity")
     if user is not None and not user.active:
         return _refuse("inactive")
     user = user_service.sign_in_account(user, issuer=account.issuer, subject=account.subject, email=account.email,
