@@ -205,6 +205,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.reset_password"): Row(ADMINS, "200 404 403 403 403", 302),
     ("POST", "admin.unlock"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
+    ("POST", "admin.unlink"): Row("302 302 403 403 403", "302 404 403 403 403", 302),
     # Each office's public details: its own administrators (and the service administrator)
     ("GET", "admin.forces"): Row(ADMINS, None, 302),
     ("GET", "admin.public_details"): Row(ADMINS, "200 404 403 403 403", 302),

@@ -331,3 +331,34 @@ def test_a_wrong_role_map_stops_the_app_starting():
     with pytest.raises(RoleMapError, match="role must be one of"):
         create_app({"TESTING": True, "TRACKER_OIDC_ROLE_MAP": json.dumps(
             {"rules": [{"value": "g", "role": "chief", "forces": ["cumbria"]}]})})
+
+
+def test_an_administrator_unlinks_an_account_so_the_persons_new_identity_can_link(app, client, as_role, organisation):
+    ivy = {**EDITOR, "email": "ivy@cumbria.police.example"}
+    assert sign_in_as(client, organisation, "ivy-old", **ivy).status_code == 302
+    user = user_by_email("ivy@cumbria.police.example")
+    # The person's organisation account is replaced: the new one is refused until an administrator acts.
+    assert sign_in_as(app.test_client(), organisation, "ivy-new", **ivy).status_code == 403
+    admin = as_role(Role.ADMIN, ("cumbria",))
+    page = get_page(admin, f"/admin/users/{user.id}/edit")
+    assert "ivy-old" in page and "Unlink the organisation account" in page
+    elsewhere = as_role(Role.ADMIN, ("lancashire",))
+    assert elsewhere.post(f"/admin/users/{user.id}/unlink").status_code == 404
+    assert as_role(Role.EDITOR, ("cumbria",)).post(f"/admin/users/{user.id}/unlink").status_code == 403
+    assert user_by_email("ivy@cumbria.police.example").oidc_subject == "ivy-old"
+    response = admin.post(f"/admin/users/{user.id}/unlink")
+    assert response.status_code == 302 and response.headers["Location"] == f"/admin/users/{user.id}/edit"
+    unlinked = user_by_email("ivy@cumbria.police.example")
+    assert unlinked.oidc_subject is None and unlinked.oidc_issuer is None
+    assert "Unlink the organisation account" not in get_page(admin, f"/admin/users/{user.id}/edit")
+    [event] = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.entity_type == "User", AuditEvent.entity_id == user.id, AuditEvent.event == "updated")
+        .order_by(AuditEvent.id.desc()).limit(1))
+    assert event.changes["oidc_subject"] == ["ivy-old", None] and event.user_id is not None
+    assert not signed_in(client)  # the old identity's session ended
+    newcomer = app.test_client()
+    assert sign_in_as(newcomer, organisation, "ivy-new", **ivy).status_code == 302 and signed_in(newcomer)
+    assert user_by_email("ivy@cumbria.police.example").id == user.id
+    assert user_by_email("ivy@cumbria.police.example").oidc_subject == "ivy-new"
+    # Now the old identity is the one refused.
+    assert sign_in_as(app.test_client(), organisation, "ivy-old", **ivy).status_code == 403

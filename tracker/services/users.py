@@ -207,6 +207,16 @@ def user_for_account(issuer: str, subject: str, email: str, *, email_verified: b
     raise AccountNotLinked(reason, holder)
 
 
+def unlink_account(user: User) -> None:
+    """Unlink the user from their organisation account (its issuer and subject; the audit trail keeps
+    which it was) and end their sessions. The next organisation account to sign in with the user's
+    email address may link to it again, on the terms of user_for_account."""
+    if user.oidc_issuer is None and user.oidc_subject is None:
+        return
+    user.oidc_issuer, user.oidc_subject = None, None
+    end_sessions(user)
+
+
 def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str, name: str, role: Role,
                     forces: list[Force]) -> User:
     """Make the user of an organisation's account, or bring theirs up to date: the identity provider

@@ -542,6 +542,12 @@ class UnlockForm(TrackerForm):
     submit = SubmitField("Unlock the account", widget=GovSubmitInput())
 
 
+class UnlinkForm(TrackerForm):
+    """An administrator unlinks a user from their organisation account (a button: only its CSRF token)."""
+
+    submit = SubmitField("Unlink the organisation account", widget=GovSubmitInput())
+
+
 class UserForm(TrackerForm):
     """Create or edit a user (administrators)."""
 

@@ -18,7 +18,7 @@ from tracker.services import save
 from tracker.services import sign_in as sign_in_service
 from tracker.services import users as service
 from tracker.web.auth import admin_required, keep_own_session
-from tracker.web.forms import PasswordForm, PublicDetailsForm, UnlockForm, UserForm, as_choices, form_for
+from tracker.web.forms import PasswordForm, PublicDetailsForm, UnlinkForm, UnlockForm, UserForm, as_choices, form_for
 from tracker.web.saving import saving
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -86,7 +86,7 @@ def edit_user(user_id: int):
             flash(f"User saved: {user.email}", "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form, user=user, unlock_form=UnlockForm(),
-                           locked=user.locked_at(utcnow()))
+                           unlink_form=UnlinkForm(), locked=user.locked_at(utcnow()))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -114,6 +114,20 @@ def unlock(user_id: int):
         sign_in_service.unlock(user)
         save()
         flash(f"Account unlocked: {user.email} can sign in again", "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/unlink")
+@admin_required
+def unlink(user_id: int):
+    """Unlink a user from their organisation account, so that another (the person's new one) can link
+    to the user at its sign-in (recorded in the audit trail)."""
+    user = _user(user_id)
+    if UnlinkForm().validate_on_submit() and user.oidc_subject is not None:
+        service.unlink_account(user)
+        save()
+        keep_own_session(user)
+        flash(f"Organisation account unlinked: {user.email}", "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
