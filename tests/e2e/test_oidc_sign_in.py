@@ -1,6 +1,7 @@
 """Signing in with the organisation's account in a real browser, through a real OpenID Connect provider
 on loopback (oidc-provider-mock): the mapped user lands on the dashboard with their force and role; an
-account the role map refuses sees the refusal page and gets no account."""
+account the role map refuses sees the refusal page and gets no account; an unverified email address does
+not take over a password account; an administrator unlinks an organisation account without JavaScript."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from tests.e2e.conftest import _free_port, assert_accessible
 from tests.oidc_provider import TENANT, running_provider
+from tracker.domain.statuses import Role
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +36,13 @@ def organisation_server():
         })
         with app.app_context():
             upgrade()
-            seed_database(demo=True)
+            passwords = seed_database(demo=True)
             db.session.remove()
         server = make_server("127.0.0.1", _free_port(), app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, "provider": provider}
+        yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, "provider": provider,
+               "passwords": passwords}
         server.shutdown()
         thread.join(timeout=10)
         with app.app_context():
@@ -47,14 +50,17 @@ def organisation_server():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def user_with_email(app, email: str):
-    """(role, force slugs) of the user with this email, or None."""
+def user_with_email(app, email: str, *fields: str):
+    """(role, force slugs) of the user with this email, or None; or the fields named."""
     from tracker.db import db
     from tracker.models import User
 
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == email))
-        found = (user.role.value, [f.slug for f in user.forces]) if user else None
+        if fields:
+            found = tuple(getattr(user, name) for name in fields) if user else None
+        else:
+            found = (user.role.value, [f.slug for f in user.forces]) if user else None
         db.session.remove()
     return found
 
@@ -106,5 +112,63 @@ def test_an_account_the_map_refuses_sees_the_refusal_and_gets_no_account(browser
         assert user_with_email(organisation_server["app"], "zed@elsewhere.example") is None
         page.goto(organisation_server["url"] + "/")
         assert "At a glance" not in page.content()
+    finally:
+        context.close()
+
+
+def test_an_unverified_email_does_not_take_over_a_local_account(browser, organisation_server):
+    organisation_server["provider"].set_user(
+        "mallory", email="admin@tracker.example", name="Mallory", tid=TENANT, groups=["tracker-cumbria-editors"])
+    context, page = sign_in_through_provider(browser, organisation_server, "mallory")
+    try:
+        assert page.locator("h1").inner_text() == "You cannot sign in to tracker"
+        assert "did not confirm that the email address is verified" in page.inner_text("#refusal")
+        assert_accessible(page, "refusal page (email not verified)")
+        app = organisation_server["app"]
+        assert user_with_email(app, "admin@tracker.example", "oidc_subject", "role") == (None, Role.ADMIN)
+        page.goto(organisation_server["url"] + "/")
+        assert "At a glance" not in page.content()
+    finally:
+        context.close()
+
+
+def signed_in_administrator(browser, server, javascript: bool):
+    """A browser signed in with the demonstration administrator's password."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript,
+                                  bypass_csp=True)
+    page = context.new_page()
+    page.goto(server["url"] + "/sign-in")
+    page.fill("#email", "admin@tracker.example")
+    page.fill("#password", server["passwords"]["admin@tracker.example"])
+    page.click("button:has-text('Sign in')")
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_an_administrator_unlinks_an_organisation_account_without_javascript(browser, organisation_server):
+    organisation_server["provider"].set_user(
+        "uma", email="uma@cumbria.police.example", email_verified=True, name="Uma Editor", tid=TENANT,
+        groups=["tracker-cumbria-editors"])
+    context, page = sign_in_through_provider(browser, organisation_server, "uma")
+    context.close()
+    app = organisation_server["app"]
+    user_id, subject = user_with_email(app, "uma@cumbria.police.example", "id", "oidc_subject")
+    assert subject == "uma"
+    context, page = signed_in_administrator(browser, organisation_server, javascript=True)
+    try:
+        page.goto(f"{organisation_server['url']}/admin/users/{user_id}/edit")
+        assert_accessible(page, "a user who signs in with the organisation account")
+    finally:
+        context.close()
+    context, page = signed_in_administrator(browser, organisation_server, javascript=False)
+    try:
+        page.goto(f"{organisation_server['url']}/admin/users/{user_id}/edit")
+        assert "Signs in with the organisation account" in page.content()
+        page.click("button:has-text('Unlink the organisation account')")
+        page.wait_for_load_state()
+        assert page.url.endswith(f"/admin/users/{user_id}/edit")
+        assert "Organisation account unlinked" in page.content()
+        assert page.locator("text=Unlink the organisation account").count() == 0
+        assert user_with_email(app, "uma@cumbria.police.example", "oidc_subject") == (None,)
     finally:
         context.close()
