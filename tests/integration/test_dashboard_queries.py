@@ -142,3 +142,25 @@ def test_a_page_of_the_last_rows_is_the_same_without_the_due_date_cut(app):
                                   in_window=total) == without
         assert overdue.list_items(f, sort=sort, descending=descending, page=last_page + 1, per_page=10,
                                   in_window=total) == []
+
+
+def test_the_kept_counts_and_the_queue_are_sent_with_no_parameters(app, as_role):
+    """Their values are written into their text (services.written_out), so PostgreSQL plans each once per
+    connection instead of at every request."""
+    client = as_role(Role.REVIEWER, ("cumbria",))
+    client.get("/")
+    cache.clear()
+    sent: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, *args):
+        sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    written = [(s, p) for s, p in sent if "open_item_counts" in s or "signed_off_at IS NULL" in s
+               or "implemented_on IS NOT NULL" in s]
+    assert any("open_item_counts" in s for s, _ in written) and len(written) >= 3
+    assert all(not p for _s, p in written), [p for _s, p in written]

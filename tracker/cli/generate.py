@@ -36,6 +36,7 @@ from tracker.models import (
     Force,
     Inspection,
     InspectionForce,
+    OpenItemCount,
     ProgressUpdate,
     Recommendation,
     StatutoryResponse,
@@ -490,6 +491,11 @@ def _advance_sequences(connection: sa.Connection) -> None:
             ))
 
 
+# The tables generating fills: those written, and the counts of open items counted from them at the end
+# (without statistics PostgreSQL guessed 7 rows of 8,000 and sorted them to group them).
+ANALYZED = (*TABLES, OpenItemCount.__table__)
+
+
 def vacuum_analyze(engine: sa.Engine) -> None:
     """On PostgreSQL, VACUUM (ANALYZE) the tables just filled (SQLite needs nothing).
 
@@ -512,7 +518,7 @@ def vacuum_analyze(engine: sa.Engine) -> None:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.exec_driver_sql("SET synchronous_commit TO on")
         try:
-            connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in TABLES))
+            connection.exec_driver_sql("VACUUM (ANALYZE) " + ", ".join(quote(table) for table in ANALYZED))
         finally:
             connection.exec_driver_sql("RESET synchronous_commit")  # the connection goes back to the pool
 

@@ -45,7 +45,7 @@ from tracker.models import (
     Tracking,
     recommendation_themes,
 )
-from tracker.services import read_rows
+from tracker.services import read_rows, written_out
 from tracker.services.inspections import titled
 
 
@@ -359,7 +359,7 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     """
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
     f = resolve(f)
-    statement = (_kept_summary_statement(f, soon_days) if kept_counts_serve(f)
+    statement = (_kept_summary_written_out(f, soon_days, db.engine.url) if kept_counts_serve(f)
                  else _summary_statement(f, soon_days, f.check_published))
     for item_type, overdue, due_soon, in_window in read_rows(statement):
         totals = counts[item_type]
@@ -370,6 +370,12 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
+def _kept_summary_written_out(f: ItemFilter, soon_days: int, _database) -> sa.TextualSelect:
+    """_kept_summary_statement with its forces and constants in its text (services.written_out), for the
+    database in use: with the forces as a parameter PostgreSQL planned it afresh at every request."""
+    return written_out(_kept_summary_statement(f, soon_days))
+
+
 def _kept_summary_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
     """summary_counts' query from the kept counts: theirs of the items not closed, and the items' own of
     those closed after the as-of date, in one statement (one round trip)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import lru_cache
 
 import sqlalchemy as sa
 
+from tracker.db import db
 from tracker.domain.extensions import ExtensionStatus, may_decide_extensions
 from tracker.domain.formatting import govuk_date
 from tracker.domain.statuses import ActionStatus
@@ -27,7 +28,7 @@ from tracker.models import (
     Tracking,
     User,
 )
-from tracker.services import read_rows
+from tracker.services import read_rows, written_out
 from tracker.services.overdue import in_scope
 
 SHOWN = 10  # items listed per part; the count says how many there are
@@ -69,11 +70,20 @@ class Queue:
         return self.sign_offs.count + self.approvals.count + self.verifications.count + self.extensions.count
 
 
-def _part(statement: sa.Select, params: dict, make) -> Part:
-    """The first SHOWN of a statement's rows (it is ordered, limited and carries the count of them all in
-    its column `waiting`: one query), and how many there are."""
-    rows = read_rows(statement, params).all()
+def _part(name: str, force_ids: tuple[int, ...], user_id: int, make) -> Part:
+    """The first SHOWN of a part's rows (its statement is ordered, limited and carries the count of them
+    all in its column `waiting`: one query), and how many there are."""
+    rows = read_rows(_written_out(force_ids, user_id, db.engine.url)[name]).all()
     return Part(count=rows[0].waiting if rows else 0, items=[make(r) for r in rows])
+
+
+@lru_cache(maxsize=256)
+def _written_out(force_ids: tuple[int, ...], user_id: int, _database) -> dict[str, sa.TextualSelect]:
+    """The parts' statements for one user and their forces, with those in their text
+    (services.written_out), for the database in use: built once (building them cost more than running
+    them, on every home page drawn after a write), and with the forces and the user as parameters
+    PostgreSQL planned two of them afresh at every request."""
+    return {name: written_out(statement) for name, statement in _statements(force_ids, user_id).items()}
 
 
 def _first(statement: sa.Select) -> sa.Select:
@@ -91,18 +101,13 @@ def has_queue(role) -> bool:
     return role.can_sign_off or role.can_approve_responses
 
 
-# The forces and the user are bound at execution: the statements are built once per process (building
-# them cost more than running them, on every home page drawn after a write).
-FORCES, USER = sa.bindparam("force_ids", expanding=True), sa.bindparam("user_id")
-
-
-@cache
-def _statements() -> dict[str, sa.Select]:
-    """The queue's statements, one a part."""
+def _statements(force_ids: tuple[int, ...], user_id: int) -> dict[str, sa.Select]:
+    """The queue's statements, one a part, for one user and their forces."""
+    forces, user = sa.bindparam("force_ids", list(force_ids), expanding=True), sa.bindparam("user_id", user_id)
     sign_offs = _first(
         sa.select(Action.id, Action.tracking_id, Action.title, Action.completed_on, Force.name)
         .join(Force, Action.force_id == Force.id)
-        .where(Action.force_id.in_(FORCES), Action.status == ActionStatus.COMPLETE, Action.signed_off_at.is_(None),
+        .where(Action.force_id.in_(forces), Action.status == ActionStatus.COMPLETE, Action.signed_off_at.is_(None),
                in_scope(Action.inspection_id, Action.force_id))
         .order_by(Action.completed_on.asc().nulls_last(), Action.id)
     )
@@ -110,10 +115,10 @@ def _statements() -> dict[str, sa.Select]:
         sa.select(Inspection.title, Force.name, StatutoryResponse.drafted_on, Force.slug, Inspection.slug)
         .join(Force, StatutoryResponse.force_id == Force.id)
         .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
-        .where(StatutoryResponse.force_id.in_(FORCES), StatutoryResponse.drafted_on.is_not(None),
+        .where(StatutoryResponse.force_id.in_(forces), StatutoryResponse.drafted_on.is_not(None),
                StatutoryResponse.approved_on.is_(None), StatutoryResponse.published_on.is_(None),
                # Nobody approves what they drafted (responses.approve).
-               sa.or_(StatutoryResponse.drafted_by_id.is_(None), StatutoryResponse.drafted_by_id != USER),
+               sa.or_(StatutoryResponse.drafted_by_id.is_(None), StatutoryResponse.drafted_by_id != user),
                in_scope(StatutoryResponse.inspection_id, StatutoryResponse.force_id))
         .order_by(StatutoryResponse.drafted_on, StatutoryResponse.id)
     )
@@ -121,7 +126,7 @@ def _statements() -> dict[str, sa.Select]:
     # long history can leave thousands waiting, and joining each to its text before the sort costs.
     waiting = _first(
         sa.select(Tracking.id, Tracking.recommendation_id, Tracking.implemented_on, Tracking.force_id)
-        .where(Tracking.force_id.in_(FORCES), Tracking.implemented_on.is_not(None), Tracking.verified_on.is_(None),
+        .where(Tracking.force_id.in_(forces), Tracking.implemented_on.is_not(None), Tracking.verified_on.is_(None),
                in_scope(Tracking.inspection_id, Tracking.force_id))
         .order_by(Tracking.implemented_on, Tracking.id)
     ).subquery()
@@ -139,9 +144,9 @@ def _statements() -> dict[str, sa.Select]:
         .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
         .join(Force, ExtensionRequest.force_id == Force.id)
         .outerjoin(Action, ExtensionRequest.action_id == Action.id)
-        .where(ExtensionRequest.force_id.in_(FORCES), ExtensionRequest.status == ExtensionStatus.PENDING,
+        .where(ExtensionRequest.force_id.in_(forces), ExtensionRequest.status == ExtensionStatus.PENDING,
                # Nobody decides in their own name a request they recorded (extensions.decide).
-               sa.or_(ExtensionRequest.recorded_by_id.is_(None), ExtensionRequest.recorded_by_id != USER),
+               sa.or_(ExtensionRequest.recorded_by_id.is_(None), ExtensionRequest.recorded_by_id != user),
                in_scope(Tracking.inspection_id, Tracking.force_id))
         .order_by(ExtensionRequest.created_at, ExtensionRequest.id)
     )
@@ -154,22 +159,20 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
     approvers)."""
     if not has_queue(user.role) or not force_ids:
         return Queue(Part(), Part(), Part())
-    statements, params = _statements(), {"force_ids": list(force_ids), "user_id": user.id}
-    sign_offs, approvals = statements["sign_offs"], statements["approvals"]
-    verifications, extensions = statements["verifications"], statements["extensions"]
+    forces, user_id = tuple(force_ids), user.id
     signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
     return Queue(
-        sign_offs=_part(sign_offs, params, lambda r: Waiting(
+        sign_offs=_part("sign_offs", forces, user_id, lambda r: Waiting(
             title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id,
         )) if signs_off else Part(),
-        approvals=_part(approvals, params, lambda r: Waiting(
+        approvals=_part("approvals", forces, user_id, lambda r: Waiting(
             title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4],
         )) if approves else Part(),
-        verifications=_part(verifications, params, lambda r: Waiting(
+        verifications=_part("verifications", forces, user_id, lambda r: Waiting(
             title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
             since=r.implemented_on, tracking_id=r.id,
         )) if signs_off else Part(),
-        extensions=_part(extensions, params, lambda r: Waiting(
+        extensions=_part("extensions", forces, user_id, lambda r: Waiting(
             title=f"{f'Action: {r.title}' if r.title else f'Recommendation {r.ref}'}, to {govuk_date(r.new_due_on)}",
             force_name=r.name, since=r.created_at.date(), tracking_id=r.tracking_id, extension_id=r.id,
         )) if may_decide_extensions(user.role) else Part(),
