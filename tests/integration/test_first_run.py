@@ -29,6 +29,7 @@ ARGUMENTS = {
     "send-owner-links": [],
     "backup": ["{tmp}/backup"],
     "sweep-evidence": [],
+    "check-counts": [],
 }
 # Restore puts a whole database in place, with or without the migrations applied (test_backup).
 NEEDS_NO_SCHEMA = {"restore"}

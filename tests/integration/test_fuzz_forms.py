@@ -233,7 +233,12 @@ def _forms_in_other_states(app, client):
     db.session.commit()
     sent = "/responses/cumbria/example-iopc-pursuit-2022/sent"
     general = "/responses/cumbria/example-iopc-pursuit-2022/general-comments"
-    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}", sent, general):
+    # A user linked to an organisation's account: the administrator's page of them offers to unlink it.
+    linked = make_user(Role.VIEWER, ("cumbria",))
+    linked.oidc_issuer, linked.oidc_subject = "https://id.example.test", "fuzz-subject"
+    db.session.commit()
+    for path in (page + "/publish", page + "/start-from", f"/tracking/{tracking.id}", sent, general,
+                 f"/admin/users/{linked.id}/edit"):
         yield from ((path, form) for form in forms_of(client.get(path).get_data(as_text=True), path))
 
 
