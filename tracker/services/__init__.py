@@ -53,7 +53,10 @@ def written_out(statement: sa.Select | sa.CompoundSelect) -> sa.TextualSelect:
     statements dearer than planning them afresh for their values at every request. Built once and kept
     by the caller (compiling costs about a millisecond)."""
     compiled = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
-    return sa.text(str(compiled)).columns(*statement.selected_columns)
+    # Plain columns of the same names and types, matched by position: the statement's own would bring
+    # their bound values along (a constant's, a subquery's) as parameters the text no longer names.
+    return sa.text(str(compiled)).columns(*(sa.column(c.key or f"column_{i}", c.type)
+                                            for i, c in enumerate(statement.selected_columns)))
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL; a larger number names no record
