@@ -36,7 +36,6 @@ import sqlalchemy as sa
 
 TABLE = "open_item_counts"
 UNDATED_ON = "0001-01-01"  # the starts_on of the "undated" rows, never a due date
-SPANS = ("day", "month", "undated")
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,13 @@ class Items:
     item_type: str
     closed: str
 
+    @property
+    def watched(self) -> str:
+        """The columns whose change moves the counts."""
+        return f"force_id, inspection_id, due_on, {self.closed}"
+
+
+PAIRS_WATCHED = "inspection_id, force_id, in_scope"  # inspection_forces' columns that move the counts
 
 ITEMS = (
     Items("trackings", "recommendation", "closed_on"),
@@ -142,9 +148,8 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
     d = DIALECTS["sqlite"]
     triggers = []
     for items in ITEMS:
-        watched = f"force_id, inspection_id, due_on, {items.closed}"
         for operation, rows, on in (("insert", ("NEW",), "INSERT"), ("delete", ("OLD",), "DELETE"),
-                                    ("update", ("OLD", "NEW"), f"UPDATE OF {watched}")):
+                                    ("update", ("OLD", "NEW"), f"UPDATE OF {items.watched}")):
             name = f"{TABLE}_{items.table}_{operation}"
             triggers.append((name, f"CREATE TRIGGER {name} AFTER {on} ON {items.table} FOR EACH ROW BEGIN\n"
                                    f"  {_item_change(d, items, rows)};\nEND"))
@@ -152,7 +157,7 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
     for operation, on, changes in (
         ("insert", "INSERT", [("NEW", "-1")]),
         ("delete", "DELETE", [("OLD", "1")]),
-        ("update", "UPDATE OF inspection_id, force_id, in_scope", [("OLD", "1"), ("NEW", "-1")]),
+        ("update", f"UPDATE OF {PAIRS_WATCHED}", [("OLD", "1"), ("NEW", "-1")]),
     ):
         name = f"{TABLE}_{pairs}_{operation}"
         body = "".join(f"  {_pair_change(d, row, sign, when=d.left_out.format(row))};\n" for row, sign in changes)
@@ -162,8 +167,8 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
 
 # --- PostgreSQL: a trigger function per table, choosing by the operation ---------------------------
 
-def _postgresql_functions() -> list[tuple[str, str, str]]:
-    """(table, function name, CREATE FUNCTION) of every PostgreSQL trigger function."""
+def _postgresql_functions() -> list[tuple[str, str, str, str]]:
+    """(table, the columns watched, function name, CREATE FUNCTION) of every PostgreSQL trigger function."""
     d = DIALECTS["postgresql"]
     functions = []
     for items in ITEMS:
@@ -171,24 +176,18 @@ def _postgresql_functions() -> list[tuple[str, str, str]]:
         body = (f"IF TG_OP = 'INSERT' THEN\n    {_item_change(d, items, ('NEW',))};\n"
                 f"  ELSIF TG_OP = 'DELETE' THEN\n    {_item_change(d, items, ('OLD',))};\n"
                 f"  ELSE\n    {_item_change(d, items, ('OLD', 'NEW'))};\n  END IF;")
-        functions.append((items.table, name, _plpgsql(name, body)))
+        functions.append((items.table, items.watched, name, _plpgsql(name, body)))
     name = f"{TABLE}_inspection_forces"
     body = (f"IF TG_OP IN ('UPDATE', 'DELETE') AND {d.left_out.format('OLD')} THEN\n    {_pair_change(d, 'OLD', '1')};\n"
             f"  END IF;\n  IF TG_OP IN ('INSERT', 'UPDATE') AND {d.left_out.format('NEW')} THEN\n"
             f"    {_pair_change(d, 'NEW', '-1')};\n  END IF;")
-    functions.append(("inspection_forces", name, _plpgsql(name, body)))
+    functions.append(("inspection_forces", PAIRS_WATCHED, name, _plpgsql(name, body)))
     return functions
 
 
 def _plpgsql(name: str, body: str) -> str:
     return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  {body}\n"
             "  RETURN NULL;\nEND\n$$")
-
-
-def _postgresql_watched(table: str) -> str:
-    closed = {items.table: items.closed for items in ITEMS}.get(table)
-    return ("inspection_id, force_id, in_scope" if closed is None
-            else f"force_id, inspection_id, due_on, {closed}")
 
 
 # --- what the migration and bulk loads call -----------------------------------------------------------
@@ -200,10 +199,10 @@ def create_triggers(connection: sa.Connection) -> None:
         for _name, create in _sqlite_triggers():
             connection.exec_driver_sql(create)
         return
-    for table, name, create in _postgresql_functions():
+    for table, watched, name, create in _postgresql_functions():
         connection.exec_driver_sql(create)
         connection.exec_driver_sql(
-            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {_postgresql_watched(table)} ON {table}"
+            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION {name}()")
 
 
@@ -213,7 +212,7 @@ def drop_triggers(connection: sa.Connection) -> None:
         for name, _create in _sqlite_triggers():
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         return
-    for table, name, _create in _postgresql_functions():
+    for table, _watched, name, _create in _postgresql_functions():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
 

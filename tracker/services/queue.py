@@ -70,10 +70,10 @@ class Queue:
         return self.sign_offs.count + self.approvals.count + self.verifications.count + self.extensions.count
 
 
-def _part(name: str, force_ids: tuple[int, ...], user_id: int, make) -> Part:
+def _part(statement: sa.TextualSelect, make) -> Part:
     """The first SHOWN of a part's rows (its statement is ordered, limited and carries the count of them
     all in its column `waiting`: one query), and how many there are."""
-    rows = read_rows(_written_out(force_ids, user_id, db.engine.url)[name]).all()
+    rows = read_rows(statement).all()
     return Part(count=rows[0].waiting if rows else 0, items=[make(r) for r in rows])
 
 
@@ -159,20 +159,20 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
     approvers)."""
     if not has_queue(user.role) or not force_ids:
         return Queue(Part(), Part(), Part())
-    forces, user_id = tuple(force_ids), user.id
+    statements = _written_out(tuple(force_ids), user.id, db.engine.url)
     signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
     return Queue(
-        sign_offs=_part("sign_offs", forces, user_id, lambda r: Waiting(
+        sign_offs=_part(statements["sign_offs"], lambda r: Waiting(
             title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id,
         )) if signs_off else Part(),
-        approvals=_part("approvals", forces, user_id, lambda r: Waiting(
+        approvals=_part(statements["approvals"], lambda r: Waiting(
             title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4],
         )) if approves else Part(),
-        verifications=_part("verifications", forces, user_id, lambda r: Waiting(
+        verifications=_part(statements["verifications"], lambda r: Waiting(
             title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
             since=r.implemented_on, tracking_id=r.id,
         )) if signs_off else Part(),
-        extensions=_part("extensions", forces, user_id, lambda r: Waiting(
+        extensions=_part(statements["extensions"], lambda r: Waiting(
             title=f"{f'Action: {r.title}' if r.title else f'Recommendation {r.ref}'}, to {govuk_date(r.new_due_on)}",
             force_name=r.name, since=r.created_at.date(), tracking_id=r.tracking_id, extension_id=r.id,
         )) if may_decide_extensions(user.role) else Part(),
