@@ -164,3 +164,34 @@ def test_the_kept_counts_and_the_queue_are_sent_with_no_parameters(app, as_role)
                or "implemented_on IS NOT NULL" in s]
     assert any("open_item_counts" in s for s, _ in written) and len(written) >= 3
     assert all(not p for _s, p in written), [(s[:300], p) for s, p in written if p]
+
+
+def test_last_updates_are_the_latest_on_the_date_with_one_statement_for_any_number_of_rows(app):
+    """The page's last-update dates equal a plain reading of the progress updates; on PostgreSQL each list
+    of ids is one array parameter, so the statement's text is the same for one row or many (prepared once)."""
+    as_of = date(2022, 4, 1)
+    actions = db.session.scalars(sa.select(Action).order_by(Action.id)).all()
+    assert len(actions) > 3
+    expected = {}
+    for action in actions:
+        dates = [u.occurred_on for u in action.updates if u.occurred_on <= as_of]
+        if dates:
+            expected[("action", action.id)] = max(dates)
+            key = ("recommendation", action.tracking_id)
+            expected[key] = max(expected.get(key, dates[0]), *dates)
+    sent: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        one = overdue.last_updates([actions[0].id], [actions[0].tracking_id], as_of)
+        every = overdue.last_updates([a.id for a in actions], sorted({a.tracking_id for a in actions}), as_of)
+        none = overdue.last_updates([], [], as_of)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert every == expected and none == {}
+    assert one == {k: v for k, v in expected.items() if k in (("action", actions[0].id), ("recommendation", actions[0].tracking_id))}
+    if db.engine.dialect.name == "postgresql":
+        assert len(set(sent)) == 1, sent

@@ -67,8 +67,12 @@ def resolve(f: ItemFilter) -> ItemFilter:
     """The filter with check_published decided (one indexed look-up, unless already decided)."""
     if f.check_published is not None:
         return f
-    latest = db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
-    return replace(f, check_published=publication_check_needed(latest, f.as_of))
+    return replace(f, check_published=publication_check_needed(latest_publication(), f.as_of))
+
+
+def latest_publication() -> date | None:
+    """The latest inspection's publication date (one indexed look-up)."""
+    return db.session.scalar(sa.select(sa.func.max(Inspection.published_on)))
 
 
 def _day(value: date):
@@ -578,8 +582,7 @@ def _value(value):
 
 
 # Ids per last-update query: a page needs one query; an export of every open item at national
-# scale (tens of thousands) stays under the databases' limits on bound parameters (65,535 for
-# PostgreSQL's protocol).
+# scale (tens of thousands) stays under SQLite's limit on bound parameters (32,766).
 LAST_UPDATE_CHUNK = 10_000
 
 
@@ -587,28 +590,39 @@ def last_updates(action_ids: list[int], tracking_ids: list[int], as_of: date) ->
     """The latest progress update's date (on or before `as_of`) of some actions and of some trackings'
     actions: one grouped query per LAST_UPDATE_CHUNK ids of each."""
     latest: dict[tuple[str, int], date] = {}
+    statement = _last_updates_statement(db.engine.dialect.name == "postgresql")
     for start in range(0, max(len(action_ids), len(tracking_ids)), LAST_UPDATE_CHUNK):
         params = {"action_ids": action_ids[start:start + LAST_UPDATE_CHUNK] or [-1],
                   "tracking_ids": tracking_ids[start:start + LAST_UPDATE_CHUNK] or [-1], "as_of": as_of}
-        latest.update({(t, i): day for t, i, day in read_rows(_last_updates_statement(), params)})
+        latest.update({(t, i): day for t, i, day in read_rows(statement, params)})
     return latest
 
 
 @cache
-def _last_updates_statement() -> sa.CompoundSelect:
-    """last_updates' query, built once (on every computed dashboard): the ids (expanding parameters) and
-    the date are bound when it runs (the date written into the statement, as _day's)."""
+def _last_updates_statement(arrays: bool) -> sa.CompoundSelect:
+    """last_updates' query, built once (on every computed dashboard): the ids and the date are bound when it
+    runs (the date written into the statement, as _day's). On PostgreSQL (`arrays`) each list of ids is one
+    array parameter, so the statement's text is the same for any page: psycopg prepares it and PostgreSQL
+    plans it once per connection. Elsewhere each id is a parameter of its own (an expanding IN), which made
+    PostgreSQL's statement new for every number of rows (a hundred parameters bound, parsed and planned
+    at every request, and never prepared)."""
     as_of = sa.bindparam("as_of", type_=sa.Date, literal_execute=True)
+
+    def among(column, name: str):
+        if arrays:
+            return column == sa.any_(sa.bindparam(name, type_=sa.ARRAY(sa.Integer)))
+        return column.in_(sa.bindparam(name, expanding=True))
+
     by_action = (
         sa.select(sa.literal_column("'action'").label("type"), ProgressUpdate.action_id.label("id"),
                   sa.func.max(ProgressUpdate.occurred_on).label("latest"))
-        .where(ProgressUpdate.action_id.in_(sa.bindparam("action_ids", expanding=True)), ProgressUpdate.occurred_on <= as_of)
+        .where(among(ProgressUpdate.action_id, "action_ids"), ProgressUpdate.occurred_on <= as_of)
         .group_by(ProgressUpdate.action_id)
     )
     by_tracking = (
         sa.select(sa.literal_column("'recommendation'"), Action.tracking_id, sa.func.max(ProgressUpdate.occurred_on))
         .join(Action, ProgressUpdate.action_id == Action.id)
-        .where(Action.tracking_id.in_(sa.bindparam("tracking_ids", expanding=True)), ProgressUpdate.occurred_on <= as_of)
+        .where(among(Action.tracking_id, "tracking_ids"), ProgressUpdate.occurred_on <= as_of)
         .group_by(Action.tracking_id)
     )
     return sa.union_all(by_action, by_tracking)
