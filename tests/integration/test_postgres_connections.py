@@ -75,3 +75,8 @@ def test_connections_plan_without_parallel_workers(engine):
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SHOW max_parallel_workers_per_gather")) == "0"
 
+
+def test_connections_price_a_random_read_near_a_sequential_one(engine):
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SHOW random_page_cost")) == "1.1"
+
