@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
@@ -17,9 +18,10 @@ from tests.factories import get_force, get_inspection, get_tracking, make_user, 
 from tracker.db import db
 from tracker.domain.statuses import Role
 from tracker.models import ApiToken, StatutoryResponse, utcnow
-from tracker.services import force_pages_reach, reach_token
+from tracker.services import force_pages_reach, overdue, reach_token
 from tracker.services import tokens as token_service
 from tracker.services import users as user_service
+from tracker.web.caching import cache
 
 
 def token_for(user, days: int = 90) -> str:
@@ -273,6 +275,42 @@ def test_the_overdue_view_equals_the_dashboards(as_role, query):
     assert meta["total"] == len(expected)
     if "as_of=2022-04-01" in query:
         assert meta["as_of"] == "2022-04-01"
+
+
+def test_the_overdue_view_by_owner_and_theme_equals_the_dashboards(as_role):
+    """The API's form is only read, never drawn: it looks at the owners and the themes only to check one
+    asked for, and then answers as the dashboard does; one not among the choices is a 400."""
+    user = make_user(Role.REVIEWER, ("cumbria", "lancashire"))
+    token = token_for(user)
+    page = sign_in(app_client(), user)
+    owner = overdue.owners([get_force("cumbria").id])[0]
+    for query in (f"as_of=2022-04-01&window=open&owner={quote(owner)}", "as_of=2022-04-01&window=open&theme=vawg"):
+        expected = dashboard_keys(page, query)
+        assert expected, query
+        assert api_keys(app_client(), token, query)[0] == expected
+    for query, field in (("owner=Nobody%20Here", "owner"), ("theme=nope", "theme")):
+        assert field in api_get(app_client(), f"/api/v1/overdue?{query}", token, 400)["error"]["fields"]
+    # Another force's owner is not one of this user's choices.
+    other = make_user(Role.REVIEWER, ("lancashire",))
+    theirs = set(overdue.owners([get_force("cumbria").id])) - set(overdue.owners([get_force("lancashire").id]))
+    assert "owner" in api_get(app_client(), f"/api/v1/overdue?owner={quote(sorted(theirs)[0])}", token_for(other),
+                              400)["error"]["fields"]
+
+
+def test_the_overdue_view_reads_no_owners_or_themes_it_is_not_asked_to_check(cumbria_token):
+    api_get(app_client(), "/api/v1/overdue", cumbria_token)
+    cache.clear()
+    sent: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        api_get(app_client(), "/api/v1/overdue", cumbria_token)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert not [s for s in sent if "RECURSIVE" in s or "themes" in s or "data_states" in s], sent
 
 
 def test_an_overdue_row_says_what_the_dashboard_works_out(cumbria_token):

@@ -186,7 +186,7 @@ def overdue_view():
     paged = paging()
     # The dashboard's form reads the filters; the API pages by its own rules.
     args = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "per_page")])
-    form = build_form(args)
+    form = build_form(args, drawn=False)
     query = read_query(form, today())
     if query is None:
         raise ApiError(400, "The query has errors", {name or "query": list(errors) for name, errors in form.errors.items()})

@@ -189,16 +189,23 @@ class Query:
     force_ids: list[int]
 
 
-def build_form(args, *, window_default: str = "overdue", form_class: type[FilterForm] = FilterForm) -> FilterForm:
+def build_form(args, *, window_default: str = "overdue", form_class: type[FilterForm] = FilterForm,
+               drawn: bool = True) -> FilterForm:
     """The filter form (or a form made from it) with its choices for the signed-in user, filled from
-    the query string."""
+    the query string. A form that is only read, never drawn (`drawn=False`: the API's), reads the owners
+    and the themes only to check an owner or a theme asked for: the choices of a filter left empty
+    are not looked at."""
     force_ids = user_force_ids()
     form = form_class(args)
     # The owners are kept under the data state of the user's forces; the themes and the latest
     # publication, the same for every force, under the shared one alone: a write to a force's records
     # leaves them be. The forces come loaded with the user.
-    owners = remember("owners", force_ids, (), lambda: overdue.owners(force_ids))
-    choices = remember("filter-choices", (), (), oversight_service.shared_filter_choices)
+    owners = (remember("owners", force_ids, (), lambda: overdue.owners(force_ids))
+              if drawn or form.owner.data else [])
+    if drawn or form.theme.data:
+        choices = remember("filter-choices", (), (), oversight_service.shared_filter_choices)
+    else:
+        choices = {"themes": [], "latest_publication": overdue.latest_publication()}
     form.latest_publication = choices["latest_publication"]
     form.force.choices = [("", "All your forces")] + sorted(((force.slug, force.name) for force in _user_forces()),
                                                             key=lambda choice: choice[1])
