@@ -39,7 +39,8 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: each checkout checks its connection without a round trip (db.engine._still_connected).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "TRACKER_PUBLISHED_DIR": str(instance_path / "published"),
         "TRACKER_EVIDENCE_DIR": str(instance_path / "evidence"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),

@@ -1,7 +1,7 @@
 """PostgreSQL connections (tracker.db.engine): a transaction that only read ends with a COMMIT, so that
 psycopg keeps the statements it prepared (it forgets them at every ROLLBACK, and every request that
 reads ends with one); a transaction that wrote, in any way, is still rolled back. Every connection
-plans without parallel workers.
+plans without parallel workers, and is checked when the pool gives it out without a round trip.
 
 PostgreSQL only (run through scripts/with-postgres.sh).
 """
@@ -9,7 +9,9 @@ PostgreSQL only (run through scripts/with-postgres.sh).
 from __future__ import annotations
 
 import os
+import time
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -80,3 +82,38 @@ def test_connections_price_a_random_read_near_a_sequential_one(engine):
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SHOW random_page_cost")) == "1.1"
 
+
+
+def _backend(engine) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(sa.text("SELECT pg_backend_pid()"))
+
+
+def test_a_connection_whose_backend_ended_is_replaced_at_checkout(engine):
+    """The pool checks each connection it gives out (db.engine._still_connected): one whose server ended it
+    (a restart, pg_terminate_backend) is dropped for a new one rather than failing the request."""
+    first = _backend(engine)
+    with engine.connect() as other:
+        pooled = sa.create_engine(engine.url)  # a pool as the app's, without pool_pre_ping
+        try:
+            ended = _backend(pooled)
+            assert other.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
+            for _ in range(50):  # until the backend has gone and said so
+                if not other.scalar(sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": ended}):
+                    break
+                time.sleep(0.02)
+            assert _backend(pooled) not in (ended, first)
+            assert _name(pooled) == _name(engine)
+        finally:
+            pooled.dispose()
+
+
+def test_a_healthy_connection_is_given_out_without_a_round_trip(engine, monkeypatch):
+    _backend(engine)
+    sent = []
+    original = psycopg.Connection.execute
+    monkeypatch.setattr(psycopg.Connection, "execute", lambda self, *args, **kwargs: sent.append(args) or original(
+        self, *args, **kwargs))
+    with engine.connect() as connection:
+        assert not connection.connection.dbapi_connection.closed  # checked out, and checked
+    assert sent == []
