@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.factories import get_force
-from tracker.db import db
+from tracker.db import data_state, db
 from tracker.domain.statuses import Role
 from tracker.models import Action, Inspection, ProgressUpdate, Recommendation, Tracking
 from tracker.services import overdue
@@ -195,3 +195,15 @@ def test_last_updates_are_the_latest_on_the_date_with_one_statement_for_any_numb
     assert one == {k: v for k, v in expected.items() if k in (("action", actions[0].id), ("recommendation", actions[0].tracking_id))}
     if db.engine.dialect.name == "postgresql":
         assert len(set(sent)) == 1, sent
+
+
+def test_the_dashboard_reads_the_data_states_tokens_once(app, as_role):
+    """The owners, the page and the reviewer's queue are each kept under tokens of their own reach: read
+    in one statement at the start of the page (caching.read_ahead), not one a part."""
+    client = as_role(Role.REVIEWER, ("cumbria", "lancashire"))
+    client.get("/")
+    cache.clear()
+    db.session.info.pop(data_state._SEEN)  # as a new request's transaction (the tests' outlives each request)
+    with counting_queries() as statements:
+        assert client.get("/").status_code == 200
+    assert len([s for s in statements if "data_states" in s]) == 1, statements

@@ -19,12 +19,12 @@ from tracker.domain.formatting import govuk_date, read_date
 from tracker.models import Force, Recommendation, utcnow
 from tracker.services import ageing as ageing_service
 from tracker.services import committee_pack as service_packs
+from tracker.services import force_pages_reach, overdue, queue_reach, row_details, save
 from tracker.services import inspections as inspection_service
-from tracker.services import overdue, queue_reach, row_details, save
 from tracker.services import oversight as service
 from tracker.services import queue as review_queue
 from tracker.web.auth import editor_required, user_force_ids
-from tracker.web.caching import remember, remember_within
+from tracker.web.caching import read_ahead, remember, remember_within
 from tracker.web.forms import TrackerForm, form_for
 from tracker.web.saving import saving
 from tracker.web.views._helpers import require_shared_change, site_url
@@ -57,6 +57,9 @@ def dashboard():
     sign-out form, messages) is drawn for each request, with what waits for this user (the
     reviewer's queue).
     """
+    force_ids = user_force_ids()
+    # The owners and the page are kept under the forces' tokens, the queue under its own: read at once.
+    read_ahead(force_pages_reach(force_ids), queue_reach(force_ids) if review_queue.has_queue(current_user.role) else ())
     form = build_form(request.args)
     query = read_query(form, today())
     queue = _queue_html()
@@ -64,7 +67,7 @@ def dashboard():
         return render_template("oversight/dashboard.html", form=form, query=None, title_as_of=today(), queue=queue,
                                filters=filters_html(form, open_filters=True)), 400
     parts = (today(), tuple(sorted(request.args.items(multi=True))))
-    body = remember("dashboard", user_force_ids(), parts, lambda: _dashboard_content(form, query))
+    body = remember("dashboard", force_ids, parts, lambda: _dashboard_content(form, query))
     return render_template("oversight/dashboard.html", body=Markup(body), queue=queue)
 
 
