@@ -44,6 +44,42 @@ def test_same_html_gives_the_same_bytes():
     assert render_pdf(html, title="A") == render_pdf(html, title="A")
 
 
+def test_the_file_identifier_is_the_hash_of_the_file_written_without_it():
+    """The trailer's /ID is two copies of the MD5 of the file written without it (so another content, another
+    identifier), inserted in the cross-reference stream's dictionary: every byte before it stays where it was,
+    so every offset the cross-reference gives still points at its object, and the file opens without repair."""
+    import hashlib
+
+    from weasyprint import HTML
+
+    from tracker.documents.pdf import PDF_VARIANT, with_file_identifier
+
+    without = HTML(string=page("<h1>Response</h1><p>Text</p>")).write_pdf(pdf_variant=PDF_VARIANT)
+    with_id = with_file_identifier(without)
+    digest = hashlib.md5(without).hexdigest().encode()
+    inserted = b"/ID [(" + digest + b") (" + digest + b")]"
+    at = with_id.index(inserted)
+    assert with_id[:at] + with_id[at + len(inserted):] == without
+    xref_at = int(with_id[with_id.rindex(b"startxref") + 9:].split()[0])
+    assert with_id[xref_at:at].endswith(b" 0 obj\n<<") and b"endobj" not in with_id[xref_at:at]
+    pdf = pikepdf.open(io.BytesIO(with_id), attempt_recovery=False)
+    assert pdf.check_pdf_syntax() == [] and len(pdf.pages) == 1
+    assert [bytes(part) for part in pdf.trailer.ID] == [digest, digest]
+    other = pikepdf.open(io.BytesIO(render_pdf(page("<h1>Response</h1><p>Other</p>"), title="A")))
+    rendered = pikepdf.open(io.BytesIO(render_pdf(page("<h1>Response</h1><p>Text</p>"), title="A")))
+    assert bytes(other.trailer.ID[0]) != bytes(rendered.trailer.ID[0])
+
+
+def test_a_file_identifier_is_set_only_in_a_cross_reference_stream_without_one():
+    """A PDF that does not end with a cross-reference stream, or has its identifier already, is refused."""
+    from tracker.documents.pdf import with_file_identifier
+
+    with pytest.raises(PdfRenderError):
+        with_file_identifier(b"%PDF-1.4\n1 0 obj<<>>endobj\nxref\n0 1\ntrailer<<>>\nstartxref\n20\n%%EOF\n")
+    with pytest.raises(PdfRenderError):
+        with_file_identifier(render_pdf(page("<p>x</p>"), title="t"))
+
+
 def test_the_title_changes_the_bytes():
     """The title is part of the file: a different title gives a different file."""
     html = page("<p>Text</p>")
