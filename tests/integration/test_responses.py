@@ -151,6 +151,44 @@ def test_the_pdf_lists_are_tagged_lists_with_their_bullets_in_the_text(cumbria):
     assert not re.search("[•◦]", render_response_body(cumbria))
 
 
+def parsed_as_xml_to_the_same_bytes(render) -> bool:
+    """Whether `render` (drawing a response's PDF) has its HTML parsed as XML, and the bytes it gives are those
+    of the same HTML parsed as HTML5 (reports/response.html is written as XML too: tracker.documents.pdf.parsed_html)."""
+    from weasyprint import HTML
+
+    from tracker.documents import pdf as pdf_module
+
+    kinds, real, rule = [], pdf_module.parsed_html, pdf_module._NOT_READ_ALIKE
+
+    def recorded(html, url_fetcher):
+        document = real(html, url_fetcher)
+        kinds.append(type(document))
+        return document
+
+    try:
+        pdf_module.parsed_html = recorded
+        as_xml = render()
+        pdf_module._NOT_READ_ALIKE = re.compile("")  # everything to the HTML5 parser
+        as_html5 = render()
+    finally:
+        pdf_module.parsed_html, pdf_module._NOT_READ_ALIKE = real, rule
+    return kinds == [pdf_module._ParsedHTML, HTML] and as_xml == as_html5
+
+
+def test_the_pdf_template_is_parsed_as_xml_to_the_bytes_of_html5(cumbria):
+    """The response's PDF template is well-formed XML for every copy (public, staff, draft, published, a long
+    response): render_pdf parses it with expat, to the very bytes the HTML5 parser gives."""
+    from tests.long_response import make_long_response
+
+    complete(cumbria)
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(cumbria))
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(cumbria, public=False))
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(cumbria, draft=True))
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(cumbria, published=(date(2021, 11, 10), 2)))
+    long = make_long_response()
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(long))
+
+
 def check_tagged_pdf(data: bytes, lang: str, title: str, headings: tuple[str, ...]) -> None:
     """The tag checks every response PDF passes, in either language: a structure tree, MarkInfo, its
     /Lang, DisplayDocTitle, its title (opening the bookmarks, with the headings under it), PDF/UA-1

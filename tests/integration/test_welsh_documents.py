@@ -17,12 +17,12 @@ from docx import Document
 
 from tests.factories import make_user
 from tests.integration.test_public_html_first import published_welsh_response
-from tests.integration.test_responses import check_tagged_pdf, pdf_text
+from tests.integration.test_responses import check_tagged_pdf, parsed_as_xml_to_the_same_bytes, pdf_text
 from tests.integration.test_welsh_versions import dyfed_powys, people, published_dir, write_english, write_welsh  # noqa: F401
 from tests.page_check import check_html, soup
 from tracker.db import db
 from tracker.documents import phrases, word
-from tracker.documents.response import render_response_body, response_trackings
+from tracker.documents.response import render_response_body, render_response_pdf, response_trackings
 from tracker.documents.word import render_response_docx
 from tracker.domain.statuses import Role
 from tracker.models import Force
@@ -124,6 +124,16 @@ def test_every_source_has_its_welsh_document_words(app, slug):
     for english in ("The inspection", "Key findings", "Response due by", "Addressed to:", "The PCC's comments",
                     "Recommendations and", "Date of"):
         assert english not in re.sub(r'<[^>]*lang="en"[^>]*>.*?</[^>]+>', "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("language", ["cy", "en"])
+@pytest.mark.parametrize("slug", ["example-iopc-pursuit-2022", "example-coroner-pfd-2022", "example-fire-inspection-2022",
+                                  "vawg-2021"])
+def test_every_source_document_is_parsed_as_xml_to_the_bytes_of_html5(app, slug, language):
+    """Each source's PDF, in Welsh and in English, is well-formed XML: parsed with expat to the bytes of HTML5."""
+    response = next(r for r in response_service.responses_for_forces([f.id for f in _forces()])
+                    if r.inspection.slug == slug)
+    assert parsed_as_xml_to_the_same_bytes(lambda: render_response_pdf(response, language=language, draft=True))
 
 
 def _forces():

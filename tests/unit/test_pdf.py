@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from tests.loopback import loopback_listener
 from tracker.documents.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, cyclic_gc_paused, render_pdf
@@ -78,6 +80,49 @@ def test_a_file_identifier_is_set_only_in_a_cross_reference_stream_without_one()
         with_file_identifier(b"%PDF-1.4\n1 0 obj<<>>endobj\nxref\n0 1\ntrailer<<>>\nstartxref\n20\n%%EOF\n")
     with pytest.raises(PdfRenderError):
         with_file_identifier(render_pdf(page("<p>x</p>"), title="t"))
+
+
+XML_PAGE = (
+    '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n  <meta charset="utf-8" />\n  <title>Tom &amp; Jerry&#39;s</title>\n'
+    '  <meta name="description" content="A &quot;quoted&quot; &lt;title&gt;" />\n</head>\n<body class="draft">\n'
+    '  <h1 id="top">Heading</h1>\n  <p>Text &amp; more <b>bold</b> <i>it</i> <span lang="cy">Gwasanaeth ŵ ŷ</span></p>\n'
+    '  <ul>\n    <li>• one</li>\n    <li>• two\n      <ul><li>◦ nested</li></ul>\n    </li>\n  </ul>\n'
+    '  <table><tbody><tr><th scope="row">Key</th><td><a href="https://example.org/a?b=1&amp;c=2">link</a></td></tr>'
+    '</tbody></table>\n</body>\n</html>\n'
+)
+
+
+def test_html_that_is_well_formed_xml_is_parsed_as_xml_to_the_same_pdf(monkeypatch):
+    """A document written as XML too is parsed by expat, and gives the very bytes the HTML5 parser gives."""
+    from tracker.documents import pdf as pdf_module
+
+    assert type(pdf_module.parsed_html(XML_PAGE, AssetOnlyFetcher())) is pdf_module._ParsedHTML
+    as_xml = render_pdf(XML_PAGE, title="t", stylesheet="print/test-asset.css")
+    monkeypatch.setattr(pdf_module, "_NOT_READ_ALIKE", re.compile(""))  # everything to the HTML5 parser
+    assert type(pdf_module.parsed_html(XML_PAGE, AssetOnlyFetcher())) is HTML
+    assert render_pdf(XML_PAGE, title="t", stylesheet="print/test-asset.css") == as_xml
+
+
+@pytest.mark.parametrize("change", [
+    ("<!DOCTYPE html>", "<!doctype html>"),  # not XML
+    ("<p>Text", "<p>Text&nbsp;<br>"),  # HTML's entities and void elements
+    ("<!DOCTYPE html>", '<!DOCTYPE html [<!ENTITY a "aaaaaaaaaa">]>'),  # a declaration
+    ("<title>", "<style>p { color: red }</style><title>"),  # raw text
+    ("<h1", "<pre>\nx</pre><h1"),  # a leading line break HTML drops
+    ("<title>", '<base href="tracker-asset:/print/" /><title>'),
+    ('<span lang="cy">', '<span lang="cy"\ntitle="a\nb">'),  # XML reads the line break as a space
+    ('<html lang="en-GB">', '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-GB">'),
+    ('lang="cy"', 'xml:lang="cy"'),
+    ("Text", "Te\x0cxt"),  # a character XML does not allow
+])
+def test_html_that_xml_would_read_otherwise_is_parsed_as_html5(change):
+    """Markup that is not XML, or that XML reads otherwise than HTML (or should not be given), goes to the
+    HTML5 parser."""
+    from tracker.documents import pdf as pdf_module
+
+    html = XML_PAGE.replace(*change, 1)
+    assert html != XML_PAGE
+    assert type(pdf_module.parsed_html(html, AssetOnlyFetcher())) is HTML
 
 
 def test_the_title_changes_the_bytes():
