@@ -154,25 +154,17 @@ def test_the_pdf_lists_are_tagged_lists_with_their_bullets_in_the_text(cumbria):
 def parsed_as_xml_to_the_same_bytes(render) -> bool:
     """Whether `render` (drawing a response's PDF) has its HTML parsed as XML, and the bytes it gives are those
     of the same HTML parsed as HTML5 (reports/response.html is written as XML too: tracker.documents.pdf.parsed_html)."""
-    from weasyprint import HTML
-
     from tracker.documents import pdf as pdf_module
 
-    kinds, real, rule = [], pdf_module.parsed_html, pdf_module._NOT_READ_ALIKE
-
-    def recorded(html, url_fetcher):
-        document = real(html, url_fetcher)
-        kinds.append(type(document))
-        return document
-
+    trees, real = [], pdf_module.xml_tree
     try:
-        pdf_module.parsed_html = recorded
+        pdf_module.xml_tree = lambda html: trees.append(real(html)) or trees[-1]
         as_xml = render()
-        pdf_module._NOT_READ_ALIKE = re.compile("")  # everything to the HTML5 parser
+        pdf_module.xml_tree = lambda html: None  # everything to the HTML5 parser
         as_html5 = render()
     finally:
-        pdf_module.parsed_html, pdf_module._NOT_READ_ALIKE = real, rule
-    return kinds == [pdf_module._ParsedHTML, HTML] and as_xml == as_html5
+        pdf_module.xml_tree = real
+    return len(trees) == 1 and trees[0] is not None and as_xml == as_html5
 
 
 def test_the_pdf_template_is_parsed_as_xml_to_the_bytes_of_html5(cumbria):

@@ -8,7 +8,6 @@ import re
 import pikepdf
 import pytest
 from pypdf import PdfReader
-from weasyprint import HTML
 
 from tests.loopback import loopback_listener
 from tracker.documents.pdf import AssetOnlyFetcher, PdfRenderError, RefusedURL, asset_url, cyclic_gc_paused, render_pdf
@@ -96,10 +95,9 @@ def test_html_that_is_well_formed_xml_is_parsed_as_xml_to_the_same_pdf(monkeypat
     """A document written as XML too is parsed by expat, and gives the very bytes the HTML5 parser gives."""
     from tracker.documents import pdf as pdf_module
 
-    assert type(pdf_module.parsed_html(XML_PAGE, AssetOnlyFetcher())) is pdf_module._ParsedHTML
+    assert pdf_module.xml_tree(XML_PAGE) is not None
     as_xml = render_pdf(XML_PAGE, title="t", stylesheet="print/test-asset.css")
-    monkeypatch.setattr(pdf_module, "_NOT_READ_ALIKE", re.compile(""))  # everything to the HTML5 parser
-    assert type(pdf_module.parsed_html(XML_PAGE, AssetOnlyFetcher())) is HTML
+    monkeypatch.setattr(pdf_module, "xml_tree", lambda html: None)  # everything to the HTML5 parser
     assert render_pdf(XML_PAGE, title="t", stylesheet="print/test-asset.css") == as_xml
 
 
@@ -122,7 +120,32 @@ def test_html_that_xml_would_read_otherwise_is_parsed_as_html5(change):
 
     html = XML_PAGE.replace(*change, 1)
     assert html != XML_PAGE
-    assert type(pdf_module.parsed_html(html, AssetOnlyFetcher())) is HTML
+    assert pdf_module.xml_tree(html) is None
+
+
+def test_the_default_stylesheet_without_the_notes_draws_lists_and_their_markers_as_weasyprint_s(monkeypatch):
+    """print_ua_stylesheet gives markers their default style on list items, as WeasyPrint's own stylesheet does
+    (white-space kept, no text-transform): a document of lists gives the same bytes with either."""
+    from weasyprint.html import UA_STYLESHEET
+
+    from tracker.documents import pdf as pdf_module
+
+    html = page("<ul style=\"list-style-type: 'x  -  '; text-transform: uppercase\"><li>one</li><li>two<ul><li>nested"
+                "</li></ul></li></ul><ol><li>first</li><li>second</li></ol><p>Text</p>")  # a marker's own white-space, case
+    ours = render_pdf(html, title="t")
+    monkeypatch.setattr(pdf_module._Document, "_ua_stylesheets", lambda self, forms=False: [UA_STYLESHEET])
+    assert render_pdf(html, title="t") == ours
+
+
+def test_no_print_document_uses_footnotes_notes_or_other_list_items():
+    """print_ua_stylesheet leaves out the default styles of footnotes and notes and gives markers theirs on list
+    items only: no template or print stylesheet in reports/ may use footnotes or notes, or make another element a
+    list item (put the rules back in print_ua_stylesheet first)."""
+    from pathlib import Path
+
+    reports = Path(__file__).resolve().parents[2] / "reports"
+    for path in [*reports.rglob("*.css"), *reports.rglob("*.html")]:
+        assert not re.search(r"footnote|::note|float\s*:\s*note|list-item", path.read_text()), path
 
 
 def test_the_title_changes_the_bytes():

@@ -30,6 +30,7 @@ a statutory document that is not accessible, or is missing a part, is never prod
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import logging
@@ -44,8 +45,10 @@ from typing import Protocol
 
 import cssselect2
 import pydyf
+import tinyhtml5
 import weasyprint
 from weasyprint import CSS, HTML
+from weasyprint.html import UA, UA_COUNTER_STYLE, UA_FORM_STYLESHEET
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -255,9 +258,28 @@ def render_pdf(html: str, *, title: str, strict: bool = True, stylesheet: str | 
 _NOT_READ_ALIKE = re.compile(r"<!(?!DOCTYPE html>)|<(?:script|style|pre|textarea|base)\b|xmlns|xml:|<[^>]*[\t\n\r]")
 
 
-class _ParsedHTML(HTML):
-    """A WeasyPrint document made from a tree parsed already: what HTML() keeps of the tree its HTML5 parser
-    gives (no base URL: the fetcher refuses any URL that is not a bundled asset's, which needs none)."""
+@functools.cache
+def print_ua_stylesheet() -> CSS:
+    """WeasyPrint's default (user agent) stylesheet, its pseudo-elements narrowed to those the documents draw.
+
+    Its rules for ::marker, ::footnote-call, ::footnote-marker, ::note-call, ::note-marker and
+    ::note-callback match every element, so WeasyPrint computes six pseudo-elements' styles for each of
+    a long response's 580 elements (about 4% of its rendering), where only list items have markers and
+    no document has footnotes or notes. Here the markers' rule is for list items, and the notes' rules
+    are left out (tests/unit/test_pdf.py checks that no print template or stylesheet uses them).
+    """
+    rules = [line for line in UA.splitlines() if not line.startswith(("::footnote-", "::note-"))]
+    markers = [i for i, line in enumerate(rules) if line.startswith("::marker {")]
+    if len(rules) != len(UA.splitlines()) - 5 or len(markers) != 1:
+        raise RuntimeError("WeasyPrint's default stylesheet has changed: check print_ua_stylesheet against it")
+    rules[markers[0]] = "li" + rules[markers[0]]
+    return CSS(string="\n".join(rules), counter_style=UA_COUNTER_STYLE)
+
+
+class _Document(HTML):
+    """A WeasyPrint document made from a parsed tree, as HTML() makes it from the tree its HTML5 parser gives (no
+    base URL: the fetcher refuses any URL that is not a bundled asset's, which needs none), rendered with
+    print_ua_stylesheet."""
 
     def __init__(self, root: ElementTree.Element, url_fetcher: URLFetcher):
         """Wrap the tree as HTML() does."""
@@ -266,6 +288,10 @@ class _ParsedHTML(HTML):
         self.media_type = "print"
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
+
+    def _ua_stylesheets(self, forms=False):
+        """The default stylesheets WeasyPrint applies before the document's own."""
+        return [print_ua_stylesheet(), UA_FORM_STYLESHEET] if forms else [print_ua_stylesheet()]
 
 
 def parsed_html(html: str, url_fetcher: URLFetcher) -> HTML:
@@ -276,14 +302,22 @@ def parsed_html(html: str, url_fetcher: URLFetcher) -> HTML:
     a long response, where WeasyPrint's HTML5 parser (tinyhtml5, in Python) takes about 30 ms, a twentieth
     of the rendering. For such markup both give the same tree, so the same PDF (tests/unit/test_pdf.py and
     the responses' tests compare the bytes). Any other HTML, or markup that the two read differently
-    (_NOT_READ_ALIKE), is parsed as HTML5.
+    (_NOT_READ_ALIKE), is parsed as HTML5, as WeasyPrint parses it.
     """
-    if not _NOT_READ_ALIKE.search(html):
-        try:
-            return _ParsedHTML(ElementTree.fromstring(html), url_fetcher)
-        except ElementTree.ParseError:
-            pass
-    return HTML(string=html, base_url=None, url_fetcher=url_fetcher)
+    root = xml_tree(html)
+    if root is None:
+        root = tinyhtml5.parse(html, namespace_html_elements=False)
+    return _Document(root, url_fetcher)
+
+
+def xml_tree(html: str) -> ElementTree.Element | None:
+    """The tree of HTML parsed as XML, or None where it is not well-formed XML or XML would read it otherwise."""
+    if _NOT_READ_ALIKE.search(html):
+        return None
+    try:
+        return ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return None
 
 
 def _render_and_write(html: str, title: str, stylesheet: str | None, created: str | None,
