@@ -53,11 +53,12 @@ def test_an_empty_database_is_filled_with_what_the_plan_draws(tmp_path):
     with engine.connect() as connection:
         for table in generate.TABLES:
             assert connection.scalar(sa.select(sa.func.count()).select_from(table)) == counts[table.name]
-        # The open items are counted once the load is done, and the triggers are back to keep them.
+        # The items are counted once the load is done, and the triggers are back to keep them (three on each
+        # item table, three on inspection_forces, two on inspections).
         assert open_item_counts.differences(connection) == []
-        assert connection.exec_driver_sql("SELECT sum(open_items) FROM open_item_counts").scalar() > 0
+        assert connection.exec_driver_sql("SELECT sum(change) FROM open_item_steps WHERE measure = 'open'").scalar() > 0
         assert connection.exec_driver_sql(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'open_item_counts_%'").scalar() == 12
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'open_item_steps_%'").scalar() == 14
     assert counts["trackings"] > 0 and counts["actions"] > 0 and counts["progress_updates"] > 0
     engine.dispose()
 

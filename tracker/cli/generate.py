@@ -36,7 +36,7 @@ from tracker.models import (
     Force,
     Inspection,
     InspectionForce,
-    OpenItemCount,
+    OpenItemStep,
     ProgressUpdate,
     Recommendation,
     StatutoryResponse,
@@ -493,7 +493,7 @@ def _advance_sequences(connection: sa.Connection) -> None:
 
 # The tables generating fills: those written, and the counts of open items counted from them at the end
 # (without statistics PostgreSQL guessed 7 rows of 8,000 and sorted them to group them).
-ANALYZED = (*TABLES, OpenItemCount.__table__)
+ANALYZED = (*TABLES, OpenItemStep.__table__)
 
 
 def vacuum_analyze(engine: sa.Engine) -> None:

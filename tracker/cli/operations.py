@@ -175,11 +175,11 @@ def backup_command(dest: Path) -> None:
 
 
 @click.command("check-counts")
-@click.option("--rebuild", is_flag=True, help="Count every open item afresh, then check again.")
+@click.option("--rebuild", is_flag=True, help="Count every item afresh, then check again.")
 @needs_schema()
 def check_counts_command(rebuild: bool) -> None:
-    """Check the counts of open items the database keeps (by force, kind and due date, for the dashboard)
-    against a count made now from the items. Exits 1 when they differ, listing where; with --rebuild,
+    """Check the counts of items the database keeps (the steps of open, overdue and due soon, by force,
+    kind and date, for the dashboard) against a count made now from the items. Exits 1 when they differ, listing where; with --rebuild,
     counts them afresh first (after a restore of the data alone, or a table loaded with the triggers off)."""
     connection = db.session.connection()
     if rebuild:
@@ -187,13 +187,14 @@ def check_counts_command(rebuild: bool) -> None:
         db.session.commit()
         connection = db.session.connection()
     differences = open_item_counts.differences(connection)
-    for force_id, span, starts_on, item_type, kept, counted in differences[:20]:
-        click.echo(f"force {force_id}, {item_type}, {span} {starts_on}: kept {kept or 0}, counted {counted or 0}", err=True)
+    for force_id, measure, span, starts_on, item_type, kept, counted in differences[:20]:
+        click.echo(f"force {force_id}, {item_type}, {measure}, {span} {starts_on}: kept {kept or 0}, "
+                   f"counted {counted or 0}", err=True)
     if differences:
         click.echo(f"The kept counts differ from the items in {len(differences)} places: "
                    "run flask --app tracker check-counts --rebuild", err=True)
         raise SystemExit(1)
-    click.echo("The kept counts of open items agree with the items" + (" (counted afresh)" if rebuild else ""))
+    click.echo("The kept counts agree with the items" + (" (counted afresh)" if rebuild else ""))
 
 
 @click.command("sweep-evidence")

@@ -1,29 +1,38 @@
-"""The open items counted by their force, kind and due date, kept by the database itself as rows change.
+"""How many items are open, overdue and due soon on any date, kept by the database itself as rows change.
 
-The dashboard and the data API show how many items are overdue and due soon. Counted at each request,
-that reads every open item of the forces in view, so a page costs more as the register grows (ten
-times the open items, three to twelve times the page). Here the database keeps the counts instead, in
-`open_item_counts` (models.OpenItemCount): one row per force, kind of item and due date, and one per
-force, kind and month of the due date, so that "overdue on a day" reads the months before its month and
-the days of its month, a few hundred rows whatever the size of the register. Items with no due date
-have one row per force and kind ("undated").
+The dashboard and the data API show how many items are overdue and due soon on an as-of date, today's or
+a past one. Counted at each request, that reads every item open on the date (and, for a past date, every
+item closed since), so a page costs more as the register grows. Here the database keeps the counts as
+*steps* instead, in `open_item_steps` (models.OpenItemStep): for each force, kind of item and measure,
+how many items the measure gains (+1) or loses (-1) on each day, summed by day, by month and by year. The
+count on a date is the sum of the steps up to it: the years before its year, the months of its year before
+its month, and the days of its month up to it. That is a few hundred rows per force, whatever the number
+of items, on any date.
 
-An item counts while it is not closed (a tracking's closed_on, an action's completed_on, a response's
-published_on) and its force is not left out of its inspection's scope (an inspection_forces row with
-in_scope false), as overdue.in_scope has it. Closing, reopening, a new due date, a new item, a deleted
-one, or a force left out or brought back changes the counts.
+An item (a tracking, an action, a statutory response) is open on a date D when its inspection was
+published by D and it was not closed by D (a tracking's closed_on, an action's completed_on, a
+response's published_on), and its force is not left out of its inspection's scope (an inspection_forces
+row with in_scope false), as overdue.in_scope has it. With p its inspection's publication date, d its
+due date and c its closing date (none: never), each measure holds it over one span of dates, and so
+takes one step up on the span's first day and one down on its end (the two cancel when it is empty):
+
+- open: from p until c;
+- overdue, due before D: from max(p, d + 1) until c;
+- due within N days, D <= d <= D + N (DUE_WITHIN, the dashboard's windows and its "due soon"): from
+  max(p, d - N) until min(c, d + 1).
 
 Triggers keep them, not the application: every write, whether the session's, a bulk insert's
 (generate-demo), a cascade's or a hand-run statement, moves them in the same transaction, and none can be
-missed. Each trigger adds its row's change (+1, -1) to the rows it reaches, in one statement with the
-rows in key order, so concurrent writers lock them in one order; it never recounts, which under
-PostgreSQL's read committed would lose a concurrent transaction's change. The counts of past dates are
-not kept: an item closed after a past date was open on it, and is counted from the items then
-(overdue.summary_counts).
+missed: on the item tables; on inspection_forces (a force left out or brought back); on inspections (a
+publication date moved, an inspection deleted: its steps go before the cascade, when the items can no
+longer find their publication date). Each trigger adds its rows' changes to the rows they reach, in one
+statement with the rows in key order, so concurrent writers lock them in one order; it never recounts,
+which under PostgreSQL's read committed would lose a concurrent transaction's change.
 
 SQLite and PostgreSQL write their triggers differently; the statements here are built from one
-description of the three kinds of item (ITEMS), for both. `rebuild` counts everything afresh (the
-migration that made the table, and bulk loads, which `bulk_load` runs with the triggers off).
+description of the three kinds of item (ITEMS) and of the measures, for both. A change to either needs a
+migration that calls `rebuild` and `create_triggers`. `rebuild` counts everything afresh (the migration
+that made the table, and bulk loads, which `bulk_load` runs with the triggers off).
 """
 
 from __future__ import annotations
@@ -34,8 +43,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-TABLE = "open_item_counts"
-UNDATED_ON = "0001-01-01"  # the starts_on of the "undated" rows, never a due date
+TABLE = "open_item_steps"
+DUE_WITHIN = (7, 30, 90)  # the "due within N days" measures kept: the dashboard's windows and "due soon"
+MEASURES = ("open", "overdue", *(f"due_{days}" for days in DUE_WITHIN))
+SPANS = ("day", "month", "year")
+_KEY = "force_id, measure, span, starts_on, item_type"  # the primary key, in its order
+
+
+def due_within(days: int) -> str:
+    """The measure of the items due within this many days (from the as-of date to N days after it)."""
+    return f"due_{days}"
 
 
 @dataclass(frozen=True)
@@ -63,82 +80,125 @@ ITEMS = (
 
 @dataclass(frozen=True)
 class Dialect:
-    """What SQLite and PostgreSQL write differently in these statements."""
+    """What SQLite and PostgreSQL write differently in these statements (`{}`: the dates, the row)."""
 
-    month: str  # the first day of the month of a date, `{}` for the date
-    left_out: str  # an inspection_forces row's in_scope is false, `{}` for the row
-    date: str  # a date literal, `{}` for its ISO text
+    later: str  # the later of two dates (neither NULL)
+    earlier: str  # the earlier of two dates (neither NULL)
+    plus_days: str  # a date plus a number of days (`{days:+d}`)
+    month: str  # the first day of a date's month
+    year: str  # the first day of a date's year
+    left_out: str  # an inspection_forces row's in_scope is false
 
 
 DIALECTS = {
-    "sqlite": Dialect(month="date({}, 'start of month')", left_out="{}.in_scope = 0", date="'{}'"),
-    "postgresql": Dialect(month="date_trunc('month', {})::date", left_out="{}.in_scope IS false", date="DATE '{}'"),
+    "sqlite": Dialect(later="max({}, {})", earlier="min({}, {})", plus_days="date({date}, '{days:+d} days')",
+                      month="date({}, 'start of month')", year="date({}, 'start of year')",
+                      left_out="{}.in_scope = 0"),
+    "postgresql": Dialect(later="greatest({}, {})", earlier="least({}, {})", plus_days="({date} + {days:d})",
+                          month="date_trunc('month', {})::date", year="date_trunc('year', {})::date",
+                          left_out="{}.in_scope IS false"),
 }
 
 
-def _keys(d: Dialect, force: str, due: str, item_type: str, delta: str, where: str) -> list[str]:
-    """SELECTs of the rows one item (or a set of them) counts in: its day and month, or undated."""
-    return [
-        f"SELECT {force} AS force_id, 'day' AS span, {due} AS starts_on, '{item_type}' AS item_type, {delta} AS delta"
-        f" {where} AND {due} IS NOT NULL",
-        f"SELECT {force}, 'month', {d.month.format(due)}, '{item_type}', {delta} {where} AND {due} IS NOT NULL",
-        f"SELECT {force}, 'undated', {d.date.format(UNDATED_ON)}, '{item_type}', {delta} {where} AND {due} IS NULL",
-    ]
+def _steps(d: Dialect, base: str, item_type: str, sign: int) -> list[str]:
+    """SELECTs of the steps (force_id, measure, on_day, item_type, delta) of the items of `base`, a
+    subquery of (force_id, p, d, c): see the module's docstring; `sign` -1 takes them back."""
+    def plus(days: int) -> str:
+        return d.plus_days.format(date="b.d", days=days)
+
+    overdue_from = d.later.format("b.p", plus(1))
+    steps = [("open", "b.p", 1, ""), ("open", d.later.format("b.p", "b.c"), -1, " AND b.c IS NOT NULL"),
+             ("overdue", overdue_from, 1, " AND b.d IS NOT NULL"),
+             ("overdue", d.later.format(overdue_from, "b.c"), -1, " AND b.d IS NOT NULL AND b.c IS NOT NULL")]
+    for days in DUE_WITHIN:
+        due_from = d.later.format("b.p", plus(-days))
+        due_until = d.earlier.format(f"coalesce(b.c, {plus(1)})", plus(1))
+        steps += [(due_within(days), due_from, 1, " AND b.d IS NOT NULL"),
+                  (due_within(days), d.later.format(due_from, due_until), -1, " AND b.d IS NOT NULL")]
+    return [f"SELECT b.force_id, '{measure}' AS measure, {on_day} AS on_day, '{item_type}' AS item_type,"
+            f" {step * sign} AS delta FROM {base} AS b WHERE b.p IS NOT NULL{condition}"
+            for measure, on_day, step, condition in steps]
 
 
-def _summed(selects: list[str]) -> str:
-    """The changes of these SELECTs (force_id, span, starts_on, item_type, delta) summed by key, in key
-    order (the order concurrent writers lock the rows in)."""
-    union = "\n      UNION ALL ".join(selects)
-    return (f"SELECT force_id, span, starts_on, item_type, sum(delta) FROM (\n      {union}\n    ) AS changes\n"
-            "    GROUP BY force_id, span, starts_on, item_type HAVING sum(delta) <> 0\n"
-            "    ORDER BY force_id, span, starts_on, item_type")
+def _spread(d: Dialect, steps: str) -> str:
+    """A SELECT of the rows of _KEY and their change: the steps (a subquery of force_id, measure, on_day,
+    item_type, delta) summed by day, by month and by year, in key order (the order concurrent writers lock
+    the rows in)."""
+    starts_on = (f"CASE spans.span WHEN 'day' THEN s.on_day WHEN 'month' THEN {d.month.format('s.on_day')}"
+                 f" ELSE {d.year.format('s.on_day')} END")
+    spans = " UNION ALL ".join(f"SELECT '{span}' AS span" for span in SPANS)
+    return (f"SELECT s.force_id, s.measure, spans.span, {starts_on} AS starts_on, s.item_type, sum(s.delta)\n"
+            f"    FROM {steps} AS s CROSS JOIN ({spans}) AS spans\n"
+            f"    GROUP BY s.force_id, s.measure, spans.span, {starts_on}, s.item_type HAVING sum(s.delta) <> 0\n"
+            f"    ORDER BY s.force_id, s.measure, spans.span, {starts_on}, s.item_type")
 
 
-_COLUMNS = "force_id, span, starts_on, item_type, open_items"
+def _union(selects: list[str]) -> str:
+    return "(\n      " + "\n      UNION ALL ".join(selects) + "\n    )"
 
 
-def _add(selects: list[str]) -> str:
-    """One INSERT adding the changes of these SELECTs to the counts (see _summed)."""
-    return (f"INSERT INTO {TABLE} ({_COLUMNS})\n    {_summed(selects)}\n"
-            "    ON CONFLICT (force_id, span, starts_on, item_type)\n"
-            f"    DO UPDATE SET open_items = {TABLE}.open_items + excluded.open_items")
+def _add(d: Dialect, steps: list[str]) -> str:
+    """One INSERT adding these steps to the kept rows (see _spread)."""
+    return (f"INSERT INTO {TABLE} ({_KEY}, change)\n    {_spread(d, _union(steps))}\n"
+            f"    ON CONFLICT ({_KEY})\n    DO UPDATE SET change = {TABLE}.change + excluded.change")
 
 
-def _counted(d: Dialect, items: Items, row: str) -> str:
-    """Whether a row (OLD or NEW) of an item table counts: not closed, and its force not left out."""
-    return (f"{row}.{items.closed} IS NULL AND NOT EXISTS (SELECT 1 FROM inspection_forces s"
-            f" WHERE s.inspection_id = {row}.inspection_id AND s.force_id = {row}.force_id AND {d.left_out.format('s')})")
+def _in_scope(d: Dialect, row: str) -> str:
+    """The row's force is not left out of its inspection's scope."""
+    return (f"NOT EXISTS (SELECT 1 FROM inspection_forces s WHERE s.inspection_id = {row}.inspection_id"
+            f" AND s.force_id = {row}.force_id AND {d.left_out.format('s')})")
+
+
+def _published(row: str) -> str:
+    """The publication date of the row's inspection (NULL once the inspection is deleted)."""
+    return f"(SELECT x.published_on FROM inspections x WHERE x.id = {row}.inspection_id)"
 
 
 def _item_change(d: Dialect, items: Items, rows: tuple[str, ...]) -> str:
-    """The INSERT a trigger on an item table runs: -1 where the OLD row counted, +1 where the NEW does."""
-    selects = []
+    """The INSERT a trigger on an item table runs: the OLD row's steps taken back, the NEW row's added."""
+    steps = []
     for row in rows:
-        selects += _keys(d, f"{row}.force_id", f"{row}.due_on", items.item_type, "-1" if row == "OLD" else "1",
-                         f"WHERE {_counted(d, items, row)}")
-    return _add(selects)
+        base = (f"(SELECT {row}.force_id AS force_id, {_published(row)} AS p, {row}.due_on AS d,"
+                f" {row}.{items.closed} AS c WHERE {_in_scope(d, row)})")
+        steps += _steps(d, base, items.item_type, -1 if row == "OLD" else 1)
+    return _add(d, steps)
 
 
-def _pair_change(d: Dialect, row: str, sign: str, when: str = "") -> str:
+def _pair_change(d: Dialect, row: str, sign: int, when: str = "") -> str:
     """The INSERT a trigger on inspection_forces runs when a force is left out of an inspection (sign -1)
-    or brought back (sign 1): the open items of that inspection in that force, grouped (`when`: only
-    if this also holds)."""
-    selects = []
+    or brought back (sign 1): the steps of that inspection's items in that force (`when`: only if this
+    also holds)."""
+    steps = []
     for items in ITEMS:
-        where = (f"FROM {items.table} i WHERE {when + ' AND ' if when else ''}i.force_id = {row}.force_id"
-                 f" AND i.{items.closed} IS NULL AND i.inspection_id = {row}.inspection_id")
-        selects += _keys(d, "i.force_id", "i.due_on", items.item_type, sign, where)
-    return _add(selects)
+        base = (f"(SELECT i.force_id AS force_id, {_published(row)} AS p, i.due_on AS d, i.{items.closed} AS c"
+                f" FROM {items.table} i WHERE {when + ' AND ' if when else ''}i.force_id = {row}.force_id"
+                f" AND i.inspection_id = {row}.inspection_id)")
+        steps += _steps(d, base, items.item_type, sign)
+    return _add(d, steps)
+
+
+def _inspection_change(d: Dialect, row: str, sign: int) -> str:
+    """The INSERT a trigger on inspections runs: the steps of all its items in scope, with the row's
+    publication date, taken back (OLD, sign -1) or added (NEW, sign 1)."""
+    steps = []
+    for items in ITEMS:
+        base = (f"(SELECT i.force_id AS force_id, {row}.published_on AS p, i.due_on AS d, i.{items.closed} AS c"
+                f" FROM {items.table} i WHERE i.inspection_id = {row}.id AND {_in_scope(d, 'i')})")
+        steps += _steps(d, base, items.item_type, sign)
+    return _add(d, steps)
 
 
 def _counted_now(d: Dialect) -> str:
-    """A SELECT of the counts as they are now, counted from every item (the rows of _COLUMNS)."""
-    selects = []
+    """A SELECT of the kept rows as they are now, counted from every item (the rows of _KEY and their
+    change). The steps are summed by day first: far fewer rows to spread over three spans."""
+    steps = []
     for items in ITEMS:
-        where = f"FROM {items.table} i WHERE {_counted(d, items, 'i')}"
-        selects += _keys(d, "i.force_id", "i.due_on", items.item_type, "1", where)
-    return _summed(selects)
+        base = (f"(SELECT i.force_id AS force_id, x.published_on AS p, i.due_on AS d, i.{items.closed} AS c"
+                f" FROM {items.table} i JOIN inspections x ON x.id = i.inspection_id WHERE {_in_scope(d, 'i')})")
+        steps += _steps(d, base, items.item_type, 1)
+    by_day = (f"(SELECT force_id, measure, on_day, item_type, sum(delta) AS delta FROM {_union(steps)} AS steps"
+              " GROUP BY force_id, measure, on_day, item_type)")
+    return _spread(d, by_day)
 
 
 # --- SQLite: a trigger per table and operation, each one statement or two ------------------------
@@ -155,34 +215,50 @@ def _sqlite_triggers() -> list[tuple[str, str]]:
                                    f"  {_item_change(d, items, rows)};\nEND"))
     pairs = "inspection_forces"
     for operation, on, changes in (
-        ("insert", "INSERT", [("NEW", "-1")]),
-        ("delete", "DELETE", [("OLD", "1")]),
-        ("update", f"UPDATE OF {PAIRS_WATCHED}", [("OLD", "1"), ("NEW", "-1")]),
+        ("insert", "INSERT", [("NEW", -1)]),
+        ("delete", "DELETE", [("OLD", 1)]),
+        ("update", f"UPDATE OF {PAIRS_WATCHED}", [("OLD", 1), ("NEW", -1)]),
     ):
         name = f"{TABLE}_{pairs}_{operation}"
         body = "".join(f"  {_pair_change(d, row, sign, when=d.left_out.format(row))};\n" for row, sign in changes)
         triggers.append((name, f"CREATE TRIGGER {name} AFTER {on} ON {pairs} FOR EACH ROW BEGIN\n{body}END"))
+    # An inspection's steps go before it does: after, its items (deleted by the cascade) find no date.
+    triggers.append((f"{TABLE}_inspections_delete",
+                     f"CREATE TRIGGER {TABLE}_inspections_delete BEFORE DELETE ON inspections FOR EACH ROW BEGIN\n"
+                     f"  {_inspection_change(d, 'OLD', -1)};\nEND"))
+    triggers.append((f"{TABLE}_inspections_update",
+                     f"CREATE TRIGGER {TABLE}_inspections_update AFTER UPDATE OF published_on ON inspections"
+                     f" FOR EACH ROW WHEN OLD.published_on IS NOT NEW.published_on BEGIN\n"
+                     f"  {_inspection_change(d, 'OLD', -1)};\n  {_inspection_change(d, 'NEW', 1)};\nEND"))
     return triggers
 
 
 # --- PostgreSQL: a trigger function per table, choosing by the operation ---------------------------
 
-def _postgresql_functions() -> list[tuple[str, str, str, str]]:
-    """(table, the columns watched, function name, CREATE FUNCTION) of every PostgreSQL trigger function."""
+def _postgresql_triggers() -> list[tuple[str, str, str, str]]:
+    """(table, function name, CREATE FUNCTION, the trigger's timing and events) of every PostgreSQL trigger."""
     d = DIALECTS["postgresql"]
-    functions = []
+    triggers = []
     for items in ITEMS:
         name = f"{TABLE}_{items.table}"
         body = (f"IF TG_OP = 'INSERT' THEN\n    {_item_change(d, items, ('NEW',))};\n"
                 f"  ELSIF TG_OP = 'DELETE' THEN\n    {_item_change(d, items, ('OLD',))};\n"
                 f"  ELSE\n    {_item_change(d, items, ('OLD', 'NEW'))};\n  END IF;")
-        functions.append((items.table, items.watched, name, _plpgsql(name, body)))
+        triggers.append((items.table, name, _plpgsql(name, body),
+                         f"AFTER INSERT OR DELETE OR UPDATE OF {items.watched}"))
     name = f"{TABLE}_inspection_forces"
-    body = (f"IF TG_OP IN ('UPDATE', 'DELETE') AND {d.left_out.format('OLD')} THEN\n    {_pair_change(d, 'OLD', '1')};\n"
+    body = (f"IF TG_OP IN ('UPDATE', 'DELETE') AND {d.left_out.format('OLD')} THEN\n    {_pair_change(d, 'OLD', 1)};\n"
             f"  END IF;\n  IF TG_OP IN ('INSERT', 'UPDATE') AND {d.left_out.format('NEW')} THEN\n"
-            f"    {_pair_change(d, 'NEW', '-1')};\n  END IF;")
-    functions.append(("inspection_forces", PAIRS_WATCHED, name, _plpgsql(name, body)))
-    return functions
+            f"    {_pair_change(d, 'NEW', -1)};\n  END IF;")
+    triggers.append(("inspection_forces", name, _plpgsql(name, body), f"AFTER INSERT OR DELETE OR UPDATE OF {PAIRS_WATCHED}"))
+    # An inspection's steps go before it does: after, its items (deleted by the cascade) find no date.
+    name = f"{TABLE}_inspections"
+    body = (f"IF TG_OP = 'DELETE' THEN\n    {_inspection_change(d, 'OLD', -1)};\n    RETURN OLD;\n  END IF;\n"
+            f"  IF OLD.published_on IS DISTINCT FROM NEW.published_on THEN\n"
+            f"    {_inspection_change(d, 'OLD', -1)};\n    {_inspection_change(d, 'NEW', 1)};\n  END IF;\n"
+            "  RETURN NEW;")
+    triggers.append(("inspections", name, _plpgsql(name, body), "BEFORE DELETE OR UPDATE OF published_on"))
+    return triggers
 
 
 def _plpgsql(name: str, body: str) -> str:
@@ -199,11 +275,9 @@ def create_triggers(connection: sa.Connection) -> None:
         for _name, create in _sqlite_triggers():
             connection.exec_driver_sql(create)
         return
-    for table, watched, name, create in _postgresql_functions():
+    for table, name, create, events in _postgresql_triggers():
         connection.exec_driver_sql(create)
-        connection.exec_driver_sql(
-            f"CREATE TRIGGER {name} AFTER INSERT OR DELETE OR UPDATE OF {watched} ON {table}"
-            f" FOR EACH ROW EXECUTE FUNCTION {name}()")
+        connection.exec_driver_sql(f"CREATE TRIGGER {name} {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()")
 
 
 def drop_triggers(connection: sa.Connection) -> None:
@@ -212,15 +286,15 @@ def drop_triggers(connection: sa.Connection) -> None:
         for name, _create in _sqlite_triggers():
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         return
-    for table, _watched, name, _create in _postgresql_functions():
+    for table, name, _create, _events in _postgresql_triggers():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
 
 
 def rebuild(connection: sa.Connection) -> None:
-    """Count every open item afresh."""
+    """Count every item afresh."""
     connection.exec_driver_sql(f"DELETE FROM {TABLE}")
-    connection.exec_driver_sql(f"INSERT INTO {TABLE} ({_COLUMNS}) {_counted_now(DIALECTS[connection.dialect.name])}")
+    connection.exec_driver_sql(f"INSERT INTO {TABLE} ({_KEY}, change) {_counted_now(DIALECTS[connection.dialect.name])}")
 
 
 @contextmanager
@@ -236,15 +310,14 @@ def bulk_load(connection: sa.Connection) -> Iterator[None]:
 
 
 def differences(connection: sa.Connection) -> list[tuple]:
-    """Where the kept counts differ from a count made now: (force_id, span, starts_on, item_type, kept,
-    counted) for each; none when they agree (rows of zero match no row)."""
+    """Where the kept rows differ from a count made now: (force_id, measure, span, starts_on, item_type,
+    kept, counted) for each; none when they agree (rows of zero match no row)."""
     counted = _counted_now(DIALECTS[connection.dialect.name])
-    kept = f"SELECT {_COLUMNS} FROM {TABLE} WHERE open_items <> 0"
+    kept = f"SELECT {_KEY}, change FROM {TABLE} WHERE change <> 0"
+    on = " AND ".join(f"k.{column} = c.{column}" for column in _KEY.split(", "))
+    key = ", ".join(f"coalesce(k.{column}, c.{column})" for column in _KEY.split(", "))
     rows = connection.exec_driver_sql(
-        f"WITH counted ({_COLUMNS}) AS ({counted}), kept AS ({kept}) "
-        "SELECT coalesce(k.force_id, c.force_id), coalesce(k.span, c.span), coalesce(k.starts_on, c.starts_on),"
-        " coalesce(k.item_type, c.item_type), k.open_items, c.open_items"
-        " FROM kept k FULL OUTER JOIN counted c ON k.force_id = c.force_id AND k.span = c.span"
-        " AND k.starts_on = c.starts_on AND k.item_type = c.item_type"
-        " WHERE k.open_items IS NULL OR c.open_items IS NULL OR k.open_items <> c.open_items").all()
+        f"WITH counted ({_KEY}, change) AS ({counted}), kept AS ({kept}) "
+        f"SELECT {key}, k.change, c.change FROM kept k FULL OUTER JOIN counted c ON {on}"
+        " WHERE k.change IS NULL OR c.change IS NULL OR k.change <> c.change").all()
     return [tuple(row) for row in rows]

@@ -9,7 +9,7 @@ from tracker.models.forces import Force, SignInAddress, User, user_forces
 from tracker.models.inspections import Inspection, InspectionForce, Recommendation, Theme, recommendation_themes
 from tracker.models.oversight import MeetingPack, MeetingPackItem, NotificationPreference, SentReminder
 from tracker.models.owner_links import OwnerLink
-from tracker.models.records import AuditEvent, DataState, OpenItemCount
+from tracker.models.records import AuditEvent, DataState, OpenItemStep
 from tracker.models.responses import ClockExtension, ClockPause, PublishedVersion, StatutoryResponse
 from tracker.models.tokens import ApiToken
 from tracker.models.tracking import Action, EvidenceFile, ExtensionRequest, ProgressUpdate, Tracking
@@ -17,7 +17,7 @@ from tracker.models.tracking import Action, EvidenceFile, ExtensionRequest, Prog
 __all__ = [
     "Action", "ApiToken", "AuditEvent", "Base", "ClockExtension", "ClockPause", "DataState", "EvidenceFile", "ExtensionRequest", "Force",
     "Inspection", "InspectionForce",
-    "MeetingPack", "MeetingPackItem", "NotificationPreference", "OpenItemCount", "OwnerLink", "ProgressUpdate", "PublishedVersion",
+    "MeetingPack", "MeetingPackItem", "NotificationPreference", "OpenItemStep", "OwnerLink", "ProgressUpdate", "PublishedVersion",
     "Recommendation", "SentReminder", "Session", "SignInAddress", "StatutoryResponse", "Theme", "TimestampMixin", "Tracking",
     "User", "VersionedMixin", "db", "enum_column", "recommendation_themes", "user_forces", "utcnow",
 ]

@@ -29,20 +29,21 @@ class DataState(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class OpenItemCount(db.Model):
-    """How many items of one kind a force has open, due on one day, in one month, or with no due date
-    (`span`: day, month, undated): kept by the database's triggers as items change
-    (tracker.db.open_item_counts), so that the dashboard's counts read a few hundred of these rather
-    than every open item."""
+class OpenItemStep(db.Model):
+    """How many items of one kind of a force a measure (open, overdue, due within N days) gains or loses
+    on the days of one span (a day, a month or a year): kept by the database's triggers as items change
+    (tracker.db.open_item_counts). The measure's count on a date is the sum of its steps up to it, so
+    the dashboard's counts read a few hundred of these, on any date, rather than every item."""
 
-    __tablename__ = "open_item_counts"
+    __tablename__ = "open_item_steps"
 
     # No foreign key: the rows of a force's items are kept by triggers, even as a force goes.
     force_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    span: Mapped[str] = mapped_column(sa.String(7), primary_key=True)
-    starts_on: Mapped[date] = mapped_column(primary_key=True)  # the due date, its month's first day, or 0001-01-01
+    measure: Mapped[str] = mapped_column(sa.String(8), primary_key=True)  # open, overdue, due_7, due_30, due_90
+    span: Mapped[str] = mapped_column(sa.String(5), primary_key=True)  # day, month, year
+    starts_on: Mapped[date] = mapped_column(primary_key=True)  # the day, or its month's or year's first day
     item_type: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
-    open_items: Mapped[int] = mapped_column()
+    change: Mapped[int] = mapped_column()
 
     __table_args__ = {"sqlite_with_rowid": False}
 

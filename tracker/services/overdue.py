@@ -3,9 +3,9 @@
 One UNION ALL of the three kinds of item serves the dashboard, its exports, the committee pack and
 the `overdue` command, each reading the (force, due date, closed date, inspection) indexes; nothing
 is loaded per row. An item closed after the as-of date still counts as open on it, and one of an
-inspection published after it is left out, so past dates answer truthfully. The counts of today's
-view, and any other narrowed by no more than the forces and the kind of item, read the open items'
-counts the database keeps (models.OpenItemCount), so they cost the same however many items there are.
+inspection published after it is left out, so past dates answer truthfully. The counts of any date,
+narrowed by no more than the forces and the kind of item, read the steps the database keeps
+(models.OpenItemStep), so they cost the same however many items there are.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
-from tracker.db import db
+from tracker.db import db, open_item_counts
 from tracker.domain.deadlines import DUE_SOON_DAYS
 from tracker.domain.register import (  # noqa: F401  (the register's names, read from here by callers)
     ITEM_TYPES,
@@ -38,7 +38,7 @@ from tracker.models import (
     Force,
     Inspection,
     InspectionForce,
-    OpenItemCount,
+    OpenItemStep,
     ProgressUpdate,
     Recommendation,
     StatutoryResponse,
@@ -352,19 +352,20 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     """Overdue and due-soon counts per kind of item on the as-of date, under the filter but not its window;
     and, in the same query, how many rows the window selects ("in_window"), for the pagination.
 
-    Open on the as-of date is two disjoint parts: not closed, and closed after it (OPEN_PARTS). Where
-    the filter narrows by no more than the forces and the kind of item, and no inspection was published
-    after the as-of date, the first part is read from the counts the database keeps
-    (models.OpenItemCount: a few hundred rows, whatever the number of items), and only the second,
-    nearly always empty, from the items. Otherwise both are counted from the items: a UNION ALL of
-    an aggregate per table and part, each reading only its own range of the (force, closed date, due
-    date, inspection) index and the rows that count somewhere (overdue, due soon or in the window),
-    without joins unless the filter needs them. The parts are added up here.
+    Where the filter narrows by no more than the forces and the kind of item, on any as-of date, they are
+    read from the steps the database keeps (models.OpenItemStep: a few hundred rows per force, whatever
+    the number of items). Otherwise they are counted from the items, in its two disjoint parts (not
+    closed, and closed after the as-of date: OPEN_PARTS): a UNION ALL of an aggregate per table and part,
+    each reading only its own range of the (force, closed date, due date, inspection) index and the rows
+    that count somewhere (overdue, due soon or in the window), without joins unless the filter needs them.
+    The parts are added up here.
     """
     counts = {t: {"overdue": 0, "due_soon": 0, "in_window": 0} for t in ITEM_TYPES}
-    f = resolve(f)
-    statement = (_kept_summary_written_out(f, soon_days, db.engine.url) if kept_counts_serve(f)
-                 else _summary_statement(f, soon_days, f.check_published))
+    if kept_counts_serve(f, soon_days):
+        statement = _kept_counts_written_out(replace(f, check_published=None), soon_days, db.engine.url)
+    else:
+        f = resolve(f)
+        statement = _summary_statement(f, soon_days, f.check_published)
     for item_type, overdue, due_soon, in_window in read_rows(statement):
         totals = counts[item_type]
         totals["overdue"] += int(overdue or 0)
@@ -373,91 +374,64 @@ def summary_counts(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> dict[str, d
     return counts
 
 
-@lru_cache(maxsize=STATEMENTS_KEPT)
-def _kept_summary_written_out(f: ItemFilter, soon_days: int, _database) -> sa.TextualSelect:
-    """_kept_summary_statement with its forces and constants in its text (services.written_out), for the
-    database in use: with the forces as a parameter PostgreSQL planned it afresh at every request."""
-    return written_out(_kept_summary_statement(f, soon_days))
-
-
-def _kept_summary_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
-    """summary_counts' query from the kept counts: theirs of the items not closed, and the items' own of
-    those closed after the as-of date, in one statement (one round trip)."""
-    parts = (_kept_counts_statement(f, soon_days), _summary_statement(f, soon_days, False, ("closed_later",)))
-    return sa.union_all(*(select for part in parts for select in part.selects))
-
-
-# The filter's fields the kept counts can answer: any other at a value but its default narrows the view
+# The filter's fields the kept steps can answer: any other at a value but its default narrows the view
 # by what they do not record (an inspection, a theme, an owner, a status...), and the items are counted.
 KEPT_COUNTS_ANSWER = frozenset({"as_of", "force_ids", "item_type", "window", "check_published"})
 
 
-def kept_counts_serve(f: ItemFilter) -> bool:
-    """Whether the counts kept by the database answer this (resolved) filter's not-closed part: it narrows
-    by nothing they do not record, and no inspection was published after its as-of date (whose items
-    the counts include)."""
-    return f.check_published is False and all(
-        getattr(f, field.name) == field.default for field in fields(f) if field.name not in KEPT_COUNTS_ANSWER)
+def kept_counts_serve(f: ItemFilter, soon_days: int = DUE_SOON_DAYS) -> bool:
+    """Whether the steps the database keeps answer this filter: it narrows by nothing they do not record,
+    and its window and "due soon" are measures they keep (open_item_counts.DUE_WITHIN)."""
+    return (_window_measures(f.window) is not None and soon_days in open_item_counts.DUE_WITHIN
+            and all(getattr(f, field.name) == field.default for field in fields(f)
+                    if field.name not in KEPT_COUNTS_ANSWER))
+
+
+def _window_measures(window: str) -> tuple[str, ...] | None:
+    """The kept measures whose sum is a window's items (None: a window they do not keep)."""
+    if window in ("overdue", "open"):
+        return (window,)
+    if window == "reminders":  # overdue, or due within "due soon" (disjoint: before and from the as-of date)
+        return ("overdue", open_item_counts.due_within(DUE_SOON_DAYS))
+    if window.isdigit() and int(window) in open_item_counts.DUE_WITHIN:
+        return (open_item_counts.due_within(int(window)),)
+    return None
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
-def _kept_counts_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
-    """The not-closed part of summary_counts, from the kept counts: the months before the as-of date's
-    month, and the days from its first day to the last that the window or "due soon" reaches (and, for
-    every open item, the later months and the undated items). Each is a range of the primary key per
-    force, so the rows read do not grow with the items."""
-    c = OpenItemCount.__table__.c
-    as_of, month_start = f.as_of, f.as_of.replace(day=1)
-    yesterday, soon_ends = as_of - timedelta(days=1), as_of + timedelta(days=soon_days)
-    window_ends = _window_ends(f.window, as_of)
-    # Each part: its span, the rows of it read, and of those, the ones overdue, due soon and in the
-    # window (a condition, or True for every row read, False for none).
-    parts = [
-        ("month", _due(c, last=month_start - timedelta(days=1)), True, False, f.window in ("overdue", "open", "reminders")),
-        ("day", _due(c, month_start, max(soon_ends, window_ends or as_of)), _due(c, last=yesterday),
-         _due(c, as_of, soon_ends), _days_in_window(c, f.window, as_of, window_ends)),
-    ]
-    if f.window == "open":  # every open item: the months from the as-of date's on, and the undated
-        parts += [("month", _due(c, first=month_start), False, False, True), ("undated", sa.true(), False, False, True)]
+def _kept_counts_written_out(f: ItemFilter, soon_days: int, _database) -> sa.TextualSelect:
+    """_kept_counts_statement with its forces and constants in its text (services.written_out), for the
+    database in use: with the forces as a parameter PostgreSQL planned it afresh at every request."""
+    return written_out(_kept_counts_statement(f, soon_days))
 
-    def total(condition):
-        if condition is True:
-            return sa.func.sum(c.open_items)
-        return sa.literal(0) if condition is False else sa.func.sum(sa.case((condition, c.open_items), else_=0))
+
+def _kept_counts_statement(f: ItemFilter, soon_days: int) -> sa.CompoundSelect:
+    """summary_counts' query from the kept steps: each measure's steps up to the as-of date, that is the
+    years before its year, the months of its year before its month, and the days of its month up to it.
+    Each is a range of the primary key per force and measure, so the rows read do not grow with the
+    items."""
+    c = OpenItemStep.__table__.c
+    as_of = f.as_of
+    year_starts, month_starts = as_of.replace(month=1, day=1), as_of.replace(day=1)
+    overdue, soon = ("overdue",), (open_item_counts.due_within(soon_days),)
+    in_window = _window_measures(f.window)
+    measures = sorted({*overdue, *soon, *in_window})
+
+    def total(of: tuple[str, ...]):
+        return sa.func.sum(sa.case((c.measure.in_(of), c.change), else_=0))
 
     selects = []
-    for span, rows, *conditions in parts:
-        where = [c.force_id.in_(f.force_ids), c.span == span, rows]
+    for span, first, last in (("year", None, year_starts - timedelta(days=1)),
+                              ("month", year_starts, month_starts - timedelta(days=1)),
+                              ("day", month_starts, as_of)):
+        where = [c.force_id.in_(f.force_ids), c.measure.in_(measures), c.span == span, c.starts_on <= _day(last)]
+        if first is not None:
+            where.append(c.starts_on >= _day(first))
         if f.item_type:
             where.append(c.item_type == f.item_type)
-        selects.append(sa.select(c.item_type, *(total(condition) for condition in conditions))
+        selects.append(sa.select(c.item_type, total(overdue), total(soon), total(in_window))
                        .where(*where).group_by(c.item_type))
     return sa.union_all(*selects)
-
-
-def _due(c, first: date | None = None, last: date | None = None):
-    """Kept counts' rows starting from one day to another, either end open (not both)."""
-    return sa.and_(*([c.starts_on >= _day(first)] if first else []), *([c.starts_on <= _day(last)] if last else []))
-
-
-def _window_ends(window: str, as_of: date) -> date | None:
-    """The last due date a window reaches after the as-of date: None for overdue items and every open item."""
-    if window in ("overdue", "open"):
-        return None
-    return as_of + timedelta(days=DUE_SOON_DAYS if window == "reminders" else int(window))
-
-
-def _days_in_window(c, window: str, as_of: date, window_ends: date | None):
-    """Which day rows of the kept counts (those of the as-of date's month on) are in the window: the
-    overdue ones; none for every open item (the months count them); up to the window's end for
-    reminders (overdue or due soon); else from the as-of date to the window's end."""
-    if window == "overdue":
-        return _due(c, last=as_of - timedelta(days=1))
-    if window == "open":
-        return False
-    if window == "reminders":
-        return _due(c, last=window_ends)
-    return _due(c, as_of, window_ends)
 
 
 @lru_cache(maxsize=STATEMENTS_KEPT)
