@@ -193,3 +193,30 @@ def test_a_progress_update_leaves_the_queue_cached_and_what_it_shows_does_not(ap
     extension_service.request(other, None, new_due_on=date(2030, 1, 1), reason="A reason", requested_by="The lead")
     db.session.commit()
     assert queue_drawn()
+
+
+def test_every_part_is_read_in_one_statement_each_in_its_own_order(app, waiting):
+    """The parts a user decides come in one statement (one round trip), each with its own count and its
+    first rows oldest first, whatever the other parts hold."""
+    tracking = get_tracking("cumbria", "4")
+    for day in (5, 1, 3):
+        db.session.add(Action(tracking=tracking, force_id=tracking.force_id, inspection_id=tracking.inspection_id,
+                              title=f"Completed on day {day}", status=ActionStatus.COMPLETE,
+                              completed_on=date(2022, 2, day)))
+    extension_service.request(get_tracking("cumbria", "3.2"), None, new_due_on=date(2022, 6, 30), reason="Why",
+                              requested_by="ACC Example")
+    db.session.commit()
+    user, force_ids = make_user(Role.REVIEWER, ("cumbria",)), [get_force("cumbria").id]
+    assert user.role  # loaded
+    with counting_queries() as statements:
+        queue = queue_service.reviewer_queue(user, force_ids)
+    assert len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))]) == 1, statements
+    assert queue.sign_offs.count == len(queue.sign_offs.items) >= 4 and queue.verifications.count >= 1
+    assert queue.extensions.count == 1 and queue.approvals.count == 0
+    dates = [item.since for item in queue.sign_offs.items]
+    assert dates == sorted(dates)
+    assert [item.title for item in queue.sign_offs.items if item.title.startswith("Completed on day")] == [
+        "Completed on day 1", "Completed on day 3", "Completed on day 5"]
+    assert all(item.action_id for item in queue.sign_offs.items)
+    assert all(item.extension_id for item in queue.extensions.items)
+    assert all(item.tracking_id and not item.action_id for item in queue.verifications.items)

@@ -70,20 +70,39 @@ class Queue:
         return self.sign_offs.count + self.approvals.count + self.verifications.count + self.extensions.count
 
 
-def _part(statement: sa.TextualSelect, make) -> Part:
-    """The first SHOWN of a part's rows (its statement is ordered, limited and carries the count of them
-    all in its column `waiting`: one query), and how many there are."""
-    rows = read_rows(statement).all()
-    return Part(count=rows[0].waiting if rows else 0, items=[make(r) for r in rows])
+# The columns of the queue's one statement: each part's own (named as here, NULL where the part has none),
+# each row labelled with its part. `since` orders a part's rows, `since_at` the extension requests'.
+COLUMNS = {"part": sa.String, "id": sa.Integer, "tracking_id": sa.Integer, "title": sa.Text, "ref": sa.String,
+           "since": sa.Date, "since_at": sa.DateTime, "new_due_on": sa.Date, "force_name": sa.String,
+           "force_slug": sa.String, "inspection_slug": sa.String, "waiting": sa.Integer}
+
+
+def _parts_of(role) -> tuple[str, ...]:
+    """The parts people of this role decide, in the queue's order."""
+    return tuple(part for part, decides in (
+        ("sign_offs", role.can_sign_off), ("approvals", role.can_approve_responses),
+        ("verifications", role.can_sign_off), ("extensions", may_decide_extensions(role))) if decides)
 
 
 @lru_cache(maxsize=256)
-def _written_out(force_ids: tuple[int, ...], user_id: int, _database) -> dict[str, sa.TextualSelect]:
-    """The parts' statements for one user and their forces, with those in their text
-    (services.written_out), for the database in use: built once (building them cost more than running
-    them, on every home page drawn after a write), and with the forces and the user as parameters
-    PostgreSQL planned two of them afresh at every request."""
-    return {name: written_out(statement) for name, statement in _statements(force_ids, user_id).items()}
+def _written_out(force_ids: tuple[int, ...], user_id: int, parts: tuple[str, ...], _database) -> sa.TextualSelect:
+    """The statement of some parts for one user and their forces, with those in its text
+    (services.written_out), for the database in use: built once (building it cost more than running it,
+    on every home page drawn after a write), and with the forces and the user as parameters PostgreSQL
+    planned two of its parts afresh at every request. One statement for every part (a UNION ALL of each
+    part's first rows): one round trip, not one a part."""
+    statements = _statements(force_ids, user_id)
+    selects = []
+    for part in parts:
+        rows = statements[part].subquery(part)
+        selects.append(sa.select(*(
+            sa.literal(part, sa.String).label(name) if name == "part"
+            else rows.c[name] if name in rows.c else sa.cast(sa.null(), type_).label(name)
+            for name, type_ in COLUMNS.items())))
+    union = sa.union_all(*selects).subquery("waiting_parts")
+    order = [sa.case(*((union.c.part == part, index) for index, part in enumerate(parts))),
+             union.c.since.asc().nulls_last(), union.c.since_at, union.c.id]
+    return written_out(sa.select(union).order_by(*order))
 
 
 def _first(statement: sa.Select) -> sa.Select:
@@ -105,14 +124,17 @@ def _statements(force_ids: tuple[int, ...], user_id: int) -> dict[str, sa.Select
     """The queue's statements, one a part, for one user and their forces."""
     forces, user = sa.bindparam("force_ids", list(force_ids), expanding=True), sa.bindparam("user_id", user_id)
     sign_offs = _first(
-        sa.select(Action.id, Action.tracking_id, Action.title, Action.completed_on, Force.name)
+        sa.select(Action.id, Action.tracking_id, sa.cast(Action.title, sa.Text).label("title"),
+                  Action.completed_on.label("since"), Force.name.label("force_name"))
         .join(Force, Action.force_id == Force.id)
         .where(Action.force_id.in_(forces), Action.status == ActionStatus.COMPLETE, Action.signed_off_at.is_(None),
                in_scope(Action.inspection_id, Action.force_id))
         .order_by(Action.completed_on.asc().nulls_last(), Action.id)
     )
     approvals = _first(
-        sa.select(Inspection.title, Force.name, StatutoryResponse.drafted_on, Force.slug, Inspection.slug)
+        sa.select(StatutoryResponse.id, sa.cast(Inspection.title, sa.Text).label("title"), Force.name.label("force_name"),
+                  StatutoryResponse.drafted_on.label("since"), Force.slug.label("force_slug"),
+                  Inspection.slug.label("inspection_slug"))
         .join(Force, StatutoryResponse.force_id == Force.id)
         .join(Inspection, StatutoryResponse.inspection_id == Inspection.id)
         .where(StatutoryResponse.force_id.in_(forces), StatutoryResponse.drafted_on.is_not(None),
@@ -131,15 +153,16 @@ def _statements(force_ids: tuple[int, ...], user_id: int) -> dict[str, sa.Select
         .order_by(Tracking.implemented_on, Tracking.id)
     ).subquery()
     verifications = (
-        sa.select(waiting.c.id, Recommendation.ref, Recommendation.text, waiting.c.implemented_on, Force.name,
-                  waiting.c.waiting)
+        sa.select(waiting.c.id, Recommendation.ref, sa.cast(Recommendation.text, sa.Text).label("title"),
+                  waiting.c.implemented_on.label("since"), Force.name.label("force_name"), waiting.c.waiting)
         .join(Recommendation, waiting.c.recommendation_id == Recommendation.id)
         .join(Force, waiting.c.force_id == Force.id)
         .order_by(waiting.c.implemented_on, waiting.c.id)
     )
     extensions = _first(
         sa.select(ExtensionRequest.id, ExtensionRequest.tracking_id, ExtensionRequest.new_due_on,
-                  ExtensionRequest.created_at, Recommendation.ref, Action.title, Force.name)
+                  ExtensionRequest.created_at.label("since_at"), Recommendation.ref,
+                  sa.cast(Action.title, sa.Text).label("title"), Force.name.label("force_name"))
         .join(Tracking, ExtensionRequest.tracking_id == Tracking.id)
         .join(Recommendation, Tracking.recommendation_id == Recommendation.id)
         .join(Force, ExtensionRequest.force_id == Force.id)
@@ -157,23 +180,26 @@ def reviewer_queue(user: User, force_ids: list[int] | tuple[int, ...]) -> Queue:
     """What waits for the user's decision in their forces: each part only for those who decide it (sign-offs
     and verifications and extension requests for chief officers and administrators, approvals for the PCC's
     approvers)."""
-    if not has_queue(user.role) or not force_ids:
+    parts = _parts_of(user.role)
+    if not parts or not force_ids:
         return Queue(Part(), Part(), Part())
-    statements = _written_out(tuple(force_ids), user.id, db.engine.url)
-    signs_off, approves = user.role.can_sign_off, user.role.can_approve_responses
-    return Queue(
-        sign_offs=_part(statements["sign_offs"], lambda r: Waiting(
-            title=r.title, force_name=r.name, since=r.completed_on, tracking_id=r.tracking_id, action_id=r.id,
-        )) if signs_off else Part(),
-        approvals=_part(statements["approvals"], lambda r: Waiting(
-            title=r[0], force_name=r[1], since=r[2], force_slug=r[3], inspection_slug=r[4],
-        )) if approves else Part(),
-        verifications=_part(statements["verifications"], lambda r: Waiting(
-            title=f"Recommendation {r.ref}: {r.text}" if r.ref else r.text, force_name=r.name,
-            since=r.implemented_on, tracking_id=r.id,
-        )) if signs_off else Part(),
-        extensions=_part(statements["extensions"], lambda r: Waiting(
-            title=f"{f'Action: {r.title}' if r.title else f'Recommendation {r.ref}'}, to {govuk_date(r.new_due_on)}",
-            force_name=r.name, since=r.created_at.date(), tracking_id=r.tracking_id, extension_id=r.id,
-        )) if may_decide_extensions(user.role) else Part(),
-    )
+    found: dict[str, Part] = {part: Part() for part in ("sign_offs", "approvals", "verifications", "extensions")}
+    for r in read_rows(_written_out(tuple(force_ids), user.id, parts, db.engine.url)):
+        part = found[r.part]
+        part.count = r.waiting
+        part.items.append(_MAKE[r.part](r))
+    return Queue(**found)
+
+
+# Each part's rows as the queue lists them.
+_MAKE = {
+    "sign_offs": lambda r: Waiting(title=r.title, force_name=r.force_name, since=r.since, tracking_id=r.tracking_id,
+                                   action_id=r.id),
+    "approvals": lambda r: Waiting(title=r.title, force_name=r.force_name, since=r.since, force_slug=r.force_slug,
+                                   inspection_slug=r.inspection_slug),
+    "verifications": lambda r: Waiting(title=f"Recommendation {r.ref}: {r.title}" if r.ref else r.title,
+                                       force_name=r.force_name, since=r.since, tracking_id=r.id),
+    "extensions": lambda r: Waiting(
+        title=f"{f'Action: {r.title}' if r.title else f'Recommendation {r.ref}'}, to {govuk_date(r.new_due_on)}",
+        force_name=r.force_name, since=r.since_at.date(), tracking_id=r.tracking_id, extension_id=r.id),
+}
