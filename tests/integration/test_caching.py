@@ -421,3 +421,24 @@ def test_a_change_to_a_users_role_still_reaches_every_force(app):
     user.role = Role.REVIEWER
     db.session.flush()
     assert changed(before) == {"shared"}
+
+
+def test_the_tokens_of_any_number_of_scopes_are_read_by_one_statement(app):
+    """Each scope's token as stored ('' for one never written), read in one statement whose text does not
+    change with the number of scopes on PostgreSQL (one array parameter: prepared once)."""
+    forces = [get_force(slug).id for slug in SLUGS]
+    data_state.bump(db.session.connection(), [force_scope(forces[0])])
+    db.session.commit()
+    rows = dict(db.session.execute(sa.select(DataState.scope, DataState.token)).all())
+    sent = []
+    for scopes in ([force_scope(forces[0])], [force_scope(i) for i in forces] + ["queue:999999"]):
+        db.session.info.pop(data_state._SEEN, None)  # as a new transaction
+        with counting_queries() as statements:
+            read = data_state.tokens(db.session, scopes)
+        sent += [s for s in statements if "data_states" in s]
+        pending = db.session.info.get(data_state._PENDING, {})  # the tests' transaction outlives their commits
+        assert read == tuple(pending.get(name) or rows.get(name, "") for name in [SHARED, *sorted(scopes)])
+        assert read[-1] == ("" if len(scopes) > 1 else read[1])
+    assert len(sent) == 2
+    if db.engine.dialect.name == "postgresql":
+        assert sent[0] == sent[1]

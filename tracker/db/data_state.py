@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -129,8 +130,21 @@ def tokens(session: Session, scopes: Iterable[str]) -> tuple[str, ...]:
     pending = session.info.get(_PENDING, {})
     if missing := [s for s in scopes if s not in seen and s not in pending]:
         seen.update(dict.fromkeys(missing, ""))
-        seen.update(session.execute(sa.select(_TABLE.c.scope, _TABLE.c.token).where(_TABLE.c.scope.in_(missing))).all())
+        statement = _tokens_statement(session.get_bind().dialect.name == "postgresql")
+        seen.update(session.execute(statement, {"scopes": missing}).all())
     return tuple(pending.get(s) or seen[s] for s in scopes)
+
+
+@cache
+def _tokens_statement(array: bool) -> sa.Select:
+    """tokens' query: the scopes one array parameter on PostgreSQL (`array`), so that its text is the same
+    for any number of them (prepared once; a page of every force reads a hundred and more), else each a
+    parameter of its own (an expanding IN)."""
+    if array:
+        among = _TABLE.c.scope == sa.any_(sa.bindparam("scopes", type_=postgresql.ARRAY(sa.String)))
+    else:
+        among = _TABLE.c.scope.in_(sa.bindparam("scopes", expanding=True))
+    return sa.select(_TABLE.c.scope, _TABLE.c.token).where(among)
 
 
 def _mark(session: Session, scopes: set[str]) -> None:
