@@ -212,3 +212,24 @@ def test_the_dashboard_reads_the_data_states_tokens_once(app, as_role):
     with counting_queries() as statements:
         assert client.get("/").status_code == 200
     assert len([s for s in statements if "data_states" in s]) == 1, statements
+
+
+def test_the_owners_are_every_distinct_owner_of_the_forces_by_one_statement_for_any_number_of_forces(app):
+    forces = [get_force(slug).id for slug in ("cumbria", "lancashire", "essex")]
+    sent: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    for chosen in (forces[:1], forces):
+        plain = sa.union(sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(chosen)),
+                         sa.select(Action.owner).where(Action.force_id.in_(chosen)))
+        expected = sorted(o for o in db.session.scalars(plain) if o is not None)
+        sa.event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            assert overdue.owners(chosen) == expected and expected
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert len(sent) == 2
+    if db.engine.dialect.name == "postgresql":
+        assert sent[0] == sent[1]

@@ -604,31 +604,37 @@ def _last_updates_statement(arrays: bool) -> sa.CompoundSelect:
 
 def owners(force_ids: list[int] | tuple[int, ...]) -> list[str]:
     """Every owner named on the forces' trackings and actions, for the owner filter (one query)."""
-    return list(read_rows(_owners_statement(), {"force_ids": list(force_ids)}).scalars())
+    statement = _owners_statement(db.engine.dialect.name == "postgresql")
+    return list(read_rows(statement, {"force_ids": list(force_ids)}).scalars())
 
 
 @cache
-def _owners_statement() -> sa.Select:
-    """The owners query, built once: only the forces (an expanding parameter) change, and building
-    and keying this recursive statement costs more than running it."""
-    force_ids = sa.bindparam("force_ids", expanding=True)
+def _owners_statement(arrays: bool) -> sa.Select:
+    """The owners query, built once: only the forces change (one array parameter on PostgreSQL, `arrays`,
+    as last_updates' ids; else an expanding parameter), and building and keying this recursive statement
+    costs more than running it."""
+    if arrays:
+        forces = Force.id == sa.any_(sa.bindparam("force_ids", type_=sa.ARRAY(sa.Integer)))
+    else:
+        forces = Force.id.in_(sa.bindparam("force_ids", expanding=True))
     q = sa.union(
-        _distinct_per_force(Tracking.__table__, "lead_officer", force_ids, "tracking_owners"),
-        _distinct_per_force(Action.__table__, "owner", force_ids, "action_owners"),
+        _distinct_per_force(Tracking.__table__, "lead_officer", forces, "tracking_owners"),
+        _distinct_per_force(Action.__table__, "owner", forces, "action_owners"),
     ).subquery()
     return sa.select(q.c.owner).order_by(q.c.owner)
 
 
-def _distinct_per_force(table, column: str, force_ids, name: str):
-    """The distinct values of a column among the forces' rows, by a skip scan of the (force_id, column)
-    index: a recursive query seeks each force's next greater value, so the cost follows the number of
-    distinct values, not of rows (a plain DISTINCT reads every row of every force)."""
+def _distinct_per_force(table, column: str, forces, name: str):
+    """The distinct values of a column among the rows of the forces (`forces`: a condition on Force.id), by
+    a skip scan of the (force_id, column) index: a recursive query seeks each force's next greater value,
+    so the cost follows the number of distinct values, not of rows (a plain DISTINCT reads every row of
+    every force)."""
     first, later = table.alias(), table.alias()
     start = sa.select(
         Force.id.label("force_id"),
         sa.select(sa.func.min(first.c[column])).where(first.c.force_id == Force.id, first.c[column].is_not(None))
         .scalar_subquery().label("value"),
-    ).where(Force.id.in_(force_ids))
+    ).where(forces)
     values = start.cte(name, recursive=True)
     values = values.union_all(
         sa.select(
