@@ -214,12 +214,14 @@ def test_the_dashboard_reads_the_data_states_tokens_once(app, as_role):
     assert len([s for s in statements if "data_states" in s]) == 1, statements
 
 
-def test_the_owners_are_every_distinct_owner_of_the_forces_by_one_statement_for_any_number_of_forces(app):
+def test_the_owners_are_every_distinct_owner_of_the_forces_with_the_forces_written_into_the_statement(app):
+    """One statement, with the forces in its text and no parameter: PostgreSQL plans it once per connection
+    (with the forces as parameters it planned it afresh at every request)."""
     forces = [get_force(slug).id for slug in ("cumbria", "lancashire", "essex")]
-    sent: list[str] = []
+    sent: list[tuple[str, object]] = []
 
-    def before(conn, cursor, statement, *args):
-        sent.append(statement)
+    def before(conn, cursor, statement, parameters, *args):
+        sent.append((statement, parameters))
 
     for chosen in (forces[:1], forces):
         plain = sa.union(sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(chosen)),
@@ -230,6 +232,33 @@ def test_the_owners_are_every_distinct_owner_of_the_forces_by_one_statement_for_
             assert overdue.owners(chosen) == expected and expected
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", before)
-    assert len(sent) == 2
-    if db.engine.dialect.name == "postgresql":
-        assert sent[0] == sent[1]
+    assert len(sent) == 2 and not any(parameters for _statement, parameters in sent)
+    assert f"IN ({', '.join(map(str, forces))})" in sent[1][0]
+
+
+def test_the_rows_and_the_due_date_cut_have_the_forces_written_into_them(app, as_role):
+    """PostgreSQL then keeps one plan for each (with the forces as parameters it planned them afresh at every
+    request for several forces)."""
+    client = as_role(Role.REVIEWER, ("cumbria", "lancashire"))
+    url = "/?as_of=2022-04-01&window=open&per_page=10"
+    client.get(url)
+    cache.clear()
+    sent: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, *args):
+        sent.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    forces = sorted(get_force(slug).id for slug in ("cumbria", "lancashire"))
+    rows = [(s, p) for s, p in sent if "items.type" in s or s.lstrip().startswith("SELECT anon_1.due_on")]
+    assert len(rows) == 2
+    for statement, parameters in rows:
+        assert f"force_id IN ({forces[0]}, {forces[1]})" in statement, statement[:200]
+        if statement.lstrip().startswith("SELECT anon_1.due_on"):  # the cut: its numbers of rows too
+            assert "LIMIT 10" in statement and "OFFSET 9" in statement, statement[-200:]
+            # (SQLAlchemy's SQLite dialect adds an OFFSET of 0 as a parameter to a LIMIT written out.)
+            assert db.engine.dialect.name == "sqlite" or not parameters, parameters
