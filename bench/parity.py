@@ -11,7 +11,7 @@ process's, plus on PostgreSQL the server backends' own, read from /proc/<pid>/sc
 machine's other load does not change it, so it is the goal's figure, at most 1.3), and of the
 wall-clock medians (which on a busy machine also count waiting for a core: every round trip to the
 server waits for its backend to be scheduled). Beside them: the SQL statements each request sends,
-and the connections it takes from the pool (each a round trip more when the pool pings them).
+and the connections it takes from the pool.
 """
 
 from __future__ import annotations
