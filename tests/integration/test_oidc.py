@@ -362,3 +362,23 @@ def test_an_administrator_unlinks_an_account_so_the_persons_new_identity_can_lin
     assert user_by_email("ivy@cumbria.police.example").oidc_subject == "ivy-new"
     # Now the old identity is the one refused.
     assert sign_in_as(app.test_client(), organisation, "ivy-old", **ivy).status_code == 403
+
+
+def test_a_first_sign_in_that_another_made_first_signs_in_to_that_user(client, organisation, monkeypatch):
+    """Two first sign-ins at once (two browsers, a double click): both look and find no user, one makes
+    it. The other's write is refused by the database; it signs in to the user the first made (its own
+    account's), and a second account with the same address is refused as linked elsewhere: never a 500,
+    never a second user."""
+    assert sign_in_as(client, organisation, "ada", **EDITOR).status_code == 302
+    client.post("/sign-out")
+    from tracker.services import users as user_service
+    monkeypatch.setattr(user_service, "user_for_account", lambda *args, **kwargs: None)  # looked before it was made
+    response = sign_in_as(client, organisation, "ada", **{**EDITOR, "groups": ["tracker-lancashire-viewers"]})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert user_by_email(EDITOR["email"]).role is Role.VIEWER
+    client.post("/sign-out")
+    response = sign_in_as(client, organisation, "someone-else", **EDITOR)
+    assert response.status_code == 403 and "linked to a different organisation account" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.email == EDITOR["email"])) == 1
+    assert user_by_email(EDITOR["email"]).oidc_subject == "ada"

@@ -7,6 +7,7 @@ import secrets
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.db import audit, db
@@ -227,21 +228,47 @@ def sign_in_account(user: User | None, *, issuer: str, subject: str, email: str,
     if user is not None and user.oidc_subject is not None and (user.oidc_issuer, user.oidc_subject) != (issuer, subject):
         raise DomainError("That tracker account is linked to another organisation account")
     if user is None:
-        if get_user_by_email(email) is not None:  # a second account with one address: never
-            raise DomainError("A user with that email address already exists", field="email")
-        user = User(email=email.strip().lower(), name=name[:200], role=role, forces=list(forces),
-                    password_hash=NO_PASSWORD)
-        db.session.add(user)
-    else:
-        if user.role != role or {f.id for f in user.forces} != {f.id for f in forces}:
-            end_sessions(user)  # sessions begun with the old role or forces end
-        if user.role != role:
-            user.role = role
-        if {f.id for f in user.forces} != {f.id for f in forces}:
-            user.forces = list(forces)
-        if user.name != name[:200]:
-            user.name = name[:200]
+        made = _make_account_user(issuer=issuer, subject=subject, email=email, name=name, role=role, forces=forces)
+        if made is not None:
+            return made
+        user = _made_meanwhile(issuer, subject, email)
+    if user.role != role or {f.id for f in user.forces} != {f.id for f in forces}:
+        end_sessions(user)  # sessions begun with the old role or forces end
+    if user.role != role:
+        user.role = role
+    if {f.id for f in user.forces} != {f.id for f in forces}:
+        user.forces = list(forces)
+    if user.name != name[:200]:
+        user.name = name[:200]
     if user.oidc_issuer != issuer or user.oidc_subject != subject:
         user.oidc_issuer, user.oidc_subject = issuer, subject
     db.session.flush()
+    return user
+
+
+def _made_meanwhile(issuer: str, subject: str, email: str) -> User:
+    """The user another sign-in made between user_for_account's look and our write (two browsers, or a
+    double click, at the first sign-in): this account's, to sign in to; or AccountNotLinked if it is a
+    second account with the same address, which is never made."""
+    user = db.session.scalar(sa.select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject))
+    if user is not None:
+        return user
+    holder = get_user_by_email(email)
+    if holder is None:  # the other write went back: nothing to sign in to yet
+        raise DomainError("Sign in again: another sign-in with this account did not finish")
+    raise AccountNotLinked(LINKED_ELSEWHERE, holder)
+
+
+def _make_account_user(*, issuer: str, subject: str, email: str, name: str, role: Role,
+                       forces: list[Force]) -> User | None:
+    """The new user of an organisation's account, written in a savepoint; None if the database refuses
+    it (another user holds its address or its account, made since we looked), the rest of the
+    transaction as it was."""
+    user = User(email=email.strip().lower(), name=name[:200], role=role, forces=list(forces),
+                password_hash=NO_PASSWORD, oidc_issuer=issuer, oidc_subject=subject)
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        return None
     return user

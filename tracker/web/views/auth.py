@@ -12,7 +12,7 @@ from joserfc.errors import JoseError
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import InputRequired
 
-from tracker.services import save
+from tracker.services import DomainError, save
 from tracker.services import sign_in as sign_in_service
 from tracker.services import users as user_service
 from tracker.web import oidc
@@ -137,17 +137,23 @@ def organisation_callback():
     try:
         user = user_service.user_for_account(account.issuer, account.subject, account.email,
                                              email_verified=account.email_verified)
+        if user is None and not account.email:  # a new user needs an email address
+            return _refuse("identity")
+        if user is not None and not user.active:
+            return _refuse("inactive")
+        user = user_service.sign_in_account(user, issuer=account.issuer, subject=account.subject,
+                                            email=account.email, name=account.name, role=account.grant.role,
+                                            forces=forces)
     except user_service.AccountNotLinked as refusal:
         save()  # the refusal, in the audit trail
         current_app.logger.warning("Organisation sign-in refused (%s): %s %s for the account of %s",
                                    refusal.reason, account.issuer, account.subject, refusal.user.email)
         return _refuse(refusal.reason)
-    if user is None and not account.email:  # a new user needs an email address
-        return _refuse("identity")
-    if user is not None and not user.active:
+    except DomainError:
+        current_app.logger.warning("Organisation sign-in not finished: %s %s", account.issuer, account.subject)
+        return _refuse("incomplete", 409)
+    if not user.active:  # made or switched off by another sign-in since the look
         return _refuse("inactive")
-    user = user_service.sign_in_account(user, issuer=account.issuer, subject=account.subject, email=account.email,
-                                        name=account.name, role=account.grant.role, forces=forces)
     save()
     target = safe_next(session.pop("sign_in_next", None))
     start_session(user)
