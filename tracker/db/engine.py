@@ -71,7 +71,9 @@ def _still_connected(dbapi_connection, connection_record, connection_proxy):
         return
     if dbapi_connection.closed or dbapi_connection.broken:
         raise DisconnectionError("the connection was closed")
-    if not select.select([dbapi_connection.fileno()], [], [], 0)[0]:
+    waiting = select.poll()  # (not select.select, which refuses a descriptor numbered 1024 or more)
+    waiting.register(dbapi_connection.fileno(), select.POLLIN)
+    if not waiting.poll(0):
         return
     autocommit = dbapi_connection.autocommit
     try:
