@@ -30,6 +30,11 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _upload_bytes() -> int:
+    """How many bytes of files one request may bring (TRACKER_MAX_UPLOAD_BYTES, default 10 MB)."""
+    return int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask configuration mapping from TRACKER_* environment variables."""
     database_url = os.environ.get(
@@ -43,7 +48,10 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "TRACKER_PUBLISHED_DIR": str(instance_path / "published"),
         "TRACKER_EVIDENCE_DIR": str(instance_path / "evidence"),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("TRACKER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": _upload_bytes(),
+        # A form that takes files reads a body up to this, refusing a file over the limit on the form;
+        # a larger body is refused unread (tracker.web.uploads).
+        "TRACKER_MAX_REQUEST_BYTES": int(os.environ.get("TRACKER_MAX_REQUEST_BYTES", 3 * _upload_bytes())),
         # An uploaded report is read in a child process with these limits (tracker.services.sandbox).
         "TRACKER_IMPORT_LIMITS": {"memory_bytes": int(os.environ.get("TRACKER_IMPORT_MEMORY_MB", 512)) * 1024 * 1024,
                                   "seconds": int(os.environ.get("TRACKER_IMPORT_SECONDS", 30))},

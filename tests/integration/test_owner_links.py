@@ -487,3 +487,4 @@ def test_the_hint_gives_the_limit_the_upload_has(app, client, action):
     six_mb = 6 * 1024 * 1024
     refused = _post(client, url, files=[(io.BytesIO(b"a" * six_mb), "one.txt"), (io.BytesIO(b"b" * six_mb), "two.txt")])
     assert refused.status_code == 413 and refused.headers["Referrer-Policy"] == "no-referrer"
+    assert "The selected files must be smaller than 10 MB all together" in refused.get_data(as_text=True)

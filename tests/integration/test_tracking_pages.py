@@ -284,10 +284,13 @@ def test_evidence_of_the_wrong_kind_or_size_is_refused(as_role, cumbria_4, monke
     assert len(action.updates) == count
 
 
-def test_a_request_over_the_upload_limit_gets_the_too_large_page(app, as_role, cumbria_4, monkeypatch):
-    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2000)
-    response = upload(as_role(Role.EDITOR), cumbria_4.actions[0], ("big.txt", b"a" * 3000))
-    assert response.status_code == 413 and "That file is too large" in response.get_data(as_text=True)
+def test_a_file_over_the_upload_limit_is_refused_on_the_form(app, as_role, cumbria_4, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)  # the real limit, 10 MB, scaled down
+    response = upload(as_role(Role.EDITOR), cumbria_4.actions[0], ("big.txt", b"a" * (1024 * 1024 + 1)),
+                      text="Typed update text")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "There is a problem" in page and "Typed update text" in page
+    assert "The selected file must be smaller than 1 MB" in page
 
 
 def test_an_update_needs_its_text_and_date(as_role, cumbria_4):

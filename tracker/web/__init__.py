@@ -13,11 +13,13 @@ from tracker._files import folder
 from tracker.domain.addressees import addressee_phrase
 from tracker.domain.formatting import FILTERS
 from tracker.web import api, auth, caching, components, i18n, oidc
+from tracker.web.uploads import UploadRequest
 from tracker.web.views import BLUEPRINTS, errors
 
 
 def init_app(app: Flask) -> None:
     """Templates, their languages, the page cache, sign-in and security headers, the pages and the error pages."""
+    app.request_class = UploadRequest  # a file over the limit is refused on its form (tracker.web.uploads)
     init_templates(app)
     i18n.init_app(app)
     caching.init_app(app)

@@ -43,6 +43,7 @@ from tracker.domain.deadlines import Rag
 from tracker.domain.owner_links import is_email_address
 from tracker.domain.statuses import ActionStatus, HmicfrsView, InspectionType, Kind, Role, TrackingStatus
 from tracker.domain.text import printable
+from tracker.web.uploads import SmallEnough
 
 
 def posted_text(formdata, *, multiline=frozenset(), files=frozenset(), as_typed=frozenset()) -> MultiDict:
@@ -491,7 +492,7 @@ class ProgressUpdateForm(TrackerForm):
                             validators=[Optional(), Length(max=50_000)])
     public = BooleanField("Publish this update on the public page of the published response", widget=GovCheckboxInput(),
                           description="Members of the public and the Police and Crime Panel see it as progress since publication")
-    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
+    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True), validators=[SmallEnough()],
                               description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, smaller than 10 MB all together")
     submit = SubmitField("Save update", widget=GovSubmitInput())
 
@@ -503,7 +504,7 @@ class OwnerUpdateForm(TrackerForm):
     text = TextAreaField("What has been done since the last update", widget=GovTextArea(),
                          validators=[NotBlank("Enter what has been done"),
                                      Length(max=20_000, message="The update must be 20,000 characters or fewer")])
-    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True),
+    files = MultipleFileField("Evidence files (optional)", widget=GovFileInput(multiple=True), validators=[SmallEnough()],
                               description="PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV, smaller than 10 MB all together")
     implemented = RadioField("Has the action been implemented?", widget=GovRadioInput(),
                              choices=as_choices([("no", "No, work on it continues"), ("yes", "Yes, it has been implemented")]),

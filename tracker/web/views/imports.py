@@ -26,6 +26,7 @@ from tracker.services import inspections as inspection_service
 from tracker.web.auth import editor_required, user_force_ids
 from tracker.web.forms import TrackerForm, date_from_boxes, posted_text
 from tracker.web.saving import saving
+from tracker.web.uploads import SmallEnough, status_of, takes_files
 from tracker.web.views._helpers import require_shared_change
 
 bp = Blueprint("imports", __name__)
@@ -34,7 +35,7 @@ bp = Blueprint("imports", __name__)
 class PasteForm(TrackerForm):
     """The first step: the pasted text or an uploaded file."""
     text = TextAreaField("Paste the recommendations", widget=GovTextArea())
-    file = FileField("Or upload the report", widget=GovFileInput())
+    file = FileField("Or upload the report", widget=GovFileInput(), validators=[SmallEnough()])
     submit = SubmitField("Read the recommendations", widget=GovSubmitInput())
 
 
@@ -82,13 +83,12 @@ def _done_url(inspection: Inspection) -> str:
 
 @bp.route("/inspections/<slug>/import", methods=["GET", "POST"])
 @editor_required
+@takes_files
 def start(slug: str):
     """Paste the report's text or upload its file; a valid submission shows the preview (nothing saved)."""
     inspection = _load_inspection(slug)
     if request.method == "POST":
-        try:
-            if (request.content_length or 0) > _max_upload_bytes():
-                raise RequestEntityTooLarge()
+        try:  # a file over the limit comes marked (tracker.web.uploads); text too long for a form is refused
             request.form  # noqa: B018  (reads the body here, within the app's size limits)
         except RequestEntityTooLarge:
             return _too_large(inspection)
@@ -99,11 +99,12 @@ def start(slug: str):
             rows = _rows_from_result(result, import_service.likely_duplicates(inspection, result.items))
             return _preview(inspection, rows, [str(w) for w in result.warnings], FieldErrors(),
                             len(result.removed), publication=_publication_read(result))
-    return render_template("imports/start.html", form=form, inspection=inspection, max_mb=_max_upload_bytes() // (1024 * 1024))
+    return render_template("imports/start.html", form=form, inspection=inspection,
+                           max_mb=_max_upload_bytes() // (1024 * 1024)), status_of(form)
 
 
 def _max_upload_bytes() -> int:
-    """The largest request the page accepts: the app's limit, and never more than the importer's."""
+    """The largest file the page accepts: the app's upload limit, and never more than the importer's."""
     return min(current_app.config.get("MAX_CONTENT_LENGTH") or importer.MAX_FILE_BYTES, importer.MAX_FILE_BYTES)
 
 

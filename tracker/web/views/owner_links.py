@@ -22,6 +22,7 @@ from tracker.services import owner_links as service
 from tracker.services import rollback, save, write_transactions
 from tracker.web.forms import OwnerLinkForm, OwnerUpdateForm
 from tracker.web.saving import saving
+from tracker.web.uploads import status_of, takes_files
 from tracker.web.views._helpers import own_action, require_editor
 
 bp = Blueprint("owner_links", __name__)
@@ -37,6 +38,7 @@ def _keep_the_token_private(response):
 
 
 @bp.route("/owner-update/<int:action_id>/<link_token>", methods=["GET", "POST"])
+@takes_files
 def update(action_id: int, link_token: str):
     """The owner's page: give a progress update with evidence, and say whether the action is implemented."""
     with write_transactions():
@@ -67,7 +69,7 @@ def update(action_id: int, link_token: str):
         service.record_use(opened, "opened" if request.method == "GET" else "update not saved")  # its errors shown
         save()
         return render_template("owner_links/update.html", title="Give an update on your action", form=form,
-                               action=action, link=link)
+                               action=action, link=link), status_of(form)
 
 
 @bp.post("/actions/<int:action_id>/owner-links")

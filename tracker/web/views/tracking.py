@@ -41,6 +41,7 @@ from tracker.web.forms import (
     form_for,
 )
 from tracker.web.saving import saving
+from tracker.web.uploads import status_of, takes_files
 from tracker.web.views._helpers import is_reviewer, own_action, require_editor
 from tracker.web.views.extension_forms import ForecastForm
 
@@ -275,6 +276,7 @@ def undo_sign_off(action_id: int):
 
 @bp.route("/actions/<int:action_id>/updates/new", methods=["GET", "POST"])
 @login_required
+@takes_files
 def new_update(action_id: int):
     """Log a dated progress update on an action, with optional evidence files."""
     action = _action(action_id)
@@ -295,7 +297,7 @@ def new_update(action_id: int):
         if attempt.ok:
             flash("Progress update added", "success")
             return redirect(url_for(".show", tracking_id=action.tracking_id) + f"#action-{action.id}")
-    return render_template("tracking/update_form.html", form=form, action=action, tracking=action.tracking)
+    return render_template("tracking/update_form.html", form=form, action=action, tracking=action.tracking), status_of(form)
 
 
 @bp.get("/evidence/<int:evidence_id>")
