@@ -110,3 +110,21 @@ def test_the_owner_gives_an_update_with_evidence_on_a_phone(live_server, new_pag
     assert "From the owner, through an emailed link" in action
     problems = nu_html_problems(saved)
     assert not problems, "\n".join(problems)
+
+
+def test_a_file_over_the_limit_is_refused_on_the_owners_page_with_the_update_kept(live_server, new_page, owner_link,
+                                                                                    tmp_path):
+    """A real browser's post (with its CSRF token): the form again, its error summary, what was typed."""
+    page = new_page(width=WIDTH, height=640)
+    page.goto(live_server["url"] + owner_link["path"])
+    evidence = tmp_path / "training-register.csv"
+    evidence.write_bytes(b"officer,trained on\n" + b"a" * (10 * 1024 * 1024))
+    page.fill("#text", "All response officers are trained; the register is attached.")
+    page.set_input_files("#files", str(evidence))
+    page.check("input[name=implemented][value=yes]")
+    page.click("button:has-text('Send update')")
+    assert "The selected file must be smaller than 10 MB" in page.inner_text(".govuk-error-summary")
+    assert page.title().startswith("Error: ")
+    assert page.input_value("#text") == "All response officers are trained; the register is attached."
+    assert page.is_checked("input[name=implemented][value=yes]")
+    assert_accessible(page, "owner-update-file-too-large")
