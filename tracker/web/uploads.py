@@ -40,17 +40,17 @@ def megabytes(size: int) -> str:
 
 
 class CappedFile:
-    """Where one uploaded file is written: kept while the request's files are within `allowance`,
-    then discarded, the file marked `too_large`. Readable afterwards like any file."""
+    """Where one uploaded file is written: kept while the request's files are within the upload limit;
+    past it, emptied and marked `too_large`, and the rest of it read into nothing. Readable like any file."""
 
     def __init__(self, budget: list[int]):
         self._budget = budget  # [bytes the request's files may still bring], shared by its files
         self._file = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY)  # noqa: SIM115  (FileStorage closes it)
         self.too_large = False
-        self.kept = 0  # the most this file ever held, for the tests of the bound
+        self.kept = 0  # how many bytes it took in: never more than the budget allowed
 
     def write(self, data: bytes) -> int:
-        """Keep the bytes while the request is within its allowance; past it, keep nothing of this file."""
+        """Keep the bytes while the request is within its budget; past it, keep nothing of this file."""
         if not self.too_large:
             if len(data) <= self._budget[0]:
                 self._budget[0] -= len(data)
@@ -90,7 +90,7 @@ class UploadRequest(Request):
         self._max_content_length = value
 
     def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
-        """Each file part goes into a CappedFile, sharing the request's allowance."""
+        """Each file part goes into a CappedFile, sharing the request's budget."""
         if not self._takes_files():
             return super()._get_file_stream(total_content_length, content_type, filename, content_length)
         if not hasattr(self, "_upload_budget"):
@@ -121,5 +121,6 @@ def status_of(form) -> int:
 
 
 def _uploads(field) -> list:
+    """A field's data as a list (a multiple file field's is one already)."""
     data = getattr(field, "data", None)
     return data if isinstance(data, list) else [data]
