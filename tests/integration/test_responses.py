@@ -19,6 +19,7 @@ from tracker.db.audit import set_actor
 from tracker.documents.response import (
     WITHHELD_SENTENCE,
     render_response_body,
+    render_response_html,
     render_response_pdf,
     response_trackings,
 )
@@ -149,6 +150,8 @@ def test_the_pdf_lists_are_tagged_lists_with_their_bullets_in_the_text(cumbria):
     assert f"• {squash(action.title)} (" in text
     assert "◦ 2 November 2021: Draft plan shared with partners" in text
     assert not re.search("[•◦]", render_response_body(cumbria))
+    # An action's bullet is inside its bold title: one text run where the bullet alone was another.
+    assert f'<li><span class="action__title">•\u00a0{action.title}</span>' in render_response_html(cumbria, draft=True)
 
 
 def parsed_as_xml_to_the_same_bytes(render) -> bool:
