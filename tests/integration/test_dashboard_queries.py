@@ -16,12 +16,13 @@ from tracker.web.caching import cache
 
 
 @contextmanager
-def counting_queries():
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
+def counting_queries(with_parameters: bool = False):
+    """The SQL statements sent to the database inside the block; with_parameters: each with its
+    parameters ({} for none)."""
+    statements: list = []
 
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
+    def before(conn, cursor, statement, parameters, *args):
+        statements.append((statement, parameters or {}) if with_parameters else statement)
 
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", before)
@@ -110,16 +111,8 @@ def test_the_dashboards_dates_are_written_into_its_statements(app, as_role):
     url = "/?as_of=2022-04-01&window=open&per_page=10"  # more rows than a page: the due-date cut is looked for
     client.get(url)
     cache.clear()
-    sent: list[tuple[str, dict]] = []
-
-    def before(conn, cursor, statement, parameters, *args):
-        sent.append((statement, parameters or {}))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting_queries(with_parameters=True) as sent:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
     overdue_statements = [(s, p) for s, p in sent
                           if ("due_on" in s and ("UNION ALL" in s or "items" in s) or "open_item_steps" in s)
                           and "waiting_parts" not in s]  # the reviewer's queue has no as-of date
@@ -152,16 +145,8 @@ def test_the_kept_counts_and_the_queue_are_sent_with_no_parameters(app, as_role)
     client = as_role(Role.REVIEWER, ("cumbria",))
     client.get("/")
     cache.clear()
-    sent: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, *args):
-        sent.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting_queries(with_parameters=True) as sent:
         assert client.get("/").status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
     written = [(s, p) for s, p in sent if "open_item_steps" in s or "signed_off_at IS NULL" in s
                or "implemented_on IS NOT NULL" in s]
     assert any("open_item_steps" in s for s, _ in written)
@@ -184,18 +169,10 @@ def test_last_updates_are_the_latest_on_the_date_with_one_statement_for_any_numb
             expected[("action", action.id)] = max(dates)
             key = ("recommendation", action.tracking_id)
             expected[key] = max(expected.get(key, dates[0]), *dates)
-    sent: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        sent.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting_queries() as sent:
         one = overdue.last_updates([actions[0].id], [actions[0].tracking_id], as_of)
         every = overdue.last_updates([a.id for a in actions], sorted({a.tracking_id for a in actions}), as_of)
         none = overdue.last_updates([], [], as_of)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
     assert every == expected and none == {}
     assert one == {k: v for k, v in expected.items() if k in (("action", actions[0].id), ("recommendation", actions[0].tracking_id))}
     if db.engine.dialect.name == "postgresql":
@@ -219,19 +196,13 @@ def test_the_owners_are_every_distinct_owner_of_the_forces_with_the_forces_writt
     (with the forces as parameters it planned it afresh at every request)."""
     forces = [get_force(slug).id for slug in ("cumbria", "lancashire", "essex")]
     sent: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, *args):
-        sent.append((statement, parameters))
-
     for chosen in (forces[:1], forces):
         plain = sa.union(sa.select(Tracking.lead_officer.label("owner")).where(Tracking.force_id.in_(chosen)),
                          sa.select(Action.owner).where(Action.force_id.in_(chosen)))
         expected = sorted(o for o in db.session.scalars(plain) if o is not None)
-        sa.event.listen(db.engine, "before_cursor_execute", before)
-        try:
+        with counting_queries(with_parameters=True) as statements:
             assert overdue.owners(chosen) == expected and expected
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", before)
+        sent += statements
     assert len(sent) == 2 and not any(parameters for _statement, parameters in sent)
     assert f"IN ({', '.join(map(str, forces))})" in sent[1][0]
 
@@ -243,16 +214,8 @@ def test_the_rows_and_the_due_date_cut_have_the_forces_written_into_them(app, as
     url = "/?as_of=2022-04-01&window=open&per_page=10"
     client.get(url)
     cache.clear()
-    sent: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, *args):
-        sent.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting_queries(with_parameters=True) as sent:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
     forces = sorted(get_force(slug).id for slug in ("cumbria", "lancashire"))
     rows = [(s, p) for s, p in sent if "items.type" in s or s.lstrip().startswith("SELECT anon_1.due_on")]
     assert len(rows) == 2
