@@ -235,8 +235,9 @@ def test_uploads_are_read_and_hostile_ones_refused_clearly(app, as_role):
 def test_a_paste_too_long_for_a_form_is_refused_with_the_form_and_its_message(app, as_role):
     make_inspection()
     client = as_role(Role.EDITOR, BOTH)
-    # A browser sends this form as multipart, where a text field is limited to the app's form size.
-    response = client.post(URL, data={"text": "1. Forces should act now.\n" * 40_000},
+    # A browser sends this form as multipart, where a text field is limited (to four bytes a character of
+    # the longest text the importer reads, imports.PASTED_TEXT_BYTES).
+    response = client.post(URL, data={"text": "1. Forces should act now.\n" * 160_000},
                            content_type="multipart/form-data")
     html = response.get_data(as_text=True)
     assert response.status_code == 413

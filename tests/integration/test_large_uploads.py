@@ -212,6 +212,32 @@ def test_a_report_over_the_limit_is_refused_with_the_pasted_text_kept(as_role):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Recommendation)) == before
 
 
+def test_a_report_pasted_whole_is_read_not_refused_as_too_large_for_a_form(csrf_app, as_role):
+    """A browser sends the importer's form as multipart, where a text field was held to the app's form
+    size (500 KB): a longer report pasted whole got the bare 413 page (the CSRF check reads the form
+    first), losing it. The importer's page takes a text field as long as the importer reads."""
+    make_inspection()
+    client = as_role(Role.EDITOR, ("cumbria", "lancashire"))
+    token = csrf_token(get_page(client, "/inspections/stalking-2024/import"))
+    text = "1. Forces should act now.\n\n" + "The inspection found that forces were not ready. " * 14_000
+    assert 600_000 < len(text.encode()) < 1_000_000
+    response = client.post("/inspections/stalking-2024/import", content_type="multipart/form-data",
+                           data={"text": text, "csrf_token": token})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Forces should act now." in page and "There is a problem" not in page
+
+
+def test_a_paste_longer_than_the_importer_reads_is_refused_on_the_form_with_the_text_kept(as_role):
+    make_inspection()
+    client = as_role(Role.EDITOR, ("cumbria", "lancashire"))
+    text = "1. Forces should act now.\n" * 40_000  # 1,040,000 characters: one report is at most 1,000,000
+    response = client.post("/inspections/stalking-2024/import", content_type="multipart/form-data",
+                           data={"text": text})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page and "The text is too long to read" in page and page.count("Forces should act now.") > 30_000
+
+
 # --- the writer that discards ----------------------------------------------------------------------------
 
 

@@ -6,7 +6,8 @@ typed in it would be lost. A view marked `@takes_files` accepts a body up to the
 `CappedFile`s: the files' bytes are kept, in memory then on disk, up to the upload limit
 (TRACKER_MAX_UPLOAD_BYTES, for all the request's files together); past it the rest is read and thrown
 away and the file is marked too large, and the form's `SmallEnough` validator turns the mark into an
-error on the file field. Text fields stay within MAX_FORM_MEMORY_SIZE, and a body over the hard cap is
+error on the file field. Text fields stay within MAX_FORM_MEMORY_SIZE (a view marked `@takes_text`
+has its own: the importer takes a report's text pasted whole), and a body over the hard cap is
 still refused before it is read (the 413 page): what a request can cost in memory, disk and time stays
 bounded. The CSRF check reads the form like any other, before the view runs.
 """
@@ -27,6 +28,15 @@ def takes_files(view: Callable) -> Callable:
     """Mark a view whose form takes files: a file over the limit comes to it marked, not as a 413."""
     view.takes_files = True
     return view
+
+
+def takes_text(limit_bytes: int) -> Callable[[Callable], Callable]:
+    """Mark a view whose form takes a text field longer than MAX_FORM_MEMORY_SIZE (a report pasted
+    whole): its text fields may hold up to `limit_bytes` each, within the request's hard cap."""
+    def mark(view: Callable) -> Callable:
+        view.text_bytes = limit_bytes
+        return view
+    return mark
 
 
 def upload_limit() -> int:
@@ -71,11 +81,25 @@ class CappedFile:
 class UploadRequest(Request):
     """The app's request: at a view marked `takes_files`, the hard cap on the body and capped files."""
 
-    def _takes_files(self) -> bool:
+    def _mark(self, name: str):
+        """The mark `name` of the view this request goes to (takes_files, text_bytes), or None."""
         if not has_app_context() or self.url_rule is None:
-            return False
-        view = current_app.view_functions.get(self.url_rule.endpoint)
-        return bool(getattr(view, "takes_files", False))
+            return None
+        return getattr(current_app.view_functions.get(self.url_rule.endpoint), name, None)
+
+    def _takes_files(self) -> bool:
+        return bool(self._mark("takes_files"))
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        """A text field's limit: the view's own (takes_text), else the app's."""
+        if self._max_form_memory_size is None and (limit := self._mark("text_bytes")):
+            return limit
+        return super().max_form_memory_size
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
 
     @property
     def max_content_length(self) -> int | None:
