@@ -92,7 +92,8 @@ def test_pause_running_leaves_no_date_and_its_end_extends_the_period(iopc_respon
     clock_service.end_pause(pause, pause.version, ended_on=date(2023, 4, 10))
     assert iopc_response.due_on == date(2023, 5, 5)
     events = db.session.scalars(sa.select(AuditEvent.event).where(AuditEvent.entity_type == "ClockPause",
-                                                                  AuditEvent.entity_id == pause.id)).all()
+                                                                  AuditEvent.entity_id == pause.id)
+                                .order_by(AuditEvent.id)).all()
     assert events == ["created", "updated"]
     assert db.session.get(ClockPause, pause.id).ended_on == date(2023, 4, 10)
 
