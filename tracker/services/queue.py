@@ -115,9 +115,9 @@ def _first(statement: sa.Select) -> sa.Select:
 
 
 def has_queue(role) -> bool:
-    """Whether people of this role decide anything the queue lists: chief officers and administrators sign
-    off and verify; the PCC's approvers approve responses."""
-    return role.can_sign_off or role.can_approve_responses
+    """Whether people of this role decide anything the queue lists (_parts_of: chief officers and
+    administrators sign off, verify and decide extensions; the PCC's approvers approve responses)."""
+    return bool(_parts_of(role))
 
 
 def _statements(force_ids: tuple[int, ...], user_id: int) -> dict[str, sa.Select]:
